@@ -1,0 +1,44 @@
+//! `santei` — the command-line front end of the santei fee-calculation module.
+//!
+//! A thin binary: every command parses its arguments, loads data through the library crates
+//! and prints JSON (or a table for people). All computation lives in `masters`, `rules` and
+//! `calc`; errors are `anyhow` here only.
+
+use clap::{Parser, Subcommand};
+
+mod cmd_copay;
+mod cmd_master;
+mod cmd_tier;
+
+#[derive(Parser)]
+#[command(name = "santei", version, about = "共通算定モジュール — Japanese medical fee calculation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Query the dated fee schedule (医科診療行為マスター).
+    Master(cmd_master::MasterArgs),
+    /// Which 医療DX add-on tier a facility earns, month by month.
+    Tier(cmd_tier::TierArgs),
+    /// What the patient pays for one receipt (一部負担金).
+    Copay(cmd_copay::CopayArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Master(a) => cmd_master::run(a),
+        Command::Tier(a) => cmd_tier::run(a),
+        Command::Copay(a) => cmd_copay::run(a),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("santei: error: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}
