@@ -1,1 +1,31 @@
-pub fn x(){}
+//! # masters — the official fee data, loaded exactly as 支払基金 publishes it
+//!
+//! Job: read the official files (医科診療行為マスター full and update files, the 医科電子点数表
+//! tables, the 医薬品 and 特定器材 masters) and santei's own embedded data pack, and answer
+//! "what is code X on date D".
+//!
+//! Invariants:
+//! - Every field of the procedure layout is a typed value; points are exact decimals.
+//! - Every load error names the file, the line, the field and the value; nothing panics on bad
+//!   input; a failed load leaves previously loaded data intact.
+//! - The core types do no I/O: loaders take bytes. Only [`Dataset::load_dirs`] touches the
+//!   filesystem (the browser and the C ABI pass bytes through [`Dataset::load_files`]).
+
+pub mod csvfile;
+pub mod dataset;
+pub mod drugs;
+pub mod error;
+pub mod pack;
+pub mod procedure;
+pub mod schedule;
+pub mod tables;
+pub mod value;
+
+pub use dataset::{Dataset, FileKind, NamedFile};
+pub use error::{LoadError, Location};
+pub use procedure::{ProcedureRecord, FIELDS};
+pub use schedule::{DiffEntry, Entry, History, LookupError, Schedule, Version};
+pub use tables::{
+    ExclusionKind, ExclusionRule, ExclusionScope, FrequencyRule, Period, TableKind, Tables,
+};
+pub use value::{AgeBound, ChangeKind, Code, InOutScope, PointKind};

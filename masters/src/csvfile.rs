@@ -1,0 +1,202 @@
+//! The official CSV dialect: CP932 (Shift_JIS superset), every field double-quoted, CRLF,
+//! no header row. Read strictly: a byte that is not CP932, an unterminated quote or text
+//! after a closing quote is an error naming the file and line.
+//!
+//! Invariant: a line is split on LF before decoding. That is safe because 0x0A and 0x0D
+//! never occur as the trail byte of a Shift_JIS pair (trail bytes are 0x40–0xFC).
+
+use crate::error::{LoadError, Location};
+
+/// One decoded CSV row with its 1-based line number.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// Decode and split a whole official CSV file.
+pub fn read_rows(file: &str, bytes: &[u8]) -> Result<Vec<Row>, LoadError> {
+    let mut rows = Vec::with_capacity(bytes.len() / 400 + 1);
+    let mut decoder_buf = String::new();
+    for (idx, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line_no = idx + 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.is_empty() || raw.iter().all(|b| *b == 0x1a) {
+            // Blank line or a DOS end-of-file marker.
+            continue;
+        }
+        decoder_buf.clear();
+        decode_line(file, line_no, raw, &mut decoder_buf)?;
+        let cells = split_line(file, line_no, &decoder_buf)?;
+        rows.push(Row {
+            line: line_no,
+            cells,
+        });
+    }
+    Ok(rows)
+}
+
+fn loc(file: &str, line: usize) -> Location {
+    Location {
+        file: file.to_string(),
+        line,
+        field: None,
+        field_name: None,
+    }
+}
+
+fn decode_line(file: &str, line: usize, raw: &[u8], out: &mut String) -> Result<(), LoadError> {
+    if raw.is_ascii() {
+        // Fast path: ASCII is identical in CP932.
+        out.push_str(std::str::from_utf8(raw).expect("ASCII is UTF-8"));
+        return Ok(());
+    }
+    let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
+    out.reserve(raw.len() * 3 / 2 + 4);
+    let (result, read) = decoder.decode_to_string_without_replacement(raw, out, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(()),
+        encoding_rs::DecoderResult::Malformed(bad, _) => {
+            let end = read;
+            let start = end.saturating_sub(bad as usize);
+            let shown: Vec<String> = raw[start..end.min(raw.len())]
+                .iter()
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
+            Err(LoadError::Encoding {
+                at: loc(file, line),
+                offset: start,
+                bytes: shown.join(" "),
+            })
+        }
+        encoding_rs::DecoderResult::OutputFull => {
+            // decode_to_string grows the string itself; this cannot be reached, but do not panic.
+            Err(LoadError::Csv {
+                at: loc(file, line),
+                reason: "decoder output full".into(),
+            })
+        }
+    }
+}
+
+/// Split one decoded line. Fields are normally quoted; unquoted fields are accepted too.
+pub fn split_line(file: &str, line: usize, text: &str) -> Result<Vec<String>, LoadError> {
+    let mut cells = Vec::with_capacity(150);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    loop {
+        if i < bytes.len() && bytes[i] == b'"' {
+            // Quoted field.
+            let mut cell = String::new();
+            i += 1;
+            let mut seg_start = i;
+            loop {
+                match memchr_quote(&bytes[i..]) {
+                    None => {
+                        return Err(LoadError::Csv {
+                            at: Location {
+                                field: Some(cells.len() + 1),
+                                ..loc(file, line)
+                            },
+                            reason: format!("unterminated quote in field {}", cells.len() + 1),
+                        })
+                    }
+                    Some(off) => {
+                        let q = i + off;
+                        if q + 1 < bytes.len() && bytes[q + 1] == b'"' {
+                            cell.push_str(&text[seg_start..=q]);
+                            i = q + 2;
+                            seg_start = i;
+                        } else {
+                            cell.push_str(&text[seg_start..q]);
+                            i = q + 1;
+                            break;
+                        }
+                    }
+                }
+            }
+            cells.push(cell);
+            if i == bytes.len() {
+                break;
+            }
+            if bytes[i] != b',' {
+                return Err(LoadError::Csv {
+                    at: Location {
+                        field: Some(cells.len()),
+                        ..loc(file, line)
+                    },
+                    reason: format!(
+                        "text after the closing quote of field {}: {:?}",
+                        cells.len(),
+                        &text[i..text.len().min(i + 20)]
+                    ),
+                });
+            }
+            i += 1;
+        } else {
+            let end = bytes[i..].iter().position(|&b| b == b',').map(|p| i + p);
+            let stop = end.unwrap_or(bytes.len());
+            let cell = &text[i..stop];
+            if cell.contains('"') {
+                return Err(LoadError::Csv {
+                    at: Location {
+                        field: Some(cells.len() + 1),
+                        ..loc(file, line)
+                    },
+                    reason: format!(
+                        "stray quote in unquoted field {}: {cell:?}",
+                        cells.len() + 1
+                    ),
+                });
+            }
+            cells.push(cell.to_string());
+            match end {
+                Some(e) => i = e + 1,
+                None => break,
+            }
+        }
+    }
+    Ok(cells)
+}
+
+fn memchr_quote(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'"')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_quoted_fields() {
+        let r = split_line("f", 1, r#""0","S","a""b","""#).unwrap();
+        assert_eq!(r, vec!["0", "S", "a\"b", ""]);
+    }
+
+    #[test]
+    fn unterminated_quote_is_an_error() {
+        let e = split_line("f.csv", 7, r#""0","S,"1""#).unwrap_err();
+        assert!(e.to_string().contains("f.csv:7"), "{e}");
+        assert!(
+            e.to_string().contains("unterminated quote in field 3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_cp932_names_line_and_bytes() {
+        let bytes = b"\"0\",\"S\"\r\n\"1\",\"\x81\x0A\"\r\n";
+        // 0x81 followed by LF: the line is cut inside a double-byte character.
+        let e = read_rows("x.csv", bytes).unwrap_err();
+        assert!(matches!(e, LoadError::Encoding { .. }), "{e}");
+        assert!(e.to_string().contains("x.csv:2"), "{e}");
+    }
+
+    #[test]
+    fn decodes_cp932() {
+        // 初診料 in CP932
+        let bytes = b"\"\x8f\x89\x90\x66\x97\xbf\"\r\n";
+        let rows = read_rows("x.csv", bytes).unwrap();
+        assert_eq!(rows[0].cells, vec!["初診料"]);
+    }
+}
