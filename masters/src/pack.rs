@@ -1,1 +1,486 @@
+//! santei's own data format ("pack"): dated procedure records, 算定回数 and 背反 entries in
+//! TOML, readable and reviewable, each version with its source. The embedded default data
+//! is a pack; users can load their own.
+//!
+//! A pack file has up to five parts:
+//! - `[pack]` — title, description, and `official_through` (the last official update the
+//!   verified entries were checked against).
+//! - `[[code]]` with `[[code.version]]` — a code's full history. Each version has `from`,
+//!   `sources` (official file:line references), `verified` (default true) and `fields`
+//!   (any field of the 医科診療行為マスター layout by its English name, see
+//!   [`crate::procedure::FIELDS`]; unset fields take their default).
+//! - `[[change]]` — hand-written updates in the official update semantics (`kind` = `new`,
+//!   `change` or `abolish`; `effective` date; `fields`), for facts no official file here
+//!   carries yet (the 2026 revision). They are unverified unless they say otherwise, and the
+//!   versions they create are flagged in every result.
+//! - `[[frequency]]` — 算定回数 entries; `[[exclusion]]` — 背反 entries.
+//!
+//! Invariant: loading validates every entry (unknown field names, bad dates, unknown codes in
+//! changes) before anything is built; errors name the pack file and the entry.
 
+use crate::dataset::Dataset;
+use crate::error::LoadError;
+use crate::procedure::ProcedureRecord;
+use crate::schedule::{History, SourceRef, Version};
+use crate::tables::{
+    ExclusionKind, ExclusionRule, ExclusionScope, FrequencyRule, FrequencyUnit, Period, RowSource,
+    TableKind,
+};
+use crate::value::{ChangeKind, Code, DateCell};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+fn yes() -> bool {
+    true
+}
+fn no() -> bool {
+    false
+}
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// `[pack]`
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackMeta {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// The newest official update file the verified entries were checked against.
+    #[serde(default)]
+    pub official_through: Option<String>,
+}
+
+/// `[[code]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackCode {
+    pub code: Code,
+    #[serde(rename = "version")]
+    pub versions: Vec<PackVersion>,
+}
+
+/// `[[code.version]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackVersion {
+    pub from: NaiveDate,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub verified: bool,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    pub fields: ProcedureRecord,
+}
+
+/// `[[change]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackChange {
+    pub code: Code,
+    /// new | change | abolish
+    pub kind: String,
+    pub effective: NaiveDate,
+    pub source: String,
+    #[serde(default = "no")]
+    pub verified: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub fields: toml::Table,
+}
+
+/// `[[frequency]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFrequency {
+    pub code: Code,
+    pub name: String,
+    pub unit_code: u16,
+    pub unit: String,
+    pub count: u32,
+    #[serde(default)]
+    pub special: u8,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    pub source: String,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub verified: bool,
+}
+
+/// `[[exclusion]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackExclusion {
+    pub scope: ExclusionScope,
+    pub first: Code,
+    pub first_name: String,
+    pub second: Code,
+    pub second_name: String,
+    pub kind: ExclusionKind,
+    #[serde(default)]
+    pub special: u8,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    pub source: String,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub verified: bool,
+}
+
+/// One pack file.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<PackMeta>,
+    #[serde(default, rename = "code", skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<PackCode>,
+    #[serde(default, rename = "change", skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<PackChange>,
+    #[serde(default, rename = "frequency", skip_serializing_if = "Vec::is_empty")]
+    pub frequency: Vec<PackFrequency>,
+    #[serde(default, rename = "exclusion", skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<PackExclusion>,
+}
+
+/// The embedded default data: (file name, text), applied in this order.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "default-pack.toml",
+        include_str!("../data/default-pack.toml"),
+    ),
+    ("dx-history.toml", include_str!("../data/dx-history.toml")),
+    ("r8-2026.toml", include_str!("../data/r8-2026.toml")),
+];
+
+fn pack_err(file: &str, reason: impl Into<String>) -> LoadError {
+    LoadError::Pack {
+        file: file.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// "s_20240306.csv:123" → SourceRef; anything else is kept whole with line 0.
+fn source_ref(s: &str) -> SourceRef {
+    match s.rsplit_once(':') {
+        Some((f, l)) if l.bytes().all(|b| b.is_ascii_digit()) && !l.is_empty() => SourceRef {
+            file: Arc::from(f),
+            line: l.parse().unwrap_or(0),
+        },
+        _ => SourceRef {
+            file: Arc::from(s),
+            line: 0,
+        },
+    }
+}
+
+/// Load the embedded default data.
+pub fn embedded() -> Result<Dataset, LoadError> {
+    load_packs(EMBEDDED)
+}
+
+/// Load pack files (name, text) in order into one data set.
+pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
+    let mut parsed = Vec::new();
+    for (name, text) in files {
+        let pf: PackFile = toml::from_str(text).map_err(|e| pack_err(name, e.to_string()))?;
+        parsed.push((*name, pf));
+    }
+    let mut ds = Dataset::default();
+    let mut titles = Vec::new();
+    let mut frequency_seen = false;
+    let mut exclusion_scopes = Vec::new();
+    for (name, pf) in parsed {
+        if let Some(m) = &pf.pack {
+            titles.push(m.title.clone());
+        }
+        for pc in pf.codes {
+            let mut versions: Vec<Version> = Vec::with_capacity(pc.versions.len());
+            for pv in pc.versions {
+                if versions
+                    .last()
+                    .is_some_and(|v: &Version| v.valid_from >= pv.from)
+                {
+                    return Err(pack_err(
+                        name,
+                        format!(
+                            "code {}: versions must be in date order ({})",
+                            pc.code, pv.from
+                        ),
+                    ));
+                }
+                let mut rec = pv.fields;
+                rec.code = pc.code;
+                rec.master_kind = "S".into();
+                rec.changed_on = DateCell(Some(pv.from));
+                versions.push(Version {
+                    valid_from: pv.from,
+                    record: Arc::new(rec),
+                    sources: pv.sources.iter().map(|s| source_ref(s)).collect(),
+                    verified: pv.verified,
+                });
+            }
+            ds.schedule.insert_history(pc.code, History { versions });
+        }
+        for ch in pf.changes {
+            apply_change(&mut ds, name, ch)?;
+        }
+        for f in pf.frequency {
+            frequency_seen = true;
+            let rule = FrequencyRule {
+                code: f.code,
+                name: f.name,
+                unit: FrequencyUnit {
+                    code: f.unit_code,
+                    name: f.unit,
+                },
+                count: f.count,
+                special: f.special,
+                period: Period {
+                    from: f.from,
+                    to: f.to,
+                },
+                source: RowSource {
+                    file: f.source,
+                    line: 0,
+                    verified: f.verified,
+                },
+            };
+            ds.tables.frequency.entry(rule.code).or_default().push(rule);
+        }
+        for x in pf.exclusions {
+            if !exclusion_scopes.contains(&x.scope) {
+                exclusion_scopes.push(x.scope);
+            }
+            let rule = ExclusionRule {
+                scope: x.scope,
+                first: x.first,
+                first_name: x.first_name,
+                second: x.second,
+                second_name: x.second_name,
+                kind: x.kind,
+                special: x.special,
+                period: Period {
+                    from: x.from,
+                    to: x.to,
+                },
+                source: RowSource {
+                    file: x.source,
+                    line: 0,
+                    verified: x.verified,
+                },
+            };
+            ds.tables
+                .exclusions
+                .entry(rule.second)
+                .or_default()
+                .push(rule.clone());
+            ds.tables
+                .exclusions
+                .entry(rule.first)
+                .or_default()
+                .push(rule);
+        }
+    }
+    if frequency_seen {
+        ds.tables
+            .loaded
+            .push((TableKind::Frequency, "embedded pack".into()));
+    }
+    for s in exclusion_scopes {
+        let k = match s {
+            ExclusionScope::SameDay => TableKind::ExclusionSameDay,
+            ExclusionScope::SameMonth => TableKind::ExclusionSameMonth,
+            ExclusionScope::SameTime => TableKind::ExclusionSameTime,
+            ExclusionScope::Week => TableKind::ExclusionWeek,
+        };
+        ds.tables.loaded.push((k, "embedded pack".into()));
+    }
+    ds.tables.loaded.sort();
+    ds.label = if titles.is_empty() {
+        "pack".into()
+    } else {
+        titles.join(" + ")
+    };
+    Ok(ds)
+}
+
+/// Apply one hand-written change with the official update semantics.
+fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), LoadError> {
+    let what = format!("change of {} effective {}", ch.code, ch.effective);
+    let partial: ProcedureRecord =
+        ProcedureRecord::deserialize(toml::Value::Table(ch.fields.clone()))
+            .map_err(|e| pack_err(file, format!("{what}: {e}")))?;
+    let keys: Vec<String> = ch.fields.keys().cloned().collect();
+    let src = source_ref(&ch.source);
+    match ch.kind.as_str() {
+        "new" => {
+            let mut rec = partial;
+            rec.code = ch.code;
+            rec.master_kind = "S".into();
+            rec.change_kind = ChangeKind::New;
+            rec.changed_on = DateCell(Some(ch.effective));
+            let v = Version {
+                valid_from: ch.effective,
+                record: Arc::new(rec),
+                sources: vec![src],
+                verified: ch.verified,
+            };
+            let mut h = ds.schedule.history(ch.code).cloned().unwrap_or_default();
+            match h
+                .versions
+                .binary_search_by_key(&ch.effective, |v| v.valid_from)
+            {
+                Ok(i) => h.versions[i] = v,
+                Err(i) => h.versions.insert(i, v),
+            }
+            ds.schedule.insert_history(ch.code, h);
+        }
+        "change" => {
+            let mut h = ds
+                .schedule
+                .history(ch.code)
+                .cloned()
+                .ok_or_else(|| pack_err(file, format!("{what}: unknown code")))?;
+            let d = ch.effective;
+            let start = match h.versions.binary_search_by_key(&d, |v| v.valid_from) {
+                Ok(i) => i,
+                Err(0) => {
+                    return Err(pack_err(
+                        file,
+                        format!("{what}: before the code's first version"),
+                    ))
+                }
+                Err(i) => {
+                    let mut copy = h.versions[i - 1].clone();
+                    copy.valid_from = d;
+                    copy.sources = vec![];
+                    copy.verified = ch.verified;
+                    let mut rec = (*copy.record).clone();
+                    rec.changed_on = DateCell(Some(d));
+                    copy.record = Arc::new(rec);
+                    h.versions.insert(i, copy);
+                    i
+                }
+            };
+            for v in &mut h.versions[start..] {
+                let mut rec = (*v.record).clone();
+                for k in &keys {
+                    rec.copy_field(&partial, k);
+                }
+                rec.change_kind = ChangeKind::Change;
+                v.record = Arc::new(rec);
+                v.sources.push(src.clone());
+                v.verified &= ch.verified;
+            }
+            ds.schedule.insert_history(ch.code, h);
+        }
+        "abolish" => {
+            let mut h = ds
+                .schedule
+                .history(ch.code)
+                .cloned()
+                .ok_or_else(|| pack_err(file, format!("{what}: unknown code")))?;
+            let last_day = ch.effective.pred_opt().unwrap_or(ch.effective);
+            let Some(v) = h.versions.last_mut() else {
+                return Err(pack_err(file, format!("{what}: code has no version")));
+            };
+            let mut rec = (*v.record).clone();
+            rec.abolished_on = DateCell(Some(last_day));
+            rec.change_kind = ChangeKind::Abolish;
+            v.record = Arc::new(rec);
+            v.sources.push(src);
+            ds.schedule.insert_history(ch.code, h);
+        }
+        other => {
+            return Err(pack_err(
+                file,
+                format!("{what}: kind must be new, change or abolish, found {other:?}"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// Export the histories of `codes` from an official data set as a pack (used to write the
+/// embedded default data; see `examples/export_pack.rs`).
+pub fn export(ds: &Dataset, codes: &[Code], meta: PackMeta) -> Result<PackFile, String> {
+    let mut pf = PackFile {
+        pack: Some(meta),
+        ..Default::default()
+    };
+    for &code in codes {
+        let h = ds
+            .schedule
+            .history(code)
+            .ok_or_else(|| format!("{code} is not in the official data"))?;
+        let versions = h
+            .versions
+            .iter()
+            .filter(|v| {
+                !(v.record
+                    .abolished_on
+                    .date()
+                    .is_some_and(|a| a < v.valid_from))
+            })
+            .map(|v| {
+                let mut rec = (*v.record).clone();
+                rec.code = Code::default();
+                rec.master_kind = String::new();
+                rec.changed_on = DateCell(None);
+                rec.change_kind = ChangeKind::default();
+                PackVersion {
+                    from: v.valid_from,
+                    verified: v.verified,
+                    sources: v
+                        .sources
+                        .iter()
+                        .map(|s| format!("{}:{}", s.file, s.line))
+                        .collect(),
+                    fields: rec,
+                }
+            })
+            .collect();
+        pf.codes.push(PackCode { code, versions });
+        for r in ds.tables.frequency.get(&code).into_iter().flatten() {
+            pf.frequency.push(PackFrequency {
+                code,
+                name: r.name.clone(),
+                unit_code: r.unit.code,
+                unit: r.unit.name.clone(),
+                count: r.count,
+                special: r.special,
+                from: r.period.from,
+                to: r.period.to,
+                source: format!("{}:{}", r.source.file, r.source.line),
+                verified: true,
+            });
+        }
+    }
+    for &code in codes {
+        for r in ds.tables.exclusions.get(&code).into_iter().flatten() {
+            // Each rule is indexed under both codes: export it once, under its first code,
+            // and only when both codes are in the pack.
+            if r.first != code || !codes.contains(&r.second) {
+                continue;
+            }
+            pf.exclusions.push(PackExclusion {
+                scope: r.scope,
+                first: r.first,
+                first_name: r.first_name.clone(),
+                second: r.second,
+                second_name: r.second_name.clone(),
+                kind: r.kind,
+                special: r.special,
+                from: r.period.from,
+                to: r.period.to,
+                source: format!("{}:{}", r.source.file, r.source.line),
+                verified: true,
+            });
+        }
+    }
+    Ok(pf)
+}

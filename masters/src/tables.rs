@@ -11,7 +11,7 @@ use crate::error::{LoadError, Location};
 use crate::schedule::CodeMap;
 use crate::value::{parse_yyyymmdd, Code};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which official table a file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -108,10 +108,12 @@ impl Period {
 pub struct RowSource {
     pub file: String,
     pub line: usize,
+    /// False for santei's own entries that no official file confirms.
+    pub verified: bool,
 }
 
 /// 背反区分 — which of the two codes may be claimed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExclusionKind {
     /// 1 — code ① may be claimed (② may not).
@@ -123,7 +125,7 @@ pub enum ExclusionKind {
 }
 
 /// The time frame of a 背反 rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExclusionScope {
     SameDay,
@@ -289,6 +291,7 @@ impl Cells<'_> {
         RowSource {
             file: self.file.into(),
             line: self.line,
+            verified: true,
         }
     }
 }

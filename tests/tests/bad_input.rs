@@ -11,7 +11,8 @@ fn real(name: &str) -> Vec<u8> {
 /// The 2022 full file plus s_20220912 (which adds 111015970), to damage copies of.
 fn base() -> Schedule {
     let mut s = Schedule::new();
-    s.apply_full("s_ALL20220218.csv", &real("s_ALL20220218.csv")).unwrap();
+    s.apply_full("s_ALL20220218.csv", &real("s_ALL20220218.csv"))
+        .unwrap();
     s
 }
 
@@ -51,14 +52,18 @@ fn set_field(line: &[u8], idx: usize, value: &[u8]) -> Vec<u8> {
 /// Apply a damaged update and check the error text and that the schedule is unchanged.
 fn check_update(damaged: &[u8], must_contain: &[&str]) -> LoadError {
     let mut s = base();
-    s.apply_update("s_20220304.csv", &real("s_20220304.csv")).unwrap();
+    s.apply_update("s_20220304.csv", &real("s_20220304.csv"))
+        .unwrap();
     let before = s.clone_for_test();
     let err = s.apply_update("s_20220912.csv", damaged).unwrap_err();
     let text = err.to_string();
     for m in must_contain {
         assert!(text.contains(m), "error {text:?} should contain {m:?}");
     }
-    assert!(s.same_as(&before), "the schedule changed after a failed load");
+    assert!(
+        s.same_as(&before),
+        "the schedule changed after a failed load"
+    );
     err
 }
 
@@ -73,7 +78,10 @@ impl Snap for Schedule {
     }
     fn same_as(&self, other: &Self) -> bool {
         self.codes() == other.codes()
-            && self.codes().iter().all(|c| self.history(*c) == other.history(*c))
+            && self
+                .codes()
+                .iter()
+                .all(|c| self.history(*c) == other.history(*c))
             && self.files.len() == other.files.len()
     }
 }
@@ -90,13 +98,26 @@ fn truncated_row() {
 #[test]
 fn non_numeric_points() {
     let bytes = edit_line(&real("s_20220912.csv"), 2, |l| set_field(l, 11, b"4.0x"));
-    check_update(&bytes, &["s_20220912.csv:2", "field 12 (新又は現点数)", "\"4.0x\""]);
+    check_update(
+        &bytes,
+        &["s_20220912.csv:2", "field 12 (新又は現点数)", "\"4.0x\""],
+    );
 }
 
 #[test]
 fn impossible_date() {
-    let bytes = edit_line(&real("s_20220912.csv"), 2, |l| set_field(l, 86, b"20221301"));
-    check_update(&bytes, &["s_20220912.csv:2", "field 87 (変更年月日)", "\"20221301\"", "impossible date"]);
+    let bytes = edit_line(&real("s_20220912.csv"), 2, |l| {
+        set_field(l, 86, b"20221301")
+    });
+    check_update(
+        &bytes,
+        &[
+            "s_20220912.csv:2",
+            "field 87 (変更年月日)",
+            "\"20221301\"",
+            "impossible date",
+        ],
+    );
 }
 
 #[test]
@@ -124,14 +145,19 @@ fn bytes_that_are_not_cp932() {
 
 #[test]
 fn update_for_unknown_code() {
-    let bytes = edit_line(&real("s_20230201.csv"), 1, |l| set_field(l, 2, b"199999999"));
+    let bytes = edit_line(&real("s_20230201.csv"), 1, |l| {
+        set_field(l, 2, b"199999999")
+    });
     // Turn the first row into a 変更 of a code that does not exist.
     let bytes = edit_line(&bytes, 1, |l| set_field(l, 0, b"5"));
     let mut s = base();
     let before = s.clone();
     let err = s.apply_update("s_20230201.csv", &bytes).unwrap_err();
     let t = err.to_string();
-    assert!(t.contains("s_20230201.csv:1") && t.contains("unknown code 199999999"), "{t}");
+    assert!(
+        t.contains("s_20230201.csv:1") && t.contains("unknown code 199999999"),
+        "{t}"
+    );
     assert!(s.same_as(&before));
 }
 
@@ -143,12 +169,18 @@ fn bad_table_rows_name_file_line_field() {
     t.load(TableKind::Frequency, name, &bytes).unwrap();
     let n = t.frequency.len();
     let damaged = edit_line(&bytes, 10, |l| set_field(l, 5, b"x"));
-    let err = t.load(TableKind::Frequency, name, &damaged).unwrap_err().to_string();
+    let err = t
+        .load(TableKind::Frequency, name, &damaged)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("05算定回数テーブル.csv:10: field 6"), "{err}");
     assert!(err.contains("\"x\""), "{err}");
     assert_eq!(t.frequency.len(), n, "the loaded table must stay intact");
     let code = Code::parse("112708970").unwrap();
     let r: Vec<_> = t.frequency_on(code, date("2025-01-01")).collect();
     // 05算定回数テーブル: 112708970 医療情報取得加算（再診） 144 ３月 1.
-    assert_eq!((r[0].unit.code, r[0].unit.name.as_str(), r[0].count), (144, "３月", 1));
+    assert_eq!(
+        (r[0].unit.code, r[0].unit.name.as_str(), r[0].count),
+        (144, "３月", 1)
+    );
 }
