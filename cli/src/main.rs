@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod cmd_copay;
 mod cmd_master;
 mod cmd_tier;
+mod data;
 
 #[derive(Parser)]
 #[command(

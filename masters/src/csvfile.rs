@@ -14,6 +14,28 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
+/// Decode and split a file, calling `f(line_no, cells)` for each row without copying
+/// cells that need no unescaping. Stops at the first error.
+pub fn for_each_row<F>(file: &str, bytes: &[u8], mut f: F) -> Result<(), LoadError>
+where
+    F: FnMut(usize, &[std::borrow::Cow<'_, str>]) -> Result<(), LoadError>,
+{
+    let mut text = String::new();
+    for (idx, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line_no = idx + 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.is_empty() || raw.iter().all(|b| *b == 0x1a) {
+            continue;
+        }
+        text.clear();
+        decode_line(file, line_no, raw, &mut text)?;
+        let mut cells: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(160);
+        split_into(file, line_no, &text, &mut cells)?;
+        f(line_no, &cells)?;
+    }
+    Ok(())
+}
+
 /// Decode and split a whole official CSV file.
 pub fn read_rows(file: &str, bytes: &[u8]) -> Result<Vec<Row>, LoadError> {
     let mut rows = Vec::with_capacity(bytes.len() / 400 + 1);
@@ -82,14 +104,28 @@ fn decode_line(file: &str, line: usize, raw: &[u8], out: &mut String) -> Result<
 /// Split one decoded line. Fields are normally quoted; unquoted fields are accepted too.
 pub fn split_line(file: &str, line: usize, text: &str) -> Result<Vec<String>, LoadError> {
     let mut cells = Vec::with_capacity(150);
+    split_into(file, line, text, &mut cells)?;
+    Ok(cells.into_iter().map(|c| c.into_owned()).collect())
+}
+
+/// Split one decoded line into borrowed cells (owned only where `""` had to be unescaped).
+pub fn split_into<'t>(
+    file: &str,
+    line: usize,
+    text: &'t str,
+    cells: &mut Vec<std::borrow::Cow<'t, str>>,
+) -> Result<(), LoadError> {
+    use std::borrow::Cow;
     let bytes = text.as_bytes();
     let mut i = 0;
     loop {
         if i < bytes.len() && bytes[i] == b'"' {
             // Quoted field.
-            let mut cell = String::new();
+            let mut cell: Option<String> = None;
             i += 1;
             let mut seg_start = i;
+            let open = i;
+            let close;
             loop {
                 match memchr_quote(&bytes[i..]) {
                     None => {
@@ -104,18 +140,25 @@ pub fn split_line(file: &str, line: usize, text: &str) -> Result<Vec<String>, Lo
                     Some(off) => {
                         let q = i + off;
                         if q + 1 < bytes.len() && bytes[q + 1] == b'"' {
-                            cell.push_str(&text[seg_start..=q]);
+                            cell.get_or_insert_with(String::new)
+                                .push_str(&text[seg_start..=q]);
                             i = q + 2;
                             seg_start = i;
                         } else {
-                            cell.push_str(&text[seg_start..q]);
+                            if let Some(c) = cell.as_mut() {
+                                c.push_str(&text[seg_start..q]);
+                            }
+                            close = q;
                             i = q + 1;
                             break;
                         }
                     }
                 }
             }
-            cells.push(cell);
+            cells.push(match cell {
+                Some(c) => Cow::Owned(c),
+                None => Cow::Borrowed(&text[open..close]),
+            });
             if i == bytes.len() {
                 break;
             }
@@ -149,14 +192,14 @@ pub fn split_line(file: &str, line: usize, text: &str) -> Result<Vec<String>, Lo
                     ),
                 });
             }
-            cells.push(cell.to_string());
+            cells.push(Cow::Borrowed(cell));
             match end {
                 Some(e) => i = e + 1,
                 None => break,
             }
         }
     }
-    Ok(cells)
+    Ok(())
 }
 
 fn memchr_quote(b: &[u8]) -> Option<usize> {
@@ -175,10 +218,16 @@ mod tests {
 
     #[test]
     fn unterminated_quote_is_an_error() {
-        let e = split_line("f.csv", 7, r#""0","S,"1""#).unwrap_err();
+        let e = split_line("f.csv", 7, r#""0","S,1"#).unwrap_err();
         assert!(e.to_string().contains("f.csv:7"), "{e}");
         assert!(
-            e.to_string().contains("unterminated quote in field 3"),
+            e.to_string().contains("unterminated quote in field 2"),
+            "{e}"
+        );
+        let e = split_line("f.csv", 7, r#""0","S"x,"1""#).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("text after the closing quote of field 2"),
             "{e}"
         );
     }

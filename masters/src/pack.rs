@@ -308,6 +308,97 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
     Ok(ds)
 }
 
+/// What happened to each hand-written change when it was laid over official data.
+#[derive(Clone, Debug, Serialize)]
+pub struct OverlayNote {
+    pub code: Code,
+    pub effective: NaiveDate,
+    /// "applied (unverified)" or "official data covers it" (with a mismatch note if any).
+    pub status: String,
+}
+
+/// Lay a pack's hand-written `[[change]]` and `[[frequency]]` entries over official data,
+/// for the dates the official files do not cover yet: a change is applied only when the
+/// official history of its code has no version starting on or after its effective date.
+/// Where the official data does cover it, the official data wins and any disagreement on
+/// points is reported. Returns one note per change.
+pub fn overlay(ds: &mut Dataset, name: &str, text: &str) -> Result<Vec<OverlayNote>, LoadError> {
+    let pf: PackFile = toml::from_str(text).map_err(|e| pack_err(name, e.to_string()))?;
+    let mut notes = Vec::new();
+    let mut staged = ds.clone();
+    for ch in pf.changes {
+        let covered = staged.schedule.history(ch.code).is_some_and(|h| {
+            h.versions
+                .iter()
+                .any(|v| v.valid_from >= ch.effective && v.verified)
+        });
+        if covered {
+            let mut status = "official data covers it".to_string();
+            if let Some(p) = ch.fields.get("points").and_then(|p| p.as_str()) {
+                if let Ok(e) = staged.schedule.lookup(ch.code, ch.effective) {
+                    if e.record().points.to_string() != p
+                        && e.record().points.normalize().to_string() != p
+                    {
+                        status = format!(
+                            "official data covers it and disagrees with santei's unverified entry: official {} points, santei's entry {p}",
+                            e.record().points
+                        );
+                    }
+                }
+            }
+            notes.push(OverlayNote {
+                code: ch.code,
+                effective: ch.effective,
+                status,
+            });
+            continue;
+        }
+        notes.push(OverlayNote {
+            code: ch.code,
+            effective: ch.effective,
+            status: "applied (unverified)".into(),
+        });
+        apply_change(&mut staged, name, ch)?;
+    }
+    for f in pf.frequency {
+        let official_has = staged
+            .tables
+            .frequency
+            .get(&f.code)
+            .is_some_and(|v| !v.is_empty());
+        if official_has {
+            continue;
+        }
+        let rule = FrequencyRule {
+            code: f.code,
+            name: f.name,
+            unit: FrequencyUnit {
+                code: f.unit_code,
+                name: f.unit,
+            },
+            count: f.count,
+            special: f.special,
+            period: Period {
+                from: f.from,
+                to: f.to,
+            },
+            source: RowSource {
+                file: f.source,
+                line: 0,
+                verified: f.verified,
+            },
+        };
+        staged
+            .tables
+            .frequency
+            .entry(rule.code)
+            .or_default()
+            .push(rule);
+    }
+    *ds = staged;
+    Ok(notes)
+}
+
 /// Apply one hand-written change with the official update semantics.
 fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), LoadError> {
     let what = format!("change of {} effective {}", ch.code, ch.effective);

@@ -261,10 +261,10 @@ impl ProcedureRecord {
     }
 
     /// Build a record from a full row (新規 or a full-file row).
-    pub fn from_cells(cells: &[String]) -> Result<ProcedureRecord, (usize, String)> {
+    pub fn from_cells<S: AsRef<str>>(cells: &[S]) -> Result<ProcedureRecord, (usize, String)> {
         let mut r = ProcedureRecord::default();
         for (i, c) in cells.iter().enumerate() {
-            r.set_cell(i, c).map_err(|e| (i, e))?;
+            r.set_cell(i, c.as_ref()).map_err(|e| (i, e))?;
         }
         Ok(r)
     }

@@ -18,7 +18,7 @@
 //! is earlier. Loading is all-or-nothing: a file is fully parsed and checked before the
 //! schedule is touched, so an error leaves the previous schedule intact.
 
-use crate::csvfile::{read_rows, Row};
+use crate::csvfile::for_each_row;
 use crate::error::{LoadError, Location};
 use crate::procedure::{ProcedureRecord, MIN_FIELD_COUNT, R6_FIELD_COUNT};
 use crate::value::{ChangeKind, Code, DateCell};
@@ -223,9 +223,8 @@ fn field_loc(file: &str, line: usize, index: usize) -> Location {
 }
 
 fn parse_rows(file: &str, bytes: &[u8], is_full: bool) -> Result<Vec<ParsedRow>, LoadError> {
-    let rows = read_rows(file, bytes)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for Row { line, cells } in rows {
+    let mut out = Vec::with_capacity(bytes.len() / 500 + 1);
+    for_each_row(file, bytes, |line, cells| {
         if cells.len() < MIN_FIELD_COUNT || cells.len() > R6_FIELD_COUNT {
             return Err(LoadError::FieldCount {
                 at: Location {
@@ -242,7 +241,7 @@ fn parse_rows(file: &str, bytes: &[u8], is_full: bool) -> Result<Vec<ParsedRow>,
         }
         let bad = |i: usize, reason: String| LoadError::Field {
             at: field_loc(file, line, i),
-            value: cells[i].clone(),
+            value: cells[i].to_string(),
             reason,
         };
         let kind = ChangeKind::parse_cell_strict(&cells[0]).map_err(|e| bad(0, e))?;
@@ -255,7 +254,7 @@ fn parse_rows(file: &str, bytes: &[u8], is_full: bool) -> Result<Vec<ParsedRow>,
             .map_err(|e| bad(86, e))?;
         let full_row = is_full || matches!(kind, ChangeKind::New | ChangeKind::Unchanged);
         if full_row {
-            let rec = ProcedureRecord::from_cells(&cells).map_err(|(i, e)| bad(i, e))?;
+            let rec = ProcedureRecord::from_cells(cells).map_err(|(i, e)| bad(i, e))?;
             out.push(ParsedRow {
                 line,
                 kind,
@@ -269,7 +268,7 @@ fn parse_rows(file: &str, bytes: &[u8], is_full: bool) -> Result<Vec<ParsedRow>,
             for (i, c) in cells.iter().enumerate() {
                 if i > 2 && !c.is_empty() {
                     ProcedureRecord::check_cell(i, c).map_err(|e| bad(i, e))?;
-                    kept.push((i, c.clone()));
+                    kept.push((i, c.to_string()));
                 }
             }
             out.push(ParsedRow {
@@ -281,7 +280,8 @@ fn parse_rows(file: &str, bytes: &[u8], is_full: bool) -> Result<Vec<ParsedRow>,
                 cells: kept,
             });
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -397,27 +397,27 @@ impl Schedule {
                         let i = h.at(from).unwrap_or(h.versions.len() - 1);
                         let v = &mut h.versions[i];
                         let mut changed = false;
-                        let mut updated = (*v.record).clone();
-                        let full_cells = record_key_cells(&rec);
-                        for (idx, cell) in full_cells {
-                            let before = serde_json::to_value(field_value(&updated, idx))
-                                .unwrap_or_default();
-                            let _ = updated.set_cell(idx, &cell);
-                            let after = serde_json::to_value(field_value(&updated, idx))
-                                .unwrap_or_default();
-                            if before != after {
-                                changed = true;
-                                report.corrections.push(Correction {
-                                    code: r.code,
-                                    field: ProcedureRecord::field_info(idx)
-                                        .map(|f| f.name)
-                                        .unwrap_or("?"),
-                                    replayed: before,
-                                    full_file: after,
-                                });
+                        let mut updated: Option<ProcedureRecord> = None;
+                        for (idx, cell) in record_key_cells(&rec) {
+                            let current = updated.as_ref().unwrap_or(&v.record);
+                            if official_cell(current, idx) == cell {
+                                continue;
                             }
+                            let before = field_value(current, idx);
+                            let u = updated.get_or_insert_with(|| (*v.record).clone());
+                            let _ = u.set_cell(idx, &cell);
+                            let after = field_value(u, idx);
+                            changed = true;
+                            report.corrections.push(Correction {
+                                code: r.code,
+                                field: ProcedureRecord::field_info(idx)
+                                    .map(|f| f.name)
+                                    .unwrap_or("?"),
+                                replayed: before,
+                                full_file: after,
+                            });
                         }
-                        if changed {
+                        if let (true, Some(updated)) = (changed, updated) {
                             v.record = Arc::new(updated);
                             v.sources.push(sref);
                         }

@@ -1,0 +1,42 @@
+//! Loading the data a command runs on: the embedded pack, or official files from `--master`
+//! directories (with santei's unverified 2026 entries laid over them where the official files
+//! do not reach).
+
+use anyhow::Context;
+use masters::Dataset;
+use std::path::PathBuf;
+
+/// `--master DIR` (repeatable) shared by the commands.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct DataArgs {
+    /// Directory of official files (s_ALL…, s_YYYYMMDD…, 電子点数表 tables, y_ALL…, t_ALL…).
+    /// Repeat for several directories. Without it, santei uses its embedded data.
+    #[arg(long = "master", value_name = "DIR")]
+    pub master: Vec<PathBuf>,
+}
+
+/// Load the data set the arguments name.
+pub fn load(args: &DataArgs) -> anyhow::Result<Dataset> {
+    if args.master.is_empty() {
+        return masters::pack::embedded().context("loading santei's embedded data");
+    }
+    let mut ds = Dataset::load_dirs(&args.master).context("loading the official files")?;
+    if ds.schedule.is_empty() {
+        anyhow::bail!(
+            "no 医科診療行為マスター (s_ALL….csv) found in {}",
+            args.master
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for (name, text) in masters::pack::EMBEDDED
+        .iter()
+        .filter(|(n, _)| *n == "r8-2026.toml")
+    {
+        masters::pack::overlay(&mut ds, name, text)
+            .context("laying santei's 2026 entries over the official data")?;
+    }
+    Ok(ds)
+}
