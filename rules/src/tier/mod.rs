@@ -642,13 +642,19 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                 );
                 if let Some(first) = candidates.first() {
                     if first.month != r.month || first.basis != r.basis {
-                        s.push_str(&format!(
-                            "、{}の{}（{}）より有利なため{}の値を使用",
-                            first.month,
-                            first.basis.ja(),
-                            first.value.map(pct).unwrap_or_else(|| "データなし".into()),
-                            r.month
-                        ));
+                        s.push_str(&match first.value {
+                            Some(v) => format!(
+                                "。{}の{}利用率{}より高いため、この値を使用",
+                                first.month,
+                                first.basis.ja(),
+                                pct(v)
+                            ),
+                            None => format!(
+                                "。{}の{}利用率がないため、この値を使用",
+                                first.month,
+                                first.basis.ja()
+                            ),
+                        });
                     }
                 }
                 s
