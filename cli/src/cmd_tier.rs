@@ -98,7 +98,15 @@ fn pct(v: rust_decimal::Decimal) -> String {
 fn table(results: &[MonthResult]) -> String {
     let mut out = String::new();
     out.push_str(
-        "適用月   状態       区分  医科 歯科 調剤  利用率(月・基準)            基準    小児特例\n",
+        &[
+            pad("適用月", 9),
+            pad("状態", 12),
+            pad("区分", 7),
+            "医科 歯科 調剤  ".to_string(),
+            pad("利用率 測定月 種別", 28),
+            "  基準  小児科特例\n".to_string(),
+        ]
+        .concat(),
     );
     for r in results {
         let p = r.points.unwrap_or(Points::default());
@@ -123,7 +131,7 @@ fn table(results: &[MonthResult]) -> String {
             .map(|t| format!("加算{t}"))
             .unwrap_or_else(|| "-".into());
         out.push_str(&format!(
-            "{}  {}{}  {}{}  {:>4} {:>4} {:>4}  {:<26}  {:>6}  {}\n",
+            "{}  {}{}  {}{}  {:>4} {:>4} {:>4}  {}{}  {:>6}  {}\n",
             r.month,
             status,
             " ".repeat(10usize.saturating_sub(width(status))),
@@ -133,6 +141,7 @@ fn table(results: &[MonthResult]) -> String {
             pts(p.shika),
             pts(p.chozai),
             rate,
+            " ".repeat(26usize.saturating_sub(width(&rate))),
             r.threshold.map(|t| pct(t.0)).unwrap_or_else(|| "-".into()),
             if r.pediatric_exemption { "適用" } else { "-" },
         ));
@@ -154,4 +163,8 @@ fn width(s: &str) -> usize {
     s.chars()
         .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
         .sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }

@@ -263,7 +263,8 @@ fn exact_decimal_thresholds() {
 fn domain_tables_r6_r7() {
     let erx = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     // (month, rate month, rates per tier 1..3 as thresholds, points per tier)
-    let cases: &[(&str, &str, [&str; 3], [(u32, u32, Option<u32>); 3])] = &[
+    type Case<'a> = (&'a str, &'a str, [&'a str; 3], [(u32, u32, Option<u32>); 3]);
+    let cases: &[Case] = &[
         (
             "2024-10",
             "2024-07",

@@ -133,7 +133,11 @@ impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ExprKind::Bool(b) => write!(f, "{b}"),
-            ExprKind::Percent(d) => write!(f, "{}%", fmt_decimal(*d * Decimal::ONE_HUNDRED)),
+            ExprKind::Percent(d) => match d.checked_mul(Decimal::ONE_HUNDRED) {
+                Some(p) => write!(f, "{}%", fmt_decimal(p)),
+                // Unreachable for parsed literals (they were divided by 100); print as a number.
+                None => write!(f, "{}", fmt_decimal(*d)),
+            },
             ExprKind::Number(d) => write!(f, "{}", fmt_decimal(*d)),
             ExprKind::Month(m) => write!(f, "{m}"),
             ExprKind::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),

@@ -27,7 +27,7 @@ impl Tri {
             Tri::False
         }
     }
-    pub fn not(self) -> Self {
+    pub fn negate(self) -> Self {
         match self {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
@@ -85,7 +85,7 @@ pub fn eval(e: &Expr, env: &dyn Env) -> Value {
             let vals: Vec<Value> = args.iter().map(|a| eval(a, env)).collect();
             env.call(n, &vals)
         }
-        ExprKind::Not(x) => Value::Bool(truth(&eval(x, env)).not()),
+        ExprKind::Not(x) => Value::Bool(truth(&eval(x, env)).negate()),
         ExprKind::And(a, b) => {
             let ta = truth(&eval(a, env));
             if ta == Tri::False {

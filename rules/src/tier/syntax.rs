@@ -121,7 +121,7 @@ pub struct Period {
 impl Period {
     /// Whether month `m` lies in the period.
     pub fn covers(&self, m: YearMonth) -> bool {
-        m >= self.from && self.to.map_or(true, |t| m <= t)
+        m >= self.from && self.to.is_none_or(|t| m <= t)
     }
 }
 
