@@ -517,3 +517,56 @@ fn malformed_profiles_never_panic() {
         let _ = FacilityProfile::from_json("x.json", text);
     }
 }
+
+#[test]
+fn embedded_periods_are_contiguous_and_cited() {
+    let r = rules();
+    let ps = r.periods();
+    assert_eq!(ps.first().map(|p| p.from), Some(ym("2024-06")));
+    for w in ps.windows(2) {
+        assert_eq!(
+            w[0].to.map(|t| t.add_months(1)),
+            Some(w[1].from),
+            "gap after {}",
+            w[0].id
+        );
+    }
+    assert_eq!(
+        ps.last().map(|p| (p.from, p.to)),
+        Some((ym("2026-06"), None))
+    );
+    for p in ps {
+        assert!(!p.source.is_empty());
+        for t in &p.tiers {
+            assert!(!t.source.is_empty());
+            assert!(t
+                .requires
+                .iter()
+                .all(|q| !q.source.is_empty() && q.id.starts_with(&p.id)));
+        }
+    }
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn random_text_never_panics(s in "\\PC{0,200}") {
+            let _ = FacilityProfile::from_toml("f.toml", &s);
+            let _ = FacilityProfile::from_json("f.json", &s);
+            let _ = TierRules::from_sources(&[("f.rules", s.as_str())]);
+        }
+        #[test]
+        fn mutated_embedded_rules_never_panic(cut in 0usize..20_000, insert in "[ -~]{0,3}") {
+            let (name, text) = rules::tier::EMBEDDED[1];
+            let mut at = cut.min(text.len());
+            while !text.is_char_boundary(at) { at -= 1; }
+            let mutated = format!("{}{}{}", &text[..at], insert, &text[at..]);
+            if let Err(e) = TierRules::from_sources(&[(name, mutated.as_str())]) {
+                prop_assert!(e.to_string().contains(name));
+            }
+        }
+    }
+}
