@@ -676,7 +676,12 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                 pts(c.tier.points.ika),
                 pts(c.tier.points.shika),
                 pts(c.tier.points.chozai),
-                rate_phrase(c.threshold, c.exemption)
+                if result.rate_used.is_some() {
+                    rate_phrase(c.threshold, c.exemption)
+                } else {
+                    let met: Vec<&str> = c.tier.requires.iter().map(|r| r.label.as_str()).collect();
+                    format!("利用率の基準はなく、要件（{}）を満たします", met.join("・"))
+                }
             );
             let ties: Vec<String> = evals
                 .iter()
