@@ -829,6 +829,13 @@ fn meal_charge(
     trace: &mut Trace,
 ) -> Result<i64, CopayError> {
     if c.meals == 0 {
+        trace.push(
+            "meals",
+            "0 meals".to_string(),
+            "標準負担額 × meals",
+            "copayment.md §5",
+            "0".to_string(),
+        );
         return Ok(0);
     }
     if c.setting == Setting::Outpatient {
