@@ -41,7 +41,10 @@ trait AfterExt {
 }
 impl AfterExt for Option<NaiveDate> {
     fn is_none_or_after(&self, date: NaiveDate) -> bool {
-        self.map_or(true, |b| b > date)
+        match self {
+            Some(b) => *b > date,
+            None => true,
+        }
     }
 }
 

@@ -70,7 +70,7 @@ fn no_table(what: &str, date: NaiveDate, key: String, note: String) -> CopayErro
 }
 
 fn pct(p: u32) -> String {
-    if p % 10 == 0 {
+    if matches!(p % 10, 0) {
         format!("{}割", p / 10)
     } else {
         format!("{p}%")

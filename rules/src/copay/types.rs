@@ -17,7 +17,11 @@ pub trait Dated {
     fn source(&self) -> &str;
     /// Whether the row applies on `date`.
     fn covers(&self, date: NaiveDate) -> bool {
-        date >= self.from() && self.to().map_or(true, |t| date <= t)
+        date >= self.from()
+            && match self.to() {
+                Some(t) => date <= t,
+                None => true,
+            }
     }
 }
 
