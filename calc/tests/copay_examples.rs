@@ -958,3 +958,43 @@ already_paid = 0
     let out = compute(&tables(), &r).unwrap();
     assert_eq!(out.patient_pays, 10_000);
 }
+
+#[test]
+fn visit_with_per_visit_local_cap_and_nanbyo_monthly_cap() {
+    let t = tables()
+        .with_local_programmes("local-example.toml", rules::copay::LOCAL_EXAMPLE)
+        .unwrap();
+    let p = Receipt::from_value(&receipt("2025-05", "2015-06-15", "kokuho", "ウ", 0))
+        .unwrap()
+        .patient;
+    let mk = |paid: i64| Visit {
+        patient: p.clone(),
+        date: d("2025-05-12"),
+        setting: calc::copay::Setting::Outpatient,
+        points: 1_000,
+        public_expense: vec![calc::copay::PublicExpenseClaim {
+            law: "88".into(),
+            monthly_cap: None,
+            already_paid: paid,
+            rate_percent: None,
+        }],
+        meals: 0,
+        rate_percent: None,
+        month_to_date: None,
+    };
+    // 1割 = 1,000 > 500 per visit
+    assert_eq!(compute_visit(&t, &mk(0)).unwrap().patient_pays, 500);
+    // fourth charged visit: 1,500 paid → 500; fifth: 2,000 paid (= 4 × 500) → 0
+    assert_eq!(compute_visit(&t, &mk(1_500)).unwrap().patient_pays, 500);
+    assert_eq!(compute_visit(&t, &mk(2_000)).unwrap().patient_pays, 0);
+}
+
+#[test]
+fn the_same_law_twice_is_an_error() {
+    let e = err(with(
+        receipt("2025-05", "1970-06-15", "kenpo", "ウ", 1_000),
+        &["public_expense"],
+        json!([{"law": "54", "monthly_cap": 1}, {"law": "54", "monthly_cap": 2}]),
+    ));
+    assert!(e.starts_with("public_expense[1].law"), "{e}");
+}

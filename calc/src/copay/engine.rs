@@ -221,6 +221,12 @@ fn resolve_programmes<'a>(
     let mut out = Vec::new();
     for (i, pe) in c.public_expense.iter().enumerate() {
         let field = format!("public_expense[{i}].law");
+        if c.public_expense[..i].iter().any(|q| q.law == pe.law) {
+            return Err(bad(
+                &field,
+                format!("法別番号 \"{}\" is listed twice", pe.law),
+            ));
+        }
         let Some(p) = tables.programme_at(&pe.law, c.date) else {
             if tables.knows_law(&pe.law) {
                 return Err(bad(
@@ -756,7 +762,9 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
                     Mode::Visit => {
                         let mut cap = pv;
                         if let Some(m) = prog.max_charged_visits {
-                            cap = cap.min((pv * i64::from(m) - r.claim.already_paid).max(0));
+                            cap = cap.min(
+                                (pv.saturating_mul(i64::from(m)) - r.claim.already_paid).max(0),
+                            );
                         }
                         cap
                     }
@@ -771,7 +779,7 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
                             ));
                         };
                         let n = prog.max_charged_visits.map_or(v, |m| m.min(v));
-                        (pv * i64::from(n) - r.claim.already_paid).max(0)
+                        (pv.saturating_mul(i64::from(n)) - r.claim.already_paid).max(0)
                     }
                 };
                 notes.push(format!("per-visit cap {pv} → {cap}"));

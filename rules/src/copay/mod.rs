@@ -220,10 +220,11 @@ impl CopayTables {
             }
         }
         for r in &self.limits {
-            if r.base < 0 || r.threshold.unwrap_or(0) < 0 || r.many.unwrap_or(0) < 0 {
+            let ok = |v: i64| (0..=MAX_TABLE_AMOUNT).contains(&v);
+            if !ok(r.base) || !ok(r.threshold.unwrap_or(0)) || !ok(r.many.unwrap_or(0)) {
                 return Err(invalid(
                     file,
-                    format!("limit {}: negative amount", r.category),
+                    format!("limit {}: amount out of range", r.category),
                 ));
             }
             if r.threshold.is_some() != r.excess_percent.is_some() {

@@ -529,10 +529,13 @@ impl Programme {
             ("monthly_cap", self.monthly_cap),
             ("per_visit_cap", self.per_visit_cap),
         ] {
-            if v.is_some_and(|c| c < 0) {
+            if v.is_some_and(|c| !(0..=MAX_TABLE_AMOUNT).contains(&c)) {
                 return Err(invalid(
                     file,
-                    format!("programme {}: {name} is negative", self.law),
+                    format!(
+                        "programme {}: {name} is negative or above {MAX_TABLE_AMOUNT}",
+                        self.law
+                    ),
                 ));
             }
         }
@@ -585,6 +588,9 @@ pub(crate) struct LocalProgrammeRaw {
     to: Option<NaiveDate>,
     source: String,
 }
+
+/// Largest amount accepted in a table (keeps products far inside `i64`).
+pub const MAX_TABLE_AMOUNT: i64 = 1_000_000_000_000;
 
 /// Local programmes come after every national one.
 pub const LOCAL_PRIORITY_BASE: u32 = 1000;
