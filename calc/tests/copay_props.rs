@@ -215,3 +215,33 @@ proptest! {
         let _ = run(&v);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The visit function keeps the sum invariant and never charges beyond the limit headroom.
+    #[test]
+    fn visit_payers_sum_and_respect_the_month(c in case(), mtd_cost in 0i64..2_000_000, mtd_share in 0i64..300_000) {
+        let v = build(&c, c.points);
+        let Ok(r) = Receipt::from_value(&v) else { return Ok(()) };
+        let visit = calc::copay::Visit {
+            patient: r.patient.clone(),
+            date: r.date.unwrap(),
+            setting: r.setting,
+            points: r.points,
+            public_expense: r.public_expense.clone(),
+            meals: r.meals,
+            rate_percent: None,
+            month_to_date: Some(calc::copay::MonthToDate { medical_cost: mtd_cost, patient_share: mtd_share }),
+        };
+        if let Ok(out) = calc::copay::compute_visit(tables(), &visit) {
+            prop_assert_eq!(
+                out.patient_pays + out.insurer_pays + out.public_total(),
+                out.medical_cost + out.meal_charge
+            );
+            if let Some(l) = out.limit {
+                prop_assert!(out.patient_medical() <= (l - mtd_share).max(0));
+            }
+        }
+    }
+}
