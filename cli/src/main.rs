@@ -11,11 +11,7 @@ mod cmd_master;
 mod cmd_tier;
 
 #[derive(Parser)]
-#[command(
-    name = "santei",
-    version,
-    about = "共通算定モジュール — Japanese medical fee calculation"
-)]
+#[command(name = "santei", version, about = "共通算定モジュール — Japanese medical fee calculation")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
