@@ -4,9 +4,16 @@
 //! - [`lang`]: the condition language (parser, checker, printer, evaluator).
 //! - [`tier`]: 医療DX add-on tiers (医療DX推進体制整備加算 / 電子的診療情報連携体制整備加算) per
 //!   month, from the embedded rule files in `data/tier/`.
+//! - [`copay`]: the dated co-payment tables (rates, rounding, 高額療養費, 公費, meals) in
+//!   `data/copay/`.
+//! - [`addons`]: which add-ons the engine adds automatically, when, and what excludes them
+//!   (`data/addons/`).
 //!
-//! The library never touches the filesystem (it builds for `wasm32-unknown-unknown`).
+//! Invariants: every number of the fee rules lives in the data files with its source; the
+//! library never touches the filesystem (it builds for `wasm32-unknown-unknown`).
 
+pub mod addons;
+pub mod copay;
 pub mod lang;
 pub mod tier;
 

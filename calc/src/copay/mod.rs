@@ -1,0 +1,116 @@
+//! 窓口負担金 — what the patient pays at the window for one receipt or one visit.
+//!
+//! Job: from the dated tables of `rules::copay`, compute (in the order of copayment.md §6)
+//! 1. the rate (負担割合) from birth date, date of service, insurance and income category;
+//! 2. the window share `points × 10 × rate`, rounded to 10円;
+//! 3. the high-cost limit (高額療養費) when it applies at the window, on this month's cumulative
+//!    医療費 at this facility and setting, halved in the 75th-birthday month;
+//! 4. the public-expense (公費) chain in priority order;
+//! 5. the meal charge (食事療養 標準負担額 × meals).
+//!
+//! Invariants (tested by property tests):
+//! - `patient_pays + insurer_pays + Σ public_pays = medical_cost + meal_charge`
+//!   (`patient_pays` is the whole window charge, meals included);
+//! - the medical part of `patient_pays` never exceeds the window-rounded `rate × medical_cost`;
+//! - more points never lower `patient_pays` (same patient, same month);
+//! - the medical part of `patient_pays` is a multiple of 10円 unless a limit or a public cap
+//!   set it;
+//! - all arithmetic is integer yen (or 銭 where rounding needs it); nothing panics on input.
+//!
+//! Age boundaries inside a month: the rate, the age group and the limit table are decided by
+//! the single date of service of the claim (`Receipt::date`, default the month's first day).
+//! 未就学 and 70 switch on month boundaries (3/31 → 4/1; the 1st of the month after reaching 70),
+//! so a whole receipt month has one rate for them. The 75th birthday splits the month between
+//! two insurers (two receipts): a `kenpo`/`kokuho` receipt is computed for the days before the
+//! birthday, a `kouki` receipt (default date: the birthday) for the days from it, and both get
+//! the 75歳到達月 halving unless the patient was born on the 1st.
+
+pub mod age;
+mod engine;
+pub mod input;
+pub mod rounding;
+
+pub use engine::{compute, compute_visit};
+pub use input::{
+    InsuranceKind, MonthToDate, Patient, PublicExpenseClaim, Receipt, Setting, SpecificDisease,
+    Visit,
+};
+pub use rules::copay::{CopayTables, IncomeCategory};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// A co-payment error: bad input (naming the field and value), a date without a confirmed
+/// table, or a data-file problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CopayError {
+    /// A field has a bad value.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// The text is not valid JSON/TOML.
+    #[error("cannot read receipt: {0}")]
+    Syntax(String),
+    /// No confirmed table for the date (never guessed).
+    #[error("no confirmed {what} for {month} {key}{note}")]
+    NoTable {
+        what: String,
+        month: String,
+        key: String,
+        note: String,
+    },
+    /// The tables themselves are invalid.
+    #[error("co-payment tables: {0}")]
+    Data(#[from] rules::copay::CopayDataError),
+}
+
+/// One trace step: what went in, which rule, where the rule comes from, what came out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceEntry {
+    pub step: String,
+    pub input: String,
+    pub rule: String,
+    pub source: String,
+    pub result: String,
+}
+
+/// What one public programme pays on the claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicPay {
+    /// 法別番号.
+    pub law: String,
+    /// 公費負担額 (1円 units).
+    pub amount: i64,
+}
+
+/// The co-payment of one receipt or visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CopayOutput {
+    /// 医療費 = points × 10 (this receipt or this visit; meals excluded).
+    pub medical_cost: i64,
+    /// 負担割合 as a decimal fraction (serialised as a string, e.g. "0.3").
+    pub rate: Decimal,
+    /// The monthly 自己負担限度額 applied at the window; `null` when none applies.
+    pub limit: Option<i64>,
+    /// The window charge: medical share after insurance and public programmes, plus meals.
+    pub patient_pays: i64,
+    /// 保険者負担 (including the high-cost excess paid in kind).
+    pub insurer_pays: i64,
+    /// 公費負担 per programme, in priority order.
+    pub public_pays: Vec<PublicPay>,
+    /// 食事療養 標準負担額 × meals (included in `patient_pays`).
+    pub meal_charge: i64,
+    /// One entry per step.
+    pub trace: Vec<TraceEntry>,
+}
+
+impl CopayOutput {
+    /// The medical part of the window charge (without meals).
+    pub fn patient_medical(&self) -> i64 {
+        self.patient_pays - self.meal_charge
+    }
+
+    /// Σ public_pays.
+    pub fn public_total(&self) -> i64 {
+        self.public_pays.iter().map(|p| p.amount).sum()
+    }
+}
