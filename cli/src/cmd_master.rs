@@ -3,8 +3,7 @@
 use crate::data::{load, DataArgs};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
-use masters::{Code, DiffEntry, Entry, LookupError};
-use serde_json::{json, Value};
+use masters::{Code, DiffEntry, LookupError};
 
 #[derive(clap::Args)]
 pub struct MasterArgs {
@@ -43,49 +42,7 @@ pub fn parse_date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
         .with_context(|| format!("{what}: {s:?} is not a date (YYYY-MM-DD)"))
 }
 
-/// An exact JSON number from a decimal (no binary floating point on the way).
-pub fn num(d: rust_decimal::Decimal) -> Value {
-    let text = d.normalize().to_string();
-    text.parse::<serde_json::Number>()
-        .map(Value::Number)
-        .unwrap_or(Value::String(text))
-}
-
-/// The JSON object of one code on one date.
-pub fn entry_json(e: &Entry<'_>, ds: &masters::Dataset, date: NaiveDate) -> Value {
-    let r = e.record();
-    let mut o = json!({
-        "code": e.code.to_string(),
-        "name": r.name,
-        "points": num(r.points),
-        "point_kind": r.point_kind.as_str(),
-        "valid_from": e.valid_from.to_string(),
-        "valid_to": e.valid_to.map(|d| d.to_string()),
-        "addon_group": r.addon_group().map(|(c, s)| json!({"code": c, "serial": s.to_string()})),
-        "facility_standards": r.facility_standards().iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-        "max_count": r.max_count,
-        "in_out": r.in_out.as_str(),
-        "age_lower": r.age_lower.code(),
-        "age_upper": r.age_upper.code(),
-        "age_addons": r.age_addons().iter().map(|a| json!({
-            "lower": a.lower.code(), "upper": a.upper.code(), "code": a.code.to_string()})).collect::<Vec<_>>(),
-        "verified": e.version.verified,
-        "sources": e.version.sources.iter().map(|s| if s.line > 0 { format!("{}:{}", s.file, s.line) } else { s.file.to_string() }).collect::<Vec<_>>(),
-    });
-    if ds.tables.has(masters::TableKind::Frequency) {
-        let f: Vec<Value> = ds
-            .tables
-            .frequency_on(e.code, date)
-            .map(|f| json!({"unit": f.unit.name, "unit_code": f.unit.code, "count": f.count, "verified": f.source.verified}))
-            .collect();
-        o["frequency"] = match f.len() {
-            0 => Value::Null,
-            1 => f[0].clone(),
-            _ => Value::Array(f),
-        };
-    }
-    o
-}
+use calc::engine::entry_json;
 
 pub fn run(args: &MasterArgs) -> anyhow::Result<i32> {
     match &args.cmd {

@@ -3,6 +3,7 @@
 //! do not reach).
 
 use anyhow::Context;
+use calc::Engine;
 use masters::Dataset;
 use std::path::PathBuf;
 
@@ -39,4 +40,24 @@ pub fn load(args: &DataArgs) -> anyhow::Result<Dataset> {
             .context("laying santei's 2026 entries over the official data")?;
     }
     Ok(ds)
+}
+
+/// The engine on the data the arguments name.
+pub fn engine(args: &DataArgs) -> anyhow::Result<Engine> {
+    Engine::with_data(load(args)?).context("loading santei's rule files")
+}
+
+/// Read an input file ("-" for standard input).
+pub fn read_input(path: &std::path::Path) -> anyhow::Result<(String, String)> {
+    use std::io::Read;
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading standard input")?;
+        return Ok(("-".into(), s));
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok((path.display().to_string(), text))
 }

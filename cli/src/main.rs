@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod cmd_calc;
 mod cmd_copay;
 mod cmd_master;
 mod cmd_tier;
@@ -24,6 +25,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Compute one claim: points of each line, automatic add-ons, and the explanation.
+    Calc(cmd_calc::CalcArgs),
     /// Query the dated fee schedule (医科診療行為マスター).
     Master(cmd_master::MasterArgs),
     /// Which 医療DX add-on tier a facility earns, month by month.
@@ -35,6 +38,7 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Calc(a) => cmd_calc::run(a),
         Command::Master(a) => cmd_master::run(a),
         Command::Tier(a) => cmd_tier::run(a),
         Command::Copay(a) => cmd_copay::run(a),

@@ -1,0 +1,360 @@
+//! The claim: one visit's input (serde; JSON or TOML), validated with errors that name the
+//! field path and the value.
+//!
+//! Invariant: a [`Claim`] that parsed has valid dates, counts of at least 1 and 9-digit codes;
+//! everything else (codes unknown to the schedule, rules broken) is the engine's to report.
+
+use chrono::NaiveDate;
+use rules::addons::ClaimKind;
+use serde::{Deserialize, Serialize};
+
+/// What went wrong reading a claim.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimError {
+    #[error("{file}: malformed {format}: {message}")]
+    Syntax {
+        file: String,
+        format: &'static str,
+        message: String,
+    },
+    #[error("{file}: {path}: {message}")]
+    Field {
+        file: String,
+        path: String,
+        message: String,
+    },
+}
+
+/// Parse a YYYY-MM-DD date strictly.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    if !ok {
+        return Err(format!("{s:?} is not a date (YYYY-MM-DD)"));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a valid date"))
+}
+
+/// A date field that names itself when it is malformed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_date(&s).map(Date).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m-%d"))
+    }
+}
+
+/// outpatient | inpatient | home
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    #[default]
+    Outpatient,
+    Inpatient,
+    Home,
+}
+
+/// 歯科 / 調剤 visits, which carry no 医科 base code to trigger an add-on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitKind {
+    /// 初診
+    First,
+    /// 再診
+    Revisit,
+    /// 調剤
+    Dispensing,
+}
+
+impl VisitKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            VisitKind::First => "first",
+            VisitKind::Revisit => "revisit",
+            VisitKind::Dispensing => "dispensing",
+        }
+    }
+}
+
+/// The patient. Fields beyond `birth_date` and `mynumber_card` are for the co-payment block
+/// (see `calc::copay::Patient`) and are passed on to it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Patient {
+    pub birth_date: Date,
+    /// The patient's information was obtained through a マイナ保険証 at this visit.
+    #[serde(default)]
+    pub mynumber_card: bool,
+    /// Co-payment facts (insurance, income_category, limit_certificate …), kept as given.
+    #[serde(flatten)]
+    pub copay: serde_json::Map<String, serde_json::Value>,
+}
+
+/// hospital | clinic | dental | pharmacy
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityKind {
+    Hospital,
+    Clinic,
+    Dental,
+    Pharmacy,
+}
+
+/// A filed 施設基準: an official code ("4035") or a santei rule id ("iryo_joho").
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiledStandard {
+    pub code: String,
+    #[serde(default)]
+    pub tier: Option<u8>,
+    #[serde(default)]
+    pub from: Option<Date>,
+    #[serde(default)]
+    pub to: Option<Date>,
+}
+
+impl FiledStandard {
+    /// Whether the filing is in force on `d`.
+    pub fn valid_on(&self, d: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f.0 <= d) && self.to.is_none_or(|t| d <= t.0)
+    }
+}
+
+/// The facility.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    pub kind: FacilityKind,
+    #[serde(default)]
+    pub standards: Vec<FiledStandard>,
+    /// 電子処方箋を発行する体制 since (the e-prescription capability).
+    #[serde(default)]
+    pub e_prescription_since: Option<Date>,
+    /// 電磁的方法により診療情報を共有し活用する体制 since.
+    #[serde(default)]
+    pub electronic_sharing_since: Option<Date>,
+    /// A facility profile (as `santei tier` reads it): when given, the DX tier is computed
+    /// from it for the month, and a filed tier better than the data supports is warned about.
+    #[serde(default)]
+    pub profile: Option<serde_json::Value>,
+}
+
+/// One claim line as given.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub code: String,
+    #[serde(default = "one")]
+    pub count: i64,
+    /// Points stated by the caller, accepted only for 歯科/調剤 codes santei has no record of.
+    #[serde(default, with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub points: Option<rust_decimal::Decimal>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// An earlier line of this patient at this facility.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryLine {
+    pub date: Date,
+    pub code: String,
+    #[serde(default = "one")]
+    pub count: i64,
+}
+
+/// Month-to-date totals at this facility for the co-payment block.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthToDate {
+    pub medical_cost: i64,
+    pub patient_share: i64,
+}
+
+/// One visit's claim.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub date: Date,
+    #[serde(default = "ika")]
+    pub kind: ClaimKind,
+    #[serde(default)]
+    pub setting: Setting,
+    pub patient: Patient,
+    pub facility: Facility,
+    #[serde(default)]
+    pub items: Vec<Item>,
+    #[serde(default)]
+    pub history: Vec<HistoryLine>,
+    /// 歯科/調剤: what kind of visit this is (医科 visits are known from their codes).
+    #[serde(default)]
+    pub visit: Option<VisitKind>,
+    /// 公費 for the co-payment block (as `santei copay` reads them).
+    #[serde(default)]
+    pub public_expense: Vec<serde_json::Value>,
+    /// What this facility already charged this month (co-payment block).
+    #[serde(default)]
+    pub month_to_date: Option<MonthToDate>,
+}
+
+fn ika() -> ClaimKind {
+    ClaimKind::Ika
+}
+
+impl Claim {
+    /// Parse a claim: TOML when `name` ends in `.toml`, JSON otherwise.
+    pub fn parse(name: &str, text: &str) -> Result<Claim, ClaimError> {
+        let claim: Claim = if name.ends_with(".toml") {
+            let de = toml::Deserializer::new(text);
+            serde_path_to_error::deserialize(de).map_err(|e| path_error(name, "TOML", e))?
+        } else {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let c = serde_path_to_error::deserialize(&mut de)
+                .map_err(|e| path_error(name, "JSON", e))?;
+            de.end().map_err(|e| ClaimError::Syntax {
+                file: name.into(),
+                format: "JSON",
+                message: e.to_string(),
+            })?;
+            c
+        };
+        claim.validate(name)?;
+        Ok(claim)
+    }
+
+    fn validate(&self, file: &str) -> Result<(), ClaimError> {
+        let field = |path: String, message: String| ClaimError::Field {
+            file: file.into(),
+            path,
+            message,
+        };
+        for (i, it) in self.items.iter().enumerate() {
+            if it.count < 1 {
+                return Err(field(
+                    format!("items[{i}].count"),
+                    format!("{} is not a count (1 or more)", it.count),
+                ));
+            }
+            masters::Code::parse(&it.code).map_err(|e| field(format!("items[{i}].code"), e))?;
+        }
+        for (i, h) in self.history.iter().enumerate() {
+            if h.count < 1 {
+                return Err(field(
+                    format!("history[{i}].count"),
+                    format!("{} is not a count (1 or more)", h.count),
+                ));
+            }
+            masters::Code::parse(&h.code).map_err(|e| field(format!("history[{i}].code"), e))?;
+            if h.date.0 > self.date.0 {
+                return Err(field(
+                    format!("history[{i}].date"),
+                    format!("{} is after the date of service {}", h.date.0, self.date.0),
+                ));
+            }
+        }
+        if self.patient.birth_date.0 > self.date.0 {
+            return Err(field(
+                "patient.birth_date".into(),
+                format!(
+                    "{} is after the date of service {}",
+                    self.patient.birth_date.0, self.date.0
+                ),
+            ));
+        }
+        for (i, s) in self.facility.standards.iter().enumerate() {
+            if let (Some(f), Some(t)) = (s.from, s.to) {
+                if t < f {
+                    return Err(field(
+                        format!("facility.standards[{i}].to"),
+                        format!("{} is before from {}", t.0, f.0),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn path_error<E: std::fmt::Display>(
+    file: &str,
+    format: &'static str,
+    e: serde_path_to_error::Error<E>,
+) -> ClaimError {
+    let path = e.path().to_string();
+    let inner = e.into_inner().to_string();
+    if path == "." || path.is_empty() {
+        ClaimError::Syntax {
+            file: file.into(),
+            format,
+            message: inner,
+        }
+    } else {
+        ClaimError::Field {
+            file: file.into(),
+            path,
+            message: inner,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"{"date": "2025-04-10", "kind": "ika", "setting": "outpatient",
+ "patient": {"birth_date": "1990-05-01", "mynumber_card": true},
+ "facility": {"kind": "clinic",
+              "standards": [{"code": "4035", "tier": 1, "from": "2025-04-01"}],
+              "e_prescription_since": "2025-01-15"},
+ "items": [{"code": "111000110", "count": 1}],
+ "history": [{"date": "2025-03-10", "code": "111703870", "count": 1}]}"#;
+
+    #[test]
+    fn the_issue_example_parses() {
+        let c = Claim::parse("claim.json", EXAMPLE).unwrap();
+        assert_eq!(c.items[0].code, "111000110");
+        assert_eq!(c.facility.standards[0].tier, Some(1));
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = Claim::parse(
+            "c.json",
+            &EXAMPLE
+                .replace("\"count\": 1}]", "\"count\": -2}]")
+                .replacen("\"count\": -2", "\"count\": 1", 0),
+        )
+        .map(|_| ())
+        .err();
+        let _ = e;
+        let bad = EXAMPLE.replace(
+            r#"{"code": "111000110", "count": 1}"#,
+            r#"{"code": "111000110", "count": -1}"#,
+        );
+        let e = Claim::parse("c.json", &bad).unwrap_err().to_string();
+        assert_eq!(e, "c.json: items[0].count: -1 is not a count (1 or more)");
+        let bad = EXAMPLE.replace("2025-04-10", "2025-02-30");
+        let e = Claim::parse("c.json", &bad).unwrap_err().to_string();
+        assert!(
+            e.contains("c.json: date: \"2025-02-30\" is not a valid date"),
+            "{e}"
+        );
+        let e = Claim::parse("c.json", "{\"date\": ")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("c.json: malformed JSON"), "{e}");
+        let bad = EXAMPLE.replace("\"ika\"", "\"ikka\"");
+        let e = Claim::parse("c.json", &bad).unwrap_err().to_string();
+        assert!(e.contains("kind: unknown variant `ikka`"), "{e}");
+    }
+}

@@ -1,0 +1,432 @@
+//! Which add-ons the engine adds automatically, and what refuses them.
+//!
+//! The rule files (`data/addons/*.toml`, embedded) say, for each family of add-ons (the
+//! medical-DX families above all) and each period: which base items trigger it (`[[trigger]]`),
+//! which filed facility standard it needs (`[[standard]]`), which code (or, where no official
+//! code exists, which points) to add for the facility's tier and the patient's facts
+//! (`[[addon]]`), the limits the rule itself states (`limit`, and `[[shared_limit]]` for codes
+//! that share one allowance), and the families that may not be claimed in the same month
+//! (`[[month_exclusion]]`). Every entry has a `source`.
+//!
+//! Invariants: loading checks every reference (trigger ids, standard ids, condition names,
+//! families, dates) and fails with the file and the entry; the engine never sees a rule that
+//! names something undefined. Nothing numeric lives in code.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The embedded add-on rule files.
+pub const EMBEDDED: &[(&str, &str)] = &[(
+    "addons/medical_dx.toml",
+    include_str!("../data/addons/medical_dx.toml"),
+)];
+
+/// Conditions an add-on may name in `when` (evaluated by the engine from the claim).
+pub const CONDITIONS: &[(&str, &str)] = &[
+    ("always", "no condition"),
+    ("mynumber_card", "the patient's information was obtained through a マイナ保険証 (patient.mynumber_card = true)"),
+    ("not mynumber_card", "no マイナ保険証 use (patient.mynumber_card = false)"),
+    ("e_prescription", "the facility has the e-prescription capability on the date (facility.e_prescription_since ≤ date)"),
+    ("not e_prescription", "the facility lacks the e-prescription capability on the date"),
+];
+
+/// Claim kinds (医科 / 歯科 / 調剤).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    Ika,
+    Shika,
+    Chozai,
+}
+
+fn ika() -> ClaimKind {
+    ClaimKind::Ika
+}
+
+/// `[coverage]` — the dates the rule files cover.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    pub from: NaiveDate,
+    pub source: String,
+}
+
+/// `[[standard]]` — a facility standard a facility files (施設基準), by its official code
+/// where one is known or by santei's rule id.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Standard {
+    pub id: String,
+    pub name: String,
+    /// True when `id` is an official 施設基準コード.
+    #[serde(default)]
+    pub official: bool,
+    /// Other filings that also meet this standard (e.g. 4035 meets 医療情報取得加算's).
+    #[serde(default)]
+    pub satisfied_by: Vec<String>,
+    pub source: String,
+}
+
+/// `[[trigger]]` — a set of base items an add-on attaches to.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    pub id: String,
+    pub name: String,
+    pub codes: Vec<String>,
+    pub source: String,
+}
+
+/// A limit stated by a rule: `count` per `unit_code` (算定単位コード of the 電子点数表 付表1:
+/// 121 日, 131 月, 138 週, 143 ２月, 144 ３月, 146 ６月, 147 １２月 …).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    pub unit_code: u16,
+    pub unit: String,
+    pub count: u32,
+    pub source: String,
+}
+
+/// What an add-on adds for one tier (or for every tier: key `any`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// The procedure code; absent where no official code is known.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Points, for targets without a code (歯科, 調剤, codes not yet published).
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub points: Option<Decimal>,
+    /// Name to show for a codeless target.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `[[addon]]` — one automatic add-on for one period.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddonRule {
+    pub id: String,
+    pub family: String,
+    pub name: String,
+    #[serde(default = "ika")]
+    pub kind: ClaimKind,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// Trigger ids (医科) or visit kinds (歯科 `first`/`revisit`, 調剤 `dispensing`).
+    pub on: Vec<String>,
+    /// The facility standard it needs.
+    pub standard: String,
+    /// Condition on the patient/facility (see [`CONDITIONS`]).
+    #[serde(default = "always")]
+    pub when: String,
+    /// Targets by filed tier ("1", "2", … or "any").
+    pub tiers: BTreeMap<String, Target>,
+    /// When the filing gives no tier: the first tier whose condition holds.
+    #[serde(default)]
+    pub tier_when: Vec<(String, String)>,
+    /// Take points for codeless targets from the tier rules (rules/data/tier) for the month.
+    #[serde(default)]
+    pub points_from_tier_rules: bool,
+    /// The tier-rule family (`dx_suishin`, `denshi_renkei`) those points come from.
+    #[serde(default)]
+    pub tier_family: Option<String>,
+    #[serde(default)]
+    pub limit: Option<Limit>,
+    /// Codes that may not be on the same visit, either way (e.g. 明細書発行体制等加算).
+    #[serde(default)]
+    pub not_with_codes: Vec<String>,
+    /// True when the codes are not confirmed by an official master.
+    #[serde(default)]
+    pub unverified: bool,
+    pub source: String,
+}
+
+fn always() -> String {
+    "always".into()
+}
+
+/// `[[shared_limit]]` — codes that share one allowance.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedLimit {
+    pub id: String,
+    pub codes: Vec<String>,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    pub unit_code: u16,
+    pub unit: String,
+    pub count: u32,
+    pub source: String,
+}
+
+/// `[[month_exclusion]]` — `refuse` may not be claimed in a month in which any family of
+/// `when_claimed` is claimed (in the history or this claim).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthExclusion {
+    pub id: String,
+    pub refuse: String,
+    pub when_claimed: Vec<String>,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddonFile {
+    #[serde(default)]
+    coverage: Option<Coverage>,
+    #[serde(default)]
+    standard: Vec<Standard>,
+    #[serde(default)]
+    trigger: Vec<Trigger>,
+    #[serde(default)]
+    addon: Vec<AddonRule>,
+    #[serde(default)]
+    shared_limit: Vec<SharedLimit>,
+    #[serde(default)]
+    month_exclusion: Vec<MonthExclusion>,
+}
+
+/// A rule-file error: the file and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct AddonRuleError {
+    pub file: String,
+    pub message: String,
+}
+
+/// The loaded, checked add-on rules.
+#[derive(Clone, Debug, Default)]
+pub struct AddonRules {
+    pub coverage: Option<Coverage>,
+    pub standards: Vec<Standard>,
+    pub triggers: Vec<Trigger>,
+    pub addons: Vec<AddonRule>,
+    pub shared_limits: Vec<SharedLimit>,
+    pub month_exclusions: Vec<MonthExclusion>,
+    /// The rule files, for the version report.
+    pub files: Vec<String>,
+}
+
+impl AddonRules {
+    /// The embedded rules.
+    pub fn embedded() -> Result<AddonRules, AddonRuleError> {
+        AddonRules::from_sources(EMBEDDED)
+    }
+
+    /// Load rule files (name, text).
+    pub fn from_sources(files: &[(&str, &str)]) -> Result<AddonRules, AddonRuleError> {
+        let mut r = AddonRules::default();
+        for (name, text) in files {
+            let f: AddonFile = toml::from_str(text).map_err(|e| AddonRuleError {
+                file: name.to_string(),
+                message: e.to_string(),
+            })?;
+            if f.coverage.is_some() {
+                r.coverage = f.coverage;
+            }
+            r.standards.extend(f.standard);
+            r.triggers.extend(f.trigger);
+            r.addons.extend(f.addon);
+            r.shared_limits.extend(f.shared_limit);
+            r.month_exclusions.extend(f.month_exclusion);
+            r.files.push(name.to_string());
+        }
+        r.check().map_err(|message| AddonRuleError {
+            file: files.iter().map(|f| f.0).collect::<Vec<_>>().join(", "),
+            message,
+        })?;
+        Ok(r)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let standards: BTreeSet<&str> = self.standards.iter().map(|s| s.id.as_str()).collect();
+        let triggers: BTreeSet<&str> = self.triggers.iter().map(|t| t.id.as_str()).collect();
+        let families: BTreeSet<&str> = self.addons.iter().map(|a| a.family.as_str()).collect();
+        let code_ok = |c: &str| c.len() == 9 && c.bytes().all(|b| b.is_ascii_digit());
+        for t in &self.triggers {
+            for c in &t.codes {
+                if !code_ok(c) {
+                    return Err(format!("trigger {}: {c:?} is not a 9-digit code", t.id));
+                }
+            }
+        }
+        let mut ids = BTreeSet::new();
+        for a in &self.addons {
+            if !ids.insert(a.id.as_str()) {
+                return Err(format!("addon {}: id used twice", a.id));
+            }
+            if !standards.contains(a.standard.as_str()) {
+                return Err(format!("addon {}: unknown standard {:?}", a.id, a.standard));
+            }
+            if a.kind == ClaimKind::Ika {
+                for t in &a.on {
+                    if !triggers.contains(t.as_str()) {
+                        return Err(format!("addon {}: unknown trigger {t:?}", a.id));
+                    }
+                }
+            } else {
+                for t in &a.on {
+                    if !matches!(t.as_str(), "first" | "revisit" | "dispensing") {
+                        return Err(format!(
+                            "addon {}: visit kind {t:?} is not first, revisit or dispensing",
+                            a.id
+                        ));
+                    }
+                }
+            }
+            let conds: Vec<&str> = std::iter::once(a.when.as_str())
+                .chain(a.tier_when.iter().map(|(_, c)| c.as_str()))
+                .collect();
+            for c in conds {
+                if !CONDITIONS.iter().any(|(n, _)| *n == c) {
+                    return Err(format!(
+                        "addon {}: unknown condition {c:?} (known: {})",
+                        a.id,
+                        CONDITIONS
+                            .iter()
+                            .map(|c| c.0)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+            if a.to.is_some_and(|t| t < a.from) {
+                return Err(format!("addon {}: ends before it starts", a.id));
+            }
+            if a.tiers.is_empty() {
+                return Err(format!("addon {}: no tiers", a.id));
+            }
+            for (k, t) in &a.tiers {
+                if k != "any" && k.parse::<u8>().is_err() {
+                    return Err(format!(
+                        "addon {}: tier key {k:?} is not a number or \"any\"",
+                        a.id
+                    ));
+                }
+                match (&t.code, &t.points, a.points_from_tier_rules) {
+                    (Some(c), _, _) if !code_ok(c) => {
+                        return Err(format!("addon {}: {c:?} is not a 9-digit code", a.id))
+                    }
+                    (None, None, false) => {
+                        return Err(format!("addon {} tier {k}: needs a code or points", a.id))
+                    }
+                    _ => {}
+                }
+            }
+            if a.points_from_tier_rules && a.tier_family.is_none() {
+                return Err(format!(
+                    "addon {}: points_from_tier_rules needs tier_family",
+                    a.id
+                ));
+            }
+            for (k, _) in &a.tier_when {
+                if !a.tiers.contains_key(k) {
+                    return Err(format!(
+                        "addon {}: tier_when names tier {k} it does not define",
+                        a.id
+                    ));
+                }
+            }
+        }
+        for x in &self.month_exclusions {
+            for f in std::iter::once(&x.refuse).chain(x.when_claimed.iter()) {
+                if !families.contains(f.as_str()) {
+                    return Err(format!("month_exclusion {}: unknown family {f:?}", x.id));
+                }
+            }
+        }
+        for s in &self.standards {
+            for o in &s.satisfied_by {
+                if !standards.contains(o.as_str()) {
+                    return Err(format!(
+                        "standard {}: satisfied_by names unknown standard {o:?}",
+                        s.id
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The first date the rules cover.
+    pub fn covers_from(&self) -> Option<NaiveDate> {
+        self.coverage.as_ref().map(|c| c.from)
+    }
+
+    pub fn standard(&self, id: &str) -> Option<&Standard> {
+        self.standards.iter().find(|s| s.id == id)
+    }
+
+    pub fn trigger(&self, id: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.id == id)
+    }
+
+    /// The family an add-on code belongs to (any period).
+    pub fn family_of(&self, code: &str) -> Option<&str> {
+        self.addons
+            .iter()
+            .find(|a| a.tiers.values().any(|t| t.code.as_deref() == Some(code)))
+            .map(|a| a.family.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_load_and_cover_2022_04() {
+        let r = AddonRules::embedded().unwrap();
+        assert_eq!(r.covers_from(), NaiveDate::from_ymd_opt(2022, 4, 1));
+        assert!(r.addons.len() > 20);
+    }
+
+    #[test]
+    fn unknown_names_are_load_errors() {
+        let bad = r#"
+[[standard]]
+id = "4035"
+name = "x"
+source = "s"
+[[trigger]]
+id = "shoshin"
+name = "初診料"
+codes = ["111000110"]
+source = "s"
+[[addon]]
+id = "a"
+family = "f"
+name = "n"
+from = "2024-06-01"
+on = ["shoshin"]
+standard = "4035"
+when = "mynumber"
+tiers = { any = { code = "111703370" } }
+source = "s"
+"#;
+        let e = AddonRules::from_sources(&[("bad.toml", bad)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("bad.toml") && e.contains("unknown condition \"mynumber\""),
+            "{e}"
+        );
+        let e = AddonRules::from_sources(&[(
+            "bad.toml",
+            &bad.replace("on = [\"shoshin\"]", "on = [\"shosin\"]"),
+        )])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("unknown trigger \"shosin\""), "{e}");
+    }
+}
