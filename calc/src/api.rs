@@ -103,3 +103,28 @@ pub fn diff(engine: &Engine, from: &str, to: &str) -> Result<String, ApiError> {
     let to = crate::claim::parse_date(to).map_err(|e| ApiError::input(format!("to: {e}")))?;
     render(&engine.data().schedule.diff(from, to))
 }
+
+/// `santei copay`: one receipt (JSON, or TOML when `name` ends in `.toml`) → result JSON.
+pub fn copay(engine: &Engine, name: &str, text: &str) -> Result<String, ApiError> {
+    copay_with(engine.copay_tables(), name, text)
+}
+
+/// `santei copay` with explicit tables (e.g. with a local programme file added).
+pub fn copay_with(
+    tables: &rules::copay::CopayTables,
+    name: &str,
+    text: &str,
+) -> Result<String, ApiError> {
+    use crate::copay::Receipt;
+    let receipt = if name.ends_with(".toml")
+        || (!name.ends_with(".json") && !text.trim_start().starts_with('{'))
+    {
+        Receipt::from_toml(text)
+    } else {
+        Receipt::from_json(text)
+    }
+    .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
+    let out = crate::copay::compute(tables, &receipt)
+        .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
+    render(&out)
+}

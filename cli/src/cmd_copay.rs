@@ -6,7 +6,7 @@
 //! schema. Exit code 0 on success; errors go to stderr with exit code 2.
 
 use anyhow::Context;
-use calc::copay::{compute, CopayTables, Receipt};
+use calc::copay::CopayTables;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -36,25 +36,6 @@ fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
-fn parse_receipt(path: &Path, text: &str) -> anyhow::Result<Receipt> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
-    let r = match ext.as_deref() {
-        Some("toml") => Receipt::from_toml(text),
-        Some("json") => Receipt::from_json(text),
-        _ => {
-            if text.trim_start().starts_with('{') {
-                Receipt::from_json(text)
-            } else {
-                Receipt::from_toml(text)
-            }
-        }
-    };
-    r.with_context(|| format!("{}", path.display()))
-}
-
 pub fn run(args: &CopayArgs) -> anyhow::Result<i32> {
     let mut tables = CopayTables::embedded()?;
     for p in &args.tables {
@@ -66,12 +47,13 @@ pub fn run(args: &CopayArgs) -> anyhow::Result<i32> {
         tables = tables.with_local_programmes(&p.display().to_string(), &text)?;
     }
     let text = read(&args.file)?;
-    let receipt = parse_receipt(&args.file, &text)?;
-    let out = compute(&tables, &receipt).with_context(|| format!("{}", args.file.display()))?;
+    let name = args.file.display().to_string();
+    let pretty =
+        calc::api::copay_with(&tables, &name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let json = if args.compact {
-        serde_json::to_string(&out)?
+        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&pretty)?)?
     } else {
-        serde_json::to_string_pretty(&out)?
+        pretty
     };
     println!("{json}");
     Ok(0)
