@@ -219,8 +219,18 @@ impl Claim {
             serde_path_to_error::deserialize(de).map_err(|e| path_error(name, "TOML", e))?
         } else {
             let mut de = serde_json::Deserializer::from_str(text);
-            let c = serde_path_to_error::deserialize(&mut de)
-                .map_err(|e| path_error(name, "JSON", e))?;
+            let c = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                use serde_json::error::Category;
+                if matches!(e.inner().classify(), Category::Syntax | Category::Eof) {
+                    ClaimError::Syntax {
+                        file: name.into(),
+                        format: "JSON",
+                        message: e.into_inner().to_string(),
+                    }
+                } else {
+                    path_error(name, "JSON", e)
+                }
+            })?;
             de.end().map_err(|e| ClaimError::Syntax {
                 file: name.into(),
                 format: "JSON",
@@ -292,7 +302,7 @@ fn path_error<E: std::fmt::Display>(
 ) -> ClaimError {
     let path = e.path().to_string();
     let inner = e.into_inner().to_string();
-    if path == "." || path.is_empty() {
+    if path == "." || path == "?" || path.is_empty() {
         ClaimError::Syntax {
             file: file.into(),
             format,

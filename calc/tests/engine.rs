@@ -1,0 +1,560 @@
+//! Engine acceptance tests on the embedded data. Every expected number is from
+//! ../shared/domain/medical-dx-addons.md (cited per test) and the official master rows
+//! (初診料 288 → 291 from 2024-06-01; 再診料 73 → 75 from 2024-06-01, 76 from 2026-06-01 by 告示69).
+
+use calc::{Claim, Engine};
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::embedded().expect("embedded engine"))
+}
+
+struct C {
+    v: Value,
+}
+
+fn claim(date: &str, items: &[&str]) -> C {
+    C {
+        v: json!({
+            "date": date, "kind": "ika", "setting": "outpatient",
+            "patient": {"birth_date": "1980-05-01", "mynumber_card": true},
+            "facility": {"kind": "clinic", "standards": [], "e_prescription_since": "2023-01-01"},
+            "items": items.iter().map(|c| json!({"code": c, "count": 1})).collect::<Vec<_>>(),
+            "history": []
+        }),
+    }
+}
+
+impl C {
+    fn std(mut self, code: &str, tier: Option<u8>, from: &str) -> C {
+        let mut s = json!({"code": code, "from": from});
+        if let Some(t) = tier {
+            s["tier"] = json!(t);
+        }
+        self.v["facility"]["standards"]
+            .as_array_mut()
+            .unwrap()
+            .push(s);
+        self
+    }
+    fn std_to(mut self, code: &str, tier: u8, from: &str, to: &str) -> C {
+        self.v["facility"]["standards"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"code": code, "tier": tier, "from": from, "to": to}));
+        self
+    }
+    fn mynumber(mut self, b: bool) -> C {
+        self.v["patient"]["mynumber_card"] = json!(b);
+        self
+    }
+    fn hist(mut self, date: &str, code: &str) -> C {
+        self.v["history"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"date": date, "code": code, "count": 1}));
+        self
+    }
+    fn no_erx(mut self) -> C {
+        self.v["facility"]
+            .as_object_mut()
+            .unwrap()
+            .remove("e_prescription_since");
+        self
+    }
+    fn run(&self) -> Out {
+        let claim = Claim::parse("t.json", &self.v.to_string()).expect("claim parses");
+        let out = engine().calc(&claim).expect("claim computes");
+        Out(serde_json::to_value(&out).unwrap())
+    }
+    fn run_err(&self) -> String {
+        match Claim::parse("t.json", &self.v.to_string()) {
+            Err(e) => e.to_string(),
+            Ok(c) => engine()
+                .calc(&c)
+                .err()
+                .map(|e| e.to_string())
+                .expect("an error"),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Out(Value);
+
+impl Out {
+    fn total(&self) -> i64 {
+        self.0["total_points"].as_i64().unwrap()
+    }
+    fn codes(&self) -> Vec<String> {
+        self.0["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["code"].as_str().unwrap_or("-").to_string())
+            .collect()
+    }
+    fn line(&self, code: &str) -> &Value {
+        self.0["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["code"] == code)
+            .unwrap_or_else(|| panic!("no line {code} in {:?}", self.codes()))
+    }
+    fn auto(&self) -> Vec<(String, i64)> {
+        self.0["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["origin"] == "auto")
+            .map(|l| {
+                (
+                    l["code"].as_str().unwrap_or("-").to_string(),
+                    l["points"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    }
+    fn warnings(&self) -> String {
+        self.0["warnings"].to_string()
+    }
+    fn errors(&self) -> Vec<String> {
+        self.0["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+fn a(v: &[(&str, i64)]) -> Vec<(String, i64)> {
+    v.iter().map(|(c, p)| (c.to_string(), *p)).collect()
+}
+
+#[test]
+fn the_issue_example_is_304() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/claim.json"
+    ))
+    .unwrap();
+    let out: Value =
+        serde_json::from_str(&calc::api::calc(engine(), "claim.json", &text).unwrap()).unwrap();
+    assert_eq!(out["total_points"], 304);
+    let l = |c: &str| {
+        out["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["code"] == c)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            l("111000110")["points"].as_i64(),
+            l("111000110")["origin"].as_str()
+        ),
+        (Some(291), Some("input"))
+    );
+    assert_eq!(
+        (
+            l("111703670")["points"].as_i64(),
+            l("111703670")["origin"].as_str()
+        ),
+        (Some(12), Some("auto"))
+    );
+    assert_eq!(l("111703670")["rule"], "dx_suishin.r7_04.shoshin");
+    assert_eq!(
+        (
+            l("111703270")["points"].as_i64(),
+            l("111703270")["origin"].as_str()
+        ),
+        (Some(1), Some("auto"))
+    );
+    assert_eq!(l("111703270")["rule"], "iryo_joho.shoshin.r6_12");
+    assert!(out["errors"].as_array().unwrap().is_empty());
+    assert!(!out["trace"].as_array().unwrap().is_empty());
+}
+
+// ── 2022-04-01: 電子的保健医療情報活用加算 starts (domain §3) ──
+#[test]
+fn boundary_2022_04_01() {
+    let e = claim("2022-03-31", &["111000110"])
+        .std("online_shikaku", None, "2022-01-01")
+        .run_err();
+    assert!(e.contains("2022-03-31 is before 2022-04-01"), "{e}");
+    let o = claim("2022-04-01", &["111000110"])
+        .std("online_shikaku", None, "2022-01-01")
+        .run();
+    assert_eq!(o.auto(), a(&[("111015170", 7)]));
+    assert_eq!(o.total(), 288 + 7);
+    let o = claim("2022-04-01", &["111000110"])
+        .std("online_shikaku", None, "2022-01-01")
+        .mynumber(false)
+        .run();
+    assert_eq!(o.auto(), a(&[("111015270", 3)]));
+    let o = claim("2022-04-01", &["112007410"])
+        .std("online_shikaku", None, "2022-01-01")
+        .run();
+    assert_eq!(o.auto(), a(&[("112024610", 4)]));
+    assert_eq!(o.total(), 73 + 4);
+}
+
+// ── 2022-10-01: 医療情報・システム基盤整備体制充実加算 replaces it (domain §3) ──
+#[test]
+fn boundary_2022_10_01() {
+    let s = |d: &str, my: bool| {
+        claim(d, &["111000110"])
+            .std("online_shikaku", None, "2022-01-01")
+            .std("jujitsu", None, "2022-10-01")
+            .mynumber(my)
+            .run()
+    };
+    assert_eq!(s("2022-09-30", true).auto(), a(&[("111015170", 7)]));
+    assert_eq!(s("2022-10-01", true).auto(), a(&[("111016070", 2)]));
+    assert_eq!(s("2022-10-01", false).auto(), a(&[("111015970", 4)]));
+}
+
+// ── 2023-04-01: 特例 (加算1 6, 再診 加算3 2) ──
+#[test]
+fn boundary_2023_04_01() {
+    let s = |d: &str, code: &str| {
+        claim(d, &[code])
+            .std("jujitsu", None, "2022-10-01")
+            .mynumber(false)
+            .run()
+    };
+    assert_eq!(s("2023-03-31", "111000110").auto(), a(&[("111015970", 4)]));
+    assert_eq!(s("2023-04-01", "111000110").auto(), a(&[("111015970", 6)]));
+    assert_eq!(s("2023-03-31", "112007410").auto(), a(&[]));
+    assert_eq!(s("2023-04-01", "112007410").auto(), a(&[("112026570", 2)]));
+    assert_eq!(s("2023-04-01", "112011310").auto(), a(&[("112026670", 2)]));
+}
+
+// ── 2024-01-01: 特例 ends (加算1 back to 4, no 再診 add-on) ──
+#[test]
+fn boundary_2024_01_01() {
+    let s = |d: &str, code: &str| {
+        claim(d, &[code])
+            .std("jujitsu", None, "2022-10-01")
+            .mynumber(false)
+            .run()
+    };
+    assert_eq!(s("2023-12-31", "111000110").auto(), a(&[("111015970", 6)]));
+    assert_eq!(s("2024-01-01", "111000110").auto(), a(&[("111015970", 4)]));
+    assert_eq!(s("2023-12-31", "112007410").auto(), a(&[("112026570", 2)]));
+    assert_eq!(s("2024-01-01", "112007410").auto(), a(&[]));
+}
+
+// ── 2024-06-01: 医療ＤＸ推進体制整備加算 8 and 医療情報取得加算 (domain §1, §2) ──
+#[test]
+fn boundary_2024_06_01() {
+    let s = |d: &str, my: bool| {
+        claim(d, &["111000110"])
+            .std("jujitsu", None, "2022-10-01")
+            .std("4035", None, "2024-06-01")
+            .mynumber(my)
+            .run()
+    };
+    assert_eq!(s("2024-05-31", false).auto(), a(&[("111015970", 4)]));
+    assert_eq!(s("2024-05-31", false).total(), 288 + 4);
+    let o = s("2024-06-01", false);
+    assert_eq!(o.auto(), a(&[("111703170", 3), ("111703370", 8)]));
+    assert_eq!(o.total(), 291 + 3 + 8);
+    assert_eq!(
+        s("2024-06-01", true).auto(),
+        a(&[("111703270", 1), ("111703370", 8)])
+    );
+}
+
+// ── 2024-10-01: tiers 1–3 ──
+#[test]
+fn boundary_2024_10_01() {
+    let s = |d: &str, t: u8| {
+        claim(d, &["111000110"])
+            .std("4035", Some(t), "2024-06-01")
+            .run()
+    };
+    assert_eq!(
+        s("2024-09-30", 1).auto(),
+        a(&[("111703270", 1), ("111703370", 8)])
+    );
+    assert_eq!(
+        s("2024-10-01", 1).auto(),
+        a(&[("111703270", 1), ("111703470", 11)])
+    );
+    assert_eq!(
+        s("2024-10-01", 2).auto(),
+        a(&[("111703270", 1), ("111703570", 10)])
+    );
+    assert_eq!(
+        s("2024-10-01", 3).auto(),
+        a(&[("111703270", 1), ("111703370", 8)])
+    );
+}
+
+// ── 2024-12-01: 医療情報取得加算 simplified (domain §2) ──
+#[test]
+fn boundary_2024_12_01() {
+    let s = |d: &str, code: &str, my: bool| {
+        claim(d, &[code])
+            .std("iryo_joho", None, "2024-06-01")
+            .mynumber(my)
+            .run()
+    };
+    assert_eq!(
+        s("2024-11-30", "111000110", false).auto(),
+        a(&[("111703170", 3)])
+    );
+    assert_eq!(
+        s("2024-12-01", "111000110", false).auto(),
+        a(&[("111703270", 1)])
+    );
+    assert_eq!(
+        s("2024-11-30", "112007410", false).auto(),
+        a(&[("112708870", 2)])
+    );
+    assert_eq!(
+        s("2024-11-30", "112007410", true).auto(),
+        a(&[("112708970", 1)])
+    );
+    assert_eq!(
+        s("2024-12-01", "112007410", false).auto(),
+        a(&[("112708970", 1)])
+    );
+    assert_eq!(
+        s("2024-12-01", "112011310", false).auto(),
+        a(&[("112709270", 1)])
+    );
+}
+
+// ── 2025-04-01: tiers 1–6 (domain §1) ──
+#[test]
+fn boundary_2025_04_01() {
+    let s = |d: &str, t: u8| {
+        claim(d, &["111000110"])
+            .std("4035", Some(t), "2024-06-01")
+            .run()
+    };
+    assert_eq!(
+        s("2025-03-31", 1).auto(),
+        a(&[("111703270", 1), ("111703470", 11)])
+    );
+    let want = [
+        (1, "111703670", 12),
+        (2, "111703770", 11),
+        (3, "111703870", 10),
+        (4, "111703470", 10),
+        (5, "111703570", 9),
+        (6, "111703370", 8),
+    ];
+    for (t, code, p) in want {
+        assert_eq!(
+            s("2025-04-01", t).auto(),
+            a(&[("111703270", 1), (code, p)]),
+            "tier {t}"
+        );
+    }
+}
+
+// ── 2026-06-01: 電子的診療情報連携体制整備加算 (domain §6) ──
+#[test]
+fn boundary_2026_06_01() {
+    let o = claim("2026-05-31", &["111000110"])
+        .std("4035", Some(1), "2025-04-01")
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .run();
+    assert_eq!(o.auto(), a(&[("111703270", 1), ("111703670", 12)]));
+    let o = claim("2026-06-01", &["111000110"])
+        .std("4035", Some(1), "2025-04-01")
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .run();
+    assert_eq!(o.auto(), a(&[("111704070", 15)]));
+    assert_eq!(o.total(), 291 + 15);
+    assert_eq!(
+        o.line("111704070")["verified"],
+        false,
+        "2026 codes are unverified"
+    );
+    assert!(o.warnings().contains("unverified"), "{}", o.warnings());
+    // 4035 alone does not carry over (疑義解釈その1: file anew).
+    let o = claim("2026-06-01", &["111000110"])
+        .std("4035", Some(1), "2025-04-01")
+        .run();
+    assert_eq!(o.auto(), a(&[]));
+    // 再診料 76 and its add-on 2, once a month.
+    assert_eq!(claim("2026-05-31", &["112007410"]).run().total(), 75);
+    let o = claim("2026-06-10", &["112007410"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .run();
+    assert_eq!(o.auto(), a(&[("112709570", 2)]));
+    assert_eq!(o.total(), 76 + 2);
+    let o = claim("2026-06-20", &["112007410"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .hist("2026-06-10", "112709570")
+        .run();
+    assert_eq!(o.auto(), a(&[]), "once a month");
+    // Never both 初診 and 再診 add-ons in one month (疑義解釈その4 問4).
+    let o = claim("2026-06-20", &["112007410"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .hist("2026-06-03", "111704070")
+        .run();
+    assert_eq!(o.auto(), a(&[]));
+    assert!(o.warnings().contains("same month"), "{}", o.warnings());
+    let o = claim("2026-06-20", &["111000110"])
+        .std("denshi_renkei", Some(2), "2026-06-01")
+        .hist("2026-06-03", "112709570")
+        .run();
+    assert_eq!(o.auto(), a(&[]));
+    // Never with 明細書発行体制等加算 (A001 注11).
+    let o = claim("2026-06-10", &["112007410", "112015770"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .run();
+    assert_eq!(o.auto(), a(&[]));
+    assert!(o.warnings().contains("112015770"), "{}", o.warnings());
+    // 外来診療料 77 and its codeless add-on 2.
+    let o = claim("2026-06-10", &["112011310"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .run();
+    assert_eq!(o.total(), 77 + 2);
+    assert_eq!(o.0["lines"][1]["code"], Value::Null);
+}
+
+#[test]
+fn second_shoshin_in_a_month_gets_no_second_dx_addon() {
+    let o = claim("2025-04-20", &["111000110"])
+        .std("4035", Some(1), "2025-04-01")
+        .hist("2025-04-03", "111703670")
+        .hist("2025-04-03", "111703270")
+        .run();
+    assert_eq!(o.auto(), a(&[]));
+    assert_eq!(o.total(), 291);
+    // Next month it is added again.
+    let o = claim("2025-05-01", &["111000110"])
+        .std("4035", Some(1), "2025-04-01")
+        .hist("2025-04-03", "111703670")
+        .run();
+    assert!(o.codes().contains(&"111703670".to_string()));
+}
+
+#[test]
+fn iryo_joho_saishin_once_in_three_months() {
+    // 05算定回数テーブル: 112708970 ３月 1. Reading: the month of the last claim is month 1;
+    // the next claim is allowed from month 4.
+    let base = |d: &str| {
+        claim(d, &["112007410"])
+            .std("iryo_joho", None, "2024-06-01")
+            .hist("2025-02-14", "112708970")
+    };
+    let o = base("2025-04-10").run();
+    assert_eq!(o.auto(), a(&[]));
+    assert!(o.warnings().contains("３月"), "{}", o.warnings());
+    let o = base("2025-05-01").run();
+    assert_eq!(o.auto(), a(&[("112708970", 1)]));
+    // 加算3 and 加算4 share one allowance (2024-06 – 2024-11).
+    let o = claim("2024-08-01", &["112007410"])
+        .std("iryo_joho", None, "2024-06-01")
+        .mynumber(false)
+        .hist("2024-07-01", "112708970")
+        .run();
+    assert_eq!(o.auto(), a(&[]));
+}
+
+#[test]
+fn zaitaku_dx_refused_in_a_month_with_dx_suishin() {
+    let o = claim("2025-04-20", &["114001110"])
+        .std("4100", None, "2024-06-01")
+        .hist("2025-04-03", "111703670")
+        .run();
+    assert_eq!(o.auto(), a(&[]));
+    let w = o.warnings();
+    assert!(
+        w.contains("在宅医療ＤＸ情報活用加算 refused") && w.contains("111703670"),
+        "{w}"
+    );
+    // Without it: 加算1 11 (e-prescription capability) — domain §4.
+    let o = claim("2025-04-20", &["114001110"])
+        .std("4100", None, "2024-06-01")
+        .run();
+    assert_eq!(o.auto(), a(&[("114746310", 11)]));
+    let o = claim("2025-04-20", &["114001110"])
+        .std("4100", None, "2024-06-01")
+        .no_erx()
+        .run();
+    assert_eq!(o.auto(), a(&[("114706510", 9)]));
+    let o = claim("2024-07-20", &["114001110"])
+        .std("4100", None, "2024-06-01")
+        .run();
+    assert_eq!(o.auto(), a(&[("114706510", 10)]));
+}
+
+#[test]
+fn gating_by_facility_standard() {
+    let o = claim("2025-04-10", &["111000110"]).run();
+    assert_eq!(o.auto(), a(&[]));
+    let o = claim("2025-04-10", &["111000110", "111703670"]).run();
+    let e = o.errors();
+    assert!(
+        e.iter()
+            .any(|e| e.contains("111703670") && e.contains("4035")),
+        "{e:?}"
+    );
+    // A tier filed for dates outside its from/to is not used.
+    let o = claim("2025-04-10", &["111000110"])
+        .std_to("4035", 1, "2024-10-01", "2025-03-31")
+        .run();
+    assert!(
+        !o.codes().iter().any(|c| c.starts_with("111703")),
+        "{:?}",
+        o.codes()
+    );
+    let o = claim("2025-04-10", &["111000110"])
+        .std_to("4035", 1, "2024-10-01", "2025-03-31")
+        .std("4035", Some(3), "2025-04-01")
+        .run();
+    assert_eq!(o.auto(), a(&[("111703270", 1), ("111703870", 10)]));
+}
+
+#[test]
+fn age_addon_for_under_six() {
+    // 初診料 年齢加算①: 上限 06 → 111000370 乳幼児加算（初診） 75 (master).
+    let mut c = claim("2025-04-10", &["111000110"]);
+    c.v["patient"]["birth_date"] = json!("2020-01-01");
+    let o = c.run();
+    assert_eq!(o.auto(), a(&[("111000370", 75)]));
+    c.v["patient"]["birth_date"] = json!("2019-04-10");
+    assert_eq!(c.run().auto(), a(&[]), "six on the sixth birthday");
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let e = claim("2025-04-10", &["199999999"]).run_err();
+    assert!(
+        e.contains("items[0].code") && e.contains("unknown code 199999999"),
+        "{e}"
+    );
+    let e = claim("2025-04-10", &["111015970"]).run_err();
+    assert!(
+        e.contains("111015970 is not valid on 2025-04-10") && e.contains("to 2024-05-31"),
+        "{e}"
+    );
+    let e = Claim::parse("x.json", "{\"date\": \"2025-04-10\",")
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("x.json: malformed JSON"), "{e}");
+    let mut c = claim("2025-04-10", &["111000110"]);
+    c.v["items"][0]["count"] = json!(-1);
+    assert_eq!(
+        c.run_err(),
+        "t.json: items[0].count: -1 is not a count (1 or more)"
+    );
+    let e = claim("2021-12-01", &["111000110"]).run_err();
+    assert!(e.contains("before 2022-04-01"), "{e}");
+    let e = calc::api::calc(engine(), "x.json", "[]").unwrap_err();
+    assert_eq!(e.kind, "input");
+}
