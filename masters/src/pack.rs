@@ -499,6 +499,22 @@ fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), Load
 /// Export the histories of `codes` from an official data set as a pack (used to write the
 /// embedded default data; see `examples/export_pack.rs`).
 pub fn export(ds: &Dataset, codes: &[Code], meta: PackMeta) -> Result<PackFile, String> {
+    // Close the list over the age add-ons (年齢加算) its codes name, so the engine can add them.
+    let mut codes: Vec<Code> = codes.to_vec();
+    let mut i = 0;
+    while i < codes.len() {
+        if let Some(h) = ds.schedule.history(codes[i]) {
+            for v in &h.versions {
+                for a in v.record.age_addons() {
+                    if !codes.contains(&a.code) && ds.schedule.history(a.code).is_some() {
+                        codes.push(a.code);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    let codes = &codes[..];
     let mut pf = PackFile {
         pack: Some(meta),
         ..Default::default()
