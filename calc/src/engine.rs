@@ -541,7 +541,7 @@ pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, 
         }
         // 施設基準
         let needed = r.facility_standards();
-        let family = rules.family_of(&code.to_string()).map(|s| s.to_string());
+        let family = rules.family_of_code(code.0).map(|s| s.to_string());
         if !needed.is_empty() {
             let ok = needed.iter().any(|s| cx.filing(&s.to_string()).is_some());
             let names: Vec<String> = needed
@@ -800,7 +800,7 @@ fn families_claimed_in_month<W: World + ?Sized>(
     let mut out = Vec::new();
     for h in &cx.history {
         if month_index(h.date) == m {
-            if let Some(f) = rules.family_of(&h.code.to_string()) {
+            if let Some(f) = rules.family_of_code(h.code.0) {
                 out.push((f.to_string(), format!("{} on {} (history)", h.code, h.date)));
             }
         }
@@ -833,7 +833,8 @@ fn rule_addons<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut Vec<Work>) {
                 work.iter()
                     .find(|l| {
                         l.input.is_some()
-                            && l.line.code.as_ref().is_some_and(|c| trig.codes.contains(c))
+                            && l.code
+                                .is_some_and(|c| rules.trigger_codes(&trig.id).contains(&c.0))
                     })
                     .map(|l| {
                         (
@@ -1331,8 +1332,18 @@ fn input_limits<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &[Work]) {
 /// 背反: pairs on this claim (同時, 1日) and against the history (同一月, 1週, 1日).
 fn exclusions<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut [Work]) {
     let date = cx.date;
-    let tables = &cx.w.data().tables;
+    let w = cx.w;
+    let tables = &w.data().tables;
     let mut missing_noted = false;
+    // Codes present on this claim or in the history: a rule whose other code is absent
+    // cannot conflict (most codes have hundreds of 背反 rows).
+    let mut present: Vec<Code> = work
+        .iter()
+        .filter_map(|l| l.code)
+        .chain(cx.history.iter().map(|h| h.code))
+        .collect();
+    present.sort_unstable();
+    present.dedup();
     for i in 0..work.len() {
         let Some(ci) = work[i].code else { continue };
         if work[i].removed {
@@ -1353,9 +1364,11 @@ fn exclusions<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut [Work]) {
                 }
             }
         }
-        let rules: Vec<masters::ExclusionRule> = tables.exclusions_on(ci, date).cloned().collect();
-        for r in rules {
+        for r in tables.exclusions_on(ci, date) {
             let other = if r.first == ci { r.second } else { r.first };
+            if present.binary_search(&other).is_err() {
+                continue;
+            }
             let i_is_first = r.first == ci;
             // Which side may be claimed: the other side is refused.
             let refuse_i = match r.kind {

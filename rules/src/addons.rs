@@ -215,6 +215,10 @@ pub struct AddonRules {
     pub month_exclusions: Vec<MonthExclusion>,
     /// The rule files, for the version report.
     pub files: Vec<String>,
+    /// Add-on code → its family (index into `addons`), built at load.
+    family_index: std::collections::HashMap<u32, usize>,
+    /// Trigger id → its codes as numbers, built at load.
+    trigger_codes: std::collections::HashMap<String, Vec<u32>>,
 }
 
 impl AddonRules {
@@ -245,6 +249,19 @@ impl AddonRules {
             file: files.iter().map(|f| f.0).collect::<Vec<_>>().join(", "),
             message,
         })?;
+        for (i, a) in r.addons.iter().enumerate() {
+            for t in a.tiers.values() {
+                if let Some(c) = t.code.as_deref().and_then(|c| c.parse::<u32>().ok()) {
+                    r.family_index.entry(c).or_insert(i);
+                }
+            }
+        }
+        for t in &r.triggers {
+            r.trigger_codes.insert(
+                t.id.clone(),
+                t.codes.iter().filter_map(|c| c.parse().ok()).collect(),
+            );
+        }
         Ok(r)
     }
 
@@ -373,10 +390,22 @@ impl AddonRules {
 
     /// The family an add-on code belongs to (any period).
     pub fn family_of(&self, code: &str) -> Option<&str> {
-        self.addons
-            .iter()
-            .find(|a| a.tiers.values().any(|t| t.code.as_deref() == Some(code)))
-            .map(|a| a.family.as_str())
+        self.family_of_code(code.parse().ok()?)
+    }
+
+    /// The family of a numeric add-on code.
+    pub fn family_of_code(&self, code: u32) -> Option<&str> {
+        self.family_index
+            .get(&code)
+            .map(|&i| self.addons[i].family.as_str())
+    }
+
+    /// The codes of a trigger, as numbers.
+    pub fn trigger_codes(&self, id: &str) -> &[u32] {
+        self.trigger_codes
+            .get(id)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
     }
 }
 
