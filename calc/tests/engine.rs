@@ -558,3 +558,29 @@ fn bad_input_is_a_clear_error() {
     let e = calc::api::calc(engine(), "x.json", "[]").unwrap_err();
     assert_eq!(e.kind, "input");
 }
+
+#[test]
+fn tier_from_the_facility_profile() {
+    // The issue-4 example profile: 2025-01 receipt-based 47% with e-prescription → tier 1 in
+    // 2025-04 (45% threshold, medical-dx-addons.md §1); without e-prescription → tier 4.
+    let profile = json!({"kind": "clinic", "e_prescription_since": "2025-02-01",
+        "usage": [{"month": "2025-01", "receipt_based": "0.47"}]});
+    let mut c = claim("2025-04-10", &["111000110"]).std("4035", None, "2025-04-01");
+    c.v["facility"]["profile"] = profile.clone();
+    assert_eq!(c.run().auto(), a(&[("111703270", 1), ("111703670", 12)]));
+    let mut p4 = profile.clone();
+    p4.as_object_mut().unwrap().remove("e_prescription_since");
+    c.v["facility"]["profile"] = p4.clone();
+    assert_eq!(c.run().auto(), a(&[("111703270", 1), ("111703470", 10)]));
+    // Filed tier 1 while the data supports tier 4: the filed tier is used, with a warning.
+    let mut c = claim("2025-04-10", &["111000110"]).std("4035", Some(1), "2025-04-01");
+    c.v["facility"]["profile"] = p4;
+    let o = c.run();
+    assert_eq!(o.auto(), a(&[("111703270", 1), ("111703670", 12)]));
+    assert!(
+        o.warnings()
+            .contains("filed tier 1 is better than the facility's data supports (tier 4"),
+        "{}",
+        o.warnings()
+    );
+}

@@ -256,10 +256,11 @@ pub struct Num(pub Decimal);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // Output only: the shortest f64 representation of a decimal with ≤ 15 significant
-        // digits prints back as the same digits. Comparisons never use this.
-        match self.0.normalize().to_string().parse::<f64>() {
-            Ok(f) => s.serialize_f64(f),
+        // An exact JSON number: the decimal's own digits (serde_json's arbitrary_precision),
+        // never a binary float.
+        let text = self.0.normalize().to_string();
+        match text.parse::<serde_json::Number>() {
+            Ok(n) => n.serialize(s),
             Err(_) => s.collect_str(&self.0),
         }
     }

@@ -1,0 +1,78 @@
+//! `santei calc` on the issue's example, on embedded data and on the official files.
+
+use serde_json::Value;
+use std::process::Command;
+
+fn santei(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run santei");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn example_claim_is_304_on_both_data_sets() {
+    let (rc, out, err) = santei(&["calc", "../examples/claim.json"]);
+    assert_eq!(rc, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total_points"], 304);
+    let (rc, out2, err) = santei(&[
+        "calc",
+        "../examples/claim.json",
+        "--master",
+        "../../shared/masters/ika",
+        "--master",
+        "../../shared/tensuhyo/ika",
+    ]);
+    assert_eq!(rc, 0, "{err}");
+    let w: Value = serde_json::from_str(&out2).unwrap();
+    assert_eq!(w["total_points"], 304);
+    let codes = |v: &Value| {
+        v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["code"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&v), codes(&w));
+}
+
+#[test]
+fn table_format_and_errors() {
+    let (rc, out, _) = santei(&["calc", "../examples/claim.json", "--format", "table"]);
+    assert_eq!(rc, 0);
+    assert!(out.contains("合計点数") && out.contains("304"), "{out}");
+    let dir = std::env::temp_dir().join(format!("santei-calc-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"date\": \"2025-04-10\", ").unwrap();
+    let (rc, _, err) = santei(&["calc", bad.to_str().unwrap()]);
+    assert_ne!(rc, 0);
+    assert!(err.contains("malformed JSON"), "{err}");
+    let toml = dir.join("c.toml");
+    std::fs::write(
+        &toml,
+        r#"date = "2025-04-10"
+[patient]
+birth_date = "1990-05-01"
+mynumber_card = true
+[facility]
+kind = "clinic"
+standards = [{ code = "4035", tier = 1, from = "2025-04-01" }]
+[[items]]
+code = "111000110"
+"#,
+    )
+    .unwrap();
+    let (rc, out, err) = santei(&["calc", toml.to_str().unwrap()]);
+    assert_eq!(rc, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total_points"], 304);
+}
