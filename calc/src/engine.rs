@@ -421,7 +421,16 @@ pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, 
     let mut work: Vec<Work> = Vec::with_capacity(claim.items.len() + 4);
 
     // ── 2. input lines ──
-    for (i, it) in claim.items.iter().enumerate() {
+    // Items are processed in code order (then count), so the result does not depend on the
+    // order the caller listed them in; messages keep the caller's item index.
+    let mut order: Vec<usize> = (0..claim.items.len()).collect();
+    order.sort_by(|&a, &b| {
+        claim.items[a]
+            .code
+            .cmp(&claim.items[b].code)
+            .then(claim.items[a].count.cmp(&claim.items[b].count))
+    });
+    for (i, it) in order.iter().map(|&i| (i, &claim.items[i])) {
         let code = Code::parse(&it.code).map_err(|m| CalcError::Item {
             index: i,
             message: m,
