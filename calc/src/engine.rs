@@ -800,26 +800,38 @@ fn used<W: World + ?Sized>(
     Some(n)
 }
 
-fn families_claimed_in_month<W: World + ?Sized>(
-    cx: &Ctx<'_, W>,
-    work: &[Work],
-) -> Vec<(String, String)> {
+/// A DX family claimed in the month of the date: (family, what claimed it).
+enum ClaimedBy<'a> {
+    History(Code, NaiveDate),
+    ThisClaim(&'a Option<String>),
+}
+
+impl ClaimedBy<'_> {
+    fn describe(&self) -> String {
+        match self {
+            ClaimedBy::History(c, d) => format!("{c} on {d} (history)"),
+            ClaimedBy::ThisClaim(c) => format!("{} on this claim", fmt_code(c)),
+        }
+    }
+}
+
+fn families_claimed_in_month<'w, W: World + ?Sized>(
+    cx: &'w Ctx<'_, W>,
+    work: &'w [Work],
+) -> Vec<(&'w str, ClaimedBy<'w>)> {
     let rules = cx.w.addon_rules();
     let m = month_index(cx.date);
     let mut out = Vec::new();
     for h in &cx.history {
         if month_index(h.date) == m {
             if let Some(f) = rules.family_of_code(h.code.0) {
-                out.push((f.to_string(), format!("{} on {} (history)", h.code, h.date)));
+                out.push((f, ClaimedBy::History(h.code, h.date)));
             }
         }
     }
     for l in work.iter().filter(|l| !l.removed) {
         if let Some(f) = &l.family {
-            out.push((
-                f.clone(),
-                format!("{} on this claim", fmt_code(&l.line.code)),
-            ));
+            out.push((f.as_str(), ClaimedBy::ThisClaim(&l.line.code)));
         }
     }
     out
@@ -830,27 +842,32 @@ fn rule_addons<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut Vec<Work>) {
     let rules = w.addon_rules();
     let date = cx.date;
     let claim = cx.claim;
-    for rule in rules
-        .addons
-        .iter()
-        .filter(|a| a.kind == claim.kind && a.from <= date && a.to.is_none_or(|t| date <= t))
+    for (ri, rule) in
+        rules.addons.iter().enumerate().filter(|(_, a)| {
+            a.kind == claim.kind && a.from <= date && a.to.is_none_or(|t| date <= t)
+        })
     {
         // Triggered?
         let trigger = if claim.kind == ClaimKind::Ika {
-            rule.on.iter().find_map(|t| {
-                let trig = rules.trigger(t)?;
-                work.iter()
-                    .find(|l| {
-                        l.input.is_some()
-                            && l.code
-                                .is_some_and(|c| rules.trigger_codes(&trig.id).contains(&c.0))
+            let codes = rules.rule_trigger_codes(ri);
+            let hit = work
+                .iter()
+                .find(|l| l.input.is_some() && l.code.is_some_and(|c| codes.contains(&c.0)));
+            hit.map(|l| {
+                let trig_name = rule
+                    .on
+                    .iter()
+                    .find(|t| {
+                        l.code
+                            .is_some_and(|c| rules.trigger_codes(t).contains(&c.0))
                     })
-                    .map(|l| {
-                        (
-                            format!("{} {} ({})", fmt_code(&l.line.code), l.line.name, trig.name),
-                            l.line.count,
-                        )
-                    })
+                    .and_then(|t| rules.trigger(t))
+                    .map(|t| t.name.as_str())
+                    .unwrap_or("");
+                (
+                    format!("{} {} ({trig_name})", fmt_code(&l.line.code), l.line.name),
+                    l.line.count,
+                )
             })
         } else {
             claim
@@ -932,8 +949,8 @@ fn rule_addons<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut Vec<Work>) {
             .find_map(|x| {
                 claimed
                     .iter()
-                    .find(|(f, _)| x.when_claimed.contains(f))
-                    .map(|(_, what)| (x, what.clone()))
+                    .find(|(f, _)| x.when_claimed.iter().any(|w| w == f))
+                    .map(|(_, what)| (x, what.describe()))
             });
         if let Some((x, what)) = blocked {
             let msg = format!(
@@ -1218,14 +1235,15 @@ fn limit_refusal<W: World + ?Sized>(
                 format!("rule {}: {}", rule.id, l.source),
             ));
         }
-        for s in
-            cx.w.addon_rules()
-                .shared_limits
-                .iter()
-                .filter(|s| s.from <= date && s.to.is_none_or(|t| date <= t))
+        let ar = cx.w.addon_rules();
+        for (si, s) in ar
+            .shared_limits
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.from <= date && s.to.is_none_or(|t| date <= t))
         {
-            if s.codes.iter().any(|x| *x == c.to_string()) {
-                let codes: Vec<Code> = s.codes.iter().filter_map(|x| Code::parse(x).ok()).collect();
+            if ar.shared_limit_codes(si).contains(&c.0) {
+                let codes: Vec<Code> = ar.shared_limit_codes(si).iter().map(|&x| Code(x)).collect();
                 checks.push((
                     codes,
                     s.unit_code,
@@ -1307,14 +1325,15 @@ fn input_limits<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &[Work]) {
                 )
             })
             .collect();
-        for s in
-            cx.w.addon_rules()
-                .shared_limits
-                .iter()
-                .filter(|s| s.from <= date && s.to.is_none_or(|t| date <= t))
+        let ar = cx.w.addon_rules();
+        for (si, s) in ar
+            .shared_limits
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.from <= date && s.to.is_none_or(|t| date <= t))
         {
-            if s.codes.iter().any(|x| *x == c.to_string()) {
-                let codes: Vec<Code> = s.codes.iter().filter_map(|x| Code::parse(x).ok()).collect();
+            if ar.shared_limit_codes(si).contains(&c.0) {
+                let codes: Vec<Code> = ar.shared_limit_codes(si).iter().map(|&x| Code(x)).collect();
                 checks.push((
                     codes,
                     s.unit_code,

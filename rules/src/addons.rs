@@ -219,6 +219,10 @@ pub struct AddonRules {
     family_index: std::collections::HashMap<u32, usize>,
     /// Trigger id → its codes as numbers, built at load.
     trigger_codes: std::collections::HashMap<String, Vec<u32>>,
+    /// For each add-on (same index as `addons`): the codes of all its triggers.
+    rule_trigger_codes: Vec<Vec<u32>>,
+    /// For each shared limit (same index as `shared_limits`): its codes as numbers.
+    shared_limit_codes: Vec<Vec<u32>>,
 }
 
 impl AddonRules {
@@ -262,6 +266,20 @@ impl AddonRules {
                 t.codes.iter().filter_map(|c| c.parse().ok()).collect(),
             );
         }
+        r.rule_trigger_codes = r
+            .addons
+            .iter()
+            .map(|a| {
+                a.on.iter()
+                    .flat_map(|t| r.trigger_codes.get(t).cloned().unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        r.shared_limit_codes = r
+            .shared_limits
+            .iter()
+            .map(|l| l.codes.iter().filter_map(|c| c.parse().ok()).collect())
+            .collect();
         Ok(r)
     }
 
@@ -398,6 +416,22 @@ impl AddonRules {
         self.family_index
             .get(&code)
             .map(|&i| self.addons[i].family.as_str())
+    }
+
+    /// The codes that trigger add-on `i` (index into `addons`).
+    pub fn rule_trigger_codes(&self, i: usize) -> &[u32] {
+        self.rule_trigger_codes
+            .get(i)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The codes of shared limit `i` (index into `shared_limits`).
+    pub fn shared_limit_codes(&self, i: usize) -> &[u32] {
+        self.shared_limit_codes
+            .get(i)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
     }
 
     /// The codes of a trigger, as numbers.
