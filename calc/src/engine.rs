@@ -1206,6 +1206,74 @@ fn tier_points<W: World + ?Sized>(
 }
 
 /// Why an automatic add-on would break a limit, if it would.
+/// One limit to check: codes counted together, 算定単位 code and name, the maximum, and
+/// where the limit comes from.
+struct LimitCheck {
+    codes: Vec<Code>,
+    unit: u16,
+    unit_name: String,
+    max: u32,
+    source: String,
+}
+
+/// The limits on a code on the date: the 算定回数 tables', the shared allowances it is part
+/// of, and the add-on rule's own limit when given.
+fn limit_checks<W: World + ?Sized>(
+    cx: &Ctx<'_, W>,
+    c: Code,
+    rule: Option<&AddonRule>,
+) -> Vec<LimitCheck> {
+    let date = cx.date;
+    let mut checks: Vec<LimitCheck> =
+        cx.w.data()
+            .tables
+            .frequency_on(c, date)
+            .map(|f| LimitCheck {
+                codes: vec![c],
+                unit: f.unit.code,
+                unit_name: f.unit.name.clone(),
+                max: f.count,
+                source: src_ref(&f.source.file, f.source.line, "算定回数 "),
+            })
+            .collect();
+    if let Some(l) = rule.and_then(|r| r.limit.as_ref().map(|l| (r, l))) {
+        checks.push(LimitCheck {
+            codes: vec![c],
+            unit: l.1.unit_code,
+            unit_name: l.1.unit.clone(),
+            max: l.1.count,
+            source: format!("rule {}: {}", l.0.id, l.1.source),
+        });
+    }
+    let ar = cx.w.addon_rules();
+    for (si, s) in ar
+        .shared_limits
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.from <= date && s.to.is_none_or(|t| date <= t))
+    {
+        if ar.shared_limit_codes(si).contains(&c.0) {
+            checks.push(LimitCheck {
+                codes: ar.shared_limit_codes(si).iter().map(|&x| Code(x)).collect(),
+                unit: s.unit_code,
+                unit_name: s.unit.clone(),
+                max: s.count,
+                source: format!("{}: {}", s.id, s.source),
+            });
+        }
+    }
+    checks
+}
+
+fn code_list(codes: &[Code], sep: &str) -> String {
+    codes
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// Why an automatic add-on would break a limit, if it would.
 fn limit_refusal<W: World + ?Sized>(
     cx: &mut Ctx<'_, W>,
     work: &[Work],
@@ -1213,90 +1281,47 @@ fn limit_refusal<W: World + ?Sized>(
     code: Option<Code>,
     count: i64,
 ) -> Option<String> {
-    let date = cx.date;
-    let mut checks: Vec<(Vec<Code>, u16, String, u32, String)> = Vec::new();
-    if let Some(c) = code {
-        let table: Vec<_> = cx.w.data().tables.frequency_on(c, date).cloned().collect();
-        for f in table {
-            checks.push((
-                vec![c],
-                f.unit.code,
-                f.unit.name.clone(),
-                f.count,
-                src_ref(&f.source.file, f.source.line, "算定回数 "),
-            ));
-        }
-        if let Some(l) = &rule.limit {
-            checks.push((
-                vec![c],
-                l.unit_code,
-                l.unit.clone(),
-                l.count,
-                format!("rule {}: {}", rule.id, l.source),
-            ));
-        }
-        let ar = cx.w.addon_rules();
-        for (si, s) in ar
-            .shared_limits
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.from <= date && s.to.is_none_or(|t| date <= t))
-        {
-            if ar.shared_limit_codes(si).contains(&c.0) {
-                let codes: Vec<Code> = ar.shared_limit_codes(si).iter().map(|&x| Code(x)).collect();
-                checks.push((
-                    codes,
-                    s.unit_code,
-                    s.unit.clone(),
-                    s.count,
-                    format!("{}: {}", s.id, s.source),
-                ));
-            }
-        }
-    } else if let Some(l) = &rule.limit {
-        // Codeless add-ons: count the same rule's family lines (there is no code to count).
-        let m = month_index(date);
-        let same_family_this_month = work
+    let Some(c) = code else {
+        // Codeless add-ons: count this claim's lines of the same family (no code to count).
+        let l = rule.limit.as_ref()?;
+        let same_family = work
             .iter()
             .filter(|w| !w.removed && w.family.as_deref() == Some(rule.family.as_str()))
             .count() as i64;
-        let _ = m;
-        if same_family_this_month + count > l.count as i64 && l.unit_code == 131 {
+        if l.unit_code == 131 && same_family + count > l.count as i64 {
             return Some(format!(
                 "{} {}回 already reached ({})",
                 l.unit, l.count, l.source
             ));
         }
-    }
-    for (codes, unit, unit_name, max, src) in checks {
-        match used(cx, work, &codes, unit) {
+        return None;
+    };
+    for k in limit_checks(cx, c, Some(rule)) {
+        match used(cx, work, &k.codes, k.unit) {
             None => cx.trace(
                 "frequency",
-                format!("{unit_name} ({unit})"),
-                src,
+                format!("{} ({})", k.unit_name, k.unit),
+                k.source,
                 "not checked: santei does not count this unit",
             ),
-            Some(n) if n + count > max as i64 => {
-                let list = codes
-                    .iter()
-                    .map(|c| c.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+            Some(n) if n + count > k.max as i64 => {
                 return Some(format!(
-                    "limit {max} per {unit_name} reached ({n} already: {list}; {src})"
+                    "limit {} per {} reached ({n} already: {}; {})",
+                    k.max,
+                    k.unit_name,
+                    code_list(&k.codes, ", "),
+                    k.source
                 ));
             }
             Some(n) => cx.trace(
                 "frequency",
                 format!(
-                    "{}: {unit_name} limit {max}, {n} used",
-                    codes
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<Vec<_>>()
-                        .join("/")
+                    "{}: {} limit {}, {n} used",
+                    code_list(&k.codes, "/"),
+                    k.unit_name,
+                    k.max
                 ),
-                src,
+                k.source,
                 "within the limit",
             ),
         }
@@ -1306,50 +1331,23 @@ fn limit_refusal<W: World + ?Sized>(
 
 /// Frequency limits for the lines the caller listed.
 fn input_limits<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &[Work]) {
-    let date = cx.date;
     for (i, l) in work.iter().enumerate() {
         if l.input.is_none() || l.removed {
             continue;
         }
         let Some(c) = l.code else { continue };
-        let table: Vec<_> = cx.w.data().tables.frequency_on(c, date).cloned().collect();
-        let mut checks: Vec<(Vec<Code>, u16, String, u32, String)> = table
-            .into_iter()
-            .map(|f| {
-                (
-                    vec![c],
-                    f.unit.code,
-                    f.unit.name.clone(),
-                    f.count,
-                    src_ref(&f.source.file, f.source.line, "算定回数 "),
-                )
-            })
-            .collect();
-        let ar = cx.w.addon_rules();
-        for (si, s) in ar
-            .shared_limits
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.from <= date && s.to.is_none_or(|t| date <= t))
-        {
-            if ar.shared_limit_codes(si).contains(&c.0) {
-                let codes: Vec<Code> = ar.shared_limit_codes(si).iter().map(|&x| Code(x)).collect();
-                checks.push((
-                    codes,
-                    s.unit_code,
-                    s.unit.clone(),
-                    s.count,
-                    format!("{}: {}", s.id, s.source),
-                ));
-            }
-        }
-        for (codes, unit, unit_name, max, src) in checks {
+        for k in limit_checks(cx, c, None) {
             // Count the earlier lines of this claim and the history, then this line.
-            match used(cx, &work[..i], &codes, unit) {
-                None => cx.trace("frequency", format!("{c}: {unit_name} ({unit})"), src, "not checked: santei does not count this unit"),
-                Some(n) if n + l.line.count > max as i64 => cx.errors.push(format!(
-                    "{c} {}: limit {max} per {unit_name} exceeded ({n} already claimed in the window; {src})",
-                    l.line.name
+            match used(cx, &work[..i], &k.codes, k.unit) {
+                None => cx.trace(
+                    "frequency",
+                    format!("{c}: {} ({})", k.unit_name, k.unit),
+                    k.source,
+                    "not checked: santei does not count this unit",
+                ),
+                Some(n) if n + l.line.count > k.max as i64 => cx.errors.push(format!(
+                    "{c} {}: limit {} per {} exceeded ({n} already claimed in the window; {})",
+                    l.line.name, k.max, k.unit_name, k.source
                 )),
                 Some(_) => {}
             }

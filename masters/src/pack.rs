@@ -110,6 +110,31 @@ pub struct PackFrequency {
     pub verified: bool,
 }
 
+impl PackFrequency {
+    /// The 算定回数 rule this entry states.
+    pub fn into_rule(self) -> FrequencyRule {
+        FrequencyRule {
+            code: self.code,
+            name: self.name,
+            unit: FrequencyUnit {
+                code: self.unit_code,
+                name: self.unit,
+            },
+            count: self.count,
+            special: self.special,
+            period: Period {
+                from: self.from,
+                to: self.to,
+            },
+            source: RowSource {
+                file: self.source,
+                line: 0,
+                verified: self.verified,
+            },
+        }
+    }
+}
+
 /// `[[exclusion]]`
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -230,25 +255,7 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
         }
         for f in pf.frequency {
             frequency_seen = true;
-            let rule = FrequencyRule {
-                code: f.code,
-                name: f.name,
-                unit: FrequencyUnit {
-                    code: f.unit_code,
-                    name: f.unit,
-                },
-                count: f.count,
-                special: f.special,
-                period: Period {
-                    from: f.from,
-                    to: f.to,
-                },
-                source: RowSource {
-                    file: f.source,
-                    line: 0,
-                    verified: f.verified,
-                },
-            };
+            let rule = f.into_rule();
             ds.tables.frequency.entry(rule.code).or_default().push(rule);
         }
         for x in pf.exclusions {
@@ -291,12 +298,7 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
             .push((TableKind::Frequency, "embedded pack".into()));
     }
     for s in exclusion_scopes {
-        let k = match s {
-            ExclusionScope::SameDay => TableKind::ExclusionSameDay,
-            ExclusionScope::SameMonth => TableKind::ExclusionSameMonth,
-            ExclusionScope::SameTime => TableKind::ExclusionSameTime,
-            ExclusionScope::Week => TableKind::ExclusionWeek,
-        };
+        let k = TableKind::for_scope(s);
         ds.tables.loaded.push((k, "embedded pack".into()));
     }
     ds.tables.loaded.sort();
@@ -369,25 +371,7 @@ pub fn overlay(ds: &mut Dataset, name: &str, text: &str) -> Result<Vec<OverlayNo
         if official_has {
             continue;
         }
-        let rule = FrequencyRule {
-            code: f.code,
-            name: f.name,
-            unit: FrequencyUnit {
-                code: f.unit_code,
-                name: f.unit,
-            },
-            count: f.count,
-            special: f.special,
-            period: Period {
-                from: f.from,
-                to: f.to,
-            },
-            source: RowSource {
-                file: f.source,
-                line: 0,
-                verified: f.verified,
-            },
-        };
+        let rule = f.into_rule();
         staged
             .tables
             .frequency

@@ -76,6 +76,27 @@ impl TableKind {
         }
     }
 
+    /// The 背反 scope of an exclusion table (None for the other tables).
+    pub fn exclusion_scope(&self) -> Option<ExclusionScope> {
+        Some(match self {
+            TableKind::ExclusionSameDay => ExclusionScope::SameDay,
+            TableKind::ExclusionSameMonth => ExclusionScope::SameMonth,
+            TableKind::ExclusionSameTime => ExclusionScope::SameTime,
+            TableKind::ExclusionWeek => ExclusionScope::Week,
+            _ => return None,
+        })
+    }
+
+    /// The exclusion table of a 背反 scope.
+    pub fn for_scope(scope: ExclusionScope) -> TableKind {
+        match scope {
+            ExclusionScope::SameDay => TableKind::ExclusionSameDay,
+            ExclusionScope::SameMonth => TableKind::ExclusionSameMonth,
+            ExclusionScope::SameTime => TableKind::ExclusionSameTime,
+            ExclusionScope::Week => TableKind::ExclusionWeek,
+        }
+    }
+
     fn field_count(&self) -> usize {
         match self {
             TableKind::Auxiliary => 27,
@@ -361,12 +382,7 @@ impl Tables {
                 | TableKind::ExclusionSameMonth
                 | TableKind::ExclusionSameTime
                 | TableKind::ExclusionWeek => {
-                    let scope = match kind {
-                        TableKind::ExclusionSameDay => ExclusionScope::SameDay,
-                        TableKind::ExclusionSameMonth => ExclusionScope::SameMonth,
-                        TableKind::ExclusionSameTime => ExclusionScope::SameTime,
-                        _ => ExclusionScope::Week,
-                    };
+                    let scope = kind.exclusion_scope().unwrap_or(ExclusionScope::Week);
                     let kind = match c.cells[5].as_str() {
                         "1" => ExclusionKind::FirstMay,
                         "2" => ExclusionKind::SecondMay,
@@ -424,12 +440,7 @@ impl Tables {
             | TableKind::ExclusionSameMonth
             | TableKind::ExclusionSameTime
             | TableKind::ExclusionWeek => {
-                let scope = match kind {
-                    TableKind::ExclusionSameDay => ExclusionScope::SameDay,
-                    TableKind::ExclusionSameMonth => ExclusionScope::SameMonth,
-                    TableKind::ExclusionSameTime => ExclusionScope::SameTime,
-                    _ => ExclusionScope::Week,
-                };
+                let scope = kind.exclusion_scope().unwrap_or(ExclusionScope::Week);
                 for v in self.exclusions.values_mut() {
                     v.retain(|r| r.scope != scope);
                 }
