@@ -171,7 +171,7 @@ pub fn split_into<'t>(
                     reason: format!(
                         "text after the closing quote of field {}: {:?}",
                         cells.len(),
-                        &text[i..text.len().min(i + 20)]
+                        text[i..].chars().take(20).collect::<String>()
                     ),
                 });
             }
