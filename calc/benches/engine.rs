@@ -44,6 +44,32 @@ fn bench(c: &mut Criterion) {
     c.bench_function("calc one outpatient claim + copay (official data)", |b| {
         b.iter(|| engine.calc(black_box(&claim2)).unwrap())
     });
+    // One inpatient month as one claim: 14 days of 急性期一般入院料１ and the usual daily items
+    // (codes from s_ALL20240531.csv), then the month's co-payment receipt.
+    let inpatient = serde_json::json!({
+        "date": "2025-05-15", "setting": "inpatient",
+        "patient": {"birth_date": "1950-06-01"},
+        "facility": {"kind": "hospital", "standards": [{"code": "4035", "tier": 2, "from": "2025-04-01"}]},
+        "items": [{"code": "190117710", "count": 14}, {"code": "190171910", "count": 7},
+                  {"code": "190832010", "count": 1}, {"code": "160008010", "count": 4},
+                  {"code": "170000410", "count": 2}],
+    });
+    let inpatient = Claim::parse("inpatient.json", &inpatient.to_string()).unwrap();
+    let receipt = calc::copay::Receipt::from_json(
+        r#"{"month": "2025-05", "setting": "inpatient",
+            "patient": {"birth_date": "1970-06-15", "insurance": "kenpo", "income_category": "ウ",
+                        "limit_certificate": true, "high_cost_count": 0, "specific_disease": false},
+            "public_expense": [{"law": "54", "monthly_cap": 10000, "already_paid": 0}],
+            "points": 36452, "meals": 0}"#,
+    )
+    .unwrap();
+    c.bench_function("one inpatient month (claim + receipt)", |b| {
+        b.iter(|| {
+            let o = engine.calc(black_box(&inpatient)).unwrap();
+            let r = calc::copay::compute(engine.copay_tables(), black_box(&receipt)).unwrap();
+            (o.total_points, r.patient_pays)
+        })
+    });
     c.bench_function("parse + calc + render JSON", |b| {
         b.iter(|| calc::api::calc(&engine, "b.json", black_box(CLAIM)).unwrap())
     });
