@@ -1390,11 +1390,12 @@ fn exclusions<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut [Work]) {
                 }
             }
         }
-        for r in tables.exclusions_on(ci, date) {
+        let candidates = present
+            .iter()
+            .filter(|&&p| p != ci)
+            .flat_map(|&p| tables.exclusions_between(ci, p, date));
+        for r in candidates {
             let other = if r.first == ci { r.second } else { r.first };
-            if present.binary_search(&other).is_err() {
-                continue;
-            }
             let i_is_first = r.first == ci;
             // Which side may be claimed: the other side is refused.
             let refuse_i = match r.kind {

@@ -584,3 +584,30 @@ fn tier_from_the_facility_profile() {
         o.warnings()
     );
 }
+
+#[test]
+fn exclusion_tables_refuse_what_they_forbid() {
+    // 03-3背反テーブル3 (同時): 112000970 乳幼児加算（再診） × 112001110 時間外加算（再診）,
+    // 背反区分 2 — only ② may be claimed (the combined 時間外 code carries the infant part).
+    let mut c = claim("2025-04-10", &["112007410", "112000970", "112001110"]);
+    c.v["patient"]["birth_date"] = json!("2022-01-01");
+    let o = c.run();
+    let e = o.errors();
+    assert!(
+        e.iter()
+            .any(|e| e.contains("112000970") && e.contains("背反 (同時) with 112001110")),
+        "{e:?}"
+    );
+    // 03-2背反テーブル2 (同一月): 111703370 × 114706510, 背反区分 1 — a 在宅医療ＤＸ情報活用加算
+    // listed by hand in a month with 医療ＤＸ推進体制整備加算 is refused.
+    let o = claim("2024-07-20", &["114001110", "114706510"])
+        .std("4100", None, "2024-06-01")
+        .hist("2024-07-03", "111703370")
+        .run();
+    let e = o.errors();
+    assert!(
+        e.iter()
+            .any(|e| e.contains("114706510") && e.contains("背反 (同一月) with 111703370")),
+        "{e:?}"
+    );
+}

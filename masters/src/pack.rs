@@ -302,6 +302,7 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
         ds.tables.loaded.push((k, "embedded pack".into()));
     }
     ds.tables.loaded.sort();
+    ds.tables.index_exclusions();
     ds.label = if titles.is_empty() {
         "pack".into()
     } else {

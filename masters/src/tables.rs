@@ -451,6 +451,9 @@ impl Tables {
             TableKind::InpatientBasic => self.inpatient_basic = staged.inpatient_basic,
             TableKind::Frequency => self.frequency = staged.frequency,
         }
+        if kind.exclusion_scope().is_some() {
+            self.index_exclusions();
+        }
         self.loaded.retain(|(k, _)| *k != kind);
         self.loaded.push((kind, file.to_string()));
         self.loaded.sort();
@@ -467,6 +470,35 @@ impl Tables {
             .get(&code)
             .into_iter()
             .flatten()
+            .filter(move |r| r.period.contains(date))
+    }
+
+    /// Sort each code's 背反 rules by the other code, so [`Tables::exclusions_between`] can
+    /// find a pair without scanning. Call after changing `exclusions` by hand.
+    pub fn index_exclusions(&mut self) {
+        for (code, rules) in self.exclusions.iter_mut() {
+            let key = *code;
+            rules.sort_by_key(|r| if r.first == key { r.second } else { r.first });
+        }
+    }
+
+    /// 背反 rules between two codes, in force on a date (the rules indexed under `code`).
+    pub fn exclusions_between(
+        &self,
+        code: Code,
+        other: Code,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = &ExclusionRule> {
+        let rules: &[ExclusionRule] = self
+            .exclusions
+            .get(&code)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[]);
+        let other_of = move |r: &ExclusionRule| if r.first == code { r.second } else { r.first };
+        let start = rules.partition_point(|r| other_of(r) < other);
+        rules[start..]
+            .iter()
+            .take_while(move |r| other_of(r) == other)
             .filter(move |r| r.period.contains(date))
     }
 
