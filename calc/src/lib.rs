@@ -19,6 +19,7 @@ pub mod api;
 pub mod claim;
 pub mod copay;
 pub mod engine;
+pub mod golden;
 pub mod rounding;
 
 pub use claim::{Claim, ClaimError};

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod cmd_calc;
 mod cmd_copay;
+mod cmd_golden;
 mod cmd_master;
 mod cmd_tier;
 mod data;
@@ -27,6 +28,8 @@ struct Cli {
 enum Command {
     /// Compute one claim: points of each line, automatic add-ons, and the explanation.
     Calc(cmd_calc::CalcArgs),
+    /// Auditors' golden cases: run them (diff by field path) or bless them.
+    Golden(cmd_golden::GoldenArgs),
     /// Query the dated fee schedule (医科診療行為マスター).
     Master(cmd_master::MasterArgs),
     /// Which 医療DX add-on tier a facility earns, month by month.
@@ -39,6 +42,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Calc(a) => cmd_calc::run(a),
+        Command::Golden(a) => cmd_golden::run(a),
         Command::Master(a) => cmd_master::run(a),
         Command::Tier(a) => cmd_tier::run(a),
         Command::Copay(a) => cmd_copay::run(a),
