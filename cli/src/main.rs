@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod cmd_batch;
 mod cmd_calc;
 mod cmd_copay;
 mod cmd_golden;
@@ -26,6 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Many claims or receipts, one per line (JSON lines), in parallel, results in input order.
+    Batch(cmd_batch::BatchArgs),
     /// Compute one claim: points of each line, automatic add-ons, and the explanation.
     Calc(cmd_calc::CalcArgs),
     /// Auditors' golden cases: run them (diff by field path) or bless them.
@@ -41,6 +44,7 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Batch(a) => cmd_batch::run(a),
         Command::Calc(a) => cmd_calc::run(a),
         Command::Golden(a) => cmd_golden::run(a),
         Command::Master(a) => cmd_master::run(a),

@@ -1,0 +1,242 @@
+//! `santei batch --input FILE.jsonl [--output FILE.jsonl] [--jobs N]`: one claim or receipt per
+//! line in, one result per line out, in input order.
+//!
+//! Pipeline: a reader sends chunks of lines over a bounded channel to N workers; a writer puts
+//! the results back in order with a reorder buffer. The channels and the buffer are bounded, so
+//! memory stays flat however long the file. A bad line gives `{"line": N, "error": "…"}` and the
+//! batch goes on. Ctrl-C stops reading; what is in flight is written in order, then the output
+//! is flushed, so the file holds a clean prefix of the results.
+
+use crate::data::{engine, DataArgs};
+use anyhow::Context;
+use calc::Engine;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct BatchArgs {
+    /// JSON lines: each line a claim (as `santei calc` reads) or a receipt (as `santei copay`).
+    #[arg(long)]
+    input: PathBuf,
+    /// Output JSON lines (default: standard output).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Worker threads (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Leave the `trace` out of each result (smaller, faster output).
+    #[arg(long)]
+    no_trace: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+const CHUNK: usize = 512;
+
+struct Chunk {
+    seq: u64,
+    first_line: usize,
+    lines: Vec<String>,
+}
+
+/// Compute one input line: a receipt when it has a "month" key, a claim otherwise.
+fn one(engine: &Engine, line_no: usize, line: &str, no_trace: bool) -> (bool, String) {
+    let result: Result<String, String> = if line.contains("\"month\"") {
+        calc::copay::Receipt::from_json(line)
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                calc::copay::compute(engine.copay_tables(), &r).map_err(|e| e.to_string())
+            })
+            .and_then(|mut o| {
+                if no_trace {
+                    o.trace.clear();
+                }
+                serde_json::to_string(&o).map_err(|e| e.to_string())
+            })
+    } else {
+        calc::Claim::parse("line", line)
+            .map_err(|e| e.to_string())
+            .and_then(|c| engine.calc(&c).map_err(|e| e.to_string()))
+            .and_then(|mut o| {
+                if no_trace {
+                    o.trace.clear();
+                }
+                serde_json::to_string(&o).map_err(|e| e.to_string())
+            })
+    };
+    match result {
+        Ok(s) => (true, s),
+        Err(e) => {
+            let e = e.strip_prefix("line: ").unwrap_or(&e).to_string();
+            (
+                false,
+                serde_json::json!({"line": line_no, "error": e}).to_string(),
+            )
+        }
+    }
+}
+
+pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
+    let engine = Arc::new(engine(&args.data)?);
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1);
+    let file = std::fs::File::open(&args.input)
+        .with_context(|| format!("reading {}", args.input.display()))?;
+    let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let out: Box<dyn Write + Send> = match &args.output {
+        Some(p) => {
+            Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)
+        }
+        None => Box::new(std::io::stdout()),
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, out);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(jobs * 2);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Vec<(bool, String)>)>(jobs * 2);
+    let no_trace = args.no_trace;
+    let mut workers = Vec::new();
+    for _ in 0..jobs {
+        let rx = work_rx.clone();
+        let tx = done_tx.clone();
+        let engine = engine.clone();
+        workers.push(std::thread::spawn(move || loop {
+            let chunk = match rx.lock() {
+                Ok(r) => r.recv(),
+                Err(_) => return,
+            };
+            let Ok(chunk) = chunk else { return };
+            let res: Vec<(bool, String)> = chunk
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| one(&engine, chunk.first_line + i, l, no_trace))
+                .collect();
+            if tx.send((chunk.seq, res)).is_err() {
+                return;
+            }
+        }));
+    }
+    drop(done_tx);
+    // Reader thread.
+    let bytes_read = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let reader_thread = {
+        let stop = stop.clone();
+        let bytes_read = bytes_read.clone();
+        std::thread::spawn(move || -> std::io::Result<()> {
+            let mut seq = 0u64;
+            let mut line_no = 0usize;
+            loop {
+                let mut lines = Vec::with_capacity(CHUNK);
+                let first_line = line_no + 1;
+                while lines.len() < CHUNK {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let mut s = String::new();
+                    let n = reader.read_line(&mut s)?;
+                    if n == 0 {
+                        break;
+                    }
+                    bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+                    line_no += 1;
+                    let t = s.trim_end_matches(['\n', '\r']);
+                    lines.push(if t.len() == s.len() { s } else { t.to_string() });
+                }
+                if lines.is_empty() {
+                    return Ok(());
+                }
+                let last = lines.len() < CHUNK;
+                if work_tx
+                    .send(Chunk {
+                        seq,
+                        first_line,
+                        lines,
+                    })
+                    .is_err()
+                {
+                    return Ok(());
+                }
+                seq += 1;
+                if last {
+                    return Ok(());
+                }
+            }
+        })
+    };
+    // Writer: results back in order.
+    let progress = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut last_shown = Instant::now();
+    let mut pending: BTreeMap<u64, Vec<(bool, String)>> = BTreeMap::new();
+    let mut next = 0u64;
+    let (mut ok, mut failed) = (0u64, 0u64);
+    for (seq, res) in done_rx {
+        pending.insert(seq, res);
+        while let Some(res) = pending.remove(&next) {
+            for (good, line) in res {
+                if good {
+                    ok += 1;
+                } else {
+                    failed += 1;
+                }
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            next += 1;
+        }
+        if progress && last_shown.elapsed().as_millis() >= 250 {
+            last_shown = Instant::now();
+            let done = ok + failed;
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            let rate = done as f64 / secs;
+            let read = bytes_read.load(Ordering::Relaxed) as f64;
+            let eta = if read > 0.0 && total_bytes > 0 {
+                secs * (total_bytes as f64 / read - 1.0)
+            } else {
+                0.0
+            };
+            eprint!("\r{done} lines, {rate:.0}/s, ETA {eta:.0} s    ");
+        }
+    }
+    out.flush()?;
+    let read_result = reader_thread
+        .join()
+        .map_err(|_| anyhow::anyhow!("the reader thread failed"))?;
+    for w in workers {
+        let _ = w.join();
+    }
+    if progress {
+        eprintln!();
+    }
+    read_result.context("reading the input")?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{ok} ok, {failed} failed ({:.0} lines/s)",
+        (ok + failed) as f64 / secs.max(1e-9)
+    );
+    if stop.load(Ordering::SeqCst) {
+        eprintln!(
+            "stopped by Ctrl-C after {} lines; the output holds every result up to that line",
+            ok + failed
+        );
+        return Ok(130);
+    }
+    Ok(if failed > 0 { 1 } else { 0 })
+}
