@@ -611,3 +611,46 @@ fn exclusion_tables_refuse_what_they_forbid() {
         "{e:?}"
     );
 }
+
+#[test]
+fn dental_and_pharmacy_dx_points_without_codes() {
+    // medical-dx-addons.md §1: 2025-04 tier 1 → 歯科 11, 調剤 10; tier 6 → 歯科 6; §6 (2026):
+    // 歯科 加算1 9, 再診 2; 調剤 8. Codeless lines: code null, flagged, points from the tier rules.
+    let dental = |date: &str, visit: &str, std_code: &str, tier: u8| {
+        let mut c = claim(date, &[]).std(std_code, Some(tier), "2024-06-01");
+        c.v["kind"] = json!("shika");
+        c.v["visit"] = json!(visit);
+        c.v["facility"]["kind"] = json!("dental");
+        c.run()
+    };
+    let o = dental("2025-04-10", "first", "4035", 1);
+    assert_eq!(o.auto(), a(&[("-", 11)]));
+    assert!(
+        o.warnings().contains("no official code"),
+        "{}",
+        o.warnings()
+    );
+    assert_eq!(
+        dental("2025-04-10", "first", "4035", 6).auto(),
+        a(&[("-", 6)])
+    );
+    assert_eq!(
+        dental("2026-06-10", "first", "denshi_renkei", 1).auto(),
+        a(&[("-", 9)])
+    );
+    assert_eq!(
+        dental("2026-06-10", "revisit", "denshi_renkei", 1).auto(),
+        a(&[("-", 2)])
+    );
+    let mut c = claim("2025-04-10", &[]).std("4035", Some(1), "2024-06-01");
+    c.v["kind"] = json!("chozai");
+    c.v["visit"] = json!("dispensing");
+    c.v["facility"]["kind"] = json!("pharmacy");
+    assert_eq!(c.run().auto(), a(&[("-", 10)]));
+    c.v["date"] = json!("2026-06-10");
+    assert_eq!(
+        c.run().auto(),
+        a(&[("-", 8)]),
+        "調剤 2026: 8, a 4035 filing carries over"
+    );
+}
