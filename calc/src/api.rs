@@ -53,7 +53,7 @@ pub fn calc(engine: &Engine, name: &str, text: &str) -> Result<String, ApiError>
     let out = engine
         .calc(&claim)
         .map_err(|e| ApiError::input(e.to_string()))?;
-    render(&out)
+    Ok(out.to_json(true))
 }
 
 /// `santei tier`: a facility profile (JSON or TOML) and a month range → result JSON array.
@@ -126,5 +126,5 @@ pub fn copay_with(
     .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
     let out = crate::copay::compute(tables, &receipt)
         .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
-    render(&out)
+    Ok(out.to_json(true))
 }

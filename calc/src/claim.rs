@@ -31,6 +31,16 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     if !ok {
         return Err(format!("{s:?} is not a date (YYYY-MM-DD)"));
     }
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+        return NaiveDate::from_ymd_opt(y as i32, m, d)
+            .ok_or_else(|| format!("{s:?} is not a valid date"));
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a valid date"))
 }
 
@@ -40,8 +50,17 @@ pub struct Date(pub NaiveDate);
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_date(&s).map(Date).map_err(serde::de::Error::custom)
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Date, E> {
+                parse_date(s).map(Date).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -59,6 +78,16 @@ pub enum Setting {
     Outpatient,
     Inpatient,
     Home,
+}
+
+impl Setting {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Setting::Outpatient => "outpatient",
+            Setting::Inpatient => "inpatient",
+            Setting::Home => "home",
+        }
+    }
 }
 
 /// 歯科 / 調剤 visits, which carry no 医科 base code to trigger an add-on.
@@ -83,17 +112,48 @@ impl VisitKind {
     }
 }
 
-/// The patient. Fields beyond `birth_date` and `mynumber_card` are for the co-payment block
-/// (see `calc::copay::Patient`) and are passed on to it.
+/// The patient. Fields beyond `birth_date` and `mynumber_card` are the co-payment facts
+/// (see `calc::copay::Patient`), kept as given and read by the co-payment block when
+/// `insurance` is present.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Patient {
     pub birth_date: Date,
     /// The patient's information was obtained through a マイナ保険証 at this visit.
     #[serde(default)]
     pub mynumber_card: bool,
-    /// Co-payment facts (insurance, income_category, limit_certificate …), kept as given.
-    #[serde(flatten)]
-    pub copay: serde_json::Map<String, serde_json::Value>,
+    /// 保険種別: kenpo | kokuho | kouki.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance: Option<serde_json::Value>,
+    /// 所得区分.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub income_category: Option<serde_json::Value>,
+    /// 限度額適用認定証 (or マイナ保険証 consent) presented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_certificate: Option<serde_json::Value>,
+    /// Earlier months in the last 12 that reached the limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_cost_count: Option<serde_json::Value>,
+    /// 特定疾病 (マル長).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specific_disease: Option<serde_json::Value>,
+    /// 低所得 long stay (meals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meal_long_stay: Option<serde_json::Value>,
+}
+
+impl Patient {
+    /// The co-payment facts given, by field name (for `calc::copay::Patient::from_fields`).
+    pub fn copay_fields(&self) -> [(&'static str, Option<&serde_json::Value>); 6] {
+        [
+            ("insurance", self.insurance.as_ref()),
+            ("income_category", self.income_category.as_ref()),
+            ("limit_certificate", self.limit_certificate.as_ref()),
+            ("high_cost_count", self.high_cost_count.as_ref()),
+            ("specific_disease", self.specific_disease.as_ref()),
+            ("meal_long_stay", self.meal_long_stay.as_ref()),
+        ]
+    }
 }
 
 /// hospital | clinic | dental | pharmacy
@@ -149,7 +209,7 @@ pub struct Facility {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
-    pub code: String,
+    pub code: masters::Code,
     #[serde(default = "one")]
     pub count: i64,
     /// Points stated by the caller, accepted only for 歯科/調剤 codes santei has no record of.
@@ -168,7 +228,7 @@ fn one() -> i64 {
 #[serde(deny_unknown_fields)]
 pub struct HistoryLine {
     pub date: Date,
-    pub code: String,
+    pub code: masters::Code,
     #[serde(default = "one")]
     pub count: i64,
 }
@@ -217,6 +277,10 @@ impl Claim {
         let claim: Claim = if name.ends_with(".toml") {
             let de = toml::Deserializer::new(text);
             serde_path_to_error::deserialize(de).map_err(|e| path_error(name, "TOML", e))?
+        } else if let Ok(c) = serde_json::from_str::<Claim>(text) {
+            // The usual case, without tracking paths; a claim that fails is read again
+            // below to name the field.
+            c
         } else {
             let mut de = serde_json::Deserializer::from_str(text);
             let c = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -255,7 +319,6 @@ impl Claim {
                     format!("{} is not a count (1 or more)", it.count),
                 ));
             }
-            masters::Code::parse(&it.code).map_err(|e| field(format!("items[{i}].code"), e))?;
         }
         for (i, h) in self.history.iter().enumerate() {
             if h.count < 1 {
@@ -264,7 +327,6 @@ impl Claim {
                     format!("{} is not a count (1 or more)", h.count),
                 ));
             }
-            masters::Code::parse(&h.code).map_err(|e| field(format!("history[{i}].code"), e))?;
             if h.date.0 > self.date.0 {
                 return Err(field(
                     format!("history[{i}].date"),
@@ -332,7 +394,7 @@ mod tests {
     #[test]
     fn the_issue_example_parses() {
         let c = Claim::parse("claim.json", EXAMPLE).unwrap();
-        assert_eq!(c.items[0].code, "111000110");
+        assert_eq!(c.items[0].code, masters::Code(111000110));
         assert_eq!(c.facility.standards[0].tier, Some(1));
     }
 

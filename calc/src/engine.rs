@@ -14,13 +14,16 @@
 //! add-on that a rule refuses is not added, and `warnings` says why.
 
 use crate::claim::{Claim, FiledStandard, Setting};
+use crate::copay::CopayOutput;
+pub use crate::output::{dec, CalcOutput, Line, TraceEntry};
+use crate::text::{Arg, IntoText, Sep, Text, Texts};
+use crate::tx;
 use chrono::{Datelike, NaiveDate};
 use masters::tables::{ExclusionKind, ExclusionScope, TableKind};
-use masters::{Code, Dataset, InOutScope, PointKind};
+use masters::{Code, Dataset, InOutScope, PointKind, ProcedureRecord};
 use rules::addons::{AddonRule, AddonRules, ClaimKind, Target};
 use rules::tier::TierRules;
 use rust_decimal::Decimal;
-use serde::Serialize;
 use serde_json::{json, Value};
 
 /// Everything the engine reads. The CLI, the browser and the C ABI each build one
@@ -137,8 +140,8 @@ impl Engine {
         &self.copay
     }
 
-    /// Compute one claim.
-    pub fn calc(&self, claim: &Claim) -> Result<CalcOutput, CalcError> {
+    /// Compute one claim. The result's texts borrow from the engine and the claim.
+    pub fn calc<'a>(&'a self, claim: &'a Claim) -> Result<CalcOutput<'a>, CalcError> {
         calculate(self, claim)
     }
 
@@ -151,59 +154,6 @@ impl Engine {
             "tables": self.data.tables.loaded.iter().map(|(k, f)| json!({"table": k, "file": f})).collect::<Vec<_>>(),
             "rule_files": self.addons.files.iter().chain(rules::tier::EMBEDDED.iter().map(|(n, _)| n).map(|s| s.to_string()).collect::<Vec<_>>().iter()).collect::<Vec<_>>(),
         })
-    }
-}
-
-/// One line of the result.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Line {
-    /// The procedure code; `null` for an add-on no official code is known for.
-    pub code: Option<String>,
-    pub name: String,
-    #[serde(serialize_with = "dec")]
-    pub points: Decimal,
-    pub count: i64,
-    #[serde(serialize_with = "dec")]
-    pub subtotal: Decimal,
-    /// "input" or "auto".
-    pub origin: &'static str,
-    /// The rule that put the line here (or the point kind for input lines).
-    pub rule: String,
-    /// False when a fact of the line is not confirmed by an official master.
-    pub verified: bool,
-    /// Where the line's points come from.
-    pub source: String,
-}
-
-/// One decision of the engine.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct TraceEntry {
-    pub rule: String,
-    pub looked_at: String,
-    pub source: String,
-    pub decision: String,
-}
-
-/// The result of one claim.
-#[derive(Clone, Debug, Serialize)]
-pub struct CalcOutput {
-    #[serde(serialize_with = "dec")]
-    pub total_points: Decimal,
-    pub lines: Vec<Line>,
-    pub warnings: Vec<String>,
-    pub errors: Vec<String>,
-    pub trace: Vec<TraceEntry>,
-    /// What the patient pays for this visit (when the claim gives the insurance facts).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub copay: Option<Value>,
-}
-
-/// Serialise a decimal as an exact JSON number.
-pub fn dec<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    let text = d.normalize().to_string();
-    match text.parse::<serde_json::Number>() {
-        Ok(n) => n.serialize(s),
-        Err(_) => s.serialize_str(&text),
     }
 }
 
@@ -225,12 +175,12 @@ pub fn entry_json(e: &masters::Entry<'_>, ds: &Dataset, date: NaiveDate) -> Valu
         "valid_from": e.valid_from.to_string(),
         "valid_to": e.valid_to.map(|d| d.to_string()),
         "addon_group": r.addon_group().map(|(c, s)| json!({"code": c, "serial": s.to_string()})),
-        "facility_standards": r.facility_standards().iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        "facility_standards": r.facility_standards().map(|c| c.to_string()).collect::<Vec<_>>(),
         "max_count": r.max_count,
         "in_out": r.in_out.as_str(),
         "age_lower": r.age_lower.code(),
         "age_upper": r.age_upper.code(),
-        "age_addons": r.age_addons().iter().map(|a| json!({
+        "age_addons": r.age_addons().map(|a| json!({
             "lower": a.lower.code(), "upper": a.upper.code(), "code": a.code.to_string()})).collect::<Vec<_>>(),
         "verified": e.version.verified,
         "sources": e.version.sources.iter().map(|s| if s.line > 0 { format!("{}:{}", s.file, s.line) } else { s.file.to_string() }).collect::<Vec<_>>(),
@@ -251,21 +201,17 @@ pub fn entry_json(e: &masters::Entry<'_>, ds: &Dataset, date: NaiveDate) -> Valu
 }
 
 /// A line in progress, with what the checks need.
-struct Work {
+struct Work<'a> {
     line: Line,
-    code: Option<Code>,
-    family: Option<String>,
+    /// The line's name, for messages.
+    name: &'a str,
+    family: Option<&'a str>,
     /// Index in `claim.items` for input lines.
     input: Option<usize>,
     removed: bool,
-}
-
-/// A claimed line of the history or of this claim, for limits and exclusions.
-#[derive(Clone, Copy)]
-struct Claimed {
-    date: NaiveDate,
-    code: Code,
-    count: i64,
+    /// The schedule record of the line's code on the date (none for caller-stated points
+    /// and codeless add-ons).
+    record: Option<&'a ProcedureRecord>,
 }
 
 fn month_index(d: NaiveDate) -> i32 {
@@ -300,66 +246,76 @@ fn in_window(unit: u16, date: NaiveDate, other: NaiveDate) -> Option<bool> {
     })
 }
 
-fn src_ref(file: &str, line: usize, prefix: &str) -> String {
-    if line > 0 {
-        format!("{prefix}{file}:{line}")
-    } else {
-        format!("{prefix}{file}")
+/// A number as text without allocating (facility-standard codes are compared as text).
+fn u16_str(n: u16, buf: &mut [u8; 5]) -> &str {
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
-fn fmt_code(c: &Option<String>) -> String {
-    c.clone().unwrap_or_else(|| "(no code)".into())
+/// Push one trace entry; each part is a [`Text`] or a borrowed or owned string, evaluated
+/// in order (so a part may record its words in `$cx.t`).
+macro_rules! trace {
+    ($cx:expr, $rule:expr, $looked:expr, $source:expr, $decision:expr $(,)?) => {{
+        let rule = IntoText::into_text($rule, &mut $cx.t);
+        let looked_at = IntoText::into_text($looked, &mut $cx.t);
+        let source = IntoText::into_text($source, &mut $cx.t);
+        let decision = IntoText::into_text($decision, &mut $cx.t);
+        $cx.trace.push(TraceEntry {
+            rule,
+            looked_at,
+            source,
+            decision,
+        });
+    }};
 }
 
 struct Ctx<'a, W: World + ?Sized> {
     w: &'a W,
     claim: &'a Claim,
     date: NaiveDate,
+    t: Texts<'a>,
     trace: Vec<TraceEntry>,
-    warnings: Vec<String>,
-    errors: Vec<String>,
-    history: Vec<Claimed>,
+    warnings: Vec<Text>,
+    errors: Vec<Text>,
+    /// The facility profile's tier result for the month, computed once per claim.
+    tier_month: Option<Result<rules::tier::MonthResult, String>>,
 }
 
-impl<W: World + ?Sized> Ctx<'_, W> {
-    fn trace(
-        &mut self,
-        rule: impl Into<String>,
-        looked_at: impl Into<String>,
-        source: impl Into<String>,
-        decision: impl Into<String>,
-    ) {
-        self.trace.push(TraceEntry {
-            rule: rule.into(),
-            looked_at: looked_at.into(),
-            source: source.into(),
-            decision: decision.into(),
-        });
-    }
-
+impl<'a, W: World + ?Sized> Ctx<'a, W> {
     /// The filing that meets a standard on the date (directly or through `satisfied_by`).
-    fn filing(&self, standard: &str) -> Option<&FiledStandard> {
-        let rules = self.w.addon_rules();
-        let ids: Vec<&str> = std::iter::once(standard)
-            .chain(
-                rules
-                    .standard(standard)
-                    .into_iter()
-                    .flat_map(|s| s.satisfied_by.iter().map(|x| x.as_str())),
-            )
-            .collect();
-        self.claim
-            .facility
-            .standards
-            .iter()
-            .find(|f| ids.contains(&f.code.as_str()) && f.valid_on(self.date))
+    fn filing(&self, standard: &str) -> Option<&'a FiledStandard> {
+        let also: &[String] = self
+            .w
+            .addon_rules()
+            .standard(standard)
+            .map_or(&[], |s| s.satisfied_by.as_slice());
+        self.claim.facility.standards.iter().find(|f| {
+            (f.code == standard || also.iter().any(|x| *x == f.code)) && f.valid_on(self.date)
+        })
     }
 
-    fn standard_name(&self, id: &str) -> String {
+    /// `id (name)` of a standard, or the id alone when the rule files do not name it.
+    fn standard_name(&mut self, id: &'a str) -> Text {
         match self.w.addon_rules().standard(id) {
-            Some(s) => format!("{id} ({})", s.name),
-            None => id.to_string(),
+            Some(s) => tx!(self.t, "{} ({})", id, &s.name),
+            None => self.t.str(id),
+        }
+    }
+
+    /// Where a version of the schedule comes from (`file:line`), or `fallback`.
+    fn version_src(&mut self, v: &'a masters::Version, fallback: Text) -> Text {
+        match v.sources.first() {
+            Some(s) => tx!(self.t, "{}", Arg::Src(&s.file, s.line as u32)),
+            None => fallback,
         }
     }
 
@@ -387,7 +343,10 @@ impl<W: World + ?Sized> Ctx<'_, W> {
 }
 
 /// Compute one claim against a world.
-pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, CalcError> {
+pub fn calculate<'a, W: World + ?Sized>(
+    w: &'a W,
+    claim: &'a Claim,
+) -> Result<CalcOutput<'a>, CalcError> {
     let date = claim.date.0;
     let rules = w.addon_rules();
     if let Some(cov) = &rules.coverage {
@@ -403,66 +362,62 @@ pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, 
         w,
         claim,
         date,
-        trace: Vec::new(),
-        warnings: Vec::new(),
+        t: Texts::with_capacity(64 + 16 * claim.items.len()),
+        trace: Vec::with_capacity(16 + 2 * claim.items.len()),
+        warnings: Vec::with_capacity(4),
         errors: Vec::new(),
-        history: Vec::new(),
+        tier_month: None,
     };
-    for h in &claim.history {
-        if let Ok(code) = Code::parse(&h.code) {
-            cx.history.push(Claimed {
-                date: h.date.0,
-                code,
-                count: h.count,
-            });
-        }
-    }
     let schedule = &w.data().schedule;
-    let mut work: Vec<Work> = Vec::with_capacity(claim.items.len() + 4);
+    let mut work: Vec<Work<'a>> = Vec::with_capacity(claim.items.len() + 4);
 
     // ── 2. input lines ──
     // Items are processed in code order (then count), so the result does not depend on the
     // order the caller listed them in; messages keep the caller's item index.
     let mut order: Vec<usize> = (0..claim.items.len()).collect();
     order.sort_by(|&a, &b| {
-        claim.items[a]
-            .code
-            .cmp(&claim.items[b].code)
-            .then(claim.items[a].count.cmp(&claim.items[b].count))
+        let (x, y) = (&claim.items[a], &claim.items[b]);
+        x.code.cmp(&y.code).then(x.count.cmp(&y.count))
     });
-    for (i, it) in order.iter().map(|&i| (i, &claim.items[i])) {
-        let code = Code::parse(&it.code).map_err(|m| CalcError::Item {
-            index: i,
-            message: m,
-        })?;
+    let inpatient = claim.setting == Setting::Inpatient;
+    for i in order {
+        let it = &claim.items[i];
+        let code = it.code;
         let entry = match schedule.lookup(code, date) {
             Ok(e) => e,
             Err(masters::LookupError::UnknownCode(_))
                 if claim.kind != ClaimKind::Ika && it.points.is_some() =>
             {
                 let p = it.points.unwrap_or_default();
-                cx.trace(
-                    "input.caller_points",
-                    format!("items[{i}] {code}"),
-                    "the claim (caller-stated points)",
-                    format!("{p} points as stated; santei has no record of this code"),
+                trace!(
+                    cx,
+                    Text::lit("input.caller_points"),
+                    tx!(cx.t, "items[{}] {}", i, code),
+                    Text::lit("the claim (caller-stated points)"),
+                    tx!(
+                        cx.t,
+                        "{} points as stated; santei has no record of this code",
+                        p
+                    ),
                 );
+                let name = it.name.as_deref().unwrap_or("");
                 work.push(Work {
                     line: Line {
-                        code: Some(code.to_string()),
-                        name: it.name.clone().unwrap_or_default(),
+                        code: Some(code),
+                        name: cx.t.str(name),
                         points: p,
                         count: it.count,
                         subtotal: p * Decimal::from(it.count),
                         origin: "input",
-                        rule: "caller_points".into(),
+                        rule: Text::lit("caller_points"),
                         verified: false,
-                        source: "points stated in the claim".into(),
+                        source: Text::lit("points stated in the claim"),
                     },
-                    code: Some(code),
+                    name,
                     family: None,
                     input: Some(i),
                     removed: false,
+                    record: None,
                 });
                 continue;
             }
@@ -474,104 +429,124 @@ pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, 
             }
         };
         let r = entry.record();
-        let src = entry
-            .version
-            .sources
-            .first()
-            .map(|s| {
-                if s.line > 0 {
-                    format!("{}:{}", s.file, s.line)
-                } else {
-                    s.file.to_string()
-                }
-            })
-            .unwrap_or_else(|| w.data().label.clone());
+        let name = r.name.as_str();
+        let label = cx.t.str(&w.data().label);
+        let src = cx.version_src(entry.version, label);
         let (points, rule) = match r.point_kind {
             PointKind::Points => (r.points, "point_kind:points"),
             PointKind::MinusPoints => (-r.points, "point_kind:minus_points"),
             PointKind::PercentAdd | PointKind::PercentSub => (Decimal::ZERO, "point_kind:percent"),
             PointKind::Yen => {
-                cx.warnings.push(format!(
-                    "{code} {}: an amount in yen (点数識別 1), not added to the points",
-                    r.name
+                cx.warnings.push(tx!(
+                    cx.t,
+                    "{} {}: an amount in yen (点数識別 1), not added to the points",
+                    code,
+                    name
                 ));
                 (Decimal::ZERO, "point_kind:yen")
             }
             other => {
-                cx.warnings.push(format!(
-                    "{code} {}: 点数識別 {} is counted at its stated points",
-                    r.name,
+                cx.warnings.push(tx!(
+                    cx.t,
+                    "{} {}: 点数識別 {} is counted at its stated points",
+                    code,
+                    name,
                     other.as_str()
                 ));
                 (r.points, "point_kind:other")
             }
         };
-        cx.trace(
-            rule,
-            format!(
-                "{code} on {date}: 点数識別 {}, 新又は現点数 {}",
+        trace!(
+            cx,
+            Text::lit(rule),
+            tx!(
+                cx.t,
+                "{} on {}: 点数識別 {}, 新又は現点数 {}",
+                code,
+                date,
                 r.point_kind.as_str(),
-                r.points.normalize()
+                r.points
             ),
-            src.clone(),
-            format!("{} points × {}", points.normalize(), it.count),
+            src,
+            tx!(cx.t, "{} points × {}", points, it.count),
         );
         if !entry.version.verified {
-            cx.warnings.push(format!(
-                "{code} {}: not confirmed by an official master (santei's own entry: {src})",
-                r.name
+            cx.warnings.push(tx!(
+                cx.t,
+                "{} {}: not confirmed by an official master (santei's own entry: {})",
+                code,
+                name,
+                src
             ));
         }
         // 入外適用区分
-        let inpatient = claim.setting == Setting::Inpatient;
         match (r.in_out, inpatient) {
-            (InOutScope::InpatientOnly, false) => cx.errors.push(
-                format!(
-                    "{code} {}: inpatient receipts only (入外適用区分 1), the claim is {:?}",
-                    r.name, claim.setting
-                )
-                .to_lowercase_setting(),
-            ),
-            (InOutScope::OutpatientOnly, true) => cx.errors.push(format!(
-                "{code} {}: outpatient receipts only (入外適用区分 2), the claim is inpatient",
-                r.name
+            (InOutScope::InpatientOnly, false) => cx.errors.push(tx!(
+                cx.t,
+                "{} {}: inpatient receipts only (入外適用区分 1), the claim is {}",
+                code,
+                name,
+                claim.setting.as_str()
+            )),
+            (InOutScope::OutpatientOnly, true) => cx.errors.push(tx!(
+                cx.t,
+                "{} {}: outpatient receipts only (入外適用区分 2), the claim is inpatient",
+                code,
+                name
             )),
             _ => {}
         }
         // 下限/上限年齢
         if !cx.age_ok(r.age_lower, r.age_upper) {
-            cx.errors.push(format!(
-                "{code} {}: the patient (born {}) is outside its age range ({}–{}) on {date}",
-                r.name,
+            cx.errors.push(tx!(
+                cx.t,
+                "{} {}: the patient (born {}) is outside its age range ({}–{}) on {}",
+                code,
+                name,
                 claim.patient.birth_date.0,
-                r.age_lower.code(),
-                r.age_upper.code()
+                Arg::Age(r.age_lower),
+                Arg::Age(r.age_upper),
+                date
             ));
         }
         // 施設基準
-        let needed = r.facility_standards();
-        let family = rules.family_of_code(code.0).map(|s| s.to_string());
-        if !needed.is_empty() {
-            let ok = needed.iter().any(|s| cx.filing(&s.to_string()).is_some());
-            let names: Vec<String> = needed
-                .iter()
-                .map(|s| cx.standard_name(&s.to_string()))
-                .collect();
+        let family = rules.family_of_code(code.0);
+        if r.facility_standards().next().is_some() {
+            let mut buf = [0u8; 5];
+            let ok = r
+                .facility_standards()
+                .any(|s| cx.filing(u16_str(s, &mut buf)).is_some());
+            let names = r
+                .facility_standards()
+                .map(|s| {
+                    let id = s.to_string();
+                    match rules.standard(&id) {
+                        Some(st) => format!("{id} ({})", st.name),
+                        None => id,
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let names = cx.t.own(names);
             if ok {
-                cx.trace(
-                    "facility_standard",
-                    format!("{code} needs {}", names.join(" or ")),
-                    src.clone(),
-                    "filed and valid on the date",
+                trace!(
+                    cx,
+                    Text::lit("facility_standard"),
+                    tx!(cx.t, "{} needs {}", code, names),
+                    src,
+                    Text::lit("filed and valid on the date"),
                 );
             } else {
-                cx.errors.push(format!(
-                    "{code} {}: needs facility standard {} filed and valid on {date}; the facility has not filed it",
-                    r.name,
-                    names.join(" or ")
+                cx.errors.push(tx!(
+                    cx.t,
+                    "{} {}: needs facility standard {} filed and valid on {}; the facility has not filed it",
+                    code,
+                    name,
+                    names,
+                    date
                 ));
             }
-        } else if let Some(rule) = family.as_deref().and_then(|f| {
+        } else if let Some(rule) = family.and_then(|f| {
             rules
                 .addons
                 .iter()
@@ -579,29 +554,34 @@ pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, 
         }) {
             // Add-on codes whose standard has no official code (e.g. 医療情報取得加算).
             if cx.filing(&rule.standard).is_none() {
-                cx.errors.push(format!(
-                    "{code} {}: needs facility standard {} valid on {date}; the facility has not stated it",
-                    r.name,
-                    cx.standard_name(&rule.standard)
+                let std_name = cx.standard_name(&rule.standard);
+                cx.errors.push(tx!(
+                    cx.t,
+                    "{} {}: needs facility standard {} valid on {}; the facility has not stated it",
+                    code,
+                    name,
+                    std_name,
+                    date
                 ));
             }
         }
         work.push(Work {
             line: Line {
-                code: Some(code.to_string()),
-                name: r.name.clone(),
+                code: Some(code),
+                name: cx.t.str(name),
                 points,
                 count: it.count,
                 subtotal: points * Decimal::from(it.count),
                 origin: "input",
-                rule: rule.into(),
+                rule: Text::lit(rule),
                 verified: entry.version.verified,
                 source: src,
             },
-            code: Some(code),
+            name,
             family,
             input: Some(i),
             removed: false,
+            record: Some(r),
         });
     }
 
@@ -610,70 +590,69 @@ pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, 
     addon_groups(&mut cx, &mut work);
 
     // ── 3. age add-ons ──
-    let bases: Vec<(usize, Code)> = work
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| l.code.map(|c| (i, c)))
-        .collect();
-    for (i, code) in bases {
-        let Ok(entry) = schedule.lookup(code, date) else {
+    let n_input = work.len();
+    for i in 0..n_input {
+        let (Some(rec), Some(code)) = (work[i].record, work[i].line.code) else {
             continue;
         };
-        for (slot, a) in entry.record().age_addons().iter().enumerate() {
+        for (slot, a) in rec.age_addons().enumerate() {
             if !cx.age_ok(a.lower, a.upper) {
                 continue;
             }
-            if work.iter().any(|l| l.code == Some(a.code)) {
-                cx.trace(
-                    "age_addon",
-                    format!("{code} 年齢加算{} → {}", slot + 1, a.code),
-                    "master 年齢加算",
-                    "already on the claim",
+            if work.iter().any(|l| l.line.code == Some(a.code)) {
+                trace!(
+                    cx,
+                    Text::lit("age_addon"),
+                    tx!(cx.t, "{} 年齢加算{} → {}", code, slot + 1, a.code),
+                    Text::lit("master 年齢加算"),
+                    Text::lit("already on the claim"),
                 );
                 continue;
             }
             match schedule.lookup(a.code, date) {
                 Ok(ae) => {
-                    let p = ae.record().points;
+                    let ar = ae.record();
+                    let p = ar.points;
                     let count = work[i].line.count;
-                    cx.trace(
-                        "age_addon",
-                        format!(
-                            "{code} 年齢加算{}: {}–{}, patient born {}",
+                    trace!(
+                        cx,
+                        Text::lit("age_addon"),
+                        tx!(
+                            cx.t,
+                            "{} 年齢加算{}: {}–{}, patient born {}",
+                            code,
                             slot + 1,
-                            a.lower.code(),
-                            a.upper.code(),
+                            Arg::Age(a.lower),
+                            Arg::Age(a.upper),
                             claim.patient.birth_date.0
                         ),
-                        format!("master {code} 年齢加算{} → {}", slot + 1, a.code),
-                        format!(
-                            "added {} {} ({} points)",
-                            a.code,
-                            ae.record().name,
-                            p.normalize()
-                        ),
+                        tx!(cx.t, "master {} 年齢加算{} → {}", code, slot + 1, a.code),
+                        tx!(cx.t, "added {} {} ({} points)", a.code, &ar.name, p),
                     );
                     work.push(Work {
                         line: Line {
-                            code: Some(a.code.to_string()),
-                            name: ae.record().name.clone(),
+                            code: Some(a.code),
+                            name: cx.t.str(&ar.name),
                             points: p,
                             count,
                             subtotal: p * Decimal::from(count),
                             origin: "auto",
-                            rule: format!("age_addon:{code}"),
+                            rule: tx!(cx.t, "age_addon:{}", code),
                             verified: ae.version.verified,
-                            source: format!("master {code} 年齢加算{}", slot + 1),
+                            source: tx!(cx.t, "master {} 年齢加算{}", code, slot + 1),
                         },
-                        code: Some(a.code),
+                        name: &ar.name,
                         family: None,
                         input: None,
                         removed: false,
+                        record: Some(ar),
                     });
                 }
-                Err(e) => cx
-                    .warnings
-                    .push(format!("age add-on {} of {code} not added: {e}", a.code)),
+                Err(e) => {
+                    let m =
+                        cx.t.own(format!("age add-on {} of {code} not added: {e}", a.code));
+                    cx.warnings.push(m);
+                }
             }
         }
     }
@@ -686,17 +665,15 @@ pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, 
     exclusions(&mut cx, &mut work);
 
     // ── 6. totals ──
-    let lines: Vec<Line> = work
-        .into_iter()
-        .filter(|l| !l.removed)
-        .map(|l| l.line)
-        .collect();
+    let mut lines: Vec<Line> = Vec::with_capacity(work.len());
+    lines.extend(work.iter().filter(|l| !l.removed).map(|l| l.line));
     let total: Decimal = lines.iter().map(|l| l.subtotal).sum();
-    cx.trace(
-        "total",
-        format!("{} lines", lines.len()),
-        "sum of subtotals",
-        format!("{} points", total.normalize()),
+    trace!(
+        cx,
+        Text::lit("total"),
+        tx!(cx.t, "{} lines", lines.len()),
+        Text::lit("sum of subtotals"),
+        tx!(cx.t, "{} points", total),
     );
     let copay = copay_block(&mut cx, total)?;
     Ok(CalcOutput {
@@ -706,74 +683,106 @@ pub fn calculate<W: World + ?Sized>(w: &W, claim: &Claim) -> Result<CalcOutput, 
         errors: cx.errors,
         trace: cx.trace,
         copay,
+        texts: cx.t,
     })
 }
 
-trait LowerSetting {
-    fn to_lowercase_setting(self) -> String;
-}
-impl LowerSetting for String {
-    fn to_lowercase_setting(self) -> String {
-        self.replace("Outpatient", "outpatient")
-            .replace("Home", "home")
-    }
-}
-
-fn addon_groups<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut [Work]) {
-    let schedule = &cx.w.data().schedule;
-    let date = cx.date;
-    let groups: Vec<Option<(String, masters::value::AddonSerial, PointKind, Decimal)>> = work
+fn addon_groups<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut [Work<'a>]) {
+    let group = |l: &Work<'a>| {
+        let r = l.record?;
+        r.addon_group().map(|(g, s)| (g, s, r.point_kind, r.points))
+    };
+    if !work
         .iter()
-        .map(|l| {
-            let c = l.code?;
-            let e = schedule.lookup(c, date).ok()?;
-            let r = e.record();
-            r.addon_group()
-                .map(|(g, s)| (g.to_string(), s, r.point_kind, r.points))
-        })
-        .collect();
+        .any(|l| group(l).is_some_and(|(_, s, _, _)| !s.is_base()))
+    {
+        return;
+    }
+    let groups: Vec<_> = work.iter().map(group).collect();
     for i in 0..work.len() {
-        let Some((g, s, kind, pts)) = &groups[i] else {
+        let Some((g, s, kind, pts)) = groups[i] else {
             continue;
         };
         if s.is_base() {
             continue;
         }
-        let code = fmt_code(&work[i].line.code);
+        let code = work[i].line.code;
         let base = (0..work.len())
-            .find(|&j| matches!(&groups[j], Some((g2, s2, _, _)) if g2 == g && s2.is_base()));
+            .find(|&j| matches!(groups[j], Some((g2, s2, _, _)) if g2 == g && s2.is_base()));
         match base {
-            None => cx.errors.push(format!(
-                "{code} {}: an addition (注加算コード {g}, 通番 {s}) needs its base item in the claim",
-                work[i].line.name
-            )),
+            None => {
+                let m = cx.t.own(format!(
+                    "{} {}: an addition (注加算コード {g}, 通番 {s}) needs its base item in the claim",
+                    code.map(|c| c.to_string()).unwrap_or_else(|| "(no code)".into()),
+                    work[i].name
+                ));
+                cx.errors.push(m);
+            }
             Some(b) => {
                 if matches!(kind, PointKind::PercentAdd | PointKind::PercentSub) {
                     let base_pts = work[b].line.points;
-                    let mut p = crate::rounding::percent_of_points(base_pts, *pts);
-                    if *kind == PointKind::PercentSub {
+                    let mut p = crate::rounding::percent_of_points(base_pts, pts);
+                    if kind == PointKind::PercentSub {
                         p = -p;
                     }
                     work[i].line.points = p;
                     work[i].line.subtotal = p * Decimal::from(work[i].line.count);
-                    cx.trace(
-                        "point_kind:percent",
-                        format!("{code}: {}% of {} ({} points)", pts.normalize(), fmt_code(&work[b].line.code), base_pts.normalize()),
-                        "点数識別 5/6; rounding: percent_of_points (1点未満四捨五入)",
-                        format!("{} points", p.normalize()),
+                    trace!(
+                        cx,
+                        Text::lit("point_kind:percent"),
+                        tx!(
+                            cx.t,
+                            "{}: {}% of {} ({} points)",
+                            code,
+                            pts,
+                            work[b].line.code,
+                            base_pts
+                        ),
+                        Text::lit("点数識別 5/6; rounding: percent_of_points (1点未満四捨五入)"),
+                        tx!(cx.t, "{} points", p),
                     );
                 }
             }
         }
         for j in 0..i {
-            if let Some((g2, s2, _, _)) = &groups[j] {
+            if let Some((g2, s2, _, _)) = groups[j] {
                 if g2 == g && s2 == s && work[j].input.is_some() && work[i].input.is_some() {
-                    cx.errors.push(format!(
-                        "{code} and {} exclude each other (same 注加算 group {g}, 通番 {s})",
-                        fmt_code(&work[j].line.code)
+                    let m = cx.t.own(format!(
+                        "{} and {} exclude each other (same 注加算 group {g}, 通番 {s})",
+                        code.map(|c| c.to_string())
+                            .unwrap_or_else(|| "(no code)".into()),
+                        work[j]
+                            .line
+                            .code
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "(no code)".into()),
                     ));
+                    cx.errors.push(m);
                 }
             }
+        }
+    }
+}
+
+/// The codes a limit counts together: one code, or a shared allowance's codes.
+#[derive(Clone, Copy)]
+enum Codes<'a> {
+    One(Code),
+    Many(&'a [u32]),
+}
+
+impl<'a> Codes<'a> {
+    fn contains(&self, c: Code) -> bool {
+        match self {
+            Codes::One(x) => *x == c,
+            Codes::Many(xs) => xs.contains(&c.0),
+        }
+    }
+
+    fn arg(&self, sep: Sep) -> Arg<'a> {
+        match *self {
+            Codes::One(c) => Arg::Code(c),
+            Codes::Many(xs) => Arg::Codes(xs, sep),
         }
     }
 }
@@ -782,254 +791,300 @@ fn addon_groups<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut [Work]) {
 /// the lines so far.
 fn used<W: World + ?Sized>(
     cx: &Ctx<'_, W>,
-    work: &[Work],
-    codes: &[Code],
+    work: &[Work<'_>],
+    codes: Codes<'_>,
     unit: u16,
 ) -> Option<i64> {
     let mut n = 0;
-    for h in &cx.history {
-        if codes.contains(&h.code) && in_window(unit, cx.date, h.date)? {
+    for h in &cx.claim.history {
+        if codes.contains(h.code) && in_window(unit, cx.date, h.date.0)? {
             n += h.count;
         }
     }
     for l in work.iter().filter(|l| !l.removed) {
-        if l.code.is_some_and(|c| codes.contains(&c)) {
+        if l.line.code.is_some_and(|c| codes.contains(c)) {
             n += l.line.count;
         }
     }
     Some(n)
 }
 
-/// A DX family claimed in the month of the date: (family, what claimed it).
-enum ClaimedBy<'a> {
-    History(Code, NaiveDate),
-    ThisClaim(&'a Option<String>),
-}
-
-impl ClaimedBy<'_> {
-    fn describe(&self) -> String {
-        match self {
-            ClaimedBy::History(c, d) => format!("{c} on {d} (history)"),
-            ClaimedBy::ThisClaim(c) => format!("{} on this claim", fmt_code(c)),
-        }
-    }
-}
-
-fn families_claimed_in_month<'w, W: World + ?Sized>(
-    cx: &'w Ctx<'_, W>,
-    work: &'w [Work],
-) -> Vec<(&'w str, ClaimedBy<'w>)> {
+/// The first line of a family in `families` claimed in the month of the date (the history
+/// first, then this claim), described.
+fn claimed_in_month<'a, W: World + ?Sized>(
+    cx: &mut Ctx<'a, W>,
+    work: &[Work<'a>],
+    families: &[String],
+) -> Option<Text> {
     let rules = cx.w.addon_rules();
     let m = month_index(cx.date);
-    let mut out = Vec::new();
-    for h in &cx.history {
-        if month_index(h.date) == m {
-            if let Some(f) = rules.family_of_code(h.code.0) {
-                out.push((f, ClaimedBy::History(h.code, h.date)));
-            }
+    let in_families = |f: &str| families.iter().any(|x| x == f);
+    for h in &cx.claim.history {
+        if month_index(h.date.0) == m && rules.family_of_code(h.code.0).is_some_and(in_families) {
+            return Some(tx!(cx.t, "{} on {} (history)", h.code, h.date.0));
         }
     }
     for l in work.iter().filter(|l| !l.removed) {
-        if let Some(f) = &l.family {
-            out.push((f.as_str(), ClaimedBy::ThisClaim(&l.line.code)));
+        if l.family.is_some_and(in_families) {
+            return Some(tx!(cx.t, "{} on this claim", l.line.code));
         }
     }
-    out
+    None
 }
 
-fn rule_addons<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut Vec<Work>) {
+/// Which tier of an add-on applies: every tier (`any`), or one.
+#[derive(Clone, Copy)]
+enum TierKey {
+    Any,
+    Tier(u8),
+}
+
+impl TierKey {
+    fn arg(self) -> Arg<'static> {
+        match self {
+            TierKey::Any => Arg::Str("any"),
+            TierKey::Tier(t) => Arg::Int(t.into()),
+        }
+    }
+}
+
+fn rule_addons<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut Vec<Work<'a>>) {
     let w = cx.w;
     let rules = w.addon_rules();
     let date = cx.date;
     let claim = cx.claim;
-    for (ri, rule) in
-        rules.addons.iter().enumerate().filter(|(_, a)| {
-            a.kind == claim.kind && a.from <= date && a.to.is_none_or(|t| date <= t)
-        })
+    // The add-ons to consider: for 医科, those the input codes trigger (the rule files index
+    // them by code); for 歯科/調剤, every add-on of the claim's kind (triggered by `visit`).
+    // Either way in the rule files' order.
+    let candidates: Vec<usize> = if claim.kind == ClaimKind::Ika {
+        let mut v: Vec<usize> = Vec::with_capacity(32);
+        v.extend(
+            work.iter()
+                .filter(|l| l.input.is_some())
+                .filter_map(|l| l.line.code)
+                .flat_map(|c| rules.triggered_by(c.0).iter().copied()),
+        );
+        v.sort_unstable();
+        v.dedup();
+        v
+    } else {
+        (0..rules.addons.len()).collect()
+    };
+    for (ri, rule) in candidates
+        .into_iter()
+        .map(|ri| (ri, &rules.addons[ri]))
+        .filter(|(_, a)| a.kind == claim.kind && a.from <= date && a.to.is_none_or(|t| date <= t))
     {
         // Triggered?
         let trigger = if claim.kind == ClaimKind::Ika {
             let codes = rules.rule_trigger_codes(ri);
             let hit = work
                 .iter()
-                .find(|l| l.input.is_some() && l.code.is_some_and(|c| codes.contains(&c.0)));
+                .find(|l| l.input.is_some() && l.line.code.is_some_and(|c| codes.contains(&c.0)));
             hit.map(|l| {
                 let trig_name = rule
                     .on
                     .iter()
                     .find(|t| {
-                        l.code
+                        l.line
+                            .code
                             .is_some_and(|c| rules.trigger_codes(t).contains(&c.0))
                     })
                     .and_then(|t| rules.trigger(t))
                     .map(|t| t.name.as_str())
                     .unwrap_or("");
-                (
-                    format!("{} {} ({trig_name})", fmt_code(&l.line.code), l.line.name),
-                    l.line.count,
-                )
+                tx!(cx.t, "{} {} ({})", l.line.code, l.name, trig_name)
             })
         } else {
             claim
                 .visit
                 .filter(|v| rule.on.iter().any(|o| o == v.as_str()))
-                .map(|v| (format!("visit: {}", v.as_str()), 1))
+                .map(|v| tx!(cx.t, "visit: {}", v.as_str()))
         };
-        let Some((trigger, _)) = trigger else {
+        let Some(trigger) = trigger else {
             continue;
         };
-        let looked = format!(
-            "{trigger}; {} {}–{}",
-            rule.name,
+        let looked = tx!(
+            cx.t,
+            "{}; {} {}–{}",
+            trigger,
+            &rule.name,
             rule.from,
-            rule.to.map(|d| d.to_string()).unwrap_or_default()
+            rule.to
         );
         // Condition on the patient / facility.
         if !cx.condition(&rule.when) {
-            cx.trace(
-                rule.id.clone(),
+            trace!(
+                cx,
+                rule.id.as_str(),
                 looked,
-                rule.source.clone(),
-                format!("not added: condition `{}` does not hold", rule.when),
+                rule.source.as_str(),
+                tx!(cx.t, "not added: condition `{}` does not hold", &rule.when),
             );
             continue;
         }
         // Facility standard.
-        let Some(filing) = cx.filing(&rule.standard).cloned() else {
-            let decision = format!(
-                "not added: facility standard {} is not filed (or not valid on {date})",
-                cx.standard_name(&rule.standard)
+        let Some(filing) = cx.filing(&rule.standard) else {
+            let name = cx.standard_name(&rule.standard);
+            trace!(
+                cx,
+                rule.id.as_str(),
+                looked,
+                rule.source.as_str(),
+                tx!(
+                    cx.t,
+                    "not added: facility standard {} is not filed (or not valid on {})",
+                    name,
+                    date
+                ),
             );
-            cx.trace(rule.id.clone(), looked, rule.source.clone(), decision);
             continue;
         };
         // Tier.
-        let Some((tier_key, target)) = pick_tier(cx, rule, &filing) else {
+        let Some((tier_key, target)) = pick_tier(cx, rule, filing) else {
             continue;
         };
         // Already on the claim by hand?
         if let Some(c) = &target.code {
-            if work
-                .iter()
-                .any(|l| l.line.code.as_deref() == Some(c.as_str()))
-            {
-                cx.trace(
-                    rule.id.clone(),
+            let code = Code::parse(c).ok();
+            if code.is_some() && work.iter().any(|l| l.line.code == code) {
+                trace!(
+                    cx,
+                    rule.id.as_str(),
                     looked,
-                    rule.source.clone(),
-                    format!("{c} is already on the claim"),
+                    rule.source.as_str(),
+                    tx!(cx.t, "{} is already on the claim", c),
                 );
                 continue;
             }
         }
         // Codes it may not be claimed with.
         if let Some(l) = work.iter().find(|l| {
-            l.line
-                .code
-                .as_ref()
-                .is_some_and(|c| rule.not_with_codes.contains(c))
+            l.line.code.is_some_and(|x| {
+                rule.not_with_codes
+                    .iter()
+                    .any(|c| Code::parse(c).is_ok_and(|c| c == x))
+            })
         }) {
-            let msg = format!(
+            let msg = tx!(
+                cx.t,
                 "{} not added: {} {} is on the claim and the two are not claimed together ({})",
-                rule.name,
-                fmt_code(&l.line.code),
-                l.line.name,
-                rule.source
+                &rule.name,
+                l.line.code,
+                l.name,
+                &rule.source
             );
-            cx.warnings.push(msg.clone());
-            cx.trace(rule.id.clone(), looked, rule.source.clone(), msg);
+            cx.warnings.push(msg);
+            trace!(cx, rule.id.as_str(), looked, rule.source.as_str(), msg);
             continue;
         }
         // Month exclusions.
-        let claimed = families_claimed_in_month(cx, work);
-        let blocked = rules
+        let mut blocked = None;
+        for x in rules
             .month_exclusions
             .iter()
             .filter(|x| x.refuse == rule.family && x.from <= date && x.to.is_none_or(|t| date <= t))
-            .find_map(|x| {
-                claimed
-                    .iter()
-                    .find(|(f, _)| x.when_claimed.iter().any(|w| w == f))
-                    .map(|(_, what)| (x, what.describe()))
-            });
+        {
+            if let Some(what) = claimed_in_month(cx, work, &x.when_claimed) {
+                blocked = Some((x, what));
+                break;
+            }
+        }
         if let Some((x, what)) = blocked {
-            let msg = format!(
-                "{} refused: {what} is claimed in the same month ({}: {})",
-                rule.name, x.id, x.source
+            let msg = tx!(
+                cx.t,
+                "{} refused: {} is claimed in the same month ({}: {})",
+                &rule.name,
+                what,
+                &x.id,
+                &x.source
             );
-            cx.warnings.push(msg.clone());
-            cx.trace(x.id.clone(), looked, x.source.clone(), msg);
+            cx.warnings.push(msg);
+            trace!(cx, x.id.as_str(), looked, x.source.as_str(), msg);
             continue;
         }
         // Resolve the target: the code's record for the date, or codeless points.
-        let resolved = resolve_target(cx, rule, &tier_key, target);
-        let Some((line, code)) = resolved else {
+        let Some((line, name, record)) = resolve_target(cx, rule, tier_key, target) else {
             continue;
         };
         // Limits: the rule's own, the 算定回数 table's for the code, shared allowances.
-        if let Some(reason) = limit_refusal(cx, work, rule, code, line.count) {
-            let msg = format!("{} not added: {reason}", rule.name);
-            cx.warnings.push(msg.clone());
-            cx.trace(rule.id.clone(), looked, rule.source.clone(), msg);
+        if let Some(reason) = limit_refusal(cx, work, rule, line.code, line.count) {
+            let msg = tx!(cx.t, "{} not added: {}", &rule.name, reason);
+            cx.warnings.push(msg);
+            trace!(cx, rule.id.as_str(), looked, rule.source.as_str(), msg);
             continue;
         }
         if !line.verified {
-            cx.warnings.push(format!(
+            cx.warnings.push(tx!(
+                cx.t,
                 "{} {}: unverified — {} (no official master confirms it)",
-                fmt_code(&line.code),
+                line.code,
                 line.name,
-                rule.source
+                &rule.source
             ));
         }
-        cx.trace(
-            rule.id.clone(),
-            format!(
-                "{looked}; filed {} tier {}",
-                filing.code,
-                filing
-                    .tier
-                    .map(|t| t.to_string())
-                    .unwrap_or_else(|| "-".into())
-            ),
-            rule.source.clone(),
-            format!(
+        let tier = match filing.tier {
+            Some(t) => Arg::Int(t.into()),
+            None => Arg::Str("-"),
+        };
+        trace!(
+            cx,
+            rule.id.as_str(),
+            tx!(cx.t, "{}; filed {} tier {}", looked, &filing.code, tier),
+            rule.source.as_str(),
+            tx!(
+                cx.t,
                 "added {} {} ({} points)",
-                fmt_code(&line.code),
+                line.code,
                 line.name,
-                line.points.normalize()
+                line.points
             ),
         );
         work.push(Work {
             line,
-            code,
-            family: Some(rule.family.clone()),
+            name,
+            family: Some(rule.family.as_str()),
             input: None,
             removed: false,
+            record,
         });
     }
 }
 
 /// Which tier's target applies: `any`, the filed tier, the tier computed from the facility
 /// profile, or the rule's `tier_when` conditions.
-fn pick_tier<'r, W: World + ?Sized>(
-    cx: &mut Ctx<'_, W>,
-    rule: &'r AddonRule,
-    filing: &FiledStandard,
-) -> Option<(String, &'r Target)> {
+fn pick_tier<'a, W: World + ?Sized>(
+    cx: &mut Ctx<'a, W>,
+    rule: &'a AddonRule,
+    filing: &'a FiledStandard,
+) -> Option<(TierKey, &'a Target)> {
     if let Some(t) = rule.tiers.get("any") {
-        return Some(("any".into(), t));
+        return Some((TierKey::Any, t));
     }
     let mut tier = filing.tier;
     if let Some(computed) = computed_tier(cx, rule) {
         match tier {
             None => {
-                cx.trace(rule.id.clone(), "facility.profile", "rules/data/tier", format!("tier {computed} computed from the facility profile"));
+                trace!(
+                    cx,
+                    rule.id.as_str(),
+                    Text::lit("facility.profile"),
+                    Text::lit("rules/data/tier"),
+                    tx!(
+                        cx.t,
+                        "tier {} computed from the facility profile",
+                        computed
+                    ),
+                );
                 tier = Some(computed);
             }
-            Some(f) if f < computed => cx.warnings.push(format!(
-                "{}: filed tier {f} is better than the facility's data supports (tier {computed} for {}); the filed tier is used",
-                rule.name,
-                cx.date.format("%Y-%m")
+            Some(f) if f < computed => cx.warnings.push(tx!(
+                cx.t,
+                "{}: filed tier {} is better than the facility's data supports (tier {} for {}); the filed tier is used",
+                &rule.name,
+                f,
+                computed,
+                Arg::Month(cx.date)
             )),
             _ => {}
         }
@@ -1042,21 +1097,24 @@ fn pick_tier<'r, W: World + ?Sized>(
             .and_then(|(k, _)| k.parse().ok());
     }
     let Some(t) = tier else {
-        cx.warnings.push(format!(
+        cx.warnings.push(tx!(
+            cx.t,
             "{} not added: the filing of {} gives no tier",
-            rule.name, filing.code
+            &rule.name,
+            &filing.code
         ));
         return None;
     };
-    match rule.tiers.get(&t.to_string()) {
-        Some(target) => Some((t.to_string(), target)),
+    match rule.tiers.iter().find(|(k, _)| k.parse::<u8>() == Ok(t)) {
+        Some((_, target)) => Some((TierKey::Tier(t), target)),
         None => {
-            cx.warnings.push(format!(
+            let m = cx.t.own(format!(
                 "{} not added: filed tier {t} does not exist on {} (tiers {})",
                 rule.name,
                 cx.date,
                 rule.tiers.keys().cloned().collect::<Vec<_>>().join(", ")
             ));
+            cx.warnings.push(m);
             None
         }
     }
@@ -1065,424 +1123,465 @@ fn pick_tier<'r, W: World + ?Sized>(
 /// The tier the facility profile supports for the month, when the claim gives a profile.
 fn computed_tier<W: World + ?Sized>(cx: &mut Ctx<'_, W>, rule: &AddonRule) -> Option<u8> {
     let profile_value = cx.claim.facility.profile.as_ref()?;
-    let profile = match rules::tier::FacilityProfile::from_json(
-        "facility.profile",
-        &profile_value.to_string(),
-    ) {
-        Ok(p) => p,
+    let month = rules::YearMonth::new(cx.date.year(), cx.date.month())?;
+    if cx.tier_month.is_none() {
+        cx.tier_month = Some(
+            rules::tier::FacilityProfile::from_json("facility.profile", &profile_value.to_string())
+                .map(|p| cx.w.tiers().evaluate_month(&p, month))
+                .map_err(|e| e.to_string()),
+        );
+    }
+    let r = match cx.tier_month.as_ref()? {
+        Ok(r) => r,
         Err(e) => {
-            cx.warnings.push(format!("facility.profile ignored: {e}"));
+            let m = cx.t.own(format!("facility.profile ignored: {e}"));
+            cx.warnings.push(m);
             return None;
         }
     };
-    let month = rules::YearMonth::new(cx.date.year(), cx.date.month())?;
-    let r = cx.w.tiers().evaluate_month(&profile, month);
     let tier_family = rule.tier_family.as_deref().unwrap_or(rule.family.as_str());
     let fam = r.family.as_deref()?;
     if !tier_family.starts_with(fam) && !rule.family.starts_with(fam) {
         return None;
     }
-    cx.trace(
-        "tier",
-        format!("facility profile, {month}"),
-        "rules/data/tier",
-        r.reason.clone(),
+    let tier = r.tier.map(|t| t as u8);
+    let reason = r.reason.clone();
+    trace!(
+        cx,
+        Text::lit("tier"),
+        tx!(cx.t, "facility profile, {}", Arg::Month(cx.date)),
+        Text::lit("rules/data/tier"),
+        reason,
     );
-    r.tier.map(|t| t as u8)
+    tier
 }
 
-fn resolve_target<W: World + ?Sized>(
-    cx: &mut Ctx<'_, W>,
-    rule: &AddonRule,
-    tier_key: &str,
-    target: &Target,
-) -> Option<(Line, Option<Code>)> {
+/// The line an add-on rule adds: the target code's record for the date, or codeless points.
+fn resolve_target<'a, W: World + ?Sized>(
+    cx: &mut Ctx<'a, W>,
+    rule: &'a AddonRule,
+    tier_key: TierKey,
+    target: &'a Target,
+) -> Option<(Line, &'a str, Option<&'a ProcedureRecord>)> {
     let date = cx.date;
     if let Some(c) = &target.code {
         let code = Code::parse(c).ok()?;
         return match cx.w.data().schedule.lookup(code, date) {
             Ok(e) => {
-                let src = e
-                    .version
-                    .sources
-                    .first()
-                    .map(|s| {
-                        if s.line > 0 {
-                            format!("{}:{}", s.file, s.line)
-                        } else {
-                            s.file.to_string()
-                        }
-                    })
-                    .unwrap_or_default();
-                let p = e.record().points;
+                let src = cx.version_src(e.version, Text::lit(""));
+                let r = e.record();
+                let p = r.points;
                 Some((
                     Line {
-                        code: Some(c.clone()),
-                        name: e.record().name.clone(),
+                        code: Some(code),
+                        name: cx.t.str(&r.name),
                         points: p,
                         count: 1,
                         subtotal: p,
                         origin: "auto",
-                        rule: rule.id.clone(),
+                        rule: cx.t.str(&rule.id),
                         verified: e.version.verified && !rule.unverified,
                         source: src,
                     },
-                    Some(code),
+                    r.name.as_str(),
+                    Some(r),
                 ))
             }
             Err(err) => {
-                cx.warnings.push(format!(
+                let m = cx.t.own(format!(
                     "{} not added: {err} (rule {}: {})",
                     rule.name, rule.id, rule.source
                 ));
+                cx.warnings.push(m);
                 None
             }
         };
     }
     // Codeless: stated points, or the tier rules' points for the month and claim kind.
     let points = match (target.points, rule.points_from_tier_rules) {
-        (Some(p), _) => Some((p, rule.source.clone())),
+        (Some(p), _) => Some((p, cx.t.str(&rule.source))),
         (None, true) => tier_points(cx, rule, tier_key),
         _ => None,
     };
     let Some((p, src)) = points else {
-        cx.warnings.push(format!(
-            "{} not added: no points for tier {tier_key} on {date}",
-            rule.name
+        cx.warnings.push(tx!(
+            cx.t,
+            "{} not added: no points for tier {} on {}",
+            &rule.name,
+            tier_key.arg(),
+            date
         ));
         return None;
     };
-    let name = target.name.clone().unwrap_or_else(|| rule.name.clone());
-    cx.warnings.push(format!(
-        "{name}: no official code is known; added by points only ({src})"
+    let name = target.name.as_deref().unwrap_or(rule.name.as_str());
+    cx.warnings.push(tx!(
+        cx.t,
+        "{}: no official code is known; added by points only ({})",
+        name,
+        src
     ));
     Some((
         Line {
             code: None,
-            name,
+            name: cx.t.str(name),
             points: p,
             count: 1,
             subtotal: p,
             origin: "auto",
-            rule: rule.id.clone(),
+            rule: cx.t.str(&rule.id),
             verified: false,
             source: src,
         },
+        name,
         None,
     ))
 }
 
-fn tier_points<W: World + ?Sized>(
-    cx: &Ctx<'_, W>,
+fn tier_points<'a, W: World + ?Sized>(
+    cx: &mut Ctx<'a, W>,
     rule: &AddonRule,
-    tier_key: &str,
-) -> Option<(Decimal, String)> {
+    tier_key: TierKey,
+) -> Option<(Decimal, Text)> {
     let fam = rule.tier_family.as_deref()?;
     let month = rules::YearMonth::new(cx.date.year(), cx.date.month())?;
-    let period =
-        cx.w.tiers()
-            .periods()
-            .iter()
-            .find(|p| p.family == fam && p.covers(month))?;
+    let w: &'a W = cx.w;
+    let period = w
+        .tiers()
+        .periods()
+        .iter()
+        .find(|p| p.family == fam && p.covers(month))?;
     let pick = |t: &rules::tier::Tier| match rule.kind {
         ClaimKind::Ika => t.points.ika,
         ClaimKind::Shika => t.points.shika,
         ClaimKind::Chozai => t.points.chozai,
     };
-    let tier = if tier_key == "any" {
-        period.tiers.iter().find(|t| pick(t).is_some())?
-    } else {
-        let n: u32 = tier_key.parse().ok()?;
-        period.tiers.iter().find(|t| t.number == n)?
+    let tier = match tier_key {
+        TierKey::Any => period.tiers.iter().find(|t| pick(t).is_some())?,
+        TierKey::Tier(n) => period.tiers.iter().find(|t| t.number == u32::from(n))?,
     };
     let p = pick(tier)?;
     Some((
         Decimal::from(p),
-        format!(
+        tx!(
+            cx.t,
             "{} tier {} ({}: {})",
-            period.id, tier.number, period.file, tier.source
+            &period.id,
+            tier.number,
+            &period.file,
+            &tier.source
         ),
     ))
 }
 
-/// Why an automatic add-on would break a limit, if it would.
 /// One limit to check: codes counted together, 算定単位 code and name, the maximum, and
 /// where the limit comes from.
-struct LimitCheck {
-    codes: Vec<Code>,
+struct LimitCheck<'a> {
+    codes: Codes<'a>,
     unit: u16,
-    unit_name: String,
+    unit_name: &'a str,
     max: u32,
-    source: String,
+    source: Text,
 }
 
-/// The limits on a code on the date: the 算定回数 tables', the shared allowances it is part
-/// of, and the add-on rule's own limit when given.
-fn limit_checks<W: World + ?Sized>(
-    cx: &Ctx<'_, W>,
+/// The limits on a code on the date, one by one to `check` until it returns a refusal: the
+/// 算定回数 tables', the add-on rule's own limit when given, and the shared allowances the
+/// code is part of.
+fn limit_checks<'a, W: World + ?Sized>(
+    cx: &mut Ctx<'a, W>,
     c: Code,
-    rule: Option<&AddonRule>,
-) -> Vec<LimitCheck> {
+    rule: Option<&'a AddonRule>,
+    mut check: impl FnMut(&mut Ctx<'a, W>, LimitCheck<'a>) -> Option<Text>,
+) -> Option<Text> {
     let date = cx.date;
-    let mut checks: Vec<LimitCheck> =
-        cx.w.data()
-            .tables
-            .frequency_on(c, date)
-            .map(|f| LimitCheck {
-                codes: vec![c],
-                unit: f.unit.code,
-                unit_name: f.unit.name.clone(),
-                max: f.count,
-                source: src_ref(&f.source.file, f.source.line, "算定回数 "),
-            })
-            .collect();
-    if let Some(l) = rule.and_then(|r| r.limit.as_ref().map(|l| (r, l))) {
-        checks.push(LimitCheck {
-            codes: vec![c],
-            unit: l.1.unit_code,
-            unit_name: l.1.unit.clone(),
-            max: l.1.count,
-            source: format!("rule {}: {}", l.0.id, l.1.source),
-        });
+    let w: &'a W = cx.w;
+    for f in w.data().tables.frequency_on(c, date) {
+        let k = LimitCheck {
+            codes: Codes::One(c),
+            unit: f.unit.code,
+            unit_name: &f.unit.name,
+            max: f.count,
+            source: tx!(
+                cx.t,
+                "算定回数 {}",
+                Arg::Src(&f.source.file, f.source.line as u32)
+            ),
+        };
+        if let Some(refused) = check(cx, k) {
+            return Some(refused);
+        }
     }
-    let ar = cx.w.addon_rules();
-    for (si, s) in ar
-        .shared_limits
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.from <= date && s.to.is_none_or(|t| date <= t))
-    {
-        if ar.shared_limit_codes(si).contains(&c.0) {
-            checks.push(LimitCheck {
-                codes: ar.shared_limit_codes(si).iter().map(|&x| Code(x)).collect(),
+    if let Some((r, l)) = rule.and_then(|r| r.limit.as_ref().map(|l| (r, l))) {
+        let k = LimitCheck {
+            codes: Codes::One(c),
+            unit: l.unit_code,
+            unit_name: &l.unit,
+            max: l.count,
+            source: tx!(cx.t, "rule {}: {}", &r.id, &l.source),
+        };
+        if let Some(refused) = check(cx, k) {
+            return Some(refused);
+        }
+    }
+    let ar = w.addon_rules();
+    for &si in ar.shared_limits_of(c.0) {
+        let s = &ar.shared_limits[si];
+        if s.from <= date && s.to.is_none_or(|t| date <= t) {
+            let k = LimitCheck {
+                codes: Codes::Many(ar.shared_limit_codes(si)),
                 unit: s.unit_code,
-                unit_name: s.unit.clone(),
+                unit_name: &s.unit,
                 max: s.count,
-                source: format!("{}: {}", s.id, s.source),
-            });
-        }
-    }
-    checks
-}
-
-fn code_list(codes: &[Code], sep: &str) -> String {
-    codes
-        .iter()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join(sep)
-}
-
-/// Why an automatic add-on would break a limit, if it would.
-fn limit_refusal<W: World + ?Sized>(
-    cx: &mut Ctx<'_, W>,
-    work: &[Work],
-    rule: &AddonRule,
-    code: Option<Code>,
-    count: i64,
-) -> Option<String> {
-    let Some(c) = code else {
-        // Codeless add-ons: count this claim's lines of the same family (no code to count).
-        let l = rule.limit.as_ref()?;
-        let same_family = work
-            .iter()
-            .filter(|w| !w.removed && w.family.as_deref() == Some(rule.family.as_str()))
-            .count() as i64;
-        if l.unit_code == 131 && same_family + count > l.count as i64 {
-            return Some(format!(
-                "{} {}回 already reached ({})",
-                l.unit, l.count, l.source
-            ));
-        }
-        return None;
-    };
-    for k in limit_checks(cx, c, Some(rule)) {
-        match used(cx, work, &k.codes, k.unit) {
-            None => cx.trace(
-                "frequency",
-                format!("{} ({})", k.unit_name, k.unit),
-                k.source,
-                "not checked: santei does not count this unit",
-            ),
-            Some(n) if n + count > k.max as i64 => {
-                return Some(format!(
-                    "limit {} per {} reached ({n} already: {}; {})",
-                    k.max,
-                    k.unit_name,
-                    code_list(&k.codes, ", "),
-                    k.source
-                ));
+                source: tx!(cx.t, "{}: {}", &s.id, &s.source),
+            };
+            if let Some(refused) = check(cx, k) {
+                return Some(refused);
             }
-            Some(n) => cx.trace(
-                "frequency",
-                format!(
-                    "{}: {} limit {}, {n} used",
-                    code_list(&k.codes, "/"),
-                    k.unit_name,
-                    k.max
-                ),
-                k.source,
-                "within the limit",
-            ),
         }
     }
     None
 }
 
+/// Why an automatic add-on would break a limit, if it would.
+fn limit_refusal<'a, W: World + ?Sized>(
+    cx: &mut Ctx<'a, W>,
+    work: &[Work<'a>],
+    rule: &'a AddonRule,
+    code: Option<Code>,
+    count: i64,
+) -> Option<Text> {
+    let Some(c) = code else {
+        // Codeless add-ons: count this claim's lines of the same family (no code to count).
+        let l = rule.limit.as_ref()?;
+        let same_family = work
+            .iter()
+            .filter(|w| !w.removed && w.family == Some(rule.family.as_str()))
+            .count() as i64;
+        if l.unit_code == 131 && same_family + count > l.count as i64 {
+            return Some(tx!(
+                cx.t,
+                "{} {}回 already reached ({})",
+                &l.unit,
+                l.count,
+                &l.source
+            ));
+        }
+        return None;
+    };
+    limit_checks(cx, c, Some(rule), |cx, k| {
+        match used(cx, work, k.codes, k.unit) {
+            None => trace!(
+                cx,
+                Text::lit("frequency"),
+                tx!(cx.t, "{} ({})", k.unit_name, k.unit),
+                k.source,
+                Text::lit("not checked: santei does not count this unit"),
+            ),
+            Some(n) if n + count > k.max as i64 => {
+                return Some(tx!(
+                    cx.t,
+                    "limit {} per {} reached ({} already: {}; {})",
+                    k.max,
+                    k.unit_name,
+                    n,
+                    k.codes.arg(Sep::Comma),
+                    k.source
+                ));
+            }
+            Some(n) => trace!(
+                cx,
+                Text::lit("frequency"),
+                tx!(
+                    cx.t,
+                    "{}: {} limit {}, {} used",
+                    k.codes.arg(Sep::Slash),
+                    k.unit_name,
+                    k.max,
+                    n
+                ),
+                k.source,
+                Text::lit("within the limit"),
+            ),
+        }
+        None
+    })
+}
+
 /// Frequency limits for the lines the caller listed.
-fn input_limits<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &[Work]) {
+fn input_limits<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &[Work<'a>]) {
     for (i, l) in work.iter().enumerate() {
         if l.input.is_none() || l.removed {
             continue;
         }
-        let Some(c) = l.code else { continue };
-        for k in limit_checks(cx, c, None) {
+        let Some(c) = l.line.code else { continue };
+        limit_checks(cx, c, None, |cx, k| {
             // Count the earlier lines of this claim and the history, then this line.
-            match used(cx, &work[..i], &k.codes, k.unit) {
-                None => cx.trace(
-                    "frequency",
-                    format!("{c}: {} ({})", k.unit_name, k.unit),
+            match used(cx, &work[..i], k.codes, k.unit) {
+                None => trace!(
+                    cx,
+                    Text::lit("frequency"),
+                    tx!(cx.t, "{}: {} ({})", c, k.unit_name, k.unit),
                     k.source,
-                    "not checked: santei does not count this unit",
+                    Text::lit("not checked: santei does not count this unit"),
                 ),
-                Some(n) if n + l.line.count > k.max as i64 => cx.errors.push(format!(
-                    "{c} {}: limit {} per {} exceeded ({n} already claimed in the window; {})",
-                    l.line.name, k.max, k.unit_name, k.source
+                Some(n) if n + l.line.count > k.max as i64 => cx.errors.push(tx!(
+                    cx.t,
+                    "{} {}: limit {} per {} exceeded ({} already claimed in the window; {})",
+                    c,
+                    l.name,
+                    k.max,
+                    k.unit_name,
+                    n,
+                    k.source
                 )),
                 Some(_) => {}
             }
-        }
+            None
+        });
     }
 }
 
 /// 背反: pairs on this claim (同時, 1日) and against the history (同一月, 1週, 1日).
-fn exclusions<W: World + ?Sized>(cx: &mut Ctx<'_, W>, work: &mut [Work]) {
+fn exclusions<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut [Work<'a>]) {
     let date = cx.date;
-    let w = cx.w;
+    let w: &'a W = cx.w;
     let tables = &w.data().tables;
     let mut missing_noted = false;
     // Codes present on this claim or in the history: a rule whose other code is absent
     // cannot conflict (most codes have hundreds of 背反 rows).
-    let mut present: Vec<Code> = work
-        .iter()
-        .filter_map(|l| l.code)
-        .chain(cx.history.iter().map(|h| h.code))
-        .collect();
+    let mut present: Vec<Code> = Vec::with_capacity(work.len() + cx.claim.history.len());
+    present.extend(
+        work.iter()
+            .filter_map(|l| l.line.code)
+            .chain(cx.claim.history.iter().map(|h| h.code)),
+    );
     present.sort_unstable();
     present.dedup();
+    let same_day_loaded = tables.has(TableKind::ExclusionSameDay);
     for i in 0..work.len() {
-        let Some(ci) = work[i].code else { continue };
+        let Some(ci) = work[i].line.code else {
+            continue;
+        };
         if work[i].removed {
             continue;
         }
         // A missing 1日 table, when the 補助 table says this code has 1日 背反 relations.
-        if !tables.has(TableKind::ExclusionSameDay) && !missing_noted {
+        if !same_day_loaded && !missing_noted {
             if let Some(aux) = tables
                 .auxiliary
                 .get(&ci)
                 .and_then(|v| v.iter().find(|a| a.period.contains(date)))
             {
                 if aux.exclusion_flags[0] {
-                    cx.warnings.push(format!(
-                        "背反 (1日) not checked for {ci}: table 03-1背反テーブル1 is not loaded"
+                    cx.warnings.push(tx!(
+                        cx.t,
+                        "背反 (1日) not checked for {}: table 03-1背反テーブル1 is not loaded",
+                        ci
                     ));
                     missing_noted = true;
                 }
             }
         }
-        let candidates = present
-            .iter()
-            .filter(|&&p| p != ci)
-            .flat_map(|&p| tables.exclusions_between(ci, p, date));
-        for r in candidates {
-            let other = if r.first == ci { r.second } else { r.first };
-            let i_is_first = r.first == ci;
-            // Which side may be claimed: the other side is refused.
-            let refuse_i = match r.kind {
-                ExclusionKind::FirstMay => !i_is_first,
-                ExclusionKind::SecondMay => i_is_first,
-                ExclusionKind::Either => true,
-            };
-            if !refuse_i {
-                continue;
-            }
-            let conflict = match r.scope {
-                ExclusionScope::SameTime | ExclusionScope::SameDay => {
-                    let on_claim = work.iter().enumerate().any(|(j, l)| {
-                        j != i
-                            && !l.removed
-                            && l.code == Some(other)
-                            && (r.kind != ExclusionKind::Either || j < i)
-                    });
-                    let in_history = r.scope == ExclusionScope::SameDay
-                        && cx.history.iter().any(|h| h.code == other && h.date == date);
-                    on_claim || in_history
+        let Some(list) = tables.exclusion_list(ci) else {
+            continue;
+        };
+        'pairs: for r in list.against(&present, date) {
+            {
+                let other = if r.first == ci { r.second } else { r.first };
+                if other == ci {
+                    continue;
                 }
-                ExclusionScope::SameMonth | ExclusionScope::Week => {
-                    let same = |d: NaiveDate| match r.scope {
-                        ExclusionScope::SameMonth => month_index(d) == month_index(date),
-                        _ => week_index(d) == week_index(date),
-                    };
-                    let on_claim = work.iter().enumerate().any(|(j, l)| {
-                        j != i
-                            && !l.removed
-                            && l.code == Some(other)
-                            && (r.kind != ExclusionKind::Either || j < i)
-                    });
-                    on_claim || cx.history.iter().any(|h| h.code == other && same(h.date))
+                let i_is_first = r.first == ci;
+                // Which side may be claimed: the other side is refused.
+                let refuse_i = match r.kind {
+                    ExclusionKind::FirstMay => !i_is_first,
+                    ExclusionKind::SecondMay => i_is_first,
+                    ExclusionKind::Either => true,
+                };
+                if !refuse_i {
+                    continue;
                 }
-            };
-            if !conflict {
-                continue;
+                let on_claim = work.iter().enumerate().any(|(j, l)| {
+                    j != i
+                        && !l.removed
+                        && l.line.code == Some(other)
+                        && (r.kind != ExclusionKind::Either || j < i)
+                });
+                let conflict =
+                    on_claim
+                        || match r.scope {
+                            ExclusionScope::SameTime => false,
+                            ExclusionScope::SameDay => cx
+                                .claim
+                                .history
+                                .iter()
+                                .any(|h| h.code == other && h.date.0 == date),
+                            ExclusionScope::SameMonth => cx.claim.history.iter().any(|h| {
+                                h.code == other && month_index(h.date.0) == month_index(date)
+                            }),
+                            ExclusionScope::Week => cx.claim.history.iter().any(|h| {
+                                h.code == other && week_index(h.date.0) == week_index(date)
+                            }),
+                        };
+                if !conflict {
+                    continue;
+                }
+                let scope = match r.scope {
+                    ExclusionScope::SameDay => "1日",
+                    ExclusionScope::SameMonth => "同一月",
+                    ExclusionScope::SameTime => "同時",
+                    ExclusionScope::Week => "1週",
+                };
+                let kind = match r.kind {
+                    ExclusionKind::FirstMay => "FirstMay",
+                    ExclusionKind::SecondMay => "SecondMay",
+                    ExclusionKind::Either => "Either",
+                };
+                let src = tx!(cx.t, "{}", Arg::Src(&r.source.file, r.source.line as u32));
+                let msg = tx!(
+                    cx.t,
+                    "{} {} refused: 背反 ({}) with {} (背反区分 {}; {})",
+                    ci,
+                    work[i].name,
+                    scope,
+                    other,
+                    kind,
+                    src
+                );
+                if work[i].input.is_some() {
+                    cx.errors.push(msg);
+                } else {
+                    cx.warnings.push(msg);
+                    work[i].removed = true;
+                }
+                trace!(
+                    cx,
+                    Text::lit("exclusion"),
+                    tx!(cx.t, "{} × {} ({})", ci, other, scope),
+                    src,
+                    msg,
+                );
+                break 'pairs;
             }
-            let scope = match r.scope {
-                ExclusionScope::SameDay => "1日",
-                ExclusionScope::SameMonth => "同一月",
-                ExclusionScope::SameTime => "同時",
-                ExclusionScope::Week => "1週",
-            };
-            let src = src_ref(&r.source.file, r.source.line, "");
-            let msg = format!(
-                "{ci} {} refused: 背反 ({scope}) with {other} (背反区分 {:?}; {src})",
-                work[i].line.name, r.kind
-            );
-            if work[i].input.is_some() {
-                cx.errors.push(msg.clone());
-            } else {
-                cx.warnings.push(msg.clone());
-                work[i].removed = true;
-            }
-            cx.trace("exclusion", format!("{ci} × {other} ({scope})"), src, msg);
-            break;
         }
     }
 }
 
-fn copay_block<W: World + ?Sized>(
-    cx: &mut Ctx<'_, W>,
+fn copay_block<'a, W: World + ?Sized>(
+    cx: &mut Ctx<'a, W>,
     total: Decimal,
-) -> Result<Option<Value>, CalcError> {
+) -> Result<Option<CopayOutput<'a>>, CalcError> {
     let p = &cx.claim.patient;
-    if !p.copay.contains_key("insurance") {
+    if p.insurance.is_none() {
         return Ok(None);
     }
-    let mut pv = serde_json::Map::new();
-    pv.insert(
-        "birth_date".into(),
-        Value::String(p.birth_date.0.to_string()),
-    );
-    for (k, v) in &p.copay {
-        pv.insert(k.clone(), v.clone());
-    }
-    let patient = crate::copay::Patient::from_value("patient", &Value::Object(pv))
+    let patient = crate::copay::Patient::from_fields("patient", p.birth_date.0, &p.copay_fields())
         .map_err(|e| CalcError::Input(e.to_string()))?;
     let points: i64 = total
         .round()
         .try_into()
         .map_err(|_| CalcError::Input("total points out of range".into()))?;
-    let pe = Value::Array(cx.claim.public_expense.clone());
     let public_expense =
-        crate::copay::input::public_expense_from_value("public_expense", Some(&pe))
+        crate::copay::input::public_expense_from_slice("public_expense", &cx.claim.public_expense)
             .map_err(|e| CalcError::Input(e.to_string()))?;
     let visit = crate::copay::Visit {
         patient,
@@ -1507,11 +1606,12 @@ fn copay_block<W: World + ?Sized>(
     };
     let out = crate::copay::compute_visit(cx.w.copay_tables(), &visit)
         .map_err(|e| CalcError::Input(format!("copay: {e}")))?;
-    cx.trace(
-        "copay",
-        format!("{points} points"),
-        "calc::copay (rules/data/copay)",
-        format!("patient pays {} yen", out.patient_pays),
+    trace!(
+        cx,
+        Text::lit("copay"),
+        tx!(cx.t, "{} points", points),
+        Text::lit("calc::copay (rules/data/copay)"),
+        tx!(cx.t, "patient pays {} yen", out.patient_pays),
     );
-    Ok(Some(serde_json::to_value(&out).unwrap_or(Value::Null)))
+    Ok(Some(out))
 }

@@ -20,7 +20,10 @@ pub mod claim;
 pub mod copay;
 pub mod engine;
 pub mod golden;
+pub mod json;
+pub mod output;
 pub mod rounding;
+pub mod text;
 
 pub use claim::{Claim, ClaimError};
 pub use engine::{CalcOutput, Engine, EngineError, Line, TraceEntry, World};

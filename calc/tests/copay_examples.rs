@@ -7,16 +7,17 @@ use calc::copay::{
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-fn tables() -> CopayTables {
-    CopayTables::embedded().expect("embedded tables")
+fn tables() -> &'static CopayTables {
+    static T: std::sync::OnceLock<CopayTables> = std::sync::OnceLock::new();
+    T.get_or_init(|| CopayTables::embedded().expect("embedded tables"))
 }
 
-fn run(v: Value) -> Result<CopayOutput, CopayError> {
+fn run(v: Value) -> Result<CopayOutput<'static>, CopayError> {
     let r = Receipt::from_value(&v)?;
-    compute(&tables(), &r)
+    compute(tables(), &r)
 }
 
-fn ok(v: Value) -> CopayOutput {
+fn ok(v: Value) -> CopayOutput<'static> {
     let out = run(v).expect("computes");
     // every output keeps the sum invariant
     assert_eq!(
@@ -415,6 +416,7 @@ fn two_programmes_in_priority_order() {
 #[test]
 fn local_programme_from_data_file() {
     let t = tables()
+        .clone()
         .with_local_programmes("local-example.toml", rules::copay::LOCAL_EXAMPLE)
         .unwrap();
     let v = with(
@@ -621,12 +623,12 @@ fn rounding_examples() {
 
 // ---- limits at one yen below and above ----------------------------------------------------
 
-fn visit(points: i64, mtd: MonthToDate) -> CopayOutput {
+fn visit(points: i64, mtd: MonthToDate) -> CopayOutput<'static> {
     let p = Receipt::from_value(&receipt("2025-05", "1970-06-15", "kenpo", "エ", 0))
         .unwrap()
         .patient;
     compute_visit(
-        &tables(),
+        tables(),
         &Visit {
             patient: p,
             date: d("2025-05-20"),
@@ -682,7 +684,7 @@ fn one_percent_term_at_49_and_50_sen() {
         .patient;
     let lim = |extra: i64| {
         compute_visit(
-            &tables(),
+            tables(),
             &Visit {
                 patient: p.clone(),
                 date: d("2025-05-20"),
@@ -955,13 +957,14 @@ monthly_cap = 10000
 already_paid = 0
 "#;
     let r = Receipt::from_toml(text).unwrap();
-    let out = compute(&tables(), &r).unwrap();
+    let out = compute(tables(), &r).unwrap();
     assert_eq!(out.patient_pays, 10_000);
 }
 
 #[test]
 fn visit_with_per_visit_local_cap_and_nanbyo_monthly_cap() {
     let t = tables()
+        .clone()
         .with_local_programmes("local-example.toml", rules::copay::LOCAL_EXAMPLE)
         .unwrap();
     let p = Receipt::from_value(&receipt("2025-05", "2015-06-15", "kokuho", "ウ", 0))

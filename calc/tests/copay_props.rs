@@ -132,7 +132,7 @@ fn build(c: &Case, points: i64) -> Value {
     })
 }
 
-fn run(v: &Value) -> Option<CopayOutput> {
+fn run(v: &Value) -> Option<CopayOutput<'static>> {
     let r = Receipt::from_value(v).ok()?;
     compute(tables(), &r).ok()
 }

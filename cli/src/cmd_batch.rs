@@ -37,47 +37,57 @@ pub struct BatchArgs {
 
 const CHUNK: usize = 512;
 
+/// Lines of the input, read together: one text and where each line ends in it.
 struct Chunk {
     seq: u64,
     first_line: usize,
-    lines: Vec<String>,
+    text: String,
+    ends: Vec<usize>,
 }
 
-/// Compute one input line: a receipt when it has a "month" key, a claim otherwise.
-fn one(engine: &Engine, line_no: usize, line: &str, no_trace: bool) -> (bool, String) {
-    let result: Result<String, String> = if line.contains("\"month\"") {
+/// The results of a chunk: the output lines (each ending in a newline) and the counts.
+struct Done {
+    seq: u64,
+    bytes: Vec<u8>,
+    ok: u64,
+    failed: u64,
+}
+
+/// Compute one input line into `out` (one JSON line): a receipt when it has a "month" key,
+/// a claim otherwise. False when the line gave an error record.
+fn one(engine: &Engine, line_no: usize, line: &str, no_trace: bool, out: &mut Vec<u8>) -> bool {
+    let result: Result<(), String> = if line.contains("\"month\"") {
         calc::copay::Receipt::from_json(line)
             .map_err(|e| e.to_string())
             .and_then(|r| {
                 calc::copay::compute(engine.copay_tables(), &r).map_err(|e| e.to_string())
             })
-            .and_then(|mut o| {
+            .map(|mut o| {
                 if no_trace {
                     o.trace.clear();
                 }
-                serde_json::to_string(&o).map_err(|e| e.to_string())
+                o.write_json_into(&mut calc::json::Json::new(out, false));
             })
     } else {
         calc::Claim::parse("line", line)
             .map_err(|e| e.to_string())
-            .and_then(|c| engine.calc(&c).map_err(|e| e.to_string()))
-            .and_then(|mut o| {
+            .and_then(|c| {
+                let mut o = engine.calc(&c).map_err(|e| e.to_string())?;
                 if no_trace {
                     o.trace.clear();
                 }
-                serde_json::to_string(&o).map_err(|e| e.to_string())
+                o.write_json(out, false);
+                Ok(())
             })
     };
-    match result {
-        Ok(s) => (true, s),
-        Err(e) => {
-            let e = e.strip_prefix("line: ").unwrap_or(&e).to_string();
-            (
-                false,
-                serde_json::json!({"line": line_no, "error": e}).to_string(),
-            )
-        }
+    let ok = result.is_ok();
+    if let Err(e) = result {
+        let e = e.strip_prefix("line: ").unwrap_or(&e);
+        let record = serde_json::json!({"line": line_no, "error": e}).to_string();
+        out.extend_from_slice(record.as_bytes());
     }
+    out.push(b'\n');
+    ok
 }
 
 pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
@@ -109,7 +119,7 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
     }
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(jobs * 2);
     let work_rx = Arc::new(Mutex::new(work_rx));
-    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Vec<(bool, String)>)>(jobs * 2);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Done>(jobs * 2);
     let no_trace = args.no_trace;
     let mut workers = Vec::new();
     for _ in 0..jobs {
@@ -122,13 +132,29 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
                 Err(_) => return,
             };
             let Ok(chunk) = chunk else { return };
-            let res: Vec<(bool, String)> = chunk
-                .lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| one(&engine, chunk.first_line + i, l, no_trace))
-                .collect();
-            if tx.send((chunk.seq, res)).is_err() {
+            let mut done = Done {
+                seq: chunk.seq,
+                bytes: Vec::with_capacity(chunk.text.len() * 8),
+                ok: 0,
+                failed: 0,
+            };
+            let mut start = 0;
+            for (i, &end) in chunk.ends.iter().enumerate() {
+                let line = chunk.text[start..end].trim_end_matches(['\n', '\r']);
+                start = end;
+                if one(
+                    &engine,
+                    chunk.first_line + i,
+                    line,
+                    no_trace,
+                    &mut done.bytes,
+                ) {
+                    done.ok += 1;
+                } else {
+                    done.failed += 1;
+                }
+            }
+            if tx.send(done).is_err() {
                 return;
             }
         }));
@@ -143,31 +169,31 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
             let mut seq = 0u64;
             let mut line_no = 0usize;
             loop {
-                let mut lines = Vec::with_capacity(CHUNK);
+                let mut text = String::with_capacity(CHUNK * 512);
+                let mut ends = Vec::with_capacity(CHUNK);
                 let first_line = line_no + 1;
-                while lines.len() < CHUNK {
+                while ends.len() < CHUNK {
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    let mut s = String::new();
-                    let n = reader.read_line(&mut s)?;
+                    let n = reader.read_line(&mut text)?;
                     if n == 0 {
                         break;
                     }
                     bytes_read.fetch_add(n as u64, Ordering::Relaxed);
                     line_no += 1;
-                    let t = s.trim_end_matches(['\n', '\r']);
-                    lines.push(if t.len() == s.len() { s } else { t.to_string() });
+                    ends.push(text.len());
                 }
-                if lines.is_empty() {
+                if ends.is_empty() {
                     return Ok(());
                 }
-                let last = lines.len() < CHUNK;
+                let last = ends.len() < CHUNK;
                 if work_tx
                     .send(Chunk {
                         seq,
                         first_line,
-                        lines,
+                        text,
+                        ends,
                     })
                     .is_err()
                 {
@@ -184,21 +210,15 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
     let progress = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut last_shown = Instant::now();
-    let mut pending: BTreeMap<u64, Vec<(bool, String)>> = BTreeMap::new();
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0u64;
     let (mut ok, mut failed) = (0u64, 0u64);
-    for (seq, res) in done_rx {
-        pending.insert(seq, res);
-        while let Some(res) = pending.remove(&next) {
-            for (good, line) in res {
-                if good {
-                    ok += 1;
-                } else {
-                    failed += 1;
-                }
-                out.write_all(line.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
+    for done in done_rx {
+        pending.insert(done.seq, done);
+        while let Some(done) = pending.remove(&next) {
+            ok += done.ok;
+            failed += done.failed;
+            out.write_all(&done.bytes)?;
             next += 1;
         }
         if progress && last_shown.elapsed().as_millis() >= 250 {

@@ -69,12 +69,15 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
         "小計"
     );
     for l in &out.lines {
-        let code = l.code.clone().unwrap_or_else(|| "(コードなし)".into());
+        let code = l
+            .code
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "(コードなし)".into());
         let mark = if l.verified { "" } else { " ※未確認" };
         println!(
             "{} {} {:>6} {:>4} {:>7}  {}{}",
             pad(&code, 10),
-            pad(&l.name, 44),
+            pad(&out.string(l.name), 44),
             l.points.normalize(),
             l.count,
             l.subtotal.normalize(),
@@ -93,12 +96,12 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
         out.total_points.normalize()
     );
     if let Some(c) = &out.copay {
-        println!("{} {:>7} 円", pad("窓口負担", 68), c["patient_pays"]);
+        println!("{} {:>7} 円", pad("窓口負担", 68), c.patient_pays);
     }
-    for e in &out.errors {
-        println!("エラー: {e}");
+    for &e in &out.errors {
+        println!("エラー: {}", out.show(e));
     }
-    for w in &out.warnings {
-        println!("注意: {w}");
+    for &w in &out.warnings {
+        println!("注意: {}", out.show(w));
     }
 }

@@ -6,6 +6,11 @@
 
 use clap::{Parser, Subcommand};
 
+/// The allocator: the engine allocates small, short-lived buffers per claim, which mimalloc
+/// serves faster than the system allocator (measured: see the README's benchmark table).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cmd_batch;
 mod cmd_calc;
 mod cmd_copay;

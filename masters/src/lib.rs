@@ -26,6 +26,7 @@ pub use error::{LoadError, Location};
 pub use procedure::{ProcedureRecord, FIELDS};
 pub use schedule::{DiffEntry, Entry, History, LookupError, Schedule, Version};
 pub use tables::{
-    ExclusionKind, ExclusionRule, ExclusionScope, FrequencyRule, Period, TableKind, Tables,
+    ExclusionKind, ExclusionList, ExclusionRule, ExclusionScope, FrequencyRule, Period, TableKind,
+    Tables,
 };
 pub use value::{AgeBound, ChangeKind, Code, InOutScope, PointKind};

@@ -270,7 +270,7 @@ impl ProcedureRecord {
     }
 
     /// 施設基準コード①–⑩ that are set (non-zero).
-    pub fn facility_standards(&self) -> Vec<u16> {
+    pub fn facility_standards(&self) -> impl Iterator<Item = u16> + Clone {
         [
             self.facility_standard_1,
             self.facility_standard_2,
@@ -285,11 +285,10 @@ impl ProcedureRecord {
         ]
         .into_iter()
         .filter(|c| *c != 0)
-        .collect()
     }
 
     /// 年齢加算①–④ that are set.
-    pub fn age_addons(&self) -> Vec<AgeAddon> {
+    pub fn age_addons(&self) -> impl Iterator<Item = AgeAddon> {
         [
             (
                 self.age_addon1_lower,
@@ -314,7 +313,6 @@ impl ProcedureRecord {
         ]
         .into_iter()
         .filter_map(|(lower, upper, code)| code.0.map(|code| AgeAddon { lower, upper, code }))
-        .collect()
     }
 
     /// The 注加算 group this record belongs to, when it has one (注加算コード ≠ 0).

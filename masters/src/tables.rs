@@ -232,13 +232,102 @@ pub struct InpatientBasicRecord {
     pub source: RowSource,
 }
 
+/// The other codes of one code's 背反 rules: sorted, and a 256-bit filter that answers
+/// "certainly not among them" for most codes without a search.
+#[derive(Clone, Debug, Default)]
+struct OtherCodes {
+    filter: [u64; 4],
+    codes: Vec<u32>,
+}
+
+impl OtherCodes {
+    fn bit(code: u32) -> (usize, u64) {
+        let h = code.wrapping_mul(0x9E37_79B1) >> 24;
+        ((h >> 6) as usize & 3, 1u64 << (h & 63))
+    }
+
+    fn new(codes: Vec<u32>) -> OtherCodes {
+        let mut filter = [0u64; 4];
+        for &c in &codes {
+            let (w, b) = OtherCodes::bit(c);
+            filter[w] |= b;
+        }
+        OtherCodes { filter, codes }
+    }
+
+    fn may_contain(&self, code: u32) -> bool {
+        let (w, b) = OtherCodes::bit(code);
+        self.filter[w] & b != 0
+    }
+}
+
+/// The 背反 rules of one code, sorted by the other code.
+#[derive(Clone, Copy, Debug)]
+pub struct ExclusionList<'a> {
+    others: &'a OtherCodes,
+    rules: &'a [ExclusionRule],
+}
+
+impl<'a> ExclusionList<'a> {
+    /// The rules between this code and each code of `sorted` (ascending, without this
+    /// code), in force on `date`, in the order of `sorted`.
+    pub fn against<'s>(
+        self,
+        sorted: &'s [Code],
+        date: NaiveDate,
+    ) -> impl Iterator<Item = &'a ExclusionRule> + 's
+    where
+        'a: 's,
+    {
+        let others = &self.others.codes;
+        let mut pos = 0;
+        let mut next = sorted.iter();
+        let mut current: std::ops::Range<usize> = 0..0;
+        std::iter::from_fn(move || loop {
+            if let Some(i) = current.next() {
+                let r = &self.rules[i];
+                if r.period.contains(date) {
+                    return Some(r);
+                }
+                continue;
+            }
+            let other = next.next()?.0;
+            if !self.others.may_contain(other) {
+                continue;
+            }
+            pos += others[pos..].partition_point(|&o| o < other);
+            let end = pos + others[pos..].iter().take_while(|&&o| o == other).count();
+            current = pos..end;
+            pos = end;
+        })
+    }
+
+    /// The rules between this code and `other`, in force on `date`.
+    pub fn with(self, other: Code, date: NaiveDate) -> impl Iterator<Item = &'a ExclusionRule> {
+        let others = &self.others.codes;
+        let start = others.partition_point(|&o| o < other.0);
+        let end = start
+            + others[start..]
+                .iter()
+                .take_while(|&&o| o == other.0)
+                .count();
+        self.rules[start..end]
+            .iter()
+            .filter(move |r| r.period.contains(date))
+    }
+}
+
 /// All loaded 電子点数表 tables.
 #[derive(Clone, Debug, Default)]
 pub struct Tables {
     pub auxiliary: CodeMap<Vec<AuxiliaryRecord>>,
     pub bundles: Vec<BundleRecord>,
-    /// 背反 rules indexed by both codes (each rule appears under ① and ②).
+    /// 背反 rules indexed by both codes (each rule appears under ① and ②), sorted by the
+    /// other code (call [`Tables::index_exclusions`] after changing them by hand).
     pub exclusions: CodeMap<Vec<ExclusionRule>>,
+    /// For each code of `exclusions`: the other code of each rule, in the same order (a
+    /// compact array to search instead of the rules themselves), and a filter of them.
+    exclusion_others: CodeMap<OtherCodes>,
     pub inpatient_basic: Vec<InpatientBasicRecord>,
     pub frequency: CodeMap<Vec<FrequencyRule>>,
     /// Which tables are loaded, with the file each came from.
@@ -476,10 +565,23 @@ impl Tables {
     /// Sort each code's 背反 rules by the other code, so [`Tables::exclusions_between`] can
     /// find a pair without scanning. Call after changing `exclusions` by hand.
     pub fn index_exclusions(&mut self) {
+        self.exclusion_others.clear();
         for (code, rules) in self.exclusions.iter_mut() {
             let key = *code;
-            rules.sort_by_key(|r| if r.first == key { r.second } else { r.first });
+            let other_of = |r: &ExclusionRule| if r.first == key { r.second } else { r.first };
+            rules.sort_by_key(other_of);
+            self.exclusion_others.insert(
+                key,
+                OtherCodes::new(rules.iter().map(|r| other_of(r).0).collect()),
+            );
         }
+    }
+
+    /// The 背反 rules of one code, to look up against other codes.
+    pub fn exclusion_list(&self, code: Code) -> Option<ExclusionList<'_>> {
+        let rules = self.exclusions.get(&code)?;
+        let others = self.exclusion_others.get(&code)?;
+        (others.codes.len() == rules.len()).then_some(ExclusionList { others, rules })
     }
 
     /// 背反 rules between two codes, in force on a date (the rules indexed under `code`).
@@ -489,17 +591,9 @@ impl Tables {
         other: Code,
         date: NaiveDate,
     ) -> impl Iterator<Item = &ExclusionRule> {
-        let rules: &[ExclusionRule] = self
-            .exclusions
-            .get(&code)
-            .map(|v| v.as_slice())
-            .unwrap_or(&[]);
-        let other_of = move |r: &ExclusionRule| if r.first == code { r.second } else { r.first };
-        let start = rules.partition_point(|r| other_of(r) < other);
-        rules[start..]
-            .iter()
-            .take_while(move |r| other_of(r) == other)
-            .filter(move |r| r.period.contains(date))
+        self.exclusion_list(code)
+            .into_iter()
+            .flat_map(move |l| l.with(other, date))
     }
 
     /// 背反 rules that involve a code, in force on a date.

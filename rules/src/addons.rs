@@ -204,6 +204,35 @@ pub struct AddonRuleError {
     pub message: String,
 }
 
+/// A map from a code (as a number) to a value: a sorted array, searched by halves.
+#[derive(Clone, Debug, Default)]
+struct CodeIndex<V>(Vec<(u32, V)>);
+
+impl<V> CodeIndex<V> {
+    fn get(&self, code: u32) -> Option<&V> {
+        self.0
+            .binary_search_by_key(&code, |e| e.0)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+}
+
+impl CodeIndex<Vec<usize>> {
+    /// Code → the indices (ascending) of the lists that contain it.
+    fn of_lists(lists: &[Vec<u32>]) -> Self {
+        let mut m: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, codes) in lists.iter().enumerate() {
+            for &c in codes {
+                let v = m.entry(c).or_default();
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
+            }
+        }
+        CodeIndex(m.into_iter().collect())
+    }
+}
+
 /// The loaded, checked add-on rules.
 #[derive(Clone, Debug, Default)]
 pub struct AddonRules {
@@ -216,13 +245,17 @@ pub struct AddonRules {
     /// The rule files, for the version report.
     pub files: Vec<String>,
     /// Add-on code → its family (index into `addons`), built at load.
-    family_index: std::collections::HashMap<u32, usize>,
+    family_index: CodeIndex<usize>,
     /// Trigger id → its codes as numbers, built at load.
-    trigger_codes: std::collections::HashMap<String, Vec<u32>>,
+    trigger_codes: Vec<(String, Vec<u32>)>,
     /// For each add-on (same index as `addons`): the codes of all its triggers.
     rule_trigger_codes: Vec<Vec<u32>>,
     /// For each shared limit (same index as `shared_limits`): its codes as numbers.
     shared_limit_codes: Vec<Vec<u32>>,
+    /// Code → the add-ons (indices into `addons`, ascending) one of whose triggers lists it.
+    trigger_index: CodeIndex<Vec<usize>>,
+    /// Code → the shared limits (indices into `shared_limits`, ascending) that count it.
+    shared_limit_index: CodeIndex<Vec<usize>>,
 }
 
 impl AddonRules {
@@ -253,25 +286,27 @@ impl AddonRules {
             file: files.iter().map(|f| f.0).collect::<Vec<_>>().join(", "),
             message,
         })?;
+        let mut families = BTreeMap::new();
         for (i, a) in r.addons.iter().enumerate() {
             for t in a.tiers.values() {
                 if let Some(c) = t.code.as_deref().and_then(|c| c.parse::<u32>().ok()) {
-                    r.family_index.entry(c).or_insert(i);
+                    families.entry(c).or_insert(i);
                 }
             }
         }
+        r.family_index = CodeIndex(families.into_iter().collect());
         for t in &r.triggers {
-            r.trigger_codes.insert(
+            r.trigger_codes.push((
                 t.id.clone(),
                 t.codes.iter().filter_map(|c| c.parse().ok()).collect(),
-            );
+            ));
         }
         r.rule_trigger_codes = r
             .addons
             .iter()
             .map(|a| {
                 a.on.iter()
-                    .flat_map(|t| r.trigger_codes.get(t).cloned().unwrap_or_default())
+                    .flat_map(|t| r.trigger_codes(t).iter().copied())
                     .collect()
             })
             .collect();
@@ -280,6 +315,8 @@ impl AddonRules {
             .iter()
             .map(|l| l.codes.iter().filter_map(|c| c.parse().ok()).collect())
             .collect();
+        r.trigger_index = CodeIndex::of_lists(&r.rule_trigger_codes);
+        r.shared_limit_index = CodeIndex::of_lists(&r.shared_limit_codes);
         Ok(r)
     }
 
@@ -414,8 +451,9 @@ impl AddonRules {
     /// The family of a numeric add-on code.
     pub fn family_of_code(&self, code: u32) -> Option<&str> {
         self.family_index
-            .get(&code)
-            .map(|&i| self.addons[i].family.as_str())
+            .get(code)
+            .and_then(|&i| self.addons.get(i))
+            .map(|a| a.family.as_str())
     }
 
     /// The codes that trigger add-on `i` (index into `addons`).
@@ -434,11 +472,28 @@ impl AddonRules {
             .unwrap_or(&[])
     }
 
+    /// The add-ons (indices into `addons`, ascending) a code triggers.
+    pub fn triggered_by(&self, code: u32) -> &[usize] {
+        self.trigger_index
+            .get(code)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The shared limits (indices into `shared_limits`, ascending) that count a code.
+    pub fn shared_limits_of(&self, code: u32) -> &[usize] {
+        self.shared_limit_index
+            .get(code)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
     /// The codes of a trigger, as numbers.
     pub fn trigger_codes(&self, id: &str) -> &[u32] {
         self.trigger_codes
-            .get(id)
-            .map(|v| v.as_slice())
+            .iter()
+            .find(|(t, _)| t == id)
+            .map(|(_, v)| v.as_slice())
             .unwrap_or(&[])
     }
 }

@@ -97,7 +97,11 @@ fn run(v: &Value) -> Result<Value, String> {
     let claim = Claim::parse("p.json", &v.to_string()).map_err(|e| e.to_string())?;
     engine()
         .calc(&claim)
-        .map(|o| serde_json::to_value(o).unwrap())
+        .map(|o| {
+            // santei's own JSON writer writes the bytes serde_json would.
+            assert_eq!(o.to_json(false), serde_json::to_string(&o).unwrap());
+            serde_json::to_value(o).unwrap()
+        })
         .map_err(|e| e.to_string())
 }
 

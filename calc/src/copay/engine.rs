@@ -11,6 +11,8 @@ use super::input::{
 use super::rounding::{excess_term, round_half_yen, window_share, yen_from_points};
 use super::{CopayError, CopayOutput, PublicPay, TraceEntry};
 use crate::copay::input::{InsuranceKind, MAX_AMOUNT};
+use crate::text::{Arg, IntoText, Text, Texts};
+use crate::tx;
 use chrono::{Datelike, NaiveDate};
 use rules::copay::{
     CombinedLimit, CopayTables, IncomeCategory, LimitAgeGroup, LimitCategory, LimitComponent,
@@ -39,17 +41,53 @@ struct Claim<'a> {
     mode: Mode,
 }
 
-struct Trace(Vec<TraceEntry>);
+/// The trace being written and the pool of its words.
+struct Trace<'a> {
+    entries: Vec<TraceEntry>,
+    t: Texts<'a>,
+}
 
-impl Trace {
-    fn push(&mut self, step: &str, input: String, rule: &str, source: &str, result: String) {
-        self.0.push(TraceEntry {
-            step: step.to_string(),
+/// Push one trace step; each part is a [`Text`], a borrowed or an owned string (evaluated in
+/// order, so a part may record its text in `$tr.t`).
+macro_rules! step {
+    ($tr:expr, $step:expr, $input:expr, $rule:expr, $source:expr, $result:expr $(,)?) => {{
+        let input = IntoText::into_text($input, &mut $tr.t);
+        let rule = IntoText::into_text($rule, &mut $tr.t);
+        let source = IntoText::into_text($source, &mut $tr.t);
+        let result = IntoText::into_text($result, &mut $tr.t);
+        $tr.entries.push(TraceEntry {
+            step: $step,
             input,
-            rule: rule.to_string(),
-            source: source.to_string(),
+            rule,
+            source,
             result,
         });
+    }};
+}
+
+/// The name of an age group, as in the trace.
+fn group_name(g: RateGroup) -> &'static str {
+    match g {
+        RateGroup::Preschool => "Preschool",
+        RateGroup::Under70 => "Under70",
+        RateGroup::From70To74 => "From70To74",
+        RateGroup::Kouki => "Kouki",
+    }
+}
+
+fn insurance_name(i: InsuranceKind) -> &'static str {
+    match i {
+        InsuranceKind::Kenpo => "Kenpo",
+        InsuranceKind::Kokuho => "Kokuho",
+        InsuranceKind::Kouki => "Kouki",
+    }
+}
+
+fn component_name(c: LimitComponent) -> &'static str {
+    match c {
+        LimitComponent::Monthly => "Monthly",
+        LimitComponent::Outpatient => "Outpatient",
+        LimitComponent::Household => "Household",
     }
 }
 
@@ -78,7 +116,10 @@ fn pct(p: u32) -> String {
 }
 
 /// The co-payment of one receipt (one patient, one facility, one month, 入院 or 外来).
-pub fn compute(tables: &CopayTables, receipt: &Receipt) -> Result<CopayOutput, CopayError> {
+pub fn compute<'a>(
+    tables: &'a CopayTables,
+    receipt: &Receipt,
+) -> Result<CopayOutput<'a>, CopayError> {
     let date = match receipt.date {
         Some(d) => d,
         None => default_date(tables, receipt)?,
@@ -106,7 +147,10 @@ pub fn compute(tables: &CopayTables, receipt: &Receipt) -> Result<CopayOutput, C
 /// minus the share already charged (`month_to_date.patient_share`). Public programmes read
 /// their remaining monthly cap from `public_expense[].already_paid`; a per-visit cap applies
 /// to this visit. `medical_cost` in the output is this visit's.
-pub fn compute_visit(tables: &CopayTables, visit: &Visit) -> Result<CopayOutput, CopayError> {
+pub fn compute_visit<'a>(
+    tables: &'a CopayTables,
+    visit: &Visit,
+) -> Result<CopayOutput<'a>, CopayError> {
     run(
         tables,
         &Claim {
@@ -206,18 +250,18 @@ fn age_group(c: &Claim, f: &AgeFacts, disability_min_age: u32) -> Result<RateGro
     Ok(group)
 }
 
-struct Resolved<'a> {
-    claim: &'a PublicExpenseClaim,
+struct Resolved<'c, 'a> {
+    claim: &'c PublicExpenseClaim,
     index: usize,
     programme: &'a Programme,
 }
 
-fn resolve_programmes<'a>(
+fn resolve_programmes<'c, 'a>(
     tables: &'a CopayTables,
-    c: &'a Claim,
+    c: &'c Claim,
     f: &AgeFacts,
-    trace: &mut Trace,
-) -> Result<Vec<Resolved<'a>>, CopayError> {
+    trace: &mut Trace<'a>,
+) -> Result<Vec<Resolved<'c, 'a>>, CopayError> {
     let mut out = Vec::new();
     for (i, pe) in c.public_expense.iter().enumerate() {
         let field = format!("public_expense[{i}].law");
@@ -260,10 +304,11 @@ fn resolve_programmes<'a>(
             ));
         }
         if let Some(reason) = outside_age(p, c, f, tables) {
-            trace.push(
+            step!(
+                trace,
                 "public expense",
-                format!("法別 {} ({})", p.law, p.name),
-                "age range of the programme",
+                tx!(trace.t, "法別 {} ({})", &p.law, &p.name),
+                Text::lit("age range of the programme"),
                 &p.source,
                 format!("not applied: {reason}"),
             );
@@ -305,15 +350,15 @@ struct LimitDecision {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn decide_limit(
-    tables: &CopayTables,
+fn decide_limit<'a>(
+    tables: &'a CopayTables,
     c: &Claim,
     group: RateGroup,
     rate: u32,
     cum_cost: i64,
     birthday_month: bool,
-    progs: &[Resolved],
-    trace: &mut Trace,
+    progs: &[Resolved<'_, 'a>],
+    trace: &mut Trace<'a>,
 ) -> Result<Option<LimitDecision>, CopayError> {
     let p = c.patient;
     let cat = p.income_category;
@@ -337,9 +382,9 @@ fn decide_limit(
         1
     };
     let halving = if birthday_month {
-        format!(" ÷ {divisor} (75歳到達月)")
+        tx!(trace.t, " ÷ {} (75歳到達月)", divisor)
     } else {
-        String::new()
+        Text::lit("")
     };
 
     // 特定疾病 (マル長).
@@ -361,12 +406,17 @@ fn decide_limit(
             (SpecificDisease::Dialysis, true) => row.dialysis_upper_amount,
             _ => row.amount,
         } / divisor;
-        trace.push(
+        step!(
+            trace,
             "high-cost limit",
             format!("特定疾病 {:?}, 区分{cat}", p.specific_disease),
-            &format!("特定疾病療養 (マル長) limit per facility per month{halving}"),
+            tx!(
+                trace.t,
+                "特定疾病療養 (マル長) limit per facility per month{}",
+                halving
+            ),
             &row.source,
-            format!("limit {amount}"),
+            tx!(trace.t, "limit {}", amount),
         );
         return Ok(Some(LimitDecision { amount }));
     }
@@ -392,13 +442,16 @@ fn decide_limit(
                 } else {
                     cap
                 };
-                trace.push(
+                step!(
+                    trace,
                     "high-cost limit",
-                    format!("後期 2割, 外来, 医療費 {cum_cost}"),
-                    &format!(
-                        "配慮措置: min(2割, {} + {}, {cap}){}; 医療費 < {} → plain 2割",
-                        pct(m.base_percent),
+                    tx!(trace.t, "後期 2割, 外来, 医療費 {}", cum_cost),
+                    tx!(
+                        trace.t,
+                        "配慮措置: min(2割, {} + {}, {}){}; 医療費 < {} → plain 2割",
+                        Arg::Pct(m.base_percent),
                         m.increase_cap,
+                        cap,
                         if birthday_month {
                             " (外来 cap halved in the 75歳到達月, increase cap not)"
                         } else {
@@ -407,7 +460,7 @@ fn decide_limit(
                         m.applies_from_cost
                     ),
                     &m.source,
-                    format!("limit {amount}"),
+                    tx!(trace.t, "limit {}", amount),
                 );
                 return Ok(Some(LimitDecision { amount }));
             }
@@ -437,31 +490,33 @@ fn decide_limit(
         IncomeCategory::Ippan1 | IncomeCategory::Ippan2 => IncomeCategory::Ippan,
         other => other,
     };
+    let label = cat.label();
     let (lcat, why) = match policy {
-        CombinedLimit::Welfare => (LimitCategory::Welfare, "生活保護 併用".to_string()),
+        CombinedLimit::Welfare => (LimitCategory::Welfare, Text::lit("生活保護 併用")),
         CombinedLimit::OwnCategory => (
             LimitCategory::Income(table_cat(cat)),
-            format!("難病/小慢 併用: the patient's own 区分{cat}"),
+            tx!(trace.t, "難病/小慢 併用: the patient's own 区分{}", label),
         ),
         CombinedLimit::IncomeIndependent => (
             LimitCategory::PublicCombined,
-            "公費併用: income-independent limit".to_string(),
+            Text::lit("公費併用: income-independent limit"),
         ),
         CombinedLimit::None => {
             if age_group == LimitAgeGroup::Under70 {
                 if !p.limit_certificate {
-                    trace.push(
+                    step!(
+                        trace,
                         "high-cost limit",
-                        format!("under 70, 区分{cat}, no 限度額適用認定証 / マイナ consent"),
-                        "under 70 the limit applies at the window only with a certificate or マイナ保険証 consent; otherwise the insurer refunds later",
-                        "copayment.md §3.3; 健康保険法施行令43条",
-                        "no limit at the window".to_string(),
+                        tx!(trace.t, "under 70, 区分{}, no 限度額適用認定証 / マイナ consent", label),
+                        Text::lit("under 70 the limit applies at the window only with a certificate or マイナ保険証 consent; otherwise the insurer refunds later"),
+                        Text::lit("copayment.md §3.3; 健康保険法施行令43条"),
+                        Text::lit("no limit at the window"),
                     );
                     return Ok(None);
                 }
                 (
                     LimitCategory::Income(cat),
-                    format!("区分{cat} with certificate"),
+                    tx!(trace.t, "区分{} with certificate", label),
                 )
             } else if !p.limit_certificate
                 && matches!(
@@ -471,15 +526,18 @@ fn decide_limit(
             {
                 (
                     LimitCategory::Income(IncomeCategory::Genekinami3),
-                    format!("{cat} without certificate → 現役並みⅢ formula"),
+                    tx!(trace.t, "{} without certificate → 現役並みⅢ formula", label),
                 )
             } else if !p.limit_certificate && cat.is_low_income() {
                 (
                     LimitCategory::Income(IncomeCategory::Ippan),
-                    format!("{cat} without certificate → 一般"),
+                    tx!(trace.t, "{} without certificate → 一般", label),
                 )
             } else {
-                (LimitCategory::Income(table_cat(cat)), format!("区分{cat}"))
+                (
+                    LimitCategory::Income(table_cat(cat)),
+                    tx!(trace.t, "区分{}", label),
+                )
             }
         }
     };
@@ -516,7 +574,7 @@ fn decide_limit(
         _ => None,
     };
     let (amount, formula) = if let Some(m) = many {
-        (m / divisor, format!("多数回 {m}{halving}"))
+        (m / divisor, tx!(trace.t, "多数回 {}{}", m, halving))
     } else {
         let base = row.base / divisor;
         match (row.threshold, row.excess_percent) {
@@ -524,27 +582,42 @@ fn decide_limit(
                 let t = t / divisor;
                 (
                     base + excess_term(cum_cost, t, e),
-                    format!("{base} + (医療費 − {t}) × {e}% (50銭 rule){halving}"),
+                    tx!(
+                        trace.t,
+                        "{} + (医療費 − {}) × {}% (50銭 rule){}",
+                        base,
+                        t,
+                        e,
+                        halving
+                    ),
                 )
             }
-            _ => (base, format!("{}{halving}", row.base)),
+            _ => (base, tx!(trace.t, "{}{}", row.base, halving)),
         }
     };
-    trace.push(
+    step!(
+        trace,
         "high-cost limit",
-        format!(
-            "{why}; {:?}; 医療費 {cum_cost}; high_cost_count {}",
-            component, p.high_cost_count
+        tx!(
+            trace.t,
+            "{}; {}; 医療費 {}; high_cost_count {}",
+            why,
+            component_name(component),
+            cum_cost,
+            p.high_cost_count
         ),
-        &formula,
+        formula,
         &row.source,
-        format!("limit {amount}"),
+        tx!(trace.t, "limit {}", amount),
     );
     Ok(Some(LimitDecision { amount }))
 }
 
-fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
-    let mut trace = Trace(Vec::new());
+fn run<'a>(tables: &'a CopayTables, c: &Claim) -> Result<CopayOutput<'a>, CopayError> {
+    let mut trace = Trace {
+        entries: Vec::with_capacity(8),
+        t: Texts::new(),
+    };
     let p = c.patient;
     if p.birth_date > c.date {
         return Err(bad(
@@ -591,24 +664,29 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
         )
     })?;
     let group = age_group(c, &f, ages.kouki_disability_min_age)?;
-    trace.push(
+    step!(
+        trace,
         "age",
-        format!("birth {}, date of service {}", p.birth_date, c.date),
-        &format!(
+        tx!(trace.t, "birth {}, date of service {}", p.birth_date, c.date),
+        tx!(
+            trace.t,
             "reaches N the day before the N-th birthday; 未就学 until {}; 70+ from {}; 後期 from {}",
-            f.preschool_until, f.elderly_from, f.kouki_from
+            f.preschool_until,
+            f.elderly_from,
+            f.kouki_from
         ),
         &ages.source,
-        format!("age {}, group {:?}", f.age, group),
+        tx!(trace.t, "age {}, group {}", f.age, group_name(group)),
     );
     let rate = match c.rate_percent {
         Some(r) => {
-            trace.push(
+            step!(
+                trace,
                 "rate",
-                format!("rate override {}", pct(r)),
-                "the receipt's rate replaces the derived rate",
-                "input",
-                pct(r),
+                tx!(trace.t, "rate override {}", Arg::Pct(r)),
+                Text::lit("the receipt's rate replaces the derived rate"),
+                Text::lit("input"),
+                tx!(trace.t, "{}", Arg::Pct(r)),
             );
             r
         }
@@ -623,12 +701,19 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
                         String::new(),
                     )
                 })?;
-            trace.push(
+            step!(
+                trace,
                 "rate",
-                format!("{:?}, {:?}, 区分{}", group, p.insurance, p.income_category),
-                "負担割合 by age group and income category",
+                tx!(
+                    trace.t,
+                    "{}, {}, 区分{}",
+                    group_name(group),
+                    insurance_name(p.insurance),
+                    p.income_category.label()
+                ),
+                Text::lit("負担割合 by age group and income category"),
                 &row.source,
-                pct(row.percent),
+                tx!(trace.t, "{}", Arg::Pct(row.percent)),
             );
             row.percent
         }
@@ -642,17 +727,20 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
         .ok_or_else(|| bad("points", format!("{} is out of range", c.points)))?;
     let cum_cost = c.mtd.medical_cost + cost;
     let share = window_share(cost, rate, rnd.window_unit_yen);
-    trace.push(
+    step!(
+        trace,
         "window share",
-        format!(
-            "{} 点 × {} 円 = {cost} 円 × {}",
+        tx!(
+            trace.t,
+            "{} 点 × {} 円 = {} 円 × {}",
             c.points,
             rnd.yen_per_point,
-            pct(rate)
+            cost,
+            Arg::Pct(rate)
         ),
-        "一部負担金: 10円未満 四捨五入 (under 5円 down, 5円 or more up)",
+        Text::lit("一部負担金: 10円未満 四捨五入 (under 5円 down, 5円 or more up)"),
         &rnd.source,
-        format!("{share}"),
+        tx!(trace.t, "{}", share),
     );
 
     let progs = resolve_programmes(tables, c, &f, &mut trace)?;
@@ -673,15 +761,19 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
             .or(first.programme.patient_percent)
             .unwrap_or(0);
         let patient = window_share(cost, pp, rnd.window_unit_yen).min(cost);
-        trace.push(
+        step!(
+            trace,
             "public expense",
-            format!(
-                "法別 {} ({}), 医療費 {cost}",
-                first.programme.law, first.programme.name
+            tx!(
+                trace.t,
+                "法別 {} ({}), 医療費 {}",
+                &first.programme.law,
+                &first.programme.name,
+                cost
             ),
-            "pays before insurance (公費優先); insurance pays nothing",
+            Text::lit("pays before insurance (公費優先); insurance pays nothing"),
             &first.programme.source,
-            format!("公費 {}, patient {patient}", cost - patient),
+            tx!(trace.t, "公費 {}, patient {}", cost - patient, patient),
         );
         for r in &progs {
             let amount = if std::ptr::eq(r, first) {
@@ -711,15 +803,19 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
             Some(l) => {
                 let remaining = (l.amount - c.mtd.patient_share).max(0);
                 let v = share.min(remaining);
-                trace.push(
+                step!(
+                    trace,
                     "apply limit",
-                    format!(
-                        "share {share}, limit {}, already charged this month {}",
-                        l.amount, c.mtd.patient_share
+                    tx!(
+                        trace.t,
+                        "share {}, limit {}, already charged this month {}",
+                        share,
+                        l.amount,
+                        c.mtd.patient_share
                     ),
-                    "patient pays min(share, limit − already charged); the insurer pays the excess (現物給付)",
-                    "copayment.md §3.3, §6",
-                    format!("{v}"),
+                    Text::lit("patient pays min(share, limit − already charged); the insurer pays the excess (現物給付)"),
+                    Text::lit("copayment.md §3.3, §6"),
+                    tx!(trace.t, "{}", v),
                 );
                 v
             }
@@ -786,15 +882,19 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
                 pay = pay.min(cap);
             }
             let amount = remaining - pay;
-            trace.push(
+            step!(
+                trace,
                 "public expense",
-                format!(
-                    "法別 {} ({}), share before it {remaining}",
-                    prog.law, prog.name
+                tx!(
+                    trace.t,
+                    "法別 {} ({}), share before it {}",
+                    &prog.law,
+                    &prog.name,
+                    remaining
                 ),
-                &format!("patient share = min({})", notes.join(", ")),
+                format!("patient share = min({})", notes.join(", ")),
                 &prog.source,
-                format!("patient {pay}, 公費 {amount}"),
+                tx!(trace.t, "patient {}, 公費 {}", pay, amount),
             );
             public_pays.push(PublicPay {
                 law: prog.law.clone(),
@@ -826,23 +926,25 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
         insurer_pays: insurer,
         public_pays,
         meal_charge,
-        trace: trace.0,
+        trace: trace.entries,
+        texts: trace.t,
     })
 }
 
-fn meal_charge(
-    tables: &CopayTables,
+fn meal_charge<'a>(
+    tables: &'a CopayTables,
     c: &Claim,
-    progs: &[Resolved],
-    trace: &mut Trace,
+    progs: &[Resolved<'_, 'a>],
+    trace: &mut Trace<'a>,
 ) -> Result<i64, CopayError> {
     if c.meals == 0 {
-        trace.push(
+        step!(
+            trace,
             "meals",
-            "0 meals".to_string(),
-            "標準負担額 × meals",
-            "copayment.md §5",
-            "0".to_string(),
+            Text::lit("0 meals"),
+            Text::lit("標準負担額 × meals"),
+            Text::lit("copayment.md §5"),
+            Text::lit("0"),
         );
         return Ok(0);
     }
@@ -894,15 +996,23 @@ fn meal_charge(
         }
     }
     let charge = per.0 * c.meals;
-    trace.push(
+    step!(
+        trace,
         "meals",
-        format!("{} meals, 区分{}", c.meals, p.income_category),
-        &format!(
+        tx!(
+            trace.t,
+            "{} meals, 区分{}",
+            c.meals,
+            p.income_category.label()
+        ),
+        tx!(
+            trace.t,
             "標準負担額 {} per meal ({}), lowest applicable category",
-            per.0, per.1
+            per.0,
+            per.1
         ),
         &row.source,
-        format!("{charge}"),
+        tx!(trace.t, "{}", charge),
     );
     Ok(charge)
 }

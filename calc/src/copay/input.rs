@@ -170,20 +170,29 @@ fn as_text(v: &Value) -> Option<&str> {
     }
 }
 
+/// Where an object's fields come from: a JSON object, or fields a caller already holds by
+/// name (a claim's patient, whose other fields serde has read).
+#[derive(Clone, Copy)]
+enum Fields<'a> {
+    Map(&'a Map<String, Value>),
+    Named(&'a [(&'static str, Option<&'a Value>)]),
+}
+
 struct Obj<'a> {
-    path: String,
-    map: &'a Map<String, Value>,
+    path: std::borrow::Cow<'a, str>,
+    fields: Fields<'a>,
 }
 
 impl<'a> Obj<'a> {
-    fn new(path: &str, v: &'a Value) -> Result<Self, CopayError> {
+    fn new(path: impl Into<std::borrow::Cow<'a, str>>, v: &'a Value) -> Result<Self, CopayError> {
+        let path = path.into();
         match v {
             Value::Object(map) => Ok(Obj {
-                path: path.to_string(),
-                map,
+                path,
+                fields: Fields::Map(map),
             }),
             other => Err(bad(
-                path,
+                &path,
                 format!("expected an object, got {}", show(other)),
             )),
         }
@@ -198,7 +207,10 @@ impl<'a> Obj<'a> {
     }
 
     fn only(&self, allowed: &[&str]) -> Result<(), CopayError> {
-        for k in self.map.keys() {
+        let Fields::Map(map) = self.fields else {
+            return Ok(());
+        };
+        for k in map.keys() {
             if !allowed.contains(&k.as_str()) {
                 return Err(bad(
                     &self.field(k),
@@ -210,7 +222,11 @@ impl<'a> Obj<'a> {
     }
 
     fn get(&self, name: &str) -> Option<&'a Value> {
-        self.map.get(name).filter(|v| !v.is_null())
+        match self.fields {
+            Fields::Map(map) => map.get(name),
+            Fields::Named(fields) => fields.iter().find(|(k, _)| *k == name).and_then(|f| f.1),
+        }
+        .filter(|v| !v.is_null())
     }
 
     fn req(&self, name: &str) -> Result<&'a Value, CopayError> {
@@ -373,7 +389,25 @@ impl Patient {
             "meal_long_stay",
         ])?;
         let birth_date = o.date("birth_date")?;
-        let ins_field = o.field("insurance");
+        Patient::from_obj(&o, birth_date)
+    }
+
+    /// Reads the co-payment facts a caller holds by name (e.g. a claim's patient, whose
+    /// birth date is already read); `path` names the object in errors.
+    pub fn from_fields(
+        path: &str,
+        birth_date: NaiveDate,
+        fields: &[(&'static str, Option<&Value>)],
+    ) -> Result<Patient, CopayError> {
+        let o = Obj {
+            path: path.into(),
+            fields: Fields::Named(fields),
+        };
+        Patient::from_obj(&o, birth_date)
+    }
+
+    fn from_obj(o: &Obj<'_>, birth_date: NaiveDate) -> Result<Patient, CopayError> {
+        let ins_field = || o.field("insurance");
         let insurance = match o.req("insurance")? {
             Value::String(s) => match s.trim() {
                 "kenpo" => InsuranceKind::Kenpo,
@@ -381,23 +415,23 @@ impl Patient {
                 "kouki" => InsuranceKind::Kouki,
                 other => {
                     return Err(bad(
-                        &ins_field,
+                        &ins_field(),
                         format!("unknown value \"{other}\" (expected one of kenpo, kokuho, kouki)"),
                     ))
                 }
             },
             other => {
                 return Err(bad(
-                    &ins_field,
+                    &ins_field(),
                     format!("expected kenpo, kokuho or kouki, got {}", show(other)),
                 ))
             }
         };
-        let cat_field = o.field("income_category");
+        let cat_field = || o.field("income_category");
         let income_category = match o.req("income_category")? {
             Value::String(s) => IncomeCategory::parse(s).ok_or_else(|| {
                 bad(
-                    &cat_field,
+                    &cat_field(),
                     format!(
                         "unknown value \"{s}\" (expected one of {})",
                         IncomeCategory::expected_list()
@@ -406,14 +440,14 @@ impl Patient {
             })?,
             other => {
                 return Err(bad(
-                    &cat_field,
+                    &cat_field(),
                     format!("expected an income category, got {}", show(other)),
                 ))
             }
         };
         let count = o.opt_amount("high_cost_count")?.unwrap_or(0);
         let high_cost_count = u32::try_from(count.min(i64::from(u32::MAX))).unwrap_or(u32::MAX);
-        let sd_field = o.field("specific_disease");
+        let sd_field = || o.field("specific_disease");
         let specific_disease = match o.get("specific_disease") {
             None | Some(Value::Bool(false)) => SpecificDisease::None,
             Some(Value::Bool(true)) => SpecificDisease::Unspecified,
@@ -423,14 +457,14 @@ impl Patient {
                 "hiv" | "HIV" => SpecificDisease::Hiv,
                 other => {
                     return Err(bad(
-                        &sd_field,
+                        &sd_field(),
                         format!("unknown value \"{other}\" (expected true, false, dialysis, hemophilia or hiv)"),
                     ))
                 }
             },
             Some(other) => {
                 return Err(bad(
-                    &sd_field,
+                    &sd_field(),
                     format!("expected true, false, dialysis, hemophilia or hiv, got {}", show(other)),
                 ))
             }
@@ -452,14 +486,21 @@ pub fn public_expense_from_value(
     path: &str,
     v: Option<&Value>,
 ) -> Result<Vec<PublicExpenseClaim>, CopayError> {
-    let arr = match v {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(a)) => a,
-        Some(other) => return Err(bad(path, format!("expected an array, got {}", show(other)))),
-    };
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => public_expense_from_slice(path, a),
+        Some(other) => Err(bad(path, format!("expected an array, got {}", show(other)))),
+    }
+}
+
+/// Reads the entries of a `public_expense` array.
+pub fn public_expense_from_slice(
+    path: &str,
+    arr: &[Value],
+) -> Result<Vec<PublicExpenseClaim>, CopayError> {
     let mut out = Vec::with_capacity(arr.len());
     for (i, item) in arr.iter().enumerate() {
-        let o = Obj::new(&format!("{path}[{i}]"), item)?;
+        let o = Obj::new(format!("{path}[{i}]"), item)?;
         o.only(&["law", "monthly_cap", "already_paid", "rate"])?;
         let law = parse_law(&o.field("law"), o.req("law")?)?;
         out.push(PublicExpenseClaim {

@@ -37,6 +37,7 @@ pub use input::{
 };
 pub use rules::copay::{CopayTables, IncomeCategory};
 
+use crate::text::{Show, Text, Texts};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -63,14 +64,15 @@ pub enum CopayError {
     Data(#[from] rules::copay::CopayDataError),
 }
 
-/// One trace step: what went in, which rule, where the rule comes from, what came out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One trace step: what went in, which rule, where the rule comes from, what came out
+/// (texts of the output's pool, see [`crate::text`]).
+#[derive(Debug, Clone, Copy)]
 pub struct TraceEntry {
-    pub step: String,
-    pub input: String,
-    pub rule: String,
-    pub source: String,
-    pub result: String,
+    pub step: &'static str,
+    pub input: Text,
+    pub rule: Text,
+    pub source: Text,
+    pub result: Text,
 }
 
 /// What one public programme pays on the claim.
@@ -82,9 +84,9 @@ pub struct PublicPay {
     pub amount: i64,
 }
 
-/// The co-payment of one receipt or visit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CopayOutput {
+/// The co-payment of one receipt or visit. Its texts borrow from the tables (`'a`).
+#[derive(Debug, Clone)]
+pub struct CopayOutput<'a> {
     /// 医療費 = points × 10 (this receipt or this visit; meals excluded).
     pub medical_cost: i64,
     /// 負担割合 as a decimal fraction (serialised as a string, e.g. "0.3").
@@ -101,9 +103,110 @@ pub struct CopayOutput {
     pub meal_charge: i64,
     /// One entry per step.
     pub trace: Vec<TraceEntry>,
+    /// The words of the trace.
+    pub texts: Texts<'a>,
 }
 
-impl CopayOutput {
+impl CopayOutput<'_> {
+    /// The output as JSON into a writer (the value of a key or an array element).
+    pub fn write_json_into(&self, j: &mut crate::json::Json<'_>) {
+        let t = &self.texts;
+        j.begin_object();
+        j.key("medical_cost");
+        j.int(self.medical_cost);
+        j.key("rate");
+        j.str(&self.rate.to_string());
+        j.key("limit");
+        match self.limit {
+            Some(l) => j.int(l),
+            None => j.null(),
+        }
+        j.key("patient_pays");
+        j.int(self.patient_pays);
+        j.key("insurer_pays");
+        j.int(self.insurer_pays);
+        j.key("public_pays");
+        j.begin_array();
+        for p in &self.public_pays {
+            j.element();
+            j.begin_object();
+            j.key("law");
+            j.str(&p.law);
+            j.key("amount");
+            j.int(p.amount);
+            j.end_object();
+        }
+        j.end_array();
+        j.key("meal_charge");
+        j.int(self.meal_charge);
+        j.key("trace");
+        j.begin_array();
+        for e in &self.trace {
+            j.element();
+            j.begin_object();
+            j.key("step");
+            j.str(e.step);
+            for (key, text) in [
+                ("input", e.input),
+                ("rule", e.rule),
+                ("source", e.source),
+                ("result", e.result),
+            ] {
+                j.key(key);
+                j.str_with(|o| t.write_json(o, text));
+            }
+            j.end_object();
+        }
+        j.end_array();
+        j.end_object();
+    }
+
+    /// The output as a JSON string (the bytes `serde_json` writes for it).
+    pub fn to_json(&self, pretty: bool) -> String {
+        let mut out = Vec::with_capacity(2048);
+        self.write_json_into(&mut crate::json::Json::new(&mut out, pretty));
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+impl Serialize for CopayOutput<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Trace<'p, 'a>(&'p CopayOutput<'a>);
+        impl Serialize for Trace<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let t = &self.0.texts;
+                s.collect_seq(self.0.trace.iter().map(|e| TraceJson {
+                    step: e.step,
+                    input: t.show(e.input),
+                    rule: t.show(e.rule),
+                    source: t.show(e.source),
+                    result: t.show(e.result),
+                }))
+            }
+        }
+        #[derive(Serialize)]
+        struct TraceJson<'p, 'a> {
+            step: &'static str,
+            input: Show<'p, 'a>,
+            rule: Show<'p, 'a>,
+            source: Show<'p, 'a>,
+            result: Show<'p, 'a>,
+        }
+        let mut o = s.serialize_struct("CopayOutput", 8)?;
+        o.serialize_field("medical_cost", &self.medical_cost)?;
+        o.serialize_field("rate", &self.rate)?;
+        o.serialize_field("limit", &self.limit)?;
+        o.serialize_field("patient_pays", &self.patient_pays)?;
+        o.serialize_field("insurer_pays", &self.insurer_pays)?;
+        o.serialize_field("public_pays", &self.public_pays)?;
+        o.serialize_field("meal_charge", &self.meal_charge)?;
+        o.serialize_field("trace", &Trace(self))?;
+        o.end()
+    }
+}
+
+impl CopayOutput<'_> {
     /// The medical part of the window charge (without meals).
     pub fn patient_medical(&self) -> i64 {
         self.patient_pays - self.meal_charge

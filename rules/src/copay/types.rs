@@ -106,16 +106,20 @@ impl IncomeCategory {
     /// Parses a label; ASCII `I`/`II`/`III` are accepted for Ⅰ/Ⅱ/Ⅲ.
     pub fn parse(s: &str) -> Option<IncomeCategory> {
         let t = s.trim();
-        let norm = if let Some(stem) = t.strip_suffix("III") {
-            format!("{stem}Ⅲ")
+        // ASCII roman numerals stand for Ⅰ Ⅱ Ⅲ.
+        let (stem, roman) = if let Some(stem) = t.strip_suffix("III") {
+            (stem, "Ⅲ")
         } else if let Some(stem) = t.strip_suffix("II") {
-            format!("{stem}Ⅱ")
+            (stem, "Ⅱ")
         } else if let Some(stem) = t.strip_suffix('I') {
-            format!("{stem}Ⅰ")
+            (stem, "Ⅰ")
         } else {
-            t.to_string()
+            (t, "")
         };
-        Self::ALL.into_iter().find(|c| c.label() == norm)
+        Self::ALL.into_iter().find(|c| {
+            let l = c.label();
+            l.len() == stem.len() + roman.len() && l.starts_with(stem) && l.ends_with(roman)
+        })
     }
 
     /// The expected-values list used in error messages.

@@ -1,0 +1,291 @@
+//! The JSON writer of santei's results: the bytes `serde_json` writes (compact, or pretty with
+//! two-space indentation), written straight into a buffer, with the result's texts rendered
+//! and escaped in place instead of going through `fmt` for every piece of them.
+//!
+//! Invariant: for any result, [`Json`] output equals `serde_json::to_string` /
+//! `to_string_pretty` of the same value (tested over the golden corpus and property tests).
+
+use rust_decimal::Decimal;
+
+/// A JSON writer over a byte buffer.
+pub struct Json<'o> {
+    out: &'o mut Vec<u8>,
+    pretty: bool,
+    depth: usize,
+    /// Whether the container being written has a value yet.
+    first: bool,
+}
+
+impl<'o> Json<'o> {
+    pub fn new(out: &'o mut Vec<u8>, pretty: bool) -> Json<'o> {
+        Json {
+            out,
+            pretty,
+            depth: 0,
+            first: true,
+        }
+    }
+
+    fn newline(&mut self) {
+        self.out.push(b'\n');
+        for _ in 0..self.depth {
+            self.out.extend_from_slice(b"  ");
+        }
+    }
+
+    fn open(&mut self, c: u8) {
+        self.out.push(c);
+        self.depth += 1;
+        self.first = true;
+    }
+
+    fn close(&mut self, c: u8) {
+        self.depth -= 1;
+        if self.pretty && !self.first {
+            self.newline();
+        }
+        self.out.push(c);
+        self.first = false;
+    }
+
+    fn separate(&mut self) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        if self.pretty {
+            self.newline();
+        }
+        self.first = false;
+    }
+
+    pub fn begin_object(&mut self) {
+        self.open(b'{');
+    }
+
+    pub fn end_object(&mut self) {
+        self.close(b'}');
+    }
+
+    pub fn begin_array(&mut self) {
+        self.open(b'[');
+    }
+
+    pub fn end_array(&mut self) {
+        self.close(b']');
+    }
+
+    /// Before each element of an array.
+    pub fn element(&mut self) {
+        self.separate();
+    }
+
+    /// An object key (plain ASCII, no escaping needed); the value follows.
+    pub fn key(&mut self, k: &str) {
+        self.separate();
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out
+            .extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
+    }
+
+    /// Bytes written as they are (a number, `null`, `true` …).
+    pub fn raw(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    pub fn null(&mut self) {
+        self.raw("null");
+    }
+
+    pub fn bool(&mut self, b: bool) {
+        self.raw(if b { "true" } else { "false" });
+    }
+
+    pub fn int(&mut self, n: i64) {
+        write_int(self.out, n);
+    }
+
+    /// An exact decimal as a JSON number (`291`, `0.5`).
+    pub fn dec(&mut self, d: Decimal) {
+        if d.scale() == 0 || d.fract().is_zero() {
+            if let Ok(n) = i64::try_from(d.trunc()) {
+                return self.int(n);
+            }
+        }
+        let s = d.normalize().to_string();
+        self.raw(&s);
+    }
+
+    /// A string value, quoted and escaped.
+    pub fn str(&mut self, s: &str) {
+        self.out.push(b'"');
+        escape_into(self.out, s);
+        self.out.push(b'"');
+    }
+
+    /// A string value written by `f` into the buffer (escaped by `f`), quoted.
+    pub fn str_with(&mut self, f: impl FnOnce(&mut Vec<u8>)) {
+        self.out.push(b'"');
+        f(self.out);
+        self.out.push(b'"');
+    }
+}
+
+/// Append the decimal digits of `n`.
+pub fn write_int(out: &mut Vec<u8>, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of 8 bytes is a control character, `"` or `\`.
+fn needs_escape8(x: u64) -> bool {
+    let below_space = x.wrapping_sub(LO * 0x20) & !x & HI;
+    let q = x ^ (LO * u64::from(b'"'));
+    let quote = q.wrapping_sub(LO) & !q & HI;
+    let b = x ^ (LO * u64::from(b'\\'));
+    let backslash = b.wrapping_sub(LO) & !b & HI;
+    (below_space | quote | backslash) != 0
+}
+
+/// Append `s` escaped as JSON string contents (serde_json's rules: `"` `\` and control
+/// characters; `\b \f \n \r \t` by name, the others as `\u00XX`).
+pub fn escape_into(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            if needs_escape8(u64::from_le_bytes(w)) {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&c) = b.get(i) else { break };
+        let esc: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1F => {
+                out.extend_from_slice(&b[start..i]);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(c >> 4)]);
+                out.push(HEX[usize::from(c & 0xF)]);
+                i += 1;
+                start = i;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&b[start..i]);
+        out.extend_from_slice(esc);
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&b[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_escape_as_serde_json_does() {
+        for s in [
+            "",
+            "plain",
+            "初診料 291 points",
+            "a\"b\\c\nd\re\tf\u{8}\u{c}\u{1}\u{1f}\u{7f}",
+            "12345678\"12345678",
+            "１２３４５６７８９０\\",
+        ] {
+            let mut out = Vec::new();
+            Json::new(&mut out, false).str(s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn structure_matches_serde_json() {
+        let v = serde_json::json!({"a": [], "b": [1, {"c": null, "d": []}], "e": {}, "f": true});
+        for pretty in [false, true] {
+            let mut out = Vec::new();
+            let mut j = Json::new(&mut out, pretty);
+            j.begin_object();
+            j.key("a");
+            j.begin_array();
+            j.end_array();
+            j.key("b");
+            j.begin_array();
+            j.element();
+            j.int(1);
+            j.element();
+            j.begin_object();
+            j.key("c");
+            j.null();
+            j.key("d");
+            j.begin_array();
+            j.end_array();
+            j.end_object();
+            j.end_array();
+            j.key("e");
+            j.begin_object();
+            j.end_object();
+            j.key("f");
+            j.bool(true);
+            j.end_object();
+            let want = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                serde_json::to_string(&v).unwrap()
+            };
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        for n in [0i64, 7, -7, 291, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            write_int(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+        for (d, want) in [
+            (Decimal::new(2910, 1), "291"),
+            (Decimal::new(5, 1), "0.5"),
+            (Decimal::new(-120, 2), "-1.2"),
+        ] {
+            let mut out = Vec::new();
+            Json::new(&mut out, false).dec(d);
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+}
