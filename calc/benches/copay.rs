@@ -1,5 +1,9 @@
 //! Benchmark: the co-payment of one receipt (the example: 入院, ウ, 難病 54 cap 10,000).
 
+/// The allocator the `santei` binary ships with (see cli/src/main.rs).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use calc::copay::{compute, CopayTables, Receipt};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 

@@ -2,6 +2,10 @@
 //! native, single thread; and the same with the co-payment block.
 //! Reads ../shared (or $SANTEI_SHARED).
 
+/// The allocator the `santei` binary ships with (see cli/src/main.rs).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use calc::{Claim, Engine};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;

@@ -214,6 +214,33 @@ struct Work<'a> {
     record: Option<&'a ProcedureRecord>,
 }
 
+/// `points × count`, exactly (whole points multiply as integers).
+fn subtotal(points: Decimal, count: i64) -> Decimal {
+    if points.scale() == 0 {
+        if let Some(n) = i64::try_from(points.mantissa())
+            .ok()
+            .and_then(|m| m.checked_mul(count))
+        {
+            return Decimal::from(n);
+        }
+    }
+    points * Decimal::from(count)
+}
+
+/// The exact sum (whole points add as integers).
+fn sum(values: impl Iterator<Item = Decimal> + Clone) -> Decimal {
+    let whole = values.clone().try_fold(0i64, |acc, d| {
+        if d.scale() != 0 {
+            return None;
+        }
+        acc.checked_add(i64::try_from(d.mantissa()).ok()?)
+    });
+    match whole {
+        Some(n) => Decimal::from(n),
+        None => values.sum(),
+    }
+}
+
 fn month_index(d: NaiveDate) -> i32 {
     d.year() * 12 + d.month0() as i32
 }
@@ -407,7 +434,7 @@ pub fn calculate<'a, W: World + ?Sized>(
                         name: cx.t.str(name),
                         points: p,
                         count: it.count,
-                        subtotal: p * Decimal::from(it.count),
+                        subtotal: subtotal(p, it.count),
                         origin: "input",
                         rule: Text::lit("caller_points"),
                         verified: false,
@@ -571,7 +598,7 @@ pub fn calculate<'a, W: World + ?Sized>(
                 name: cx.t.str(name),
                 points,
                 count: it.count,
-                subtotal: points * Decimal::from(it.count),
+                subtotal: subtotal(points, it.count),
                 origin: "input",
                 rule: Text::lit(rule),
                 verified: entry.version.verified,
@@ -635,7 +662,7 @@ pub fn calculate<'a, W: World + ?Sized>(
                             name: cx.t.str(&ar.name),
                             points: p,
                             count,
-                            subtotal: p * Decimal::from(count),
+                            subtotal: subtotal(p, count),
                             origin: "auto",
                             rule: tx!(cx.t, "age_addon:{}", code),
                             verified: ae.version.verified,
@@ -667,7 +694,7 @@ pub fn calculate<'a, W: World + ?Sized>(
     // ── 6. totals ──
     let mut lines: Vec<Line> = Vec::with_capacity(work.len());
     lines.extend(work.iter().filter(|l| !l.removed).map(|l| l.line));
-    let total: Decimal = lines.iter().map(|l| l.subtotal).sum();
+    let total = sum(lines.iter().map(|l| l.subtotal));
     trace!(
         cx,
         Text::lit("total"),
@@ -726,7 +753,7 @@ fn addon_groups<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut [Work<'a>
                         p = -p;
                     }
                     work[i].line.points = p;
-                    work[i].line.subtotal = p * Decimal::from(work[i].line.count);
+                    work[i].line.subtotal = subtotal(p, work[i].line.count);
                     trace!(
                         cx,
                         Text::lit("point_kind:percent"),

@@ -46,7 +46,20 @@ enum Command {
     Copay(cmd_copay::CopayArgs),
 }
 
+/// Output piped into a program that stops reading (`santei … | head`) ends santei quietly, as
+/// it does other Unix tools, instead of failing on the next write.
+#[cfg(unix)]
+fn default_sigpipe() {
+    // SAFETY: `signal` with SIG_DFL only changes the process's disposition of SIGPIPE; it is
+    // called once, first thing in main, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() {
+    #[cfg(unix)]
+    default_sigpipe();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Batch(a) => cmd_batch::run(a),

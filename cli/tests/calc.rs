@@ -76,3 +76,31 @@ code = "111000110"
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["total_points"], 304);
 }
+
+/// `santei calc … | head -1`: the reader goes away after one line; santei stops quietly (no
+/// panic message about the broken pipe).
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(["calc", "../examples/claim.json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run santei");
+    // Close the read end before santei writes (the engine loads its data first).
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}

@@ -67,6 +67,21 @@ fn loc(file: &str, line: usize) -> Location {
     }
 }
 
+/// The 1-based field of a raw CP932 line that byte `offset` falls in: commas outside quotes
+/// before it, plus one. (`,` and `"` are single bytes in CP932 and never a trail byte.)
+fn field_at(raw: &[u8], offset: usize) -> usize {
+    let mut quoted = false;
+    let mut field = 1;
+    for &b in &raw[..offset.min(raw.len())] {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    field
+}
+
 fn decode_line(file: &str, line: usize, raw: &[u8], out: &mut String) -> Result<(), LoadError> {
     if raw.is_ascii() {
         // Fast path: ASCII is identical in CP932.
@@ -86,7 +101,10 @@ fn decode_line(file: &str, line: usize, raw: &[u8], out: &mut String) -> Result<
                 .map(|b| format!("0x{b:02X}"))
                 .collect();
             Err(LoadError::Encoding {
-                at: loc(file, line),
+                at: Location {
+                    field: Some(field_at(raw, start)),
+                    ..loc(file, line)
+                },
                 offset: start,
                 bytes: shown.join(" "),
             })
@@ -134,7 +152,11 @@ pub fn split_into<'t>(
                                 field: Some(cells.len() + 1),
                                 ..loc(file, line)
                             },
-                            reason: format!("unterminated quote in field {}", cells.len() + 1),
+                            reason: format!(
+                                "unterminated quote in field {}: {:?}",
+                                cells.len() + 1,
+                                text[open - 1..].chars().take(30).collect::<String>()
+                            ),
                         })
                     }
                     Some(off) => {

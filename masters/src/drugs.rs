@@ -110,17 +110,24 @@ impl R<'_> {
     }
 }
 
-fn check_len(file: &str, line: usize, n: usize, min: usize, what: &str) -> Result<(), LoadError> {
-    if n < min {
+fn check_len(
+    file: &str,
+    line: usize,
+    cells: &[String],
+    min: usize,
+    what: &str,
+) -> Result<(), LoadError> {
+    if cells.len() < min {
         return Err(LoadError::FieldCount {
             at: Location {
                 file: file.into(),
                 line,
-                field: None,
+                field: Some(cells.len() + 1),
                 field_name: None,
             },
-            found: n,
+            found: cells.len(),
             expected: format!("at least {min} ({what})"),
+            last: cells.last().cloned().unwrap_or_default(),
         });
     }
     Ok(())
@@ -130,7 +137,7 @@ fn check_len(file: &str, line: usize, n: usize, min: usize, what: &str) -> Resul
 pub fn load_drugs(file: &str, bytes: &[u8]) -> Result<CodeMap<Drug>, LoadError> {
     let mut out = CodeMap::default();
     for row in read_rows(file, bytes)? {
-        check_len(file, row.line, row.cells.len(), 39, "医薬品マスター")?;
+        check_len(file, row.line, &row.cells, 39, "医薬品マスター")?;
         let r = R {
             file,
             line: row.line,
@@ -169,7 +176,7 @@ pub fn load_drugs(file: &str, bytes: &[u8]) -> Result<CodeMap<Drug>, LoadError> 
 pub fn load_devices(file: &str, bytes: &[u8]) -> Result<CodeMap<Device>, LoadError> {
     let mut out = CodeMap::default();
     for row in read_rows(file, bytes)? {
-        check_len(file, row.line, row.cells.len(), 37, "特定器材マスター")?;
+        check_len(file, row.line, &row.cells, 37, "特定器材マスター")?;
         let r = R {
             file,
             line: row.line,

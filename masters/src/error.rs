@@ -44,12 +44,14 @@ pub enum LoadError {
     /// A quoted-CSV syntax problem (unterminated quote, text after a closing quote …).
     #[error("{at}: malformed CSV: {reason}")]
     Csv { at: Location, reason: String },
-    /// A row with the wrong number of fields.
-    #[error("{at}: row has {found} fields, expected {expected}")]
+    /// A row with the wrong number of fields (`at` names the first missing or extra field,
+    /// `last` is the value the row ends with).
+    #[error("{at}: row has {found} fields, expected {expected}; the row ends with {last:?}")]
     FieldCount {
         at: Location,
         found: usize,
         expected: String,
+        last: String,
     },
     /// A field whose value does not fit its type.
     #[error("{at}: invalid value {value:?}: {reason}")]

@@ -226,14 +226,11 @@ fn parse_rows(file: &str, bytes: &[u8], is_full: bool) -> Result<Vec<ParsedRow>,
     let mut out = Vec::with_capacity(bytes.len() / 500 + 1);
     for_each_row(file, bytes, |line, cells| {
         if cells.len() < MIN_FIELD_COUNT || cells.len() > R6_FIELD_COUNT {
+            let at = cells.len().min(R6_FIELD_COUNT);
             return Err(LoadError::FieldCount {
-                at: Location {
-                    file: file.into(),
-                    line,
-                    field: None,
-                    field_name: None,
-                },
+                at: field_loc(file, line, at),
                 found: cells.len(),
+                last: cells.last().map(|c| c.to_string()).unwrap_or_default(),
                 expected: format!(
                     "{MIN_FIELD_COUNT} (2022 layout) to {R6_FIELD_COUNT} (R6 layout)"
                 ),

@@ -424,10 +424,11 @@ impl Tables {
                     at: Location {
                         file: file.into(),
                         line: row.line,
-                        field: None,
+                        field: Some(row.cells.len().min(expected) + 1),
                         field_name: None,
                     },
                     found: row.cells.len(),
+                    last: row.cells.last().cloned().unwrap_or_default(),
                     expected: format!("{expected} ({})", kind.label()),
                 });
             }

@@ -92,7 +92,17 @@ fn truncated_row() {
         let parts: Vec<&[u8]> = l.split(|b| *b == b',').take(40).collect();
         parts.join(&b","[..])
     });
-    check_update(&bytes, &["s_20220912.csv:3", "row has 40 fields", "113"]);
+    // Names the first missing field and the value the row ends with.
+    check_update(
+        &bytes,
+        &[
+            "s_20220912.csv:3",
+            "field 41 (",
+            "row has 40 fields",
+            "113",
+            "the row ends with",
+        ],
+    );
 }
 
 #[test]
@@ -127,7 +137,15 @@ fn broken_quote() {
         v.truncate(v.len() - 1); // drop the closing quote of the last field
         v
     });
-    check_update(&bytes, &["s_20220912.csv:5", "unterminated quote"]);
+    check_update(
+        &bytes,
+        &[
+            "s_20220912.csv:5",
+            "field ",
+            "unterminated quote in field",
+            ": \"",
+        ],
+    );
 }
 
 #[test]
@@ -140,7 +158,10 @@ fn bytes_that_are_not_cp932() {
         v[pos + 1] = 0x40;
         v
     });
-    check_update(&bytes, &["s_20220912.csv:4", "not valid CP932", "0x85"]);
+    check_update(
+        &bytes,
+        &["s_20220912.csv:4: field 5", "not valid CP932", "0x85"],
+    );
 }
 
 #[test]
@@ -155,7 +176,7 @@ fn update_for_unknown_code() {
     let err = s.apply_update("s_20230201.csv", &bytes).unwrap_err();
     let t = err.to_string();
     assert!(
-        t.contains("s_20230201.csv:1") && t.contains("unknown code 199999999"),
+        t.contains("s_20230201.csv:1: field 3 (") && t.contains("unknown code 199999999"),
         "{t}"
     );
     assert!(s.same_as(&before));
