@@ -82,6 +82,9 @@ pub fn tier(
             "to ({to}) is before from ({from})"
         )));
     }
+    if from.through(to).count() > 1200 {
+        return Err(ApiError::input("range too long (at most 1200 months)"));
+    }
     render(&engine.tiers().evaluate_range(&profile, from, to))
 }
 

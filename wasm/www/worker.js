@@ -1,0 +1,62 @@
+// The engine's Web Worker: the page never runs the engine on its own thread, so it never
+// freezes. Messages in: {id, fn, args}; out: {id, ok: true, text} where `text` is the engine's
+// JSON string as returned (byte-identical to the CLI's output; an error is a value
+// {"error": {"kind", "message"}} in it), or {id, ok: false, text} when the call itself failed.
+//
+// A trap (an engine panic: a bug, never expected) comes back as an error value too; the worker
+// then announces {fatal: true} and closes, and the page starts a fresh one.
+
+import init, * as santei from './pkg/santei_wasm.js';
+
+const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import.meta.url) })
+  .then(() => {
+    // Load the embedded data now, so the first real call is fast.
+    const text = santei.versions();
+    self.postMessage({ ready: true, text });
+  })
+  .catch((e) => {
+    self.postMessage({ ready: false, text: errorJson('internal', `WebAssembly を読み込めません: ${e}`) });
+  });
+
+function errorJson(kind, message) {
+  return JSON.stringify({ error: { kind, message } }, null, 2);
+}
+
+const calls = {
+  versions: () => santei.versions(),
+  loadEmbedded: () => santei.load_embedded(),
+  // files: [{name, bytes: ArrayBuffer}]
+  loadOfficial: (files) => {
+    santei.official_clear();
+    for (const f of files) santei.official_add(f.name, new Uint8Array(f.bytes));
+    return santei.official_load();
+  },
+  calc: (name, text) => santei.calc(name, text),
+  copay: (name, text) => santei.copay(name, text),
+  tier: (name, text, from, to) => santei.tier(name, text, from, to),
+  diff: (from, to) => santei.diff(from, to),
+  masterShow: (code, date) => santei.master_show(code, date),
+  search: (query, date, limit) => santei.search(query, date, limit),
+};
+
+self.onmessage = async (ev) => {
+  const { id, fn, args } = ev.data;
+  await ready;
+  const f = calls[fn];
+  if (!f) {
+    self.postMessage({ id, ok: false, text: errorJson('internal', `unknown call ${fn}`) });
+    return;
+  }
+  let text;
+  try {
+    text = f(...(args || []));
+  } catch (e) {
+    let panic = '';
+    try { panic = santei.last_panic(); } catch (_) { /* the instance is gone */ }
+    text = panic || errorJson('internal', `the engine stopped: ${e}`);
+    self.postMessage({ id, ok: false, text, fatal: true });
+    self.close();
+    return;
+  }
+  self.postMessage({ id, ok: true, text });
+};
