@@ -64,6 +64,18 @@ pub fn tier(
     from: &str,
     to: &str,
 ) -> Result<String, ApiError> {
+    tier_with(engine.tiers(), name, text, from, to)
+}
+
+/// `santei tier` with explicit tier rules (the browser answers with the embedded rules before
+/// the rest of the engine's data has loaded).
+pub fn tier_with(
+    tiers: &rules::tier::TierRules,
+    name: &str,
+    text: &str,
+    from: &str,
+    to: &str,
+) -> Result<String, ApiError> {
     use rules::tier::FacilityProfile;
     let profile = if name.ends_with(".toml") {
         FacilityProfile::from_toml(name, text)
@@ -85,7 +97,7 @@ pub fn tier(
     if from.through(to).count() > 1200 {
         return Err(ApiError::input("range too long (at most 1200 months)"));
     }
-    render(&engine.tiers().evaluate_range(&profile, from, to))
+    render(&tiers.evaluate_range(&profile, from, to))
 }
 
 /// `santei master show`: one code on one date → JSON object.

@@ -26,6 +26,9 @@ thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
     /// Official files handed over by [`official_add`], waiting for [`official_load`].
     static STAGED: RefCell<Vec<masters::NamedFile>> = const { RefCell::new(Vec::new()) };
+    /// The embedded tier rules, for [`tier`] calls before the engine is loaded (the tier rules
+    /// are the engine's own: official files do not change them).
+    static TIERS: RefCell<Option<rules::tier::TierRules>> = const { RefCell::new(None) };
     /// The message of the last panic (see [`last_panic`]).
     static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -188,9 +191,30 @@ pub fn copay_local(name: &str, text: &str, local_name: &str, local_text: &str) -
 }
 
 /// `santei tier`: a facility profile (JSON or TOML) month by month from `from` to `to`.
+///
+/// Before the engine is loaded this uses the embedded tier rules alone (the same rules the
+/// engine loads), so the page's first result does not wait for the fee schedule.
 #[wasm_bindgen]
 pub fn tier(name: &str, text: &str, from: &str, to: &str) -> String {
-    with_engine(|e| api::tier(e, name, text, from, to))
+    let loaded = ENGINE.with(|c| c.try_borrow().map(|e| e.is_some()).unwrap_or(true));
+    if loaded {
+        return with_engine(|e| api::tier(e, name, text, from, to));
+    }
+    TIERS.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return with_engine(|e| api::tier(e, name, text, from, to));
+        };
+        if slot.is_none() {
+            match rules::tier::TierRules::embedded() {
+                Ok(t) => *slot = Some(t),
+                Err(e) => return ApiError::data(format!("tier rules: {e}")).to_json(),
+            }
+        }
+        match slot.as_ref() {
+            Some(t) => out(api::tier_with(t, name, text, from, to)),
+            None => ApiError::data("no tier rules").to_json(),
+        }
+    })
 }
 
 /// `santei master diff`: what changed in the schedule between two dates.
@@ -263,6 +287,26 @@ mod tests {
             search("初診", "2025-04-10", 20),
             api::search(&engine, "初診", "2025-04-10", 20).expect("search")
         );
+    }
+
+    #[test]
+    fn tier_before_the_engine_is_loaded_is_the_same() {
+        // A fresh thread: no engine loaded yet.
+        let profile = r#"{"kind": "dental", "pediatric_outpatient_fee": true, "usage": [{"month": "2025-06", "online_based": "51%"}]}"#;
+        let early = std::thread::spawn(move || {
+            let t = tier("p.json", profile, "2024-06", "2026-05");
+            let loaded = ENGINE.with(|c| c.borrow().is_some());
+            (t, loaded)
+        })
+        .join()
+        .expect("thread");
+        assert!(!early.1, "tier alone does not load the engine");
+        let engine = Engine::embedded().expect("embedded");
+        assert_eq!(
+            early.0,
+            api::tier(&engine, "p.json", profile, "2024-06", "2026-05").expect("tier")
+        );
+        assert_eq!(early.0, tier("p.json", profile, "2024-06", "2026-05"));
     }
 
     #[test]

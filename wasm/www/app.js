@@ -113,8 +113,8 @@ function describeData(v) {
 
 const engine = new Engine(() => {
   setStatus('計算エンジンを再起動しました（既定データ）。', false);
-  engine.ready.then((m) => {
-    try { setStatus(`計算エンジン準備完了 — ${describeData(JSON.parse(m.text))}`, true); } catch (_) { /* shown below */ }
+  engine.call('versions').then(({ value }) => {
+    if (!isError(value)) setStatus(`計算エンジン準備完了 — ${describeData(value)}`, true);
   });
 });
 
@@ -565,14 +565,20 @@ function init() {
   updateVisitKind();
 
   engine.ready.then((m) => {
+    window.santei.timings.engineReadyMs = Math.round(performance.now());
     let v;
     try { v = JSON.parse(m.text); } catch (_) { v = { error: { kind: 'internal', message: m.text } }; }
     if (!m.ready || isError(v)) {
       setStatus(`計算エンジンを読み込めませんでした: ${v.error ? v.error.message : m.text}`, false);
       return;
     }
-    setStatus(`計算エンジン準備完了 — ${describeData(v)}`, true);
-    runTier();
+    setStatus('計算エンジンを準備しています…（加算の区分はすぐ計算できます）', false);
+    // The tier table first; then the fee schedule loads (the first `versions` call).
+    runTier().then(async () => {
+      const { value } = await engine.call('versions');
+      if (isError(value)) setStatus(`計算エンジンのデータを読み込めませんでした: ${value.error.message}`, false);
+      else setStatus(`計算エンジン準備完了 — ${describeData(value)}`, true);
+    });
   });
 }
 

@@ -10,9 +10,9 @@ import init, * as santei from './pkg/santei_wasm.js';
 
 const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import.meta.url) })
   .then(() => {
-    // Load the embedded data now, so the first real call is fast.
-    const text = santei.versions();
-    self.postMessage({ ready: true, text });
+    // The engine's data loads on the first call that needs it (`tier` does not: the page's
+    // first result comes before the fee schedule is parsed).
+    self.postMessage({ ready: true, text: '{}' });
   })
   .catch((e) => {
     self.postMessage({ ready: false, text: errorJson('internal', `WebAssembly を読み込めません: ${e}`) });
