@@ -63,6 +63,16 @@ class Engine {
 
   restart() {
     this.worker.terminate();
+    this.restarts = (this.restarts || 0) + 1;
+    if (this.restarts > 3) {
+      // Something keeps failing (e.g. the worker script cannot load): stop trying.
+      const text = JSON.stringify({ error: { kind: 'internal', message: '計算エンジンを起動できません。ページを再読み込みしてください。' } });
+      for (const p of this.pending.values()) p.resolve(text);
+      this.pending.clear();
+      this.ready = Promise.resolve({ ready: false, text });
+      this.worker = { postMessage: (m) => this.receive({ id: m.id, ok: false, text }), terminate() {} };
+      return;
+    }
     for (const p of this.pending.values()) p.resolve(JSON.stringify({ error: { kind: 'internal', message: '計算エンジンを再起動しました' } }));
     this.start();
     this.onRestart?.();

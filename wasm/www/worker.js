@@ -8,6 +8,7 @@
 
 import init, * as santei from './pkg/santei_wasm.js';
 
+let initError = null;
 const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import.meta.url) })
   .then(() => {
     // The engine's data loads on the first call that needs it (`tier` does not: the page's
@@ -15,7 +16,8 @@ const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import
     self.postMessage({ ready: true, text: '{}' });
   })
   .catch((e) => {
-    self.postMessage({ ready: false, text: errorJson('internal', `WebAssembly を読み込めません: ${e}`) });
+    initError = errorJson('internal', `WebAssembly を読み込めません: ${e}`);
+    self.postMessage({ ready: false, text: initError });
   });
 
 function errorJson(kind, message) {
@@ -42,6 +44,10 @@ const calls = {
 self.onmessage = async (ev) => {
   const { id, fn, args } = ev.data;
   await ready;
+  if (initError) {
+    self.postMessage({ id, ok: false, text: initError });
+    return;
+  }
   const f = calls[fn];
   if (!f) {
     self.postMessage({ id, ok: false, text: errorJson('internal', `unknown call ${fn}`) });
