@@ -62,6 +62,14 @@ pub fn last_panic() -> String {
         .unwrap_or_default()
 }
 
+/// A deliberate panic, for the tests of the host's trap handling (the page's worker must turn it
+/// into an error value and start afresh). Never called by the page itself.
+#[doc(hidden)]
+#[wasm_bindgen]
+pub fn debug_panic() -> String {
+    panic!("debug_panic: a deliberate panic for the tests")
+}
+
 fn out(r: Result<String, ApiError>) -> String {
     r.unwrap_or_else(|e| e.to_json())
 }

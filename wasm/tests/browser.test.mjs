@@ -307,6 +307,20 @@ test('a wrong file in the master picker shows a clear message; the engine in use
   });
 });
 
+test('a panic inside the engine comes back as an error value; the page starts a fresh engine', async () => {
+  await step('panic', async () => {
+    const v = await page.evaluate(async () => (await window.santei.engine.call('debugPanic')).value);
+    assert.equal(v.error.kind, 'internal');
+    assert.match(v.error.message, /debug_panic: a deliberate panic/);
+    await page.waitForFunction(() => /準備完了/.test(document.querySelector('#engine-status').textContent));
+    // The fresh engine answers.
+    await page.click('#tier-run');
+    await page.waitForFunction(() => !document.querySelector('#tier-run').disabled);
+    assert.equal((await tierTable()).length, 24);
+    assert.equal(await page.isVisible('#tier-error'), false);
+  });
+});
+
 test('a narrow screen: no sideways scrolling of the page, and the controls are reachable by keyboard', async () => {
   await step('narrow', async () => {
     await page.setViewportSize({ width: 375, height: 800 });

@@ -128,6 +128,8 @@ const engine = new Engine(() => {
   });
 });
 
+window.santei.engine = engine; // for the browser tests
+
 function setStatus(text, ok) {
   const s = $('#engine-status');
   s.textContent = text;

@@ -39,6 +39,8 @@ const calls = {
   diff: (from, to) => santei.diff(from, to),
   masterShow: (code, date) => santei.master_show(code, date),
   search: (query, date, limit) => santei.search(query, date, limit),
+  // Tests only: a panic inside the engine (see wasm/tests/browser.test.mjs).
+  debugPanic: () => santei.debug_panic(),
 };
 
 self.onmessage = async (ev) => {
