@@ -64,6 +64,18 @@ pub fn tier(
     from: &str,
     to: &str,
 ) -> Result<String, ApiError> {
+    tier_with(engine.tiers(), name, text, from, to)
+}
+
+/// `santei tier` with explicit tier rules (the browser answers with the embedded rules before
+/// the rest of the engine's data has loaded).
+pub fn tier_with(
+    tiers: &rules::tier::TierRules,
+    name: &str,
+    text: &str,
+    from: &str,
+    to: &str,
+) -> Result<String, ApiError> {
     use rules::tier::FacilityProfile;
     let profile = if name.ends_with(".toml") {
         FacilityProfile::from_toml(name, text)
@@ -82,7 +94,10 @@ pub fn tier(
             "to ({to}) is before from ({from})"
         )));
     }
-    render(&engine.tiers().evaluate_range(&profile, from, to))
+    if from.through(to).count() > 1200 {
+        return Err(ApiError::input("range too long (at most 1200 months)"));
+    }
+    render(&tiers.evaluate_range(&profile, from, to))
 }
 
 /// `santei master show`: one code on one date → JSON object.
@@ -127,4 +142,184 @@ pub fn copay_with(
     let out = crate::copay::compute(tables, &receipt)
         .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
     Ok(out.to_json(true))
+}
+
+/// The most results [`search`] returns.
+pub const SEARCH_MAX: usize = 200;
+
+/// One schedule entry found by [`search`].
+#[derive(Serialize)]
+struct Found {
+    code: String,
+    name: String,
+    #[serde(serialize_with = "crate::engine::dec")]
+    points: rust_decimal::Decimal,
+    point_kind: &'static str,
+    verified: bool,
+}
+
+/// Search the schedule in force on `date` by code or name (the browser's item picker).
+///
+/// `query` is split on white space and every word must match: a word of digits matches a
+/// code that starts with it; any word matches a name (省略漢字名称 or 省略カナ名称) that
+/// contains it. Matching ignores the width of letters, digits and katakana (ＤＸ = DX,
+/// ｼｮｼﾝ = ショシン), hiragana matches katakana, and Latin letters match in either case.
+/// Results: a JSON array of `{code, name, points, point_kind, verified}`, exact code first,
+/// then codes in order, at most `limit` (capped at [`SEARCH_MAX`]); an empty query gives `[]`.
+pub fn search(engine: &Engine, query: &str, date: &str, limit: usize) -> Result<String, ApiError> {
+    let date = crate::claim::parse_date(date).map_err(|e| ApiError::input(format!("date: {e}")))?;
+    let words: Vec<String> = query.split_whitespace().map(fold).collect();
+    let limit = limit.clamp(1, SEARCH_MAX);
+    let mut found: Vec<(bool, Found)> = Vec::new();
+    if words.is_empty() {
+        return render(&found.into_iter().map(|(_, f)| f).collect::<Vec<_>>());
+    }
+    let schedule = &engine.data().schedule;
+    for code in schedule.codes() {
+        let Ok(e) = schedule.lookup(code, date) else {
+            continue;
+        };
+        let r = e.record();
+        let text = code.to_string();
+        let name = fold(&r.name);
+        let kana = fold(&r.kana_name);
+        let hit = words.iter().all(|w| {
+            (w.bytes().all(|b| b.is_ascii_digit()) && text.starts_with(w.as_str()))
+                || name.contains(w.as_str())
+                || kana.contains(w.as_str())
+        });
+        if hit {
+            let exact = words.len() == 1 && words[0] == text;
+            found.push((
+                exact,
+                Found {
+                    code: text,
+                    name: r.name.clone(),
+                    points: r.points,
+                    point_kind: r.point_kind.as_str(),
+                    verified: e.version.verified,
+                },
+            ));
+        }
+    }
+    // Codes come sorted; a stable sort puts the exact code first.
+    found.sort_by_key(|(exact, _)| !exact);
+    found.truncate(limit);
+    render(&found.into_iter().map(|(_, f)| f).collect::<Vec<_>>())
+}
+
+/// Fold a text for matching: full-width ASCII to ASCII, Latin letters to lower case, half-width
+/// katakana to full width (with their voiced marks), hiragana to katakana.
+fn fold(s: &str) -> String {
+    const HALF: &str = "｡｢｣､･ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
+    const FULL: &str = "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            '\u{FF61}'..='\u{FF9D}' => {
+                let full = HALF
+                    .chars()
+                    .position(|h| h == c)
+                    .and_then(|i| FULL.chars().nth(i))
+                    .unwrap_or(c);
+                // ﾞ (voiced) and ﾟ (semi-voiced) combine with the kana before them.
+                match chars.peek() {
+                    Some('\u{FF9E}')
+                        if "カキクケコサシスセソタチツテトハヒフヘホ".contains(full) =>
+                    {
+                        chars.next();
+                        char::from_u32(full as u32 + 1).unwrap_or(full)
+                    }
+                    Some('\u{FF9E}') if full == 'ウ' => {
+                        chars.next();
+                        'ヴ'
+                    }
+                    Some('\u{FF9F}') if "ハヒフヘホ".contains(full) => {
+                        chars.next();
+                        char::from_u32(full as u32 + 2).unwrap_or(full)
+                    }
+                    _ => full,
+                }
+            }
+            _ => c,
+        };
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn engine() -> Engine {
+        Engine::embedded().expect("embedded data")
+    }
+
+    fn results(engine: &Engine, q: &str, date: &str) -> Vec<Value> {
+        let text = search(engine, q, date, 50).expect("search");
+        serde_json::from_str::<Value>(&text)
+            .expect("json")
+            .as_array()
+            .cloned()
+            .expect("array")
+    }
+
+    #[test]
+    fn fold_widths_and_kana() {
+        assert_eq!(fold("医療ＤＸ推進"), "医療dx推進");
+        assert_eq!(fold("ｼｮｼﾝﾘｮｳ"), "ショシンリョウ");
+        assert_eq!(fold("ｶﾞｲﾗｲ ﾊﾟ"), "ガイライ パ");
+        assert_eq!(fold("しょしん"), "ショシン");
+    }
+
+    #[test]
+    fn search_by_code_and_name() {
+        let e = engine();
+        let r = results(&e, "111000110", "2025-04-10");
+        assert_eq!(r[0]["code"], "111000110");
+        assert_eq!(r[0]["name"], "初診料");
+        assert_eq!(r[0]["points"].to_string(), "291");
+        assert_eq!(r[0]["point_kind"], "points");
+        // The same code on a date before the 2024 revision has its old points.
+        let r = results(&e, "111000110", "2024-05-31");
+        assert_eq!(r[0]["points"].to_string(), "288");
+        // Name words, in any width; all words must match.
+        let r = results(&e, "医療dx 初診", "2025-04-10");
+        assert!(!r.is_empty());
+        assert!(r.iter().all(|x| {
+            let n = x["name"].as_str().unwrap_or_default();
+            n.contains("ＤＸ") && n.contains("初診")
+        }));
+        // Kana, in hiragana.
+        let r = results(&e, "しょしんりょう", "2025-04-10");
+        assert!(r.iter().any(|x| x["code"] == "111000110"));
+        // A code prefix lists codes in order.
+        let r = results(&e, "1117036", "2025-04-10");
+        let codes: Vec<&str> = r.iter().filter_map(|x| x["code"].as_str()).collect();
+        assert!(!codes.is_empty() && codes.iter().all(|c| c.starts_with("1117036")));
+        assert!(codes.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn search_only_what_is_in_force_and_bad_input() {
+        let e = engine();
+        // 医療DX推進体制整備加算 started on 2024-06-01.
+        assert!(results(&e, "医療ＤＸ推進体制整備加算", "2024-05-31").is_empty());
+        assert!(!results(&e, "医療ＤＸ推進体制整備加算", "2024-06-01").is_empty());
+        assert!(results(&e, "   ", "2025-04-10").is_empty());
+        assert!(results(&e, "no such item at all", "2025-04-10").is_empty());
+        let err = search(&e, "初診", "2025-13-01", 10).unwrap_err();
+        assert_eq!(err.kind, "input");
+        assert!(err.message.starts_with("date:"));
+        // The limit is honoured.
+        let text = search(&e, "1", "2025-04-10", 3).expect("search");
+        let v: Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(v.as_array().map(|a| a.len()), Some(3));
+    }
 }

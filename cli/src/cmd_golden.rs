@@ -36,6 +36,14 @@ enum GoldenCmd {
         #[arg(long, default_value = "text")]
         format: String,
     },
+    /// Print each case's input as the commands read it, one JSON object per line: `file`,
+    /// `kind`, `input` (the JSON text `santei calc` / `santei copay` reads; for tier, the
+    /// profile), `from` and `to` (tier), `local` (a copay case's local programmes, TOML). Other
+    /// front ends run the corpus from it (wasm/tests/identity.test.mjs).
+    Inputs {
+        /// Directories (or case files); default `goldens/`.
+        dirs: Vec<PathBuf>,
+    },
     /// Rewrite the expected values of failing cases with the actual ones, after showing the diff.
     Bless {
         #[command(flatten)]
@@ -214,6 +222,10 @@ pub fn run(args: &GoldenArgs) -> anyhow::Result<i32> {
             }
             Ok(if failed > 0 { 1 } else { 0 })
         }
+        GoldenCmd::Inputs { dirs } => {
+            inputs(dirs)?;
+            Ok(0)
+        }
         GoldenCmd::Bless { select, yes } => {
             let (ran, _) = run_all(select)?;
             let colour = std::io::stdout().is_terminal();
@@ -242,6 +254,45 @@ pub fn run(args: &GoldenArgs) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn inputs(dirs: &[PathBuf]) -> anyhow::Result<()> {
+    let dirs = if dirs.is_empty() {
+        vec![PathBuf::from("goldens")]
+    } else {
+        dirs.to_vec()
+    };
+    let (files, _) = collect(&dirs);
+    let mut w = std::io::stdout().lock();
+    for f in files {
+        let text =
+            std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+        let case = Case::parse(&f.display().to_string(), &text).map_err(anyhow::Error::msg)?;
+        let str_of = |k: &str| case.input.get(k).and_then(|v| v.as_str()).map(String::from);
+        let line = if case.kind == "tier" {
+            let profile = case
+                .input
+                .get("profile")
+                .with_context(|| format!("{}: input.profile is missing", f.display()))?;
+            let from = str_of("from");
+            serde_json::json!({
+                "file": f.display().to_string(),
+                "kind": case.kind,
+                "input": serde_json::to_value(profile)?.to_string(),
+                "to": str_of("to").or_else(|| from.clone()),
+                "from": from,
+            })
+        } else {
+            serde_json::json!({
+                "file": f.display().to_string(),
+                "kind": case.kind,
+                "input": case.input_json(),
+                "local": case.local,
+            })
+        };
+        writeln!(w, "{line}")?;
+    }
+    Ok(())
 }
 
 /// Rewrite plain field-path expectations with the actual values (comments and layout kept).

@@ -16,6 +16,7 @@ mod cmd_calc;
 mod cmd_copay;
 mod cmd_golden;
 mod cmd_master;
+mod cmd_serve;
 mod cmd_tier;
 mod data;
 
@@ -40,6 +41,8 @@ enum Command {
     Golden(cmd_golden::GoldenArgs),
     /// Query the dated fee schedule (医科診療行為マスター).
     Master(cmd_master::MasterArgs),
+    /// Serve a folder over HTTP on this machine (the browser page: wasm/build-page builds it).
+    Serve(cmd_serve::ServeArgs),
     /// Which 医療DX add-on tier a facility earns, month by month.
     Tier(cmd_tier::TierArgs),
     /// What the patient pays for one receipt (一部負担金).
@@ -66,6 +69,7 @@ fn main() {
         Command::Calc(a) => cmd_calc::run(a),
         Command::Golden(a) => cmd_golden::run(a),
         Command::Master(a) => cmd_master::run(a),
+        Command::Serve(a) => cmd_serve::run(a),
         Command::Tier(a) => cmd_tier::run(a),
         Command::Copay(a) => cmd_copay::run(a),
     };

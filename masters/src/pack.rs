@@ -172,7 +172,7 @@ pub struct PackFile {
 }
 
 /// The embedded default data: (file name, text), applied in this order.
-pub const EMBEDDED: &[(&str, &str)] = &[
+pub static EMBEDDED: &[(&str, &str)] = &[
     (
         "default-pack.toml",
         include_str!("../data/default-pack.toml"),

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The embedded add-on rule files.
-pub const EMBEDDED: &[(&str, &str)] = &[(
+pub static EMBEDDED: &[(&str, &str)] = &[(
     "addons/medical_dx.toml",
     include_str!("../data/addons/medical_dx.toml"),
 )];

@@ -1,42 +1,337 @@
 //! # santei-wasm — the santei engine for WebAssembly
 //!
-//! Job: expose the same engine the CLI runs, JSON in and JSON out, to a browser or any
-//! WebAssembly host. Invariant: errors come back as JSON values (`{"error": …}`), never as
-//! traps; the crate does no I/O (data comes embedded or as bytes from the host).
+//! Job: expose the same engine the CLI runs, JSON in and JSON out, to a browser (the page in
+//! `wasm/www/`, which runs it in a Web Worker) or any WebAssembly host (Node for the tests and
+//! the benchmark). Every function returns exactly the string [`calc::api`] returns, so its JSON
+//! is byte-identical to the CLI's.
+//!
+//! Invariants:
+//! - Errors come back as values: every exported function returns a JSON string, an error being
+//!   `{"error": {"kind": …, "message": …}}` ([`calc::api::ApiError::to_json`]). No input path
+//!   unwraps or panics. Should the engine panic all the same (a bug), the panic hook records
+//!   the message before the trap and [`last_panic`] hands it to the host, which starts a fresh
+//!   instance (the page's worker does).
+//! - No I/O: data comes embedded or as bytes from the host (official files the user picked,
+//!   still CP932: the loaders decode them).
+//! - One engine at a time. Loading official files builds a new engine and replaces the current
+//!   one only when it succeeded: a wrong file leaves the engine in use as it was.
 
-use serde_json::json;
+use calc::api::{self, ApiError};
+use calc::Engine;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
 
-/// `santei master show CODE --date DATE` on the embedded data, as a JSON string.
-pub fn master_show(code: &str, date: &str) -> String {
-    let out = (|| -> Result<serde_json::Value, String> {
-        let ds = masters::pack::embedded().map_err(|e| e.to_string())?;
-        let code = masters::Code::parse(code)?;
-        let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .map_err(|_| format!("{date:?} is not a date (YYYY-MM-DD)"))?;
-        let e = ds.schedule.lookup(code, date).map_err(|e| e.to_string())?;
-        Ok(json!({
-            "code": e.code.to_string(),
-            "name": e.record().name,
-            "points": e.record().points.normalize().to_string(),
-            "valid_from": e.valid_from.to_string(),
-            "valid_to": e.valid_to.map(|d| d.to_string()),
-        }))
-    })();
-    match out {
-        Ok(v) => v.to_string(),
-        Err(e) => json!({ "error": e }).to_string(),
+thread_local! {
+    /// The engine in use (`None` until the first call, which loads the embedded data).
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    /// Official files handed over by [`official_add`], waiting for [`official_load`].
+    static STAGED: RefCell<Vec<masters::NamedFile>> = const { RefCell::new(Vec::new()) };
+    /// The embedded tier rules, for [`tier`] calls before the engine is loaded (the tier rules
+    /// are the engine's own: official files do not change them).
+    static TIERS: RefCell<Option<rules::tier::TierRules>> = const { RefCell::new(None) };
+    /// The message of the last panic (see [`last_panic`]).
+    static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Install the panic hook when the module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        // `try_borrow_mut`: a panic must never panic again in the hook.
+        PANIC.with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                *p = Some(msg);
+            }
+        });
+    }));
+}
+
+/// After a trap: the panic that caused it as an error value (`kind` = `internal`), or `""`.
+#[wasm_bindgen]
+pub fn last_panic() -> String {
+    PANIC
+        .with(|p| p.try_borrow().ok().and_then(|p| p.clone()))
+        .map(|m| {
+            ApiError {
+                kind: "internal",
+                message: format!("the engine stopped: {m}"),
+            }
+            .to_json()
+        })
+        .unwrap_or_default()
+}
+
+/// A deliberate panic, for the tests of the host's trap handling (the page's worker must turn it
+/// into an error value and start afresh). Never called by the page itself.
+#[doc(hidden)]
+#[wasm_bindgen]
+pub fn debug_panic() -> String {
+    panic!("debug_panic: a deliberate panic for the tests")
+}
+
+fn out(r: Result<String, ApiError>) -> String {
+    r.unwrap_or_else(|e| e.to_json())
+}
+
+/// Run `f` on the engine in use, loading the embedded data on first use.
+fn with_engine(f: impl FnOnce(&Engine) -> Result<String, ApiError>) -> String {
+    ENGINE.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return ApiError {
+                kind: "internal",
+                message: "the engine is busy".into(),
+            }
+            .to_json();
+        };
+        if slot.is_none() {
+            match Engine::embedded() {
+                Ok(e) => *slot = Some(e),
+                Err(e) => return ApiError::data(format!("embedded data: {e}")).to_json(),
+            }
+        }
+        match slot.as_ref() {
+            Some(engine) => out(f(engine)),
+            None => ApiError::data("no engine").to_json(),
+        }
+    })
+}
+
+fn replace_engine(engine: Engine) -> String {
+    let versions = api::render(&engine.versions());
+    ENGINE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => {
+            *slot = Some(engine);
+            out(versions)
+        }
+        Err(_) => ApiError {
+            kind: "internal",
+            message: "the engine is busy".into(),
+        }
+        .to_json(),
+    })
+}
+
+/// The library and data versions of the engine in use (JSON).
+#[wasm_bindgen]
+pub fn versions() -> String {
+    with_engine(|e| api::render(&e.versions()))
+}
+
+/// Use santei's embedded default data (again). Returns the versions JSON.
+#[wasm_bindgen]
+pub fn load_embedded() -> String {
+    match Engine::embedded() {
+        Ok(e) => replace_engine(e),
+        Err(e) => ApiError::data(format!("embedded data: {e}")).to_json(),
     }
+}
+
+/// Forget the official files handed over so far.
+#[wasm_bindgen]
+pub fn official_clear() {
+    STAGED.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            s.clear();
+        }
+    });
+}
+
+/// Hand over one official file (its published name and its bytes, as read from disk).
+/// Returns the number of files waiting.
+#[wasm_bindgen]
+pub fn official_add(name: &str, bytes: Vec<u8>) -> u32 {
+    STAGED.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => {
+            s.push(masters::NamedFile {
+                name: name.to_string(),
+                bytes,
+            });
+            s.len() as u32
+        }
+        Err(_) => 0,
+    })
+}
+
+/// Build an engine from the files handed over ([`calc::Engine::from_official_files`]) and use
+/// it. Returns the versions JSON, or an error value (the engine in use stays as it was). The
+/// files waiting are consumed either way.
+#[wasm_bindgen]
+pub fn official_load() -> String {
+    let files = STAGED.with(|s| {
+        s.try_borrow_mut()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default()
+    });
+    if files.is_empty() {
+        return ApiError::input("no official files were given").to_json();
+    }
+    match Engine::from_official_files(files) {
+        Ok(e) => replace_engine(e),
+        Err(e) => ApiError::data(e.to_string()).to_json(),
+    }
+}
+
+/// `santei calc`: one claim (JSON, or TOML when `name` ends in `.toml`).
+#[wasm_bindgen]
+pub fn calc(name: &str, text: &str) -> String {
+    with_engine(|e| api::calc(e, name, text))
+}
+
+/// `santei copay`: one receipt.
+#[wasm_bindgen]
+pub fn copay(name: &str, text: &str) -> String {
+    with_engine(|e| api::copay(e, name, text))
+}
+
+/// `santei copay FILE --local LOCAL`: one receipt with local public programmes (TOML,
+/// `[[programme]]`) added to the tables.
+#[wasm_bindgen]
+pub fn copay_local(name: &str, text: &str, local_name: &str, local_text: &str) -> String {
+    with_engine(|e| {
+        let tables = e
+            .copay_tables()
+            .clone()
+            .with_local_programmes(local_name, local_text)
+            .map_err(|err| ApiError::input(err.to_string()))?;
+        api::copay_with(&tables, name, text)
+    })
+}
+
+/// `santei tier`: a facility profile (JSON or TOML) month by month from `from` to `to`.
+///
+/// Before the engine is loaded this uses the embedded tier rules alone (the same rules the
+/// engine loads), so the page's first result does not wait for the fee schedule.
+#[wasm_bindgen]
+pub fn tier(name: &str, text: &str, from: &str, to: &str) -> String {
+    let loaded = ENGINE.with(|c| c.try_borrow().map(|e| e.is_some()).unwrap_or(true));
+    if loaded {
+        return with_engine(|e| api::tier(e, name, text, from, to));
+    }
+    TIERS.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return with_engine(|e| api::tier(e, name, text, from, to));
+        };
+        if slot.is_none() {
+            match rules::tier::TierRules::embedded() {
+                Ok(t) => *slot = Some(t),
+                Err(e) => return ApiError::data(format!("tier rules: {e}")).to_json(),
+            }
+        }
+        match slot.as_ref() {
+            Some(t) => out(api::tier_with(t, name, text, from, to)),
+            None => ApiError::data("no tier rules").to_json(),
+        }
+    })
+}
+
+/// `santei master diff`: what changed in the schedule between two dates.
+#[wasm_bindgen]
+pub fn diff(from: &str, to: &str) -> String {
+    with_engine(|e| api::diff(e, from, to))
+}
+
+/// `santei master show`: one code on one date.
+#[wasm_bindgen]
+pub fn master_show(code: &str, date: &str) -> String {
+    with_engine(|e| api::master_show(e, code, date))
+}
+
+/// The schedule in force on `date`, searched by code or name ([`calc::api::search`]).
+#[wasm_bindgen]
+pub fn search(query: &str, date: &str, limit: u32) -> String {
+    with_engine(|e| api::search(e, query, date, limit as usize))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn json(s: &str) -> Value {
+        serde_json::from_str(s).expect("every result is JSON")
+    }
+
     #[test]
     fn errors_are_values() {
-        let v: serde_json::Value =
-            serde_json::from_str(&super::master_show("1", "2025-04-01")).unwrap();
-        assert!(v["error"].as_str().unwrap().contains("9 digits"));
-        let v: serde_json::Value =
-            serde_json::from_str(&super::master_show("111703370", "2025-04-01")).unwrap();
-        assert_eq!(v["points"], "8");
+        let v = json(&master_show("1", "2025-04-01"));
+        assert_eq!(v["error"]["kind"], "input");
+        assert!(v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("9 digits")));
+        let v = json(&master_show("111703370", "2025-04-01"));
+        assert_eq!(v["points"].to_string(), "8");
+        let v = json(&calc("x.json", "{not json"));
+        assert_eq!(v["error"]["kind"], "input");
+        let v = json(&tier(
+            "p.json",
+            r#"{"kind": "clinic"}"#,
+            "2025-04",
+            "2024-04",
+        ));
+        assert!(v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("before")));
+        let v = json(&copay_local("r.json", "{}", "local.toml", "not = [toml"));
+        assert_eq!(v["error"]["kind"], "input");
+        assert_eq!(last_panic(), "");
+    }
+
+    #[test]
+    fn same_strings_as_the_api() {
+        let engine = Engine::embedded().expect("embedded");
+        let claim = include_str!("../../examples/claim.json");
+        assert_eq!(
+            calc("claim.json", claim),
+            api::calc(&engine, "claim.json", claim).expect("calc")
+        );
+        let profile =
+            r#"{"kind": "clinic", "usage": [{"month": "2025-01", "receipt_based": "0.47"}]}"#;
+        assert_eq!(
+            tier("p.json", profile, "2024-06", "2026-05"),
+            api::tier(&engine, "p.json", profile, "2024-06", "2026-05").expect("tier")
+        );
+        assert_eq!(
+            search("初診", "2025-04-10", 20),
+            api::search(&engine, "初診", "2025-04-10", 20).expect("search")
+        );
+    }
+
+    #[test]
+    fn tier_before_the_engine_is_loaded_is_the_same() {
+        // A fresh thread: no engine loaded yet.
+        let profile = r#"{"kind": "dental", "pediatric_outpatient_fee": true, "usage": [{"month": "2025-06", "online_based": "51%"}]}"#;
+        let early = std::thread::spawn(move || {
+            let t = tier("p.json", profile, "2024-06", "2026-05");
+            let loaded = ENGINE.with(|c| c.borrow().is_some());
+            (t, loaded)
+        })
+        .join()
+        .expect("thread");
+        assert!(!early.1, "tier alone does not load the engine");
+        let engine = Engine::embedded().expect("embedded");
+        assert_eq!(
+            early.0,
+            api::tier(&engine, "p.json", profile, "2024-06", "2026-05").expect("tier")
+        );
+        assert_eq!(early.0, tier("p.json", profile, "2024-06", "2026-05"));
+    }
+
+    #[test]
+    fn a_wrong_official_file_keeps_the_engine() {
+        assert!(json(&load_embedded())["data"].is_string());
+        official_clear();
+        assert_eq!(official_add("notes.txt", b"hello".to_vec()), 1);
+        let v = json(&official_load());
+        assert_eq!(v["error"]["kind"], "data");
+        // A CSV in the wrong layout under an official name.
+        official_add("s_ALL20240531.csv", b"a,b,c\r\n1,2,3\r\n".to_vec());
+        let v = json(&official_load());
+        assert_eq!(v["error"]["kind"], "data", "{v}");
+        // Nothing waiting: an input error.
+        assert_eq!(json(&official_load())["error"]["kind"], "input");
+        // The embedded engine is still in use.
+        let v = json(&master_show("111000110", "2025-04-10"));
+        assert_eq!(v["points"].to_string(), "291");
     }
 }

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 /// The embedded data files, in load order (file name, text).
-pub const EMBEDDED_FILES: &[(&str, &str)] = &[
+pub static EMBEDDED_FILES: &[(&str, &str)] = &[
     ("rates.toml", include_str!("../../data/copay/rates.toml")),
     (
         "rounding.toml",

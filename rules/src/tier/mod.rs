@@ -31,7 +31,7 @@ use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, HashMap};
 
 /// The embedded rule files: (file name, text).
-pub const EMBEDDED: &[(&str, &str)] = &[
+pub static EMBEDDED: &[(&str, &str)] = &[
     (
         "tier/dx_suishin_r6.rules",
         include_str!("../../data/tier/dx_suishin_r6.rules"),

@@ -1,0 +1,341 @@
+// The page in a real browser: Debian's Chromium driven by playwright-core (no browser
+// download), the page served by `santei serve`. Fills the facility form and reads the tier
+// table (checked against `santei tier` on the same profile), searches the schedule by keyboard,
+// runs a visit on two dates (checked byte for byte against `santei calc` on the claim the page
+// shows), loads an official master file from ../shared through the file input, and checks that a
+// malformed CSV and wrong master files give a clear message while the page keeps working.
+// A failing step leaves a screenshot in wasm/tests/artifacts/.
+//
+// Needs: wasm/build-page, the binary (SANTEI_BIN, default target/debug/santei), Chromium
+// (CHROMIUM, default /usr/bin/chromium), `npm ci --prefix wasm`, and ../shared beside the checkout.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const santei = process.env.SANTEI_BIN || path.join(root, 'target/debug/santei');
+const artifacts = path.join(root, 'wasm/tests/artifacts');
+const officialFile = path.resolve(root, '../shared/masters/ika/s_ALL20240531.csv');
+const work = mkdtempSync(path.join(tmpdir(), 'santei-browser-'));
+
+let server;
+let browser;
+let page;
+let base;
+const pageErrors = [];
+
+function cli(args) {
+  const r = spawnSync(santei, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return r;
+}
+
+/** Run a step; on failure keep a screenshot of the page. */
+async function step(name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    mkdirSync(artifacts, { recursive: true });
+    const file = path.join(artifacts, `failure-${name}.png`);
+    try {
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`screenshot of the failure: ${file}`);
+    } catch (_) { /* the page is gone */ }
+    throw e;
+  }
+}
+
+before(async () => {
+  assert.ok(existsSync(path.join(root, 'wasm/www/pkg/santei_wasm_bg.wasm')), 'run wasm/build-page first');
+  server = spawn(santei, ['serve', path.join(root, 'wasm/www'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/[\d.]+:\d+\//);
+      if (m) resolve(m[0]);
+    });
+    server.on('exit', (code) => reject(new Error(`santei serve exited (${code})`)));
+    setTimeout(() => reject(new Error('santei serve did not start')), 10000);
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // A fresh context: a new, empty profile.
+  const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1200, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(30000);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The tier table as [{month, name, tier, ika, shika, chozai, status}]. */
+async function tierTable() {
+  return page.$$eval('#tier-table tbody tr', (rows) => rows.map((tr) => {
+    const c = [...tr.children].map((td) => td.textContent.trim());
+    return { month: c[0], name: c[1], tier: c[2], ika: c[3], shika: c[4], chozai: c[5], status: c[7] };
+  }));
+}
+
+test('load the page: the first tier table (2024-06 – 2026-05)', async () => {
+  await step('load', async () => {
+    const t0 = Date.now();
+    await page.goto(base);
+    await page.waitForSelector('#tier-table tbody tr[data-month="2026-05"]');
+    const wall = Date.now() - t0;
+    const t = await page.evaluate(() => window.santei.timings);
+    console.log(`time to first result: ${t.firstResultMs} ms after navigation start (engine worker ready at ${t.engineReadyMs} ms), ${wall} ms from page.goto in the test`);
+    const rows = await tierTable();
+    assert.equal(rows.length, 24);
+    assert.equal(rows[0].month, '2024-06');
+    assert.equal(rows[23].month, '2026-05');
+    await page.waitForFunction(() => /準備完了/.test(document.querySelector('#engine-status').textContent));
+    assert.ok(await page.isVisible('#tier-chart svg'));
+  });
+});
+
+test('fill the facility form and read the tier table (same as santei tier)', async () => {
+  await step('facility', async () => {
+    await page.selectOption('#f-kind', 'clinic');
+    await page.fill('#f-erx', '2025-02-01');
+    await page.fill('#f-sharing', '2026-06-01');
+    await page.check('#f-pediatric');
+    await page.fill('#f-under6', '34%');
+    await page.selectOption('#f-record2026', 'true');
+    await page.click('#csv-box summary');
+    // Tab-separated with a header, as copied from a spreadsheet; percentages and decimals.
+    const csv = ['年月\tレセプト件数ベース\tオンライン資格確認件数ベース',
+      '2024-07\t9%\t11%', '2024/8\t0.16\t', '2024-09\t0.30\t', '2024-12\t0.47\t0.52',
+      '2025-01\t0.47\t0.52', '2025-06\t61%\t', '2025-09\t0.72\t0.75', '2026-01\t0.5\t'].join('\n');
+    await page.fill('#usage-csv', csv);
+    await page.click('#usage-import');
+    await page.waitForFunction(() => document.querySelectorAll('#usage-table tbody tr').length === 8);
+    await page.waitForFunction(() => document.querySelector('#tier-table tbody tr[data-month="2024-10"] td:nth-child(4)')?.textContent === '10点');
+    assert.equal(await page.isVisible('#csv-error'), false);
+    const rows = await tierTable();
+
+    const profile = {
+      kind: 'clinic', e_prescription_since: '2025-02-01', electronic_sharing_since: '2026-06-01',
+      pediatric_outpatient_fee: true, under6_share_2024: '34%', usage_record_2026: true,
+      usage: [
+        { month: '2024-07', receipt_based: '9%', online_based: '11%' }, { month: '2024-08', receipt_based: '0.16' },
+        { month: '2024-09', receipt_based: '0.30' }, { month: '2024-12', receipt_based: '0.47', online_based: '0.52' },
+        { month: '2025-01', receipt_based: '0.47', online_based: '0.52' }, { month: '2025-06', receipt_based: '61%' },
+        { month: '2025-09', receipt_based: '0.72', online_based: '0.75' }, { month: '2026-01', receipt_based: '0.5' },
+      ],
+    };
+    const file = path.join(work, 'profile.json');
+    writeFileSync(file, JSON.stringify(profile));
+    const r = cli(['tier', file, '--from', '2024-06', '--to', '2026-05']);
+    assert.equal(r.status, 0, r.stderr);
+    const want = JSON.parse(r.stdout);
+    assert.equal(rows.length, want.length);
+    const pts = (p) => (p === null || p === undefined ? '—' : `${p}点`);
+    want.forEach((w, i) => {
+      const tier = w.tier !== null ? String(w.tier) : w.provisional_tier !== null ? `（${w.provisional_tier}?）` : '—';
+      assert.deepEqual(
+        [rows[i].month, rows[i].name, rows[i].tier, rows[i].ika, rows[i].shika, rows[i].chozai],
+        [w.month, w.name || '—', tier, pts(w.points?.ika), pts(w.points?.shika), pts(w.points?.chozai)],
+        `month ${w.month}`,
+      );
+    });
+    // Some months qualify and some lack a rate: the table is not uniform.
+    assert.ok(rows.some((x) => x.status === '算定可') && rows.some((x) => x.status !== '算定可'));
+  });
+});
+
+test('a malformed pasted CSV shows a clear message and the page keeps working', async () => {
+  await step('bad-csv', async () => {
+    const before = await tierTable();
+    await page.fill('#usage-csv', '2025-13,0.4,\n2025-02,abc,\n2025-03,45,');
+    await page.click('#usage-import');
+    await page.waitForSelector('#csv-error:not([hidden])');
+    const msg = await page.textContent('#csv-error');
+    assert.match(msg, /CSVを取り込めませんでした/);
+    assert.match(msg, /1行目: 「2025-13」は年月として読めません/);
+    assert.match(msg, /2行目 レセプト件数ベース/);
+    assert.match(msg, /3行目 レセプト件数ベース: 「45」は0〜1の小数/);
+    assert.equal(await page.$$eval('#usage-table tbody tr', (r) => r.length), 8, 'the usage table is unchanged');
+    // The page keeps working: the tier table is computed again.
+    await page.click('#tier-run');
+    await page.waitForFunction(() => !document.querySelector('#tier-run').disabled);
+    assert.deepEqual(await tierTable(), before);
+    assert.equal(await page.isVisible('#tier-error'), false);
+    // A malformed rate typed into the table: a message, the last table stays.
+    await page.fill('#usage-table tbody tr:first-child .u-receipt', '1.5');
+    await page.click('#tier-run');
+    await page.waitForSelector('#tier-error:not([hidden])');
+    assert.match(await page.textContent('#tier-error'), /1行目 レセプト件数ベース/);
+    await page.fill('#usage-table tbody tr:first-child .u-receipt', '9%');
+    await page.click('#tier-run');
+    await page.waitForSelector('#tier-error', { state: 'hidden' });
+  });
+});
+
+test('search the schedule by keyboard and add an item', async () => {
+  await step('search', async () => {
+    await page.focus('#item-search');
+    await page.keyboard.type('再診料');
+    await page.waitForSelector('#item-results li');
+    const first = await page.getAttribute('#item-results li[aria-selected="true"]', 'data-code');
+    assert.match(first, /^\d{9}$/);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`#items-table tbody tr[data-code="${first}"]`);
+    assert.equal(await page.inputValue('#item-search'), '');
+    // By code, in full width digits.
+    await page.keyboard.type('１１１０００１１０');
+    await page.waitForSelector('#item-results li[data-code="111000110"]');
+    await page.keyboard.press('Escape');
+    await page.fill('#item-search', '');
+    // Keep one item: 初診料 only (remove the 再診料 row).
+    await page.click(`#items-table tbody tr[data-code="${first}"] button`);
+    assert.equal(await page.$$eval('#items-table tbody tr', (r) => r.length), 1);
+  });
+});
+
+/** Run the visit; returns the two results [{date, claim, result, total}] checked against the CLI. */
+async function runVisit(label) {
+  await page.click('#visit-run');
+  await page.waitForFunction(() => !document.querySelector('#visit-run').disabled && document.querySelectorAll('#visit-result article').length === 2);
+  const arts = await page.$$eval('#visit-result article', (as) => as.map((a) => ({
+    date: a.dataset.date,
+    claim: a.querySelector('.claim-json')?.textContent,
+    result: a.querySelector('.result-json')?.textContent,
+    total: a.querySelector('.total-points')?.textContent,
+    pays: a.querySelector('.patient-pays')?.textContent,
+  })));
+  for (const [i, a] of arts.entries()) {
+    assert.ok(a.result, `${label}: result ${i} has no JSON`);
+    const file = path.join(work, `claim-${label}-${i}.json`);
+    writeFileSync(file, a.claim);
+    if (label === 'embedded') {
+      const r = cli(['calc', file]);
+      assert.ok(r.status === 0 || r.status === 1, r.stderr);
+      assert.equal(`${a.result}\n`, r.stdout, `${label} ${a.date}: the page shows what santei calc prints`);
+    }
+    assert.equal(a.total, String(JSON.parse(a.result).total_points));
+  }
+  return arts;
+}
+
+test('run a visit on two dates (same JSON as santei calc)', async () => {
+  await step('visit', async () => {
+    await page.fill('#v-birth', '1980-05-01');
+    await page.selectOption('#v-insurance', 'kokuho');
+    await page.selectOption('#v-income', 'ウ');
+    await page.check('#v-mynumber');
+    await page.fill('#v-date-a', '2026-05-15');
+    await page.fill('#v-date-b', '2026-06-15');
+    const arts = await runVisit('embedded');
+    assert.deepEqual(arts.map((a) => a.date), ['2026-05-15', '2026-06-15']);
+    assert.ok(arts.every((a) => /円$/.test(a.pays)), 'the patient pays is shown');
+    const [a, b] = arts.map((x) => JSON.parse(x.result));
+    assert.ok(a.lines.some((l) => l.code === '111000110'));
+    // 2026-06: the 2026 revision's 電子的診療情報連携体制整備加算 replaces the DX add-on.
+    assert.ok(b.lines.some((l) => l.origin === 'auto' && /電子的診療情報連携体制整備加算/.test(l.name)), JSON.stringify(b.lines));
+    assert.ok(!b.lines.some((l) => /医療ＤＸ推進体制整備加算/.test(l.name)));
+    assert.match(await page.textContent('#visit-diff'), /受診日 B − 受診日 A: 合計点数/);
+  });
+});
+
+test('load official master files through the file input', async () => {
+  await step('master', async () => {
+    assert.ok(existsSync(officialFile), `${officialFile} is missing`);
+    // The full file alone does not reach the codes santei's 2026 entries change: a clear
+    // message, and the embedded data stays in use.
+    await page.setInputFiles('#master-files', officialFile);
+    await page.click('#master-load');
+    await page.waitForSelector('#master-error:not([hidden])');
+    assert.match(await page.textContent('#master-error'), /読み込めませんでした（これまでのデータで計算を続けます）: .*\n全件ファイル（s_ALL….csv）と、その後に公表された更新ファイル/);
+    // The full file, every update file published after it and the 電子点数表 tables, as a
+    // user picks them from the folders (read from ../shared at test time).
+    const ika = path.dirname(officialFile);
+    const tables = path.resolve(root, '../shared/tensuhyo/ika');
+    const files = [officialFile,
+      ...readdirSync(ika).filter((f) => /^s_\d{8}\.csv$/.test(f) && f.slice(2, 10) > '20240531').map((f) => path.join(ika, f)),
+      ...readdirSync(tables).filter((f) => f.endsWith('.csv')).map((f) => path.join(tables, f))];
+    assert.ok(files.length > 10, files.join(' '));
+    const t0 = Date.now();
+    await page.setInputFiles('#master-files', files);
+    await page.click('#master-load');
+    await page.waitForFunction(() => /読み込みました/.test(document.querySelector('#master-status').textContent), null, { timeout: 120000 });
+    console.log(`official files: ${files.length} loaded in the browser in ${Date.now() - t0} ms`);
+    assert.match(await page.textContent('#master-status'), /s_ALL20240531\.csv/);
+    assert.match(await page.textContent('#master-status'), new RegExp(`公式ファイル ${files.length}件`));
+    assert.equal(await page.isVisible('#master-error'), false);
+    // The visit is computed again on the official file.
+    await page.waitForFunction(() => /s_ALL20240531\.csv/.test(document.querySelector('#visit-result .result-json')?.textContent || ''));
+    const arts = await runVisit('official');
+    const a = JSON.parse(arts[0].result);
+    const line = a.lines.find((l) => l.code === '111000110');
+    assert.match(line.source, /^s_ALL20240531\.csv:/);
+  });
+});
+
+test('a wrong file in the master picker shows a clear message; the engine in use stays', async () => {
+  await step('wrong-master', async () => {
+    for (const bad of [
+      { name: 'memo.txt', mimeType: 'text/plain', buffer: Buffer.from('これはマスターではありません\n') },
+      { name: 's_ALL20250101.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\r\n1,2,3\r\n') },
+    ]) {
+      await page.setInputFiles('#master-files', bad);
+      await page.click('#master-load');
+      await page.waitForSelector('#master-error:not([hidden])');
+      const msg = await page.textContent('#master-error');
+      assert.match(msg, /読み込めませんでした（これまでのデータで計算を続けます）: \S/, msg);
+    }
+    // Still the official data loaded before.
+    const arts = await runVisit('after-wrong');
+    assert.match(JSON.parse(arts[0].result).lines.find((l) => l.code === '111000110').source, /^s_ALL20240531\.csv:/);
+    // Back to the embedded data.
+    await page.click('#master-reset');
+    await page.waitForFunction(() => /既定データに戻しました/.test(document.querySelector('#master-status').textContent));
+    await page.waitForSelector('#master-error', { state: 'hidden' });
+  });
+});
+
+test('a panic inside the engine comes back as an error value; the page starts a fresh engine', async () => {
+  await step('panic', async () => {
+    const v = await page.evaluate(async () => (await window.santei.engine.call('debugPanic')).value);
+    assert.equal(v.error.kind, 'internal');
+    assert.match(v.error.message, /debug_panic: a deliberate panic/);
+    await page.waitForFunction(() => /準備完了/.test(document.querySelector('#engine-status').textContent));
+    // The fresh engine answers.
+    await page.click('#tier-run');
+    await page.waitForFunction(() => !document.querySelector('#tier-run').disabled);
+    assert.equal((await tierTable()).length, 24);
+    assert.equal(await page.isVisible('#tier-error'), false);
+  });
+});
+
+test('a narrow screen: no sideways scrolling of the page, and the controls are reachable by keyboard', async () => {
+  await step('narrow', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.waitForTimeout(100);
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 376, `page is ${w}px wide at 375px`);
+    // Tab from the top reaches the skip link and then the first form control.
+    await page.goto(base);
+    await page.waitForSelector('#tier-table tbody tr[data-month="2026-05"]');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'f-kind');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, 'narrow.png') });
+    assert.deepEqual(pageErrors, [], 'no uncaught errors on the page');
+  });
+});

@@ -1,0 +1,70 @@
+// The engine's Web Worker: the page never runs the engine on its own thread, so it never
+// freezes. Messages in: {id, fn, args}; out: {id, ok: true, text} where `text` is the engine's
+// JSON string as returned (byte-identical to the CLI's output; an error is a value
+// {"error": {"kind", "message"}} in it), or {id, ok: false, text} when the call itself failed.
+//
+// A trap (an engine panic: a bug, never expected) comes back as an error value too; the worker
+// then announces {fatal: true} and closes, and the page starts a fresh one.
+
+import init, * as santei from './pkg/santei_wasm.js';
+
+let initError = null;
+const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import.meta.url) })
+  .then(() => {
+    // The engine's data loads on the first call that needs it (`tier` does not: the page's
+    // first result comes before the fee schedule is parsed).
+    self.postMessage({ ready: true, text: '{}' });
+  })
+  .catch((e) => {
+    initError = errorJson('internal', `WebAssembly を読み込めません: ${e}`);
+    self.postMessage({ ready: false, text: initError });
+  });
+
+function errorJson(kind, message) {
+  return JSON.stringify({ error: { kind, message } }, null, 2);
+}
+
+const calls = {
+  versions: () => santei.versions(),
+  loadEmbedded: () => santei.load_embedded(),
+  // files: [{name, bytes: ArrayBuffer}]
+  loadOfficial: (files) => {
+    santei.official_clear();
+    for (const f of files) santei.official_add(f.name, new Uint8Array(f.bytes));
+    return santei.official_load();
+  },
+  calc: (name, text) => santei.calc(name, text),
+  copay: (name, text) => santei.copay(name, text),
+  tier: (name, text, from, to) => santei.tier(name, text, from, to),
+  diff: (from, to) => santei.diff(from, to),
+  masterShow: (code, date) => santei.master_show(code, date),
+  search: (query, date, limit) => santei.search(query, date, limit),
+  // Tests only: a panic inside the engine (see wasm/tests/browser.test.mjs).
+  debugPanic: () => santei.debug_panic(),
+};
+
+self.onmessage = async (ev) => {
+  const { id, fn, args } = ev.data;
+  await ready;
+  if (initError) {
+    self.postMessage({ id, ok: false, text: initError });
+    return;
+  }
+  const f = calls[fn];
+  if (!f) {
+    self.postMessage({ id, ok: false, text: errorJson('internal', `unknown call ${fn}`) });
+    return;
+  }
+  let text;
+  try {
+    text = f(...(args || []));
+  } catch (e) {
+    let panic = '';
+    try { panic = santei.last_panic(); } catch (_) { /* the instance is gone */ }
+    text = panic || errorJson('internal', `the engine stopped: ${e}`);
+    self.postMessage({ id, ok: false, text, fatal: true });
+    self.close();
+    return;
+  }
+  self.postMessage({ id, ok: true, text });
+};
