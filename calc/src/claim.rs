@@ -51,8 +51,22 @@ impl Serialize for Date {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::schema::DateString::json_schema(g)
+    }
+}
+
 /// outpatient | inpatient | home
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Setting {
     #[default]
@@ -63,6 +77,7 @@ pub enum Setting {
 
 /// 歯科 / 調剤 visits, which carry no 医科 base code to trigger an add-on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VisitKind {
     /// 初診
@@ -86,6 +101,7 @@ impl VisitKind {
 /// The patient. Fields beyond `birth_date` and `mynumber_card` are for the co-payment block
 /// (see `calc::copay::Patient`) and are passed on to it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Patient {
     pub birth_date: Date,
     /// The patient's information was obtained through a マイナ保険証 at this visit.
@@ -93,11 +109,16 @@ pub struct Patient {
     pub mynumber_card: bool,
     /// Co-payment facts (insurance, income_category, limit_certificate …), kept as given.
     #[serde(flatten)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::copay::input::PatientFacts")
+    )]
     pub copay: serde_json::Map<String, serde_json::Value>,
 }
 
 /// hospital | clinic | dental | pharmacy
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FacilityKind {
     Hospital,
@@ -108,6 +129,7 @@ pub enum FacilityKind {
 
 /// A filed 施設基準: an official code ("4035") or a santei rule id ("iryo_joho").
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FiledStandard {
     pub code: String,
@@ -128,6 +150,7 @@ impl FiledStandard {
 
 /// The facility.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Facility {
     pub kind: FacilityKind,
@@ -142,11 +165,16 @@ pub struct Facility {
     /// A facility profile (as `santei tier` reads it): when given, the DX tier is computed
     /// from it for the month, and a filed tier better than the data supports is warned about.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<rules::tier::profile::ProfileInput>")
+    )]
     pub profile: Option<serde_json::Value>,
 }
 
 /// One claim line as given.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub code: String,
@@ -154,6 +182,10 @@ pub struct Item {
     pub count: i64,
     /// Points stated by the caller, accepted only for 歯科/調剤 codes santei has no record of.
     #[serde(default, with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalNumber>")
+    )]
     pub points: Option<rust_decimal::Decimal>,
     #[serde(default)]
     pub name: Option<String>,
@@ -165,6 +197,7 @@ fn one() -> i64 {
 
 /// An earlier line of this patient at this facility.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HistoryLine {
     pub date: Date,
@@ -175,6 +208,7 @@ pub struct HistoryLine {
 
 /// Month-to-date totals at this facility for the co-payment block.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MonthToDate {
     pub medical_cost: i64,
@@ -183,6 +217,7 @@ pub struct MonthToDate {
 
 /// One visit's claim.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
     pub date: Date,
@@ -201,6 +236,10 @@ pub struct Claim {
     pub visit: Option<VisitKind>,
     /// 公費 for the co-payment block (as `santei copay` reads them).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Vec<crate::copay::input::PublicExpenseInput>")
+    )]
     pub public_expense: Vec<serde_json::Value>,
     /// What this facility already charged this month (co-payment block).
     #[serde(default)]

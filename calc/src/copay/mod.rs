@@ -65,6 +65,8 @@ pub enum CopayError {
 
 /// One trace step: what went in, which rule, where the rule comes from, what came out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "CopayTraceEntry"))]
 pub struct TraceEntry {
     pub step: String,
     pub input: String,
@@ -75,6 +77,7 @@ pub struct TraceEntry {
 
 /// What one public programme pays on the claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicPay {
     /// 法別番号.
     pub law: String,
@@ -84,10 +87,12 @@ pub struct PublicPay {
 
 /// The co-payment of one receipt or visit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CopayOutput {
     /// 医療費 = points × 10 (this receipt or this visit; meals excluded).
     pub medical_cost: i64,
     /// 負担割合 as a decimal fraction (serialised as a string, e.g. "0.3").
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalString"))]
     pub rate: Decimal,
     /// The monthly 自己負担限度額 applied at the window; `null` when none applies.
     pub limit: Option<i64>,
