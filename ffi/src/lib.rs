@@ -26,6 +26,11 @@
 //!   other front ends do. Either way [`santei_last_status`] and [`santei_last_error`] say what
 //!   happened on this thread.
 
+// The entry points take raw pointers from C and are not `unsafe fn`: they are called from C,
+// where the pointer contract is the header's (checked for NULL and length here, and valid
+// otherwise by the caller's contract); Rust callers are the tests.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
 use calc::Engine;
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
