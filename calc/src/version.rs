@@ -35,10 +35,11 @@ pub struct Versions {
 pub struct DataVersions {
     /// "official files from DIR…", or the embedded pack's title.
     pub label: String,
-    /// The publication date (YYYY-MM-DD) of the newest 医科診療行為マスター file applied;
-    /// `null` for the embedded data.
+    /// The publication date (YYYY-MM-DD) of the newest 医科診療行為マスター file applied (for
+    /// the embedded data: of the newest official file its entries were checked against).
     pub published_through: Option<String>,
-    /// The official files applied, in the order applied.
+    /// The official files applied, in the order applied, then santei's own pack files in use
+    /// (kind `pack`: the embedded data, or its unverified 2026 entries over official files).
     pub files: Vec<DataFile>,
     /// The 電子点数表 tables loaded and the file each came from.
     pub tables: Vec<TableFile>,
@@ -52,11 +53,12 @@ pub struct DataVersions {
 pub struct DataFile {
     /// The file name as published (e.g. `s_20241001.csv`).
     pub file: String,
-    /// procedure_full | procedure_update | drug_full | device_full | table.
+    /// procedure_full | procedure_update | drug_full | device_full | table | pack.
     pub kind: String,
-    /// The publication date in the file name (YYYY-MM-DD), where it has one.
+    /// The publication date in the file name (YYYY-MM-DD), where it has one; for a pack, the
+    /// date of the official update its entries were checked against.
     pub published: Option<String>,
-    /// "base", "applied", "checkpoint (N corrections)", "loaded".
+    /// "base", "applied", "checkpoint (N corrections)", "loaded", "embedded" ….
     pub status: String,
     /// Rows read.
     pub rows: u64,
@@ -99,7 +101,7 @@ pub struct RuleFile {
 /// The version report of an engine.
 pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
     let ds = engine.data();
-    let files: Vec<DataFile> = ds
+    let mut files: Vec<DataFile> = ds
         .files
         .iter()
         .map(|f| {
@@ -128,6 +130,60 @@ pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
         .filter(|f| f.kind.starts_with("procedure"))
         .filter_map(|f| f.published.clone())
         .max();
+    // santei's own pack files: the whole data set (embedded data), or the unverified entries
+    // laid over official files for the dates they do not reach.
+    let from_pack = |file: &str| {
+        ds.schedule.codes().into_iter().any(|c| {
+            ds.schedule.history(c).is_some_and(|h| {
+                h.versions
+                    .iter()
+                    .any(|v| v.sources.iter().any(|s| &*s.file == file))
+            })
+        })
+    };
+    let embedded = ds.files.is_empty();
+    let mut pack_through = None;
+    for (name, text) in masters::pack::EMBEDDED {
+        let overlay = *name == masters::pack::OVERLAY_FILE;
+        if !embedded && !(overlay && from_pack(name)) {
+            continue;
+        }
+        let meta = text.parse::<toml::Table>().ok();
+        let pack = meta.as_ref().and_then(|t| t.get("pack"));
+        // `official_through = "s_20250901.csv"`: the official update the entries were checked
+        // against.
+        let through = pack
+            .and_then(|p| p.get("official_through"))
+            .and_then(|v| v.as_str())
+            .and_then(|s| {
+                let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+                (digits.len() == 8).then(|| dashed(&digits))
+            });
+        if through.is_some() && through > pack_through {
+            pack_through.clone_from(&through);
+        }
+        let rows = meta
+            .as_ref()
+            .map(|t| {
+                ["code", "change", "frequency", "exclusion"]
+                    .iter()
+                    .filter_map(|k| t.get(*k).and_then(|v| v.as_array()).map(|a| a.len()))
+                    .sum::<usize>()
+            })
+            .unwrap_or(0);
+        files.push(DataFile {
+            file: name.to_string(),
+            kind: "pack".into(),
+            published: through,
+            status: if embedded {
+                "embedded".into()
+            } else {
+                "embedded, laid over the dates the official files do not reach (unverified)".into()
+            },
+            rows: rows as u64,
+        });
+    }
+    let published_through = published_through.or(pack_through);
     let tables = ds
         .tables
         .loaded
@@ -304,6 +360,15 @@ mod tests {
         assert_eq!(tier.len(), rules::tier::EMBEDDED.len());
         assert!(tier.iter().all(|f| f.covers_from.is_some()), "{tier:?}");
         assert!(v.rule_files.iter().any(|f| f.kind == "copay"));
+        // The embedded data names its pack files and the official update they were checked
+        // against.
+        assert!(v.data.files.iter().all(|f| f.kind == "pack"));
+        assert!(v
+            .data
+            .files
+            .iter()
+            .any(|f| f.file == "default-pack.toml" && f.published.is_some()));
+        assert_eq!(v.data.published_through, v.data.files[0].published);
         let json = serde_json::to_value(&v).unwrap();
         assert!(json.get("abi").is_none());
     }
