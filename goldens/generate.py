@@ -78,14 +78,17 @@ def write_case(area, name, title, kind, source, tags, inp, expected, lines=None)
         f.write("\n".join(out) + "\n")
 
 # ── 1. DX families (calc) — medical-dx-addons.md §1–§4, §6 ───────────────────────────────
-def claim(date, codes, standards=(), mynumber=True, erx="2023-01-01", history=(), birth="1980-05-01"):
+def claim(date, codes, standards=(), mynumber=True, erx="2023-01-01", history=(), birth="1980-05-01",
+          fkind="clinic", sharing=None):
     c = {"date": date, "kind": "ika", "setting": "outpatient",
          "patient": {"birth_date": birth, "mynumber_card": mynumber},
-         "facility": {"kind": "clinic", "standards": [dict(s) for s in standards]},
+         "facility": {"kind": fkind, "standards": [dict(s) for s in standards]},
          "items": [{"code": x, "count": 1} for x in codes],
          "history": [{"date": d, "code": x, "count": 1} for d, x in history]}
     if erx:
         c["facility"]["e_prescription_since"] = erx
+    if sharing:
+        c["facility"]["electronic_sharing_since"] = sharing
     return c
 
 def std(code, tier=None, frm="2022-01-01", to=None):
@@ -97,7 +100,8 @@ def std(code, tier=None, frm="2022-01-01", to=None):
     return s
 
 def dx(name, title, date, codes, standards, adds, source, tags, mynumber=True, erx="2023-01-01",
-       history=(), absent=(), warn=(), errors=(), base_table=None, extra_points=0, birth="1980-05-01"):
+       history=(), absent=(), warn=(), errors=(), base_table=None, extra_points=0, birth="1980-05-01",
+       fkind="clinic", sharing=None):
     """adds: [(code or None, points)] expected automatic lines."""
     bt = base_table or {"111000110": SHOSHIN, "112007410": SAISHIN, "112011310": GAIRAI}
     total = sum(base(bt[c], date) for c in codes if c in bt) + sum(p for _, p in adds) + extra_points
@@ -110,7 +114,7 @@ def dx(name, title, date, codes, standards, adds, source, tags, mynumber=True, e
         exp["errors_contain"] = list(errors)
     lines = [{"code": c, "points": p, "origin": "auto"} if c else {"points": p, "origin": "auto"} for c, p in adds]
     write_case("dx", name, title, "calc", source + "; " + BASE_SRC, tags,
-               claim(date, codes, standards, mynumber, erx, history, birth), exp, lines)
+               claim(date, codes, standards, mynumber, erx, history, birth, fkind, sharing), exp, lines)
 
 S3 = "medical-dx-addons.md §3"
 # 2022-04-01 電子的保健医療情報活用加算
@@ -201,6 +205,91 @@ dx("gating-by-hand", "111703670 listed by hand without 4035 → error naming 403
 dx("gating-tier-outside-dates", "tier filed for 2024-10 – 2025-03 is not used on 2025-04-10", "2025-04-10", ["111000110"], [std("4035", 1, "2024-10-01", "2025-03-31")], [], S12, ["dx", "gating"], absent=["111703670", "111703470"])
 dx("issue-example", "the issue's example: 291 + 12 + 1 = 304", "2025-04-10", ["111000110"], [std("4035", 1, "2025-04-01")], [("111703270", 1), ("111703670", 12)], S12, ["dx", "example"], erx="2025-01-15", history=[("2025-03-10", "111703870")])
 dx("age-addon-under6", "初診 for a 3-year-old → 乳幼児加算 75", "2025-04-10", ["111000110"], [], [("111000370", 75)], "master 111000110 年齢加算① 上限 06 → 111000370 乳幼児加算（初診） 75", ["age"], birth="2022-01-01")
+
+# Boundary coverage (audit): 外来診療料 and 再診 on both sides of each DX period boundary.
+# 外来診療料 is the hospital (200 床以上) outpatient fee: those cases use a hospital facility.
+M22 = "master s_20220304 112024610 / 112024810 4点 from 20220401; s_20220912 valid to 20220930"
+M23 = "master s_20230201 112026570 / 112026670 2点 from 20230401; s_20231220 valid to 20231231"
+M24 = "master s_20240306 112708870 / 112709170 2点, 112708970 / 112709270 1点 from 20240601"
+dx("2022-09-30-gairai", "2022-09-30 外来診療料, マイナ保険証 → still 電子的保健医療情報活用加算 4", "2022-09-30",
+   ["112011310"], [std("online_shikaku"), std("jujitsu")], [("112024810", 4)],
+   S3 + ": 2022-04-01 – 2022-09-30 外来診療料 4 (112024810); " + M22, ["dx", "boundary-2022-10"], fkind="hospital")
+dx("2022-10-01-gairai-none", "2022-10-01 外来診療料, マイナ保険証 → no add-on (2022 family ended; 充実加算 has none before 2023-04)", "2022-10-01",
+   ["112011310"], [std("online_shikaku"), std("jujitsu")], [],
+   S3 + ": 充実加算 2022-10-01 – has no 外来診療料 add-on until the 2023-04-01 特例 (112026670); " + M22 + "; " + M23,
+   ["dx", "boundary-2022-10"], absent=["112024810", "112026670"], fkind="hospital")
+dx("2022-09-30-saishin", "2022-09-30 再診, マイナ保険証 → 電子的保健医療情報活用加算 4", "2022-09-30",
+   ["112007410"], [std("online_shikaku"), std("jujitsu")], [("112024610", 4)],
+   S3 + ": 2022-04-01 – 2022-09-30 再診 4 (112024610); " + M22, ["dx", "boundary-2022-10"])
+dx("2023-12-31-gairai", "2023-12-31 外来診療料 → 充実加算3 2 (特例, last day)", "2023-12-31",
+   ["112011310"], [std("jujitsu")], [("112026670", 2)],
+   S3 + ": 2023-04-01 – 2023-12-31 特例 外来診療料 加算3 2 月1回 (112026670); " + M23, ["dx", "boundary-2024-01"], mynumber=False, fkind="hospital")
+dx("2024-01-01-gairai-none", "2024-01-01 外来診療料 → none (特例 ended)", "2024-01-01",
+   ["112011310"], [std("jujitsu")], [],
+   S3 + ": the 外来診療料 加算3 ran 2023-04-01 – 2023-12-31 only; " + M23, ["dx", "boundary-2024-01"], mynumber=False, absent=["112026670"], fkind="hospital")
+dx("2024-05-31-gairai-none", "2024-05-31 外来診療料 → none (充実加算's last day; 取得加算 not yet)", "2024-05-31",
+   ["112011310"], [std("jujitsu"), std("iryo_joho", frm="2024-06-01")], [],
+   S3 + ": 充実加算 until 2024-05-31, its 外来診療料 add-on only 2023-04-01 – 2023-12-31; §2: 医療情報取得加算 from 2024-06-01; " + M23 + "; " + M24,
+   ["dx", "boundary-2024-06"], mynumber=False, absent=["112026670", "112709170", "112709270"], fkind="hospital")
+dx("2024-05-31-saishin", "2024-05-31 再診 → none (充実加算's last day; 取得加算 not yet)", "2024-05-31",
+   ["112007410"], [std("jujitsu"), std("iryo_joho", frm="2024-06-01")], [],
+   S3 + ": 充実加算 until 2024-05-31, its 再診 add-on only 2023-04-01 – 2023-12-31; §2: 医療情報取得加算 from 2024-06-01; " + M23 + "; " + M24,
+   ["dx", "boundary-2024-06"], mynumber=False, absent=["112026570", "112708870", "112708970"])
+dx("2024-06-01-gairai-other", "2024-06-01 外来診療料 76, no マイナ保険証 → 取得加算3 2", "2024-06-01",
+   ["112011310"], [std("iryo_joho", frm="2024-06-01")], [("112709170", 2)],
+   S12 + ": 2024-06-01 – 2024-11-30 外来診療料 加算3 2 (112709170); " + M24, ["dx", "boundary-2024-06", "mynumber"], mynumber=False, fkind="hospital")
+dx("2024-06-01-gairai-mynumber", "2024-06-01 外来診療料 76, マイナ保険証 → 取得加算4 1", "2024-06-01",
+   ["112011310"], [std("iryo_joho", frm="2024-06-01")], [("112709270", 1)],
+   S12 + ": 2024-06-01 – 2024-11-30 外来診療料 加算4 1 (112709270); " + M24, ["dx", "boundary-2024-06", "mynumber"], fkind="hospital")
+dx("2026-05-31-gairai", "2026-05-31 外来診療料 76 + 医療情報取得加算 1 (last day)", "2026-05-31",
+   ["112011310"], [std("4035", 1, "2025-04-01"), std("denshi_renkei", 1, "2026-06-01")], [("112709270", 1)],
+   S12 + ": from 2024-12-01 外来診療料 1 (112709270; master s_20241108), 3月に1回; §6: abolished 2026-06-01, last day 2026-05-31",
+   ["dx", "boundary-2026-06"], fkind="hospital")
+
+# Home visits (4100) and home nursing (4105) before 2024-06-01 and on both sides of 2026-06-01.
+ZAITAKU = [("2020-04-01", 888), ("2026-06-01", 890)]   # 114001110
+HOUKAN = [("2020-04-01", 580)]                         # 114004510 (580 in 告示69 as well)
+HOME_BT = {"114001110": ZAITAKU, "114004510": HOUKAN}
+ZSRC = ("master 114001110 在宅患者訪問診療料（１）１（同一建物居住者以外） 888 (s_ALL20220218, s_ALL20240531); "
+        "告示69 C001 1イ 890 from 2026-06-01 (specs/r8-2026/ika-tensuhyo-kokuji69.txt l.7057-7059)")
+HSRC = ("master 114004510 在宅患者訪問看護・指導料（保健師、助産師、看護師・週３日目まで） 580 (s_ALL20220218, s_ALL20240531); "
+        "告示69 C005 1イ 580 from 2026-06-01 (specs/r8-2026/ika-tensuhyo-kokuji69.txt l.7750-7752)")
+S4Z26 = ("medical-dx-addons.md §6 (在宅医療DX情報活用加算 1 = 11, 2 = 9); 告示69 C001 注13 イ 11 ロ 9 (dx-excerpts.txt); "
+         "告示70 特掲 一の五の三 (加算1: イ–ヘ incl. ハ e-prescription and ニ electronic sharing; 加算2: without ハ); no 2026 code known")
+S4H26 = "medical-dx-addons.md §6 (訪問看護医療DX情報活用加算 5, 月1回); 告示69 C005 注17 5点 (dx-excerpts.txt); no 2026 code known"
+dx("zaitaku-2024-05-31", "2024-05-31 訪問診療 with 4100 on file → no add-on (在宅医療DX情報活用加算 starts 2024-06-01)", "2024-05-31",
+   ["114001110"], [std("4100")], [],
+   S4 + ": 2024-06 – 10 (114706510; master s_20240306 valid from 20240601); " + ZSRC,
+   ["dx", "home", "boundary-2024-06"], base_table=HOME_BT, absent=["114706510", "114746310"])
+dx("houkan-2024-05-31", "2024-05-31 訪問看護 with 4105 on file → no add-on (starts 2024-06-01)", "2024-05-31",
+   ["114004510"], [std("4105")], [],
+   S4 + ": 訪問看護医療DX情報活用加算 5 (114741310; master s_20240306 valid from 20240601); " + HSRC,
+   ["dx", "home", "boundary-2024-06"], base_table=HOME_BT, absent=["114741310"])
+dx("zaitaku-2026-05-31-erx", "2026-05-31 訪問診療 888, e-prescription → 加算1 11", "2026-05-31",
+   ["114001110"], [std("4100", frm="2024-06-01")], [("114746310", 11)],
+   S4 + ": from 2025-04 加算1 11 (114746310; master s_20250307 from 20250401), requires the e-prescription capability; " + ZSRC,
+   ["dx", "home", "boundary-2026-06"], base_table=HOME_BT, sharing="2025-01-01")
+dx("zaitaku-2026-05-31-no-erx", "2026-05-31 訪問診療 888, no e-prescription → 加算2 9", "2026-05-31",
+   ["114001110"], [std("4100", frm="2024-06-01")], [("114706510", 9)],
+   S4 + ": from 2025-04 加算2 9 (114706510; master s_20250307 from 20250401); " + ZSRC,
+   ["dx", "home", "boundary-2026-06"], base_table=HOME_BT, erx=None, sharing="2025-01-01")
+dx("zaitaku-2026-06-01-erx", "2026-06-01 訪問診療 890, e-prescription → 加算1 11", "2026-06-01",
+   ["114001110"], [std("4100", frm="2024-06-01")], [(None, 11)],
+   S4Z26 + "; " + ZSRC, ["dx", "home", "boundary-2026-06"], base_table=HOME_BT, sharing="2025-01-01")
+dx("zaitaku-2026-06-01-no-erx", "2026-06-01 訪問診療 890, no e-prescription → 加算2 9", "2026-06-01",
+   ["114001110"], [std("4100", frm="2024-06-01")], [(None, 9)],
+   S4Z26 + "; " + ZSRC, ["dx", "home", "boundary-2026-06"], base_table=HOME_BT, erx=None, sharing="2025-01-01")
+dx("zaitaku-2026-06-refused-renkei-month", "2026-06 訪問診療 in a month with the 再診 電子的診療情報連携体制整備加算 → refused", "2026-06-20",
+   ["114001110"], [std("4100", frm="2024-06-01"), std("denshi_renkei", 1, "2026-06-01")], [],
+   "medical-dx-addons.md §6 (exclusions as before, now naming the new add-on); 告示69 C001 注13 ただし書 (dx-excerpts.txt); " + ZSRC,
+   ["dx", "home", "exclusion", "boundary-2026-06"], base_table=HOME_BT, sharing="2025-01-01",
+   history=[("2026-06-03", "112007410"), ("2026-06-03", "112709570")], absent=["114746310", "114706510"], warn=["refused"])
+dx("houkan-2026-05-31", "2026-05-31 訪問看護 with 4105 → 5", "2026-05-31",
+   ["114004510"], [std("4105", frm="2024-06-01")], [("114741310", 5)],
+   S4 + ": 訪問看護医療DX情報活用加算 5 (114741310; master s_20240306), 月1回; " + HSRC, ["dx", "home", "boundary-2026-06"], base_table=HOME_BT)
+dx("houkan-2026-06-01", "2026-06-01 訪問看護 with 4105 → 5", "2026-06-01",
+   ["114004510"], [std("4105", frm="2024-06-01")], [(None, 5)],
+   S4H26 + "; " + HSRC, ["dx", "home", "boundary-2026-06"], base_table=HOME_BT)
 
 # ── 2. Tiers — medical-dx-addons.md §1 thresholds, §6 ─────────────────────────────────────
 THRESH = [  # months, (t1, t2, t3), pediatric t3, points ika for tiers 1..3 (with erx), 4..6
@@ -340,6 +429,15 @@ for cat, out_lim, in_lim in [("一般", 18000, 57600), ("低所得Ⅱ", 8000, 24
 for cat, b, t in [("現役並みⅢ", 252600, 842000), ("現役並みⅡ", 167400, 558000), ("現役並みⅠ", 80100, 267000)]:
     lim = formula(b, t, 1_000_000)
     cp(f"limit-70-{cat}", f"70+ {cat} 医療費 1,000,000 → {lim}", receipt("2025-05", "1952-01-01", "kenpo", cat, 100000, setting="inpatient"), {"limit": lim, "patient_pays": lim}, CH, ["copay", "high-cost", "70+"])
+# 70+ 多数回 (4th month in 12): the household (外来+入院) limit becomes the 多数回 column; 低所得 have none (–).
+for cat, lim in [("現役並みⅢ", 140100), ("現役並みⅡ", 93000), ("現役並みⅠ", 44400), ("一般", 44400)]:
+    cp(f"limit-70-tasukai-{cat}", f"70+ {cat} 入院, 多数回 → {lim}", receipt("2025-05", "1952-01-01", "kenpo", cat, 100000, setting="inpatient", many=3),
+       {"limit": lim, "patient_pays": lim}, CH + f" (§3.2 70+ 多数回 column: {cat} {lim:,}; 3 earlier months ⇒ 4th)", ["copay", "high-cost", "70+", "tasukai"])
+for cat, lim in [("低所得Ⅱ", 24600), ("低所得Ⅰ", 15000)]:
+    cp(f"limit-70-tasukai-{cat}", f"70+ {cat} 入院, high_cost_count 3 → no 多数回: {lim}", receipt("2025-05", "1952-01-01", "kenpo", cat, 100000, setting="inpatient", many=3),
+       {"limit": lim, "patient_pays": lim}, CH + f" (§3.2 70+: {cat} 多数回 –, household {lim:,} stays)", ["copay", "high-cost", "70+", "tasukai"])
+cp("limit-kouki-tasukai-一般", "後期 (75+) 一般 入院, 多数回 → 44400", receipt("2025-05", "1945-01-01", "kouki", "一般", 100000, setting="inpatient", many=3),
+   {"limit": 44400, "patient_pays": 44400}, CH + " (§3.2 70 and over incl. 後期: 一般 多数回 44,400)", ["copay", "high-cost", "70+", "tasukai", "kouki"])
 lim = 40050 + int((Decimal(1_000_000 - 133500) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 cp("limit-75-birthday-month", f"75歳到達月 (後期, born 1950-05-20) ウ-equivalent 現役並みⅠ halved → {lim}", receipt("2025-05", "1950-05-20", "kouki", "現役並みⅠ", 100000, setting="inpatient", date="2025-05-25"),
    {"limit": lim, "patient_pays": lim}, "copayment.md §3.3: 75歳到達月 halved: 40,050 + (医療費 − 133,500) × 1%", ["copay", "high-cost", "75"])

@@ -119,6 +119,12 @@ pub fn diff(engine: &Engine, from: &str, to: &str) -> Result<String, ApiError> {
     render(&engine.data().schedule.diff(from, to))
 }
 
+/// `santei version`: the library, interface and data versions of an engine (`abi` is the C
+/// ABI version when the report is read through it).
+pub fn version(engine: &Engine, abi: Option<u32>) -> Result<String, ApiError> {
+    render(&crate::version::versions(engine, abi))
+}
+
 /// `santei copay`: one receipt (JSON, or TOML when `name` ends in `.toml`) → result JSON.
 pub fn copay(engine: &Engine, name: &str, text: &str) -> Result<String, ApiError> {
     copay_with(engine.copay_tables(), name, text)

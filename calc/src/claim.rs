@@ -70,8 +70,22 @@ impl Serialize for Date {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::schema::DateString::json_schema(g)
+    }
+}
+
 /// outpatient | inpatient | home
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Setting {
     #[default]
@@ -92,6 +106,7 @@ impl Setting {
 
 /// 歯科 / 調剤 visits, which carry no 医科 base code to trigger an add-on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VisitKind {
     /// 初診
@@ -117,6 +132,7 @@ impl VisitKind {
 /// `insurance` is present.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Patient {
     pub birth_date: Date,
     /// The patient's information was obtained through a マイナ保険証 at this visit.
@@ -124,21 +140,36 @@ pub struct Patient {
     pub mynumber_card: bool,
     /// 保険種別: kenpo | kokuho | kouki.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::copay::input::InsuranceInput>")
+    )]
     pub insurance: Option<serde_json::Value>,
     /// 所得区分.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::copay::input::IncomeCategoryInput>")
+    )]
     pub income_category: Option<serde_json::Value>,
     /// 限度額適用認定証 (or マイナ保険証 consent) presented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
     pub limit_certificate: Option<serde_json::Value>,
     /// Earlier months in the last 12 that reached the limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Amount>"))]
     pub high_cost_count: Option<serde_json::Value>,
     /// 特定疾病 (マル長).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::copay::input::SpecificDiseaseInput>")
+    )]
     pub specific_disease: Option<serde_json::Value>,
     /// 低所得 long stay (meals).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
     pub meal_long_stay: Option<serde_json::Value>,
 }
 
@@ -158,6 +189,7 @@ impl Patient {
 
 /// hospital | clinic | dental | pharmacy
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FacilityKind {
     Hospital,
@@ -168,6 +200,7 @@ pub enum FacilityKind {
 
 /// A filed 施設基準: an official code ("4035") or a santei rule id ("iryo_joho").
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FiledStandard {
     pub code: String,
@@ -188,6 +221,7 @@ impl FiledStandard {
 
 /// The facility.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Facility {
     pub kind: FacilityKind,
@@ -202,18 +236,28 @@ pub struct Facility {
     /// A facility profile (as `santei tier` reads it): when given, the DX tier is computed
     /// from it for the month, and a filed tier better than the data supports is warned about.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<rules::tier::profile::ProfileInput>")
+    )]
     pub profile: Option<serde_json::Value>,
 }
 
 /// One claim line as given.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::CodeString"))]
     pub code: masters::Code,
     #[serde(default = "one")]
     pub count: i64,
     /// Points stated by the caller, accepted only for 歯科/調剤 codes santei has no record of.
     #[serde(default, with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalNumber>")
+    )]
     pub points: Option<rust_decimal::Decimal>,
     #[serde(default)]
     pub name: Option<String>,
@@ -225,9 +269,11 @@ fn one() -> i64 {
 
 /// An earlier line of this patient at this facility.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HistoryLine {
     pub date: Date,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::CodeString"))]
     pub code: masters::Code,
     #[serde(default = "one")]
     pub count: i64,
@@ -235,6 +281,7 @@ pub struct HistoryLine {
 
 /// Month-to-date totals at this facility for the co-payment block.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MonthToDate {
     pub medical_cost: i64,
@@ -243,6 +290,7 @@ pub struct MonthToDate {
 
 /// One visit's claim.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
     pub date: Date,
@@ -261,6 +309,10 @@ pub struct Claim {
     pub visit: Option<VisitKind>,
     /// 公費 for the co-payment block (as `santei copay` reads them).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Vec<crate::copay::input::PublicExpenseInput>")
+    )]
     pub public_expense: Vec<serde_json::Value>,
     /// What this facility already charged this month (co-payment block).
     #[serde(default)]

@@ -112,18 +112,7 @@ impl Engine {
     /// this way); santei's unverified 2026 entries are laid over the dates the files do not
     /// reach.
     pub fn from_official_files(files: Vec<masters::NamedFile>) -> Result<Engine, EngineError> {
-        let mut ds = Dataset::load_files(files)?;
-        if ds.schedule.is_empty() {
-            return Err(EngineError::Data(
-                "no 医科診療行為マスター full file (s_ALL….csv) among the files".into(),
-            ));
-        }
-        for (name, text) in masters::pack::EMBEDDED
-            .iter()
-            .filter(|(n, _)| *n == "r8-2026.toml")
-        {
-            masters::pack::overlay(&mut ds, name, text)?;
-        }
+        let (ds, _notes) = masters::pack::load_official_files(files)?;
         Engine::with_data(ds)
     }
 
@@ -143,17 +132,6 @@ impl Engine {
     /// Compute one claim. The result's texts borrow from the engine and the claim.
     pub fn calc<'a>(&'a self, claim: &'a Claim) -> Result<CalcOutput<'a>, CalcError> {
         calculate(self, claim)
-    }
-
-    /// The library version and the data versions loaded.
-    pub fn versions(&self) -> Value {
-        json!({
-            "santei": env!("CARGO_PKG_VERSION"),
-            "data": self.data.label,
-            "files": self.data.files,
-            "tables": self.data.tables.loaded.iter().map(|(k, f)| json!({"table": k, "file": f})).collect::<Vec<_>>(),
-            "rule_files": self.addons.files.iter().chain(rules::tier::EMBEDDED.iter().map(|(n, _)| n).map(|s| s.to_string()).collect::<Vec<_>>().iter()).collect::<Vec<_>>(),
-        })
     }
 }
 

@@ -14,6 +14,10 @@
 //! - Every number comes from the data; the engine never guesses beyond it: a date the rule
 //!   files do not cover, a code the schedule lacks, a fact marked unknown are errors or
 //!   explicit "unknown" results.
+//! - [`Engine`] is immutable after construction and `Send + Sync`: one engine serves any
+//!   number of threads (the C ABI shares one handle across threads).
+//! - The JSON of [`api`] is a published interface (`schemas/v1/`, feature `schema` generates
+//!   them in [`schema`]): its shape changes only with [`version::INTERFACE_VERSION`].
 
 pub mod api;
 pub mod claim;
@@ -23,7 +27,17 @@ pub mod golden;
 pub mod json;
 pub mod output;
 pub mod rounding;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod text;
+pub mod version;
 
 pub use claim::{Claim, ClaimError};
 pub use engine::{CalcOutput, Engine, EngineError, Line, TraceEntry, World};
+
+// The engine is shared across threads by every front end (the C ABI hands one handle to many
+// threads): it must stay `Send + Sync`.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+};

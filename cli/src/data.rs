@@ -21,24 +21,8 @@ pub fn load(args: &DataArgs) -> anyhow::Result<Dataset> {
     if args.master.is_empty() {
         return masters::pack::embedded().context("loading santei's embedded data");
     }
-    let mut ds = Dataset::load_dirs(&args.master).context("loading the official files")?;
-    if ds.schedule.is_empty() {
-        anyhow::bail!(
-            "no 医科診療行為マスター (s_ALL….csv) found in {}",
-            args.master
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    for (name, text) in masters::pack::EMBEDDED
-        .iter()
-        .filter(|(n, _)| *n == "r8-2026.toml")
-    {
-        masters::pack::overlay(&mut ds, name, text)
-            .context("laying santei's 2026 entries over the official data")?;
-    }
+    let (ds, _notes) =
+        masters::pack::load_official_dirs(&args.master).context("loading the official files")?;
     Ok(ds)
 }
 

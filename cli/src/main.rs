@@ -16,8 +16,10 @@ mod cmd_calc;
 mod cmd_copay;
 mod cmd_golden;
 mod cmd_master;
+mod cmd_schema;
 mod cmd_serve;
 mod cmd_tier;
+mod cmd_version;
 mod data;
 
 #[derive(Parser)]
@@ -47,6 +49,10 @@ enum Command {
     Tier(cmd_tier::TierArgs),
     /// What the patient pays for one receipt (一部負担金).
     Copay(cmd_copay::CopayArgs),
+    /// Print a JSON Schema of santei's interface (schemas/v1), or list them.
+    Schema(cmd_schema::SchemaArgs),
+    /// The library, interface and data versions (which files, which rule files, their dates).
+    Version(cmd_version::VersionArgs),
 }
 
 /// Output piped into a program that stops reading (`santei … | head`) ends santei quietly, as
@@ -72,6 +78,8 @@ fn main() {
         Command::Serve(a) => cmd_serve::run(a),
         Command::Tier(a) => cmd_tier::run(a),
         Command::Copay(a) => cmd_copay::run(a),
+        Command::Schema(a) => cmd_schema::run(a),
+        Command::Version(a) => cmd_version::run(a),
     };
     match result {
         Ok(code) => std::process::exit(code),

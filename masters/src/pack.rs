@@ -311,12 +311,59 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
     Ok(ds)
 }
 
+/// The pack file laid over official data by [`load_official_dirs`]: santei's unverified 2026
+/// entries.
+pub const OVERLAY_FILE: &str = "r8-2026.toml";
+
+/// Load the official files found in `dirs` (as [`Dataset::load_dirs`]) and lay santei's
+/// unverified 2026 entries over the dates they do not reach ([`overlay`]). The one loader
+/// every front end that reads directories uses (the CLI's `--master`, the C ABI), so they
+/// build the same data from the same files.
+pub fn load_official_dirs<P: AsRef<std::path::Path>>(
+    dirs: &[P],
+) -> Result<(Dataset, Vec<OverlayNote>), LoadError> {
+    let ds = Dataset::load_dirs(dirs)?;
+    let names = dirs
+        .iter()
+        .map(|p| p.as_ref().display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    with_overlay(ds, &names)
+}
+
+/// [`load_official_dirs`] for files given by name and contents (the browser's file picker).
+pub fn load_official_files(
+    files: Vec<crate::NamedFile>,
+) -> Result<(Dataset, Vec<OverlayNote>), LoadError> {
+    let names = files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    with_overlay(Dataset::load_files(files)?, &names)
+}
+
+fn with_overlay(mut ds: Dataset, names: &str) -> Result<(Dataset, Vec<OverlayNote>), LoadError> {
+    if ds.schedule.is_empty() {
+        return Err(LoadError::Unrecognised {
+            file: names.to_string(),
+            reason: "no 医科診療行為マスター full file (s_ALL….csv) found".into(),
+        });
+    }
+    let mut notes = Vec::new();
+    for (name, text) in EMBEDDED.iter().filter(|(n, _)| *n == OVERLAY_FILE) {
+        notes.extend(overlay(&mut ds, name, text)?);
+    }
+    Ok((ds, notes))
+}
+
 /// What happened to each hand-written change when it was laid over official data.
 #[derive(Clone, Debug, Serialize)]
 pub struct OverlayNote {
     pub code: Code,
     pub effective: NaiveDate,
-    /// "applied (unverified)" or "official data covers it" (with a mismatch note if any).
+    /// "applied (unverified)", "official data covers it" (with a mismatch note if any), or
+    /// "not applied: …" when the official data does not have the code (it ends earlier).
     pub status: String,
 }
 
@@ -330,6 +377,16 @@ pub fn overlay(ds: &mut Dataset, name: &str, text: &str) -> Result<Vec<OverlayNo
     let mut notes = Vec::new();
     let mut staged = ds.clone();
     for ch in pf.changes {
+        if ch.kind != "new" && staged.schedule.history(ch.code).is_none() {
+            // The official files end before the code was introduced (an older data set): the
+            // change has nothing to apply to, and dates after the data's end stay unknown.
+            notes.push(OverlayNote {
+                code: ch.code,
+                effective: ch.effective,
+                status: "not applied: the official data does not have this code".into(),
+            });
+            continue;
+        }
         let covered = staged.schedule.history(ch.code).is_some_and(|h| {
             h.versions
                 .iter()

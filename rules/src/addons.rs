@@ -34,6 +34,7 @@ pub const CONDITIONS: &[(&str, &str)] = &[
 
 /// Claim kinds (医科 / 歯科 / 調剤).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     Ika,

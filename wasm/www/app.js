@@ -116,9 +116,11 @@ function errorText(v) {
 }
 
 function describeData(v) {
-  const files = v.files || [];
-  const fileNote = files.length ? `（公式ファイル ${files.length}件）` : '';
-  return `santei ${v.santei}・データ: ${v.data}${fileNote}`;
+  const data = v.data || {};
+  const official = (data.files || []).filter((f) => f.kind !== 'pack');
+  const fileNote = official.length ? `（公式ファイル ${official.length}件）` : '';
+  const through = data.published_through ? `、${data.published_through} 公表分まで` : '';
+  return `santei ${v.santei}・データ: ${data.label}${through}${fileNote}`;
 }
 
 const engine = new Engine(() => {
@@ -530,7 +532,7 @@ async function loadMaster() {
       '全件ファイル（s_ALL….csv）と、その後に公表された更新ファイル（s_YYYYMMDD.csv）をまとめて選んでください。電子点数表（01補助マスターテーブル.csv など）も一緒に選べます。');
     return;
   }
-  const names = (value.files || []).map((f) => f.file).join('、');
+  const names = ((value.data || {}).files || []).map((f) => f.file).join('、');
   status.textContent = `読み込みました: ${describeData(value)}${names ? ` — ${names}` : ''}`;
   setStatus(`計算エンジン準備完了 — ${describeData(value)}`, true);
   if ($('#visit-result').children.length) runVisit();

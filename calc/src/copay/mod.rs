@@ -77,6 +77,7 @@ pub struct TraceEntry {
 
 /// What one public programme pays on the claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicPay {
     /// 法別番号.
     pub law: String,

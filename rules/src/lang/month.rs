@@ -102,6 +102,23 @@ impl<'de> Deserialize<'de> for YearMonth {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for YearMonth {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "YearMonth".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+            "description": "A month, YYYY-MM."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

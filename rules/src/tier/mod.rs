@@ -236,6 +236,7 @@ fn overlaps(a: &Period, b: &Period) -> bool {
 
 /// Outcome of a month (判定結果の種類).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// A tier is met.
@@ -254,6 +255,22 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Num(pub Decimal);
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Num".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "number",
+            "description": "An exact decimal written as a JSON number (e.g. 0.47)."
+        })
+    }
+}
+
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // An exact JSON number: the decimal's own digits (serde_json's arbitrary_precision),
@@ -268,6 +285,7 @@ impl Serialize for Num {
 
 /// The usage rate the decision used (使用した利用率).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RateUsed {
     /// The month the rate was measured in.
     pub month: YearMonth,
@@ -279,6 +297,7 @@ pub struct RateUsed {
 
 /// A requirement that failed (未充足の要件).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Unmet {
     /// Rule id in the rule file, e.g. `dx_r7_04.t1.erx`.
     pub rule: String,
@@ -292,6 +311,7 @@ pub struct Unmet {
 
 /// A requirement that could not be decided (判定不能の要件).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnknownReq {
     pub rule: String,
     pub tier: u32,
@@ -303,6 +323,7 @@ pub struct UnknownReq {
 
 /// The decision for one month — the JSON contract of `santei tier`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MonthResult {
     /// 適用月.
     pub month: YearMonth,

@@ -18,6 +18,8 @@ use std::str::FromStr;
 
 /// 施設の種別 — facility kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ProfileFacilityKind"))]
 #[serde(rename_all = "lowercase")]
 pub enum FacilityKind {
     /// 病院 (医科点数表).
@@ -70,6 +72,96 @@ pub struct FacilityProfile {
     pub usage_record_2026: Option<bool>,
     /// Monthly usage rates.
     pub usage: Vec<UsageRecord>,
+}
+
+/// The JSON Schema of a facility profile as [`FacilityProfile::from_json`] reads it (the
+/// parser is hand-written, so the schema is too): keep the two in step.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "FacilityProfile")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ProfileInput {
+    /// 種別.
+    kind: FacilityKind,
+    /// リ 電子処方箋を発行する体制 (or 調剤情報の登録) — in place since this date (YYYY-MM-DD).
+    #[serde(default)]
+    #[schemars(with = "Option<ProfileDate>")]
+    e_prescription_since: Option<NaiveDate>,
+    /// ヌ 電磁的方法により診療情報を共有し活用する体制 — in place since this date (YYYY-MM-DD).
+    #[serde(default)]
+    #[schemars(with = "Option<ProfileDate>")]
+    electronic_sharing_since: Option<NaiveDate>,
+    /// 小児科外来診療料を算定している.
+    #[serde(default)]
+    pediatric_outpatient_fee: Option<bool>,
+    /// 2024年の延外来患者数のうち6歳未満の割合 (0–1).
+    #[serde(default)]
+    under6_share_2024: Option<ProfileFraction>,
+    /// ホ 電子資格確認に係る十分な実績 (2026 rules) as stated by the facility.
+    #[serde(default)]
+    usage_record_2026: Option<bool>,
+    /// Monthly マイナ保険証利用率.
+    #[serde(default)]
+    usage: Vec<UsageInput>,
+}
+
+/// One month's マイナ保険証利用率 as the profile states it.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "UsageRecord")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct UsageInput {
+    /// The month the rate was measured in.
+    month: crate::YearMonth,
+    /// レセプト件数ベース — マイナ保険証利用人数 ÷ レセプト件数.
+    #[serde(default)]
+    receipt_based: Option<ProfileFraction>,
+    /// オンライン資格確認件数ベース — マイナ保険証利用件数 ÷ オンライン資格確認件数.
+    #[serde(default)]
+    online_based: Option<ProfileFraction>,
+}
+
+/// A date YYYY-MM-DD.
+#[cfg(feature = "schema")]
+struct ProfileDate;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ProfileDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        })
+    }
+}
+
+/// A share between 0 and 1: a number (0.45) or a string ("0.45", "45%").
+#[cfg(feature = "schema")]
+struct ProfileFraction;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ProfileFraction {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Fraction".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A share between 0 and 1, read exactly from its text: a number (0.45) or a string (\"0.45\", \"45%\").",
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {"type": "string", "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*%?\\s*$"}
+            ]
+        })
+    }
 }
 
 /// Errors reading a facility profile.

@@ -23,6 +23,7 @@ use std::str::FromStr;
 
 /// マイナ保険証利用率の算出基準 — the basis of a usage rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Basis {
     /// レセプト件数ベース (マイナ保険証利用人数 ÷ レセプト件数).
@@ -63,6 +64,7 @@ pub struct LetDecl {
 
 /// Points of a tier per fee table (点数: 医科・歯科・調剤); `None` where the table has none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Points {
     pub ika: Option<u32>,
     pub shika: Option<u32>,
