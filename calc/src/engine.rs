@@ -61,6 +61,12 @@ pub enum CalcError {
         from: NaiveDate,
         source_note: String,
     },
+    #[error("date: {date} is after {to}, the last date santei's rule files cover ({source_note})")]
+    AfterCoverage {
+        date: NaiveDate,
+        to: NaiveDate,
+        source_note: String,
+    },
     #[error("items[{index}].code: {message}")]
     Item { index: usize, message: String },
     #[error("{0}")]
@@ -360,6 +366,13 @@ pub fn calculate<'a, W: World + ?Sized>(
                 date,
                 from: cov.from,
                 source_note: cov.source.clone(),
+            });
+        }
+        if let Some(to) = cov.to.filter(|&to| date > to) {
+            return Err(CalcError::AfterCoverage {
+                date,
+                to,
+                source_note: cov.to_source.clone().unwrap_or_default(),
             });
         }
     }
@@ -672,6 +685,7 @@ pub fn calculate<'a, W: World + ?Sized>(
     // ── 6. totals ──
     let mut lines: Vec<Line> = Vec::with_capacity(work.len());
     lines.extend(work.iter().filter(|l| !l.removed).map(|l| l.line));
+    revision_after_data(&mut cx, &mut lines);
     let total = sum(lines.iter().map(|l| l.subtotal));
     trace!(
         cx,
@@ -690,6 +704,62 @@ pub fn calculate<'a, W: World + ?Sized>(
         copay,
         texts: cx.t,
     })
+}
+
+/// A revision between the data's publication and the date of service: the official master
+/// does not reflect it, so the lines it gives are not confirmed for the date (santei's own
+/// entries for the revision are unverified already). One warning names the codes.
+fn revision_after_data<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, lines: &mut [Line]) {
+    let w: &'a W = cx.w;
+    let Some(as_of) = w.data().official_through else {
+        return;
+    };
+    let date = cx.date;
+    let Some(rev) = w
+        .addon_rules()
+        .revisions
+        .iter()
+        .rev()
+        .find(|r| as_of < r.date && r.date <= date)
+    else {
+        return;
+    };
+    let mut codes = String::new();
+    for l in lines.iter_mut().filter(|l| l.verified) {
+        if let Some(c) = l.code {
+            if !codes.is_empty() {
+                codes.push_str(", ");
+            }
+            codes.push_str(&c.to_string());
+            l.verified = false;
+        }
+    }
+    if codes.is_empty() {
+        return;
+    }
+    let codes = cx.t.own(codes);
+    let msg = tx!(
+        cx.t,
+        "{} ({}): the official master in use was published up to {}, before this revision; {}: points as in force before it, not confirmed for {}",
+        &rev.name,
+        rev.date,
+        as_of,
+        codes,
+        date
+    );
+    cx.warnings.push(msg);
+    trace!(
+        cx,
+        Text::lit("data.revision"),
+        tx!(
+            cx.t,
+            "official master through {}; date of service {}",
+            as_of,
+            date
+        ),
+        rev.source.as_str(),
+        msg,
+    );
 }
 
 fn addon_groups<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut [Work<'a>]) {
@@ -1130,6 +1200,20 @@ fn computed_tier<W: World + ?Sized>(cx: &mut Ctx<'_, W>, rule: &AddonRule) -> Op
     let profile_value = cx.claim.facility.profile.as_ref()?;
     let month = rules::YearMonth::new(cx.date.year(), cx.date.month())?;
     if cx.tier_month.is_none() {
+        // The facility's capabilities stated on the claim count for the profile too, unless
+        // the profile states its own.
+        let mut profile_value = profile_value.clone();
+        if let Some(o) = profile_value.as_object_mut() {
+            let f = &cx.claim.facility;
+            for (key, since) in [
+                ("e_prescription_since", f.e_prescription_since),
+                ("electronic_sharing_since", f.electronic_sharing_since),
+            ] {
+                if let Some(d) = since.filter(|_| !o.contains_key(key)) {
+                    o.insert(key.into(), Value::String(d.0.to_string()));
+                }
+            }
+        }
         cx.tier_month = Some(
             rules::tier::FacilityProfile::from_json("facility.profile", &profile_value.to_string())
                 .map(|p| cx.w.tiers().evaluate_month(&p, month))

@@ -555,6 +555,14 @@ fn bad_input_is_a_clear_error() {
     );
     let e = claim("2021-12-01", &["111000110"]).run_err();
     assert!(e.contains("before 2022-04-01"), "{e}");
+    // After the last date the rule files describe (the 2026 schedule, until the next
+    // revision): an error, not the 2026 rules applied to a later date.
+    let e = claim("2028-06-01", &["111000110"]).run_err();
+    assert!(
+        e.contains("2028-06-01 is after 2028-05-31") && e.contains("last date"),
+        "{e}"
+    );
+    assert_eq!(claim("2028-05-31", &["111000110"]).run().total(), 291);
     let e = calc::api::calc(engine(), "x.json", "[]").unwrap_err();
     assert_eq!(e.kind, "input");
 }
@@ -571,9 +579,17 @@ fn tier_from_the_facility_profile() {
     let mut p4 = profile.clone();
     p4.as_object_mut().unwrap().remove("e_prescription_since");
     c.v["facility"]["profile"] = p4.clone();
+    // The facility's own e-prescription date (2023-01-01 in these claims) counts for a
+    // profile that does not state one …
+    assert_eq!(c.run().auto(), a(&[("111703270", 1), ("111703670", 12)]));
+    // … and without either: tier 4.
+    let mut c = c.no_erx();
+    c.v["facility"]["profile"] = p4.clone();
     assert_eq!(c.run().auto(), a(&[("111703270", 1), ("111703470", 10)]));
     // Filed tier 1 while the data supports tier 4: the filed tier is used, with a warning.
-    let mut c = claim("2025-04-10", &["111000110"]).std("4035", Some(1), "2025-04-01");
+    let mut c = claim("2025-04-10", &["111000110"])
+        .std("4035", Some(1), "2025-04-01")
+        .no_erx();
     c.v["facility"]["profile"] = p4;
     let o = c.run();
     assert_eq!(o.auto(), a(&[("111703270", 1), ("111703670", 12)]));
@@ -652,5 +668,24 @@ fn dental_and_pharmacy_dx_points_without_codes() {
         c.run().auto(),
         a(&[("-", 8)]),
         "調剤 2026: 8, a 4035 filing carries over"
+    );
+}
+
+#[test]
+fn lines_after_a_revision_the_data_predates_are_not_confirmed() {
+    // The embedded data is checked against official files published up to 2025-09-01; the
+    // 令和8年度改定 takes effect on 2026-06-01 (rules/data/addons/medical_dx.toml [[revision]]).
+    let before = claim("2026-05-29", &["111000110"]).run();
+    assert_eq!(before.line("111000110")["verified"], true);
+    let after = claim("2026-06-01", &["111000110"]).run();
+    let l = after.line("111000110");
+    assert_eq!(l["points"], 291); // unchanged by 告示69 A000, but no official master says so
+    assert_eq!(l["verified"], false);
+    let w = after.0["warnings"].to_string();
+    assert!(
+        w.contains("令和8年度診療報酬改定 (2026-06-01)")
+            && w.contains("published up to 2025-09-01")
+            && w.contains("111000110"),
+        "{w}"
     );
 }

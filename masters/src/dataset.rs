@@ -12,6 +12,7 @@ use crate::drugs::{load_devices, load_drugs, Device, Drug};
 use crate::error::LoadError;
 use crate::schedule::{CodeMap, Schedule};
 use crate::tables::{TableKind, Tables};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -95,6 +96,15 @@ pub struct Dataset {
     pub skipped: Vec<(String, String)>,
     /// A label for the data set ("official files" or the pack title).
     pub label: String,
+    /// The publication date of the newest 医科診療行為マスター file the data set was built
+    /// from (for santei's own pack: of the newest official file its entries were checked
+    /// against). A revision after this date is not reflected in the official data.
+    pub official_through: Option<NaiveDate>,
+}
+
+/// `YYYYMMDD` (the date in a published file name) as a date.
+pub fn published_date(digits: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(digits.get(..8)?, "%Y%m%d").ok()
 }
 
 impl Dataset {
@@ -239,6 +249,14 @@ impl Dataset {
                     ("loaded".to_string(), n)
                 }
             };
+            if let FileKind::ProcedureFull { published } | FileKind::ProcedureUpdate { published } =
+                &kind
+            {
+                let d = published_date(published);
+                if d > ds.official_through {
+                    ds.official_through = d;
+                }
+            }
             ds.files.push(LoadedFile {
                 file: f.name,
                 kind,

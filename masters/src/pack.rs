@@ -221,6 +221,14 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
     for (name, pf) in parsed {
         if let Some(m) = &pf.pack {
             titles.push(m.title.clone());
+            // `official_through = "s_20250901.csv"`: the date in the file name.
+            let through = m.official_through.as_deref().and_then(|s| {
+                let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+                crate::dataset::published_date(&digits)
+            });
+            if through > ds.official_through {
+                ds.official_through = through;
+            }
         }
         for pc in pf.codes {
             let mut versions: Vec<Version> = Vec::with_capacity(pc.versions.len());
@@ -518,14 +526,22 @@ fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), Load
                 .cloned()
                 .ok_or_else(|| pack_err(file, format!("{what}: unknown code")))?;
             let last_day = ch.effective.pred_opt().unwrap_or(ch.effective);
-            let Some(v) = h.versions.last_mut() else {
+            let n = h.versions.len();
+            if n == 0 {
                 return Err(pack_err(file, format!("{what}: code has no version")));
-            };
-            let mut rec = (*v.record).clone();
-            rec.abolished_on = DateCell(Some(last_day));
-            rec.change_kind = ChangeKind::Abolish;
-            v.record = Arc::new(rec);
-            v.sources.push(src);
+            }
+            // The code's end is a fact of the code, not a cell the official rows changed: every
+            // version carries it (so a diff between two of its versions does not report it),
+            // and the last version ends on it.
+            for (i, v) in h.versions.iter_mut().enumerate() {
+                let mut rec = (*v.record).clone();
+                rec.abolished_on = DateCell(Some(last_day));
+                if i + 1 == n {
+                    rec.change_kind = ChangeKind::Abolish;
+                    v.sources.push(src.clone());
+                }
+                v.record = Arc::new(rec);
+            }
             ds.schedule.insert_history(ch.code, h);
         }
         other => {

@@ -52,6 +52,21 @@ fn ika() -> ClaimKind {
 pub struct Coverage {
     pub from: NaiveDate,
     pub source: String,
+    /// The last date the rule files describe (a later date of service is an error).
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// Where the last date comes from.
+    #[serde(default)]
+    pub to_source: Option<String>,
+}
+
+/// `[[revision]]` — a fee revision (診療報酬改定): the day a new schedule takes effect.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    pub date: NaiveDate,
+    pub name: String,
+    pub source: String,
 }
 
 /// `[[standard]]` — a facility standard a facility files (施設基準), by its official code
@@ -195,6 +210,8 @@ struct AddonFile {
     shared_limit: Vec<SharedLimit>,
     #[serde(default)]
     month_exclusion: Vec<MonthExclusion>,
+    #[serde(default)]
+    revision: Vec<Revision>,
 }
 
 /// A rule-file error: the file and what is wrong.
@@ -243,6 +260,8 @@ pub struct AddonRules {
     pub addons: Vec<AddonRule>,
     pub shared_limits: Vec<SharedLimit>,
     pub month_exclusions: Vec<MonthExclusion>,
+    /// Fee revisions, by date.
+    pub revisions: Vec<Revision>,
     /// The rule files, for the version report.
     pub files: Vec<String>,
     /// Add-on code → its family (index into `addons`), built at load.
@@ -281,8 +300,10 @@ impl AddonRules {
             r.addons.extend(f.addon);
             r.shared_limits.extend(f.shared_limit);
             r.month_exclusions.extend(f.month_exclusion);
+            r.revisions.extend(f.revision);
             r.files.push(name.to_string());
         }
+        r.revisions.sort_by_key(|v| v.date);
         r.check().map_err(|message| AddonRuleError {
             file: files.iter().map(|f| f.0).collect::<Vec<_>>().join(", "),
             message,

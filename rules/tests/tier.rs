@@ -531,9 +531,11 @@ fn embedded_periods_are_contiguous_and_cited() {
             w[0].id
         );
     }
+    // The last period runs to the end of what the rule files describe (before the next
+    // revision, as the add-on rules' [coverage] `to`).
     assert_eq!(
         ps.last().map(|p| (p.from, p.to)),
-        Some((ym("2026-06"), None))
+        Some((ym("2026-06"), Some(ym("2028-05"))))
     );
     for p in ps {
         assert!(!p.source.is_empty());
