@@ -16,12 +16,18 @@ const CLAIM: &str = r#"{"date": "2025-04-10", "kind": "ika", "setting": "outpati
  "history": [{"date": "2025-03-10", "code": "111703870"}, {"date": "2025-01-10", "code": "112708970"},
              {"date": "2025-02-10", "code": "113001810"}, {"date": "2025-03-10", "code": "113001810"}]}"#;
 
+/// What `santei calc` prints: parse, compute, pretty JSON.
+#[inline(never)]
+fn render(engine: &Engine, text: &str) -> usize {
+    calc::api::calc(engine, "claim.json", text).map_or(0, |s| s.len())
+}
+
 /// What `santei batch` does with a line: parse, compute, one compact JSON line.
 #[inline(never)]
 fn batch_line(engine: &Engine, text: &str) -> usize {
     let c = Claim::parse("line", text).expect("claim");
     let out = engine.calc(&c).expect("calc");
-    serde_json::to_string(&out).map_or(0, |s| s.len())
+    out.to_json(false).len()
 }
 
 fn main() {
@@ -48,7 +54,7 @@ fn main() {
     let mut total = 0usize;
     for _ in 0..n {
         if mode == "render" {
-            total += calc::api::calc(&engine, "claim.json", &text).map_or(0, |s| s.len());
+            total += render(&engine, &text);
         } else if mode == "batch" {
             total += batch_line(&engine, &text);
         } else {

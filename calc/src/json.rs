@@ -27,9 +27,14 @@ impl<'o> Json<'o> {
     }
 
     fn newline(&mut self) {
+        const SPACES: &[u8; 64] =
+            b"                                                                ";
         self.out.push(b'\n');
-        for _ in 0..self.depth {
-            self.out.extend_from_slice(b"  ");
+        let mut n = 2 * self.depth;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.out.extend_from_slice(&SPACES[..k]);
+            n -= k;
         }
     }
 
@@ -107,13 +112,13 @@ impl<'o> Json<'o> {
 
     /// An exact decimal as a JSON number (`291`, `0.5`).
     pub fn dec(&mut self, d: Decimal) {
-        if d.scale() == 0 || d.fract().is_zero() {
-            if let Ok(n) = i64::try_from(d.trunc()) {
-                return self.int(n);
+        match whole(d) {
+            Some(n) => self.int(n),
+            None => {
+                let s = d.normalize().to_string();
+                self.raw(&s);
             }
         }
-        let s = d.normalize().to_string();
-        self.raw(&s);
     }
 
     /// A string value, quoted and escaped.
@@ -128,6 +133,28 @@ impl<'o> Json<'o> {
         self.out.push(b'"');
         f(self.out);
         self.out.push(b'"');
+    }
+}
+
+/// The decimal as a whole number, when it is one (`291.00` → 291) and fits in an i64.
+pub fn whole(d: Decimal) -> Option<i64> {
+    let m = d.mantissa();
+    let p = 10i128.checked_pow(d.scale())?;
+    if m % p != 0 {
+        return None;
+    }
+    i64::try_from(m / p).ok()
+}
+
+/// The written JSON as a string.
+///
+/// Everything [`Json`] and [`escape_into`] append is UTF-8: whole `&str`s, slices of them cut
+/// at ASCII bytes (which are always character boundaries), and ASCII. The check below is a
+/// fast scan that always succeeds; the lossy branch exists only so no path can panic.
+pub fn into_string(out: Vec<u8>) -> String {
+    match String::from_utf8(out) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
 }
 
@@ -149,6 +176,19 @@ pub fn write_int(out: &mut Vec<u8>, n: i64) {
     }
     out.extend_from_slice(&buf[i..]);
 }
+
+/// The bytes JSON strings escape: control characters, `"` and `\`.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -177,6 +217,10 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
                 break;
             }
             i += 8;
+        }
+        // Byte by byte to the next byte that needs escaping (or the end).
+        while i < b.len() && !NEEDS_ESCAPE[usize::from(b[i])] {
+            i += 1;
         }
         let Some(&c) = b.get(i) else { break };
         let esc: &[u8] = match c {
@@ -282,10 +326,32 @@ mod tests {
             (Decimal::new(2910, 1), "291"),
             (Decimal::new(5, 1), "0.5"),
             (Decimal::new(-120, 2), "-1.2"),
+            (Decimal::new(-300, 2), "-3"),
+            (Decimal::new(1, 28), "0.0000000000000000000000000001"),
+            (Decimal::MAX, "79228162514264337593543950335"),
         ] {
             let mut out = Vec::new();
             Json::new(&mut out, false).dec(d);
             assert_eq!(String::from_utf8(out).unwrap(), want);
         }
+    }
+
+    #[test]
+    fn whole_numbers_are_exact_and_bounded() {
+        assert_eq!(whole(Decimal::new(29100, 2)), Some(291));
+        assert_eq!(whole(Decimal::new(-29100, 2)), Some(-291));
+        assert_eq!(whole(Decimal::new(29101, 2)), None);
+        assert_eq!(whole(Decimal::from(i64::MAX)), Some(i64::MAX));
+        assert_eq!(whole(Decimal::from(i64::MAX) + Decimal::ONE), None);
+    }
+
+    #[test]
+    fn indentation_deeper_than_the_space_table() {
+        let mut out = Vec::new();
+        let mut j = Json::new(&mut out, true);
+        j.depth = 40;
+        j.newline();
+        assert_eq!(out.len(), 1 + 80);
+        assert!(out[1..].iter().all(|&b| b == b' '));
     }
 }

@@ -149,18 +149,16 @@ impl<'a> CalcOutput<'a> {
 
     /// The result as a JSON string (see [`CalcOutput::write_json`]).
     pub fn to_json(&self, pretty: bool) -> String {
-        let mut out = Vec::with_capacity(4096);
+        let mut out = Vec::with_capacity(8192);
         self.write_json(&mut out, pretty);
-        String::from_utf8(out).unwrap_or_default()
+        crate::json::into_string(out)
     }
 }
 
 /// Serialise a decimal as an exact JSON number.
 pub fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    if d.scale() == 0 || d.fract().is_zero() {
-        if let Ok(n) = i64::try_from(d.trunc()) {
-            return s.serialize_i64(n);
-        }
+    if let Some(n) = crate::json::whole(*d) {
+        return s.serialize_i64(n);
     }
     let text = d.normalize().to_string();
     match text.parse::<serde_json::Number>() {

@@ -255,15 +255,10 @@ impl Texts<'_> {
             match *a {
                 Arg::Str(s) => escape_into(out, s),
                 Arg::Int(n) => write_int(out, n),
-                Arg::Dec(d) => {
-                    if d.scale() == 0 || d.fract().is_zero() {
-                        if let Ok(n) = i64::try_from(d.trunc()) {
-                            write_int(out, n);
-                            continue;
-                        }
-                    }
-                    out.extend_from_slice(d.normalize().to_string().as_bytes());
-                }
+                Arg::Dec(d) => match crate::json::whole(d) {
+                    Some(n) => write_int(out, n),
+                    None => out.extend_from_slice(d.normalize().to_string().as_bytes()),
+                },
                 Arg::Date(d) | Arg::OptDate(Some(d)) => match date_digits(d) {
                     Some(b) => out.extend_from_slice(&b),
                     None => out.extend_from_slice(d.to_string().as_bytes()),
@@ -400,12 +395,10 @@ fn write_date(f: &mut fmt::Formatter<'_>, d: NaiveDate) -> fmt::Result {
 
 /// An exact decimal, normalised (`291`, `0.5`, `-12`).
 pub fn write_decimal(f: &mut fmt::Formatter<'_>, d: Decimal) -> fmt::Result {
-    if d.scale() == 0 || d.fract().is_zero() {
-        if let Ok(n) = i64::try_from(d.trunc()) {
-            return fmt::Display::fmt(&n, f);
-        }
+    match crate::json::whole(d) {
+        Some(n) => fmt::Display::fmt(&n, f),
+        None => fmt::Display::fmt(&d.normalize(), f),
     }
-    fmt::Display::fmt(&d.normalize(), f)
 }
 
 impl<'a> From<&'a str> for Arg<'a> {

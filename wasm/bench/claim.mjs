@@ -39,7 +39,7 @@ if (dirs.every(existsSync)) {
   for (const d of dirs) for (const f of readdirSync(d).sort()) official_add(f, readFileSync(path.join(d, f)));
   const v = JSON.parse(official_load());
   if (v.error) throw new Error(`loading the official files: ${v.error.message}`);
-  data = `official files (${v.files.length}, loaded in ${Math.round(performance.now() - t0)} ms)`;
+  data = `official files (${v.data.files.length}, loaded in ${Math.round(performance.now() - t0)} ms)`;
 } else {
   versions();
 }

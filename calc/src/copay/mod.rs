@@ -166,7 +166,7 @@ impl CopayOutput<'_> {
     pub fn to_json(&self, pretty: bool) -> String {
         let mut out = Vec::with_capacity(2048);
         self.write_json_into(&mut crate::json::Json::new(&mut out, pretty));
-        String::from_utf8(out).unwrap_or_default()
+        crate::json::into_string(out)
     }
 }
 
