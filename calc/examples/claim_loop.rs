@@ -1,7 +1,7 @@
 //! Runs the benchmark's outpatient claim N times on the official data (for profilers such as
 //! `valgrind --tool=callgrind`, whose instruction counts do not depend on machine load).
 //!
-//! `cargo run --release -p santei-calc --example claim_loop -- [N] [calc|copay|render|batch]`
+//! `cargo run --release -p santei-calc --example claim_loop -- [N] [calc|copay|render|batch|parse|json]`
 //! (reads ../shared or $SANTEI_SHARED).
 
 use calc::{Claim, Engine};
@@ -57,6 +57,11 @@ fn main() {
             total += render(&engine, &text);
         } else if mode == "batch" {
             total += batch_line(&engine, &text);
+        } else if mode == "parse" {
+            total += Claim::parse("line", &text).map_or(0, |c| c.items.len());
+        } else if mode == "json" {
+            let out = engine.calc(&claim).expect("calc");
+            total += out.to_json(false).len();
         } else {
             total += engine.calc(&claim).map_or(0, |o| o.lines.len());
         }
