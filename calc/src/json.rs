@@ -138,7 +138,26 @@ impl<'o> Json<'o> {
 
 /// The decimal as a whole number, when it is one (`291.00` → 291) and fits in an i64.
 pub fn whole(d: Decimal) -> Option<i64> {
+    // Most decimals here are small (points such as 291.00): integer arithmetic on 64 bits.
+    const POW10: [u64; 20] = {
+        let mut t = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
     let m = d.mantissa();
+    if let (Ok(m64), Some(&p)) = (u64::try_from(m.unsigned_abs()), POW10.get(d.scale() as usize))
+    {
+        if m64 % p != 0 {
+            return None;
+        }
+        if let Ok(q) = i64::try_from(m64 / p) {
+            return Some(if m < 0 { -q } else { q });
+        }
+    }
     let p = 10i128.checked_pow(d.scale())?;
     if m % p != 0 {
         return None;
@@ -343,6 +362,9 @@ mod tests {
         assert_eq!(whole(Decimal::new(29101, 2)), None);
         assert_eq!(whole(Decimal::from(i64::MAX)), Some(i64::MAX));
         assert_eq!(whole(Decimal::from(i64::MAX) + Decimal::ONE), None);
+        assert_eq!(whole(Decimal::from(i64::MIN)), Some(i64::MIN));
+        assert_eq!(whole(Decimal::new(-5, 0)), Some(-5));
+        assert_eq!(whole(Decimal::new(1, 28)), None);
     }
 
     #[test]

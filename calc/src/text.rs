@@ -66,7 +66,12 @@ pub struct Text {
 
 impl Text {
     /// A text without arguments.
+    ///
+    /// The text must need no JSON escaping (no `"`, `\\` or control characters): templates
+    /// are written into JSON as they are. [`tx!`](crate::tx) checks this at compile time;
+    /// here it is checked in debug builds.
     pub const fn lit(s: &'static str) -> Text {
+        debug_assert!(json_plain(s), "a text template needs JSON escaping");
         Text {
             template: s,
             start: 0,
@@ -98,6 +103,20 @@ pub const fn placeholders(t: &str) -> usize {
     n
 }
 
+/// Whether a template can be written into a JSON string as it is (no `"`, `\\` or control
+/// characters), checked at compile time by [`tx!`](crate::tx).
+pub const fn json_plain(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x20 || b[i] == b'"' || b[i] == b'\\' {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The byte offset of the first `{}` in a template. (`{` and `}` never occur inside a
 /// multi-byte UTF-8 sequence, so the offset is a character boundary.)
 fn placeholder_at(t: &str) -> Option<usize> {
@@ -119,12 +138,14 @@ fn placeholder_at(t: &str) -> Option<usize> {
 macro_rules! tx {
     ($pool:expr, $t:literal $(,)?) => {{
         const _: () = assert!($crate::text::placeholders($t) == 0);
+        const _: () = assert!($crate::text::json_plain($t), "template needs JSON escaping");
         $crate::text::Text::lit($t)
     }};
     ($pool:expr, $t:literal, $($a:expr),+ $(,)?) => {{
         const _: () = assert!(
             $crate::text::placeholders($t) == [$($crate::tx!(@unit $a)),+].len()
         );
+        const _: () = assert!($crate::text::json_plain($t), "template needs JSON escaping");
         $pool.fmt($t, &[$($crate::text::Arg::from($a)),+])
     }};
     (@unit $a:expr) => { () };
@@ -145,6 +166,7 @@ impl<'a> Texts<'a> {
 
     /// A text from a template and its arguments (use [`tx!`](crate::tx), which checks the count).
     pub fn fmt(&mut self, template: &'static str, args: &[Arg<'a>]) -> Text {
+        debug_assert!(json_plain(template), "a text template needs JSON escaping");
         let start = self.args.len() as u32;
         self.args.extend_from_slice(args);
         Text {
@@ -250,7 +272,8 @@ impl Texts<'_> {
         let mut rest = t.template;
         for a in args {
             let Some(i) = placeholder_at(rest) else { break };
-            escape_into(out, &rest[..i]);
+            // Templates need no escaping (see `Text::lit`).
+            out.extend_from_slice(&rest.as_bytes()[..i]);
             rest = &rest[i + 2..];
             match *a {
                 Arg::Str(s) => escape_into(out, s),
@@ -286,8 +309,19 @@ impl Texts<'_> {
                 }
                 Arg::Text(t) => self.write_json(out, t),
                 Arg::Own(i) => escape_into(out, self.owned.get(i as usize).map_or("", |s| s)),
+                Arg::Codes(codes, sep) => {
+                    for (i, &c) in codes.iter().enumerate() {
+                        if i > 0 {
+                            out.extend_from_slice(match sep {
+                                Sep::Comma => b", ",
+                                Sep::Slash => b"/",
+                            });
+                        }
+                        write_code_json(out, Code(c));
+                    }
+                }
                 // The rest are rare: through their `Display` form.
-                Arg::Month(_) | Arg::Codes(..) | Arg::Age(_) => {
+                Arg::Month(_) | Arg::Age(_) => {
                     struct One<'p, 'a>(&'p Texts<'a>, Arg<'a>);
                     impl fmt::Display for One<'_, '_> {
                         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -298,7 +332,7 @@ impl Texts<'_> {
                 }
             }
         }
-        escape_into(out, rest);
+        out.extend_from_slice(rest.as_bytes());
     }
 }
 
