@@ -17,7 +17,7 @@ use crate::claim::{Claim, FiledStandard, Setting};
 use crate::copay::CopayOutput;
 pub use crate::output::{dec, CalcOutput, Line, TraceEntry};
 use crate::text::{Arg, IntoText, Sep, Text, Texts};
-use crate::tx;
+use crate::{lit, tx};
 use chrono::{Datelike, NaiveDate};
 use masters::tables::{ExclusionKind, ExclusionScope, TableKind};
 use masters::{Code, Dataset, InOutScope, PointKind, ProcedureRecord};
@@ -409,9 +409,9 @@ pub fn calculate<'a, W: World + ?Sized>(
                 let p = it.points.unwrap_or_default();
                 trace!(
                     cx,
-                    Text::lit("input.caller_points"),
+                    lit!("input.caller_points"),
                     tx!(cx.t, "items[{}] {}", i, code),
-                    Text::lit("the claim (caller-stated points)"),
+                    lit!("the claim (caller-stated points)"),
                     tx!(
                         cx.t,
                         "{} points as stated; santei has no record of this code",
@@ -427,9 +427,9 @@ pub fn calculate<'a, W: World + ?Sized>(
                         count: it.count,
                         subtotal: subtotal(p, it.count),
                         origin: "input",
-                        rule: Text::lit("caller_points"),
+                        rule: lit!("caller_points"),
                         verified: false,
-                        source: Text::lit("points stated in the claim"),
+                        source: lit!("points stated in the claim"),
                     },
                     name,
                     family: None,
@@ -451,9 +451,11 @@ pub fn calculate<'a, W: World + ?Sized>(
         let label = cx.t.str(&w.data().label);
         let src = cx.version_src(entry.version, label);
         let (points, rule) = match r.point_kind {
-            PointKind::Points => (r.points, "point_kind:points"),
-            PointKind::MinusPoints => (-r.points, "point_kind:minus_points"),
-            PointKind::PercentAdd | PointKind::PercentSub => (Decimal::ZERO, "point_kind:percent"),
+            PointKind::Points => (r.points, lit!("point_kind:points")),
+            PointKind::MinusPoints => (-r.points, lit!("point_kind:minus_points")),
+            PointKind::PercentAdd | PointKind::PercentSub => {
+                (Decimal::ZERO, lit!("point_kind:percent"))
+            }
             PointKind::Yen => {
                 cx.warnings.push(tx!(
                     cx.t,
@@ -461,7 +463,7 @@ pub fn calculate<'a, W: World + ?Sized>(
                     code,
                     name
                 ));
-                (Decimal::ZERO, "point_kind:yen")
+                (Decimal::ZERO, lit!("point_kind:yen"))
             }
             other => {
                 cx.warnings.push(tx!(
@@ -471,12 +473,12 @@ pub fn calculate<'a, W: World + ?Sized>(
                     name,
                     other.as_str()
                 ));
-                (r.points, "point_kind:other")
+                (r.points, lit!("point_kind:other"))
             }
         };
         trace!(
             cx,
-            Text::lit(rule),
+            rule,
             tx!(
                 cx.t,
                 "{} on {}: 点数識別 {}, 新又は現点数 {}",
@@ -549,10 +551,10 @@ pub fn calculate<'a, W: World + ?Sized>(
             if ok {
                 trace!(
                     cx,
-                    Text::lit("facility_standard"),
+                    lit!("facility_standard"),
                     tx!(cx.t, "{} needs {}", code, names),
                     src,
-                    Text::lit("filed and valid on the date"),
+                    lit!("filed and valid on the date"),
                 );
             } else {
                 cx.errors.push(tx!(
@@ -591,7 +593,7 @@ pub fn calculate<'a, W: World + ?Sized>(
                 count: it.count,
                 subtotal: subtotal(points, it.count),
                 origin: "input",
-                rule: Text::lit(rule),
+                rule,
                 verified: entry.version.verified,
                 source: src,
             },
@@ -620,10 +622,10 @@ pub fn calculate<'a, W: World + ?Sized>(
             if work.iter().any(|l| l.line.code == Some(a.code)) {
                 trace!(
                     cx,
-                    Text::lit("age_addon"),
+                    lit!("age_addon"),
                     tx!(cx.t, "{} 年齢加算{} → {}", code, slot + 1, a.code),
-                    Text::lit("master 年齢加算"),
-                    Text::lit("already on the claim"),
+                    lit!("master 年齢加算"),
+                    lit!("already on the claim"),
                 );
                 continue;
             }
@@ -634,7 +636,7 @@ pub fn calculate<'a, W: World + ?Sized>(
                     let count = work[i].line.count;
                     trace!(
                         cx,
-                        Text::lit("age_addon"),
+                        lit!("age_addon"),
                         tx!(
                             cx.t,
                             "{} 年齢加算{}: {}–{}, patient born {}",
@@ -689,9 +691,9 @@ pub fn calculate<'a, W: World + ?Sized>(
     let total = sum(lines.iter().map(|l| l.subtotal));
     trace!(
         cx,
-        Text::lit("total"),
+        lit!("total"),
         tx!(cx.t, "{} lines", lines.len()),
-        Text::lit("sum of subtotals"),
+        lit!("sum of subtotals"),
         tx!(cx.t, "{} points", total),
     );
     let copay = copay_block(&mut cx, total)?;
@@ -750,7 +752,7 @@ fn revision_after_data<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, lines: &mut [
     cx.warnings.push(msg);
     trace!(
         cx,
-        Text::lit("data.revision"),
+        lit!("data.revision"),
         tx!(
             cx.t,
             "official master through {}; date of service {}",
@@ -804,7 +806,7 @@ fn addon_groups<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut [Work<'a>
                     work[i].line.subtotal = subtotal(p, work[i].line.count);
                     trace!(
                         cx,
-                        Text::lit("point_kind:percent"),
+                        lit!("point_kind:percent"),
                         tx!(
                             cx.t,
                             "{}: {}% of {} ({} points)",
@@ -813,7 +815,7 @@ fn addon_groups<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut [Work<'a>
                             work[b].line.code,
                             base_pts
                         ),
-                        Text::lit("点数識別 5/6; rounding: percent_of_points (1点未満四捨五入)"),
+                        lit!("点数識別 5/6; rounding: percent_of_points (1点未満四捨五入)"),
                         tx!(cx.t, "{} points", p),
                     );
                 }
@@ -1143,8 +1145,8 @@ fn pick_tier<'a, W: World + ?Sized>(
                 trace!(
                     cx,
                     rule.id.as_str(),
-                    Text::lit("facility.profile"),
-                    Text::lit("rules/data/tier"),
+                    lit!("facility.profile"),
+                    lit!("rules/data/tier"),
                     tx!(
                         cx.t,
                         "tier {} computed from the facility profile",
@@ -1237,9 +1239,9 @@ fn computed_tier<W: World + ?Sized>(cx: &mut Ctx<'_, W>, rule: &AddonRule) -> Op
     let reason = r.reason.clone();
     trace!(
         cx,
-        Text::lit("tier"),
+        lit!("tier"),
         tx!(cx.t, "facility profile, {}", Arg::Month(cx.date)),
-        Text::lit("rules/data/tier"),
+        lit!("rules/data/tier"),
         reason,
     );
     tier
@@ -1257,7 +1259,7 @@ fn resolve_target<'a, W: World + ?Sized>(
         let code = Code::parse(c).ok()?;
         return match cx.w.data().schedule.lookup(code, date) {
             Ok(e) => {
-                let src = cx.version_src(e.version, Text::lit(""));
+                let src = cx.version_src(e.version, lit!(""));
                 let r = e.record();
                 let p = r.points;
                 Some((
@@ -1460,10 +1462,10 @@ fn limit_refusal<'a, W: World + ?Sized>(
         match used(cx, work, k.codes, k.unit) {
             None => trace!(
                 cx,
-                Text::lit("frequency"),
+                lit!("frequency"),
                 tx!(cx.t, "{} ({})", k.unit_name, k.unit),
                 k.source,
-                Text::lit("not checked: santei does not count this unit"),
+                lit!("not checked: santei does not count this unit"),
             ),
             Some(n) if n + count > k.max as i64 => {
                 return Some(tx!(
@@ -1478,7 +1480,7 @@ fn limit_refusal<'a, W: World + ?Sized>(
             }
             Some(n) => trace!(
                 cx,
-                Text::lit("frequency"),
+                lit!("frequency"),
                 tx!(
                     cx.t,
                     "{}: {} limit {}, {} used",
@@ -1488,7 +1490,7 @@ fn limit_refusal<'a, W: World + ?Sized>(
                     n
                 ),
                 k.source,
-                Text::lit("within the limit"),
+                lit!("within the limit"),
             ),
         }
         None
@@ -1507,10 +1509,10 @@ fn input_limits<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &[Work<'a>]) {
             match used(cx, &work[..i], k.codes, k.unit) {
                 None => trace!(
                     cx,
-                    Text::lit("frequency"),
+                    lit!("frequency"),
                     tx!(cx.t, "{}: {} ({})", c, k.unit_name, k.unit),
                     k.source,
-                    Text::lit("not checked: santei does not count this unit"),
+                    lit!("not checked: santei does not count this unit"),
                 ),
                 Some(n) if n + l.line.count > k.max as i64 => cx.errors.push(tx!(
                     cx.t,
@@ -1644,7 +1646,7 @@ fn exclusions<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut [Work<'a>])
                 }
                 trace!(
                     cx,
-                    Text::lit("exclusion"),
+                    lit!("exclusion"),
                     tx!(cx.t, "{} × {} ({})", ci, other, scope),
                     src,
                     msg,
@@ -1697,9 +1699,9 @@ fn copay_block<'a, W: World + ?Sized>(
         .map_err(|e| CalcError::Input(format!("copay: {e}")))?;
     trace!(
         cx,
-        Text::lit("copay"),
+        lit!("copay"),
         tx!(cx.t, "{} points", points),
-        Text::lit("calc::copay (rules/data/copay)"),
+        lit!("calc::copay (rules/data/copay)"),
         tx!(cx.t, "patient pays {} yen", out.patient_pays),
     );
     Ok(Some(out))

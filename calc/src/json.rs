@@ -7,6 +7,43 @@
 
 use rust_decimal::Decimal;
 
+/// Append `s` to `out`. A result's JSON is hundreds of short pieces (keys, digits, names,
+/// template fragments): slices of up to 16 bytes are copied with two overlapping word moves
+/// instead of a call to `memcpy`, which was a sixth of the time of writing a result.
+#[inline(always)]
+pub fn put(out: &mut Vec<u8>, s: &[u8]) {
+    let n = s.len();
+    if n > 16 {
+        out.extend_from_slice(s);
+        return;
+    }
+    out.reserve(16);
+    let len = out.len();
+    // SAFETY: `reserve(16)` leaves room for at least 16 more bytes after `len`, and `n <= 16`;
+    // every read is inside `s` (the two moves of a size overlap when `n` is below twice it);
+    // the `n` bytes after `len` are all written before `set_len`.
+    unsafe {
+        let src = s.as_ptr();
+        let dst = out.as_mut_ptr().add(len);
+        if n >= 8 {
+            let a = src.cast::<u64>().read_unaligned();
+            let b = src.add(n - 8).cast::<u64>().read_unaligned();
+            dst.cast::<u64>().write_unaligned(a);
+            dst.add(n - 8).cast::<u64>().write_unaligned(b);
+        } else if n >= 4 {
+            let a = src.cast::<u32>().read_unaligned();
+            let b = src.add(n - 4).cast::<u32>().read_unaligned();
+            dst.cast::<u32>().write_unaligned(a);
+            dst.add(n - 4).cast::<u32>().write_unaligned(b);
+        } else if n > 0 {
+            *dst = *src;
+            *dst.add(n / 2) = *src.add(n / 2);
+            *dst.add(n - 1) = *src.add(n - 1);
+        }
+        out.set_len(len + n);
+    }
+}
+
 /// A JSON writer over a byte buffer.
 pub struct Json<'o> {
     out: &'o mut Vec<u8>,
@@ -88,14 +125,13 @@ impl<'o> Json<'o> {
     pub fn key(&mut self, k: &str) {
         self.separate();
         self.out.push(b'"');
-        self.out.extend_from_slice(k.as_bytes());
-        self.out
-            .extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
+        put(self.out, k.as_bytes());
+        put(self.out, if self.pretty { b"\": " } else { b"\":" });
     }
 
     /// Bytes written as they are (a number, `null`, `true` …).
     pub fn raw(&mut self, s: &str) {
-        self.out.extend_from_slice(s.as_bytes());
+        put(self.out, s.as_bytes());
     }
 
     pub fn null(&mut self) {
@@ -149,8 +185,10 @@ pub fn whole(d: Decimal) -> Option<i64> {
         t
     };
     let m = d.mantissa();
-    if let (Ok(m64), Some(&p)) = (u64::try_from(m.unsigned_abs()), POW10.get(d.scale() as usize))
-    {
+    if let (Ok(m64), Some(&p)) = (
+        u64::try_from(m.unsigned_abs()),
+        POW10.get(d.scale() as usize),
+    ) {
         if m64 % p != 0 {
             return None;
         }
@@ -177,23 +215,43 @@ pub fn into_string(out: Vec<u8>) -> String {
     }
 }
 
+/// Two ASCII digits of each number 0–99.
+const DIGITS2: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// The two ASCII digits of `n` (0–99).
+pub fn digits2(n: usize) -> [u8; 2] {
+    DIGITS2[n % 100]
+}
+
 /// Append the decimal digits of `n`.
 pub fn write_int(out: &mut Vec<u8>, n: i64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut v = n.unsigned_abs();
-    loop {
+    while v >= 100 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGITS2[(v % 100) as usize]);
+        v /= 100;
+    }
+    if v >= 10 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGITS2[v as usize]);
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
     if n < 0 {
         out.push(b'-');
     }
-    out.extend_from_slice(&buf[i..]);
+    put(out, &buf[i..]);
 }
 
 /// The bytes JSON strings escape: control characters, `"` and `\`.
@@ -251,9 +309,9 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
             b'\r' => b"\\r",
             b'\t' => b"\\t",
             0..=0x1F => {
-                out.extend_from_slice(&b[start..i]);
+                put(out, &b[start..i]);
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
+                put(out, b"\\u00");
                 out.push(HEX[usize::from(c >> 4)]);
                 out.push(HEX[usize::from(c & 0xF)]);
                 i += 1;
@@ -265,12 +323,12 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
                 continue;
             }
         };
-        out.extend_from_slice(&b[start..i]);
-        out.extend_from_slice(esc);
+        put(out, &b[start..i]);
+        put(out, esc);
         i += 1;
         start = i;
     }
-    out.extend_from_slice(&b[start..]);
+    put(out, &b[start..]);
 }
 
 #[cfg(test)]
@@ -335,8 +393,36 @@ mod tests {
     }
 
     #[test]
+    fn short_and_long_pieces_are_appended_exactly() {
+        let src: Vec<u8> = (0u8..40).collect();
+        for n in 0..=40 {
+            for prefix in [0usize, 1, 7, 15] {
+                let mut out = vec![b'x'; prefix];
+                put(&mut out, &src[..n]);
+                assert_eq!(out.len(), prefix + n);
+                assert!(out[..prefix].iter().all(|&b| b == b'x'));
+                assert_eq!(&out[prefix..], &src[..n]);
+            }
+        }
+    }
+
+    #[test]
     fn numbers() {
-        for n in [0i64, 7, -7, 291, i64::MAX, i64::MIN] {
+        for n in [
+            0i64,
+            7,
+            -7,
+            10,
+            99,
+            100,
+            101,
+            -100,
+            291,
+            1000,
+            12345,
+            i64::MAX,
+            i64::MIN,
+        ] {
             let mut out = Vec::new();
             write_int(&mut out, n);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());

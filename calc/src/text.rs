@@ -56,27 +56,57 @@ pub enum Sep {
     Slash,
 }
 
-/// A text of a [`Texts`] pool: a template and the range of its arguments.
+/// A text of a [`Texts`] pool: a template, cut at its `{}` placeholders when the program is
+/// compiled ([`tx!`](crate::tx), [`lit!`](crate::lit)), and where its arguments start in the
+/// pool (`pieces.len() - 1` of them).
 #[derive(Clone, Copy, Debug)]
 pub struct Text {
-    template: &'static str,
+    pieces: &'static [&'static str],
     start: u32,
-    len: u32,
 }
 
 impl Text {
-    /// A text without arguments.
-    ///
-    /// The text must need no JSON escaping (no `"`, `\\` or control characters): templates
-    /// are written into JSON as they are. [`tx!`](crate::tx) checks this at compile time;
-    /// here it is checked in debug builds.
-    pub const fn lit(s: &'static str) -> Text {
-        debug_assert!(json_plain(s), "a text template needs JSON escaping");
-        Text {
-            template: s,
-            start: 0,
-            len: 0,
+    /// A text from the pieces of a template (made by [`tx!`](crate::tx) and
+    /// [`lit!`](crate::lit), which check at compile time that the pieces need no JSON
+    /// escaping: no `"`, `\\` or control characters; written into JSON as they are).
+    #[doc(hidden)]
+    pub const fn from_pieces(pieces: &'static [&'static str], start: u32) -> Text {
+        Text { pieces, start }
+    }
+
+    /// The number of arguments the text takes.
+    fn arity(&self) -> usize {
+        self.pieces.len().saturating_sub(1)
+    }
+}
+
+/// The pieces of a template between its `{}` placeholders (`N` = placeholders + 1), cut at
+/// compile time.
+pub const fn split_template<const N: usize>(t: &'static str) -> [&'static str; N] {
+    let mut out = [""; N];
+    let b = t.as_bytes();
+    let (mut piece, mut start, mut i) = (0, 0, 0);
+    while i + 1 < b.len() {
+        if b[i] == b'{' && b[i + 1] == b'}' {
+            out[piece] = sub(t, start, i);
+            piece += 1;
+            i += 2;
+            start = i;
+        } else {
+            i += 1;
         }
+    }
+    out[piece] = sub(t, start, b.len());
+    out
+}
+
+/// `t[a..b]` at compile time (`{` and `}` are ASCII, so the cuts are character boundaries).
+const fn sub(t: &'static str, a: usize, b: usize) -> &'static str {
+    let (head, _) = t.as_bytes().split_at(b);
+    let (_, mid) = head.split_at(a);
+    match std::str::from_utf8(mid) {
+        Ok(s) => s,
+        Err(_) => panic!("a template cut inside a character"),
     }
 }
 
@@ -117,38 +147,33 @@ pub const fn json_plain(t: &str) -> bool {
     true
 }
 
-/// The byte offset of the first `{}` in a template. (`{` and `}` never occur inside a
-/// multi-byte UTF-8 sequence, so the offset is a character boundary.)
-fn placeholder_at(t: &str) -> Option<usize> {
-    let b = t.as_bytes();
-    let mut from = 0;
-    while let Some(p) = b[from..].iter().position(|&c| c == b'{') {
-        let i = from + p;
-        if b.get(i + 1) == Some(&b'}') {
-            return Some(i);
-        }
-        from = i + 1;
-    }
-    None
-}
-
 /// Record a text in a pool: `tx!(pool, "{} points × {}", points, count)`. The number of
 /// arguments must match the template's `{}` placeholders (a compile-time check).
 #[macro_export]
 macro_rules! tx {
-    ($pool:expr, $t:literal $(,)?) => {{
-        const _: () = assert!($crate::text::placeholders($t) == 0);
-        const _: () = assert!($crate::text::json_plain($t), "template needs JSON escaping");
-        $crate::text::Text::lit($t)
-    }};
+    ($pool:expr, $t:literal $(,)?) => {
+        $crate::lit!($t)
+    };
     ($pool:expr, $t:literal, $($a:expr),+ $(,)?) => {{
-        const _: () = assert!(
-            $crate::text::placeholders($t) == [$($crate::tx!(@unit $a)),+].len()
-        );
+        const N: usize = $crate::text::placeholders($t);
+        const _: () = assert!(N == [$($crate::tx!(@unit $a)),+].len());
         const _: () = assert!($crate::text::json_plain($t), "template needs JSON escaping");
-        $pool.fmt($t, &[$($crate::text::Arg::from($a)),+])
+        const PIECES: [&str; N + 1] = $crate::text::split_template::<{ N + 1 }>($t);
+        $pool.fmt(&PIECES, &[$($crate::text::Arg::from($a)),+])
     }};
     (@unit $a:expr) => { () };
+}
+
+/// A text without arguments: `lit!("total")` (checked at compile time to need no JSON
+/// escaping and to have no placeholders).
+#[macro_export]
+macro_rules! lit {
+    ($t:literal) => {{
+        const _: () = assert!($crate::text::placeholders($t) == 0);
+        const _: () = assert!($crate::text::json_plain($t), "template needs JSON escaping");
+        const PIECES: &[&str] = &[$t];
+        $crate::text::Text::from_pieces(PIECES, 0)
+    }};
 }
 
 impl<'a> Texts<'a> {
@@ -164,28 +189,31 @@ impl<'a> Texts<'a> {
         }
     }
 
-    /// A text from a template and its arguments (use [`tx!`](crate::tx), which checks the count).
-    pub fn fmt(&mut self, template: &'static str, args: &[Arg<'a>]) -> Text {
-        debug_assert!(json_plain(template), "a text template needs JSON escaping");
+    /// A text from a template's pieces and its arguments (use [`tx!`](crate::tx), which cuts
+    /// the template and checks the count when the program is compiled).
+    pub fn fmt(&mut self, pieces: &'static [&'static str], args: &[Arg<'a>]) -> Text {
+        debug_assert_eq!(pieces.len(), args.len() + 1);
         let start = self.args.len() as u32;
         self.args.extend_from_slice(args);
-        Text {
-            template,
-            start,
-            len: args.len() as u32,
-        }
+        Text::from_pieces(pieces, start)
     }
 
     /// A borrowed string as a text.
     pub fn str(&mut self, s: &'a str) -> Text {
-        self.fmt("{}", &[Arg::Str(s)])
+        self.fmt(&["", ""], &[Arg::Str(s)])
     }
 
     /// An owned string as a text.
     pub fn own(&mut self, s: String) -> Text {
         let i = self.owned.len() as u32;
         self.owned.push(s);
-        self.fmt("{}", &[Arg::Own(i)])
+        self.fmt(&["", ""], &[Arg::Own(i)])
+    }
+
+    /// The arguments of a text.
+    fn args_of(&self, t: Text) -> &[Arg<'a>] {
+        let start = t.start as usize;
+        self.args.get(start..start + t.arity()).unwrap_or(&[])
     }
 
     /// The text, ready to be written.
@@ -203,22 +231,17 @@ impl<'a> Texts<'a> {
 
     /// Whether the text is empty when written (without writing it).
     pub fn is_empty(&self, t: Text) -> bool {
-        t.template.is_empty() && t.len == 0
+        t.pieces.iter().all(|p| p.is_empty()) && t.arity() == 0
     }
 
     fn write(&self, f: &mut fmt::Formatter<'_>, t: Text) -> fmt::Result {
-        let args = self
-            .args
-            .get(t.start as usize..(t.start + t.len) as usize)
-            .unwrap_or(&[]);
-        let mut rest = t.template;
-        for a in args {
-            let Some(i) = placeholder_at(rest) else { break };
-            f.write_str(&rest[..i])?;
-            rest = &rest[i + 2..];
+        let (first, rest) = t.pieces.split_first().unwrap_or((&"", &[]));
+        f.write_str(first)?;
+        for (a, piece) in self.args_of(t).iter().zip(rest) {
             self.write_arg(f, a)?;
+            f.write_str(piece)?;
         }
-        f.write_str(rest)
+        Ok(())
     }
 
     fn write_arg(&self, f: &mut fmt::Formatter<'_>, a: &Arg<'a>) -> fmt::Result {
@@ -264,17 +287,11 @@ impl Texts<'_> {
     /// Append the text as escaped JSON string contents (what serde_json writes for its
     /// `Display` form, without the quotes).
     pub fn write_json(&self, out: &mut Vec<u8>, t: Text) {
-        use crate::json::{escape_into, write_int};
-        let args = self
-            .args
-            .get(t.start as usize..(t.start + t.len) as usize)
-            .unwrap_or(&[]);
-        let mut rest = t.template;
-        for a in args {
-            let Some(i) = placeholder_at(rest) else { break };
-            // Templates need no escaping (see `Text::lit`).
-            out.extend_from_slice(&rest.as_bytes()[..i]);
-            rest = &rest[i + 2..];
+        use crate::json::{escape_into, put, write_int};
+        // Template pieces need no escaping (see `Text::from_pieces`).
+        let (first, rest) = t.pieces.split_first().unwrap_or((&"", &[]));
+        put(out, first.as_bytes());
+        for (a, piece) in self.args_of(t).iter().zip(rest) {
             match *a {
                 Arg::Str(s) => escape_into(out, s),
                 Arg::Int(n) => write_int(out, n),
@@ -283,12 +300,12 @@ impl Texts<'_> {
                     None => out.extend_from_slice(d.normalize().to_string().as_bytes()),
                 },
                 Arg::Date(d) | Arg::OptDate(Some(d)) => match date_digits(d) {
-                    Some(b) => out.extend_from_slice(&b),
+                    Some(b) => put(out, &b),
                     None => out.extend_from_slice(d.to_string().as_bytes()),
                 },
                 Arg::OptDate(None) => {}
                 Arg::Code(c) | Arg::OptCode(Some(c)) => match code_digits(c) {
-                    Some(b) => out.extend_from_slice(&b),
+                    Some(b) => put(out, &b),
                     None => write_int(out, c.0.into()),
                 },
                 Arg::OptCode(None) => out.extend_from_slice(b"(no code)"),
@@ -331,8 +348,8 @@ impl Texts<'_> {
                     escape_into(out, &One(self, *a).to_string());
                 }
             }
+            put(out, piece.as_bytes());
         }
-        out.extend_from_slice(rest.as_bytes());
     }
 }
 
@@ -374,10 +391,13 @@ fn code_digits(c: Code) -> Option<[u8; 9]> {
     if n >= 1_000_000_000 {
         return None;
     }
-    for b in buf.iter_mut().rev() {
-        *b = b'0' + (n % 10) as u8;
-        n /= 10;
+    let mut i = 9;
+    while i > 1 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&crate::json::digits2((n % 100) as usize));
+        n /= 100;
     }
+    buf[0] = b'0' + n as u8;
     Some(buf)
 }
 
@@ -403,7 +423,7 @@ fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
 /// Append a code's digits (JSON string contents).
 pub fn write_code_json(out: &mut Vec<u8>, c: Code) {
     match code_digits(c) {
-        Some(b) => out.extend_from_slice(&b),
+        Some(b) => crate::json::put(out, &b),
         None => crate::json::write_int(out, c.0.into()),
     }
 }
@@ -559,7 +579,7 @@ mod tests {
         assert_eq!(p.string(t), "(no code)");
         let o = p.own("owned {}".into());
         assert_eq!(p.string(o), "owned {}");
-        assert_eq!(p.string(Text::lit("plain")), "plain");
+        assert_eq!(p.string(crate::lit!("plain")), "plain");
         assert_eq!(placeholders("{} and {} {"), 2);
     }
 

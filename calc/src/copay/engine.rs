@@ -11,8 +11,8 @@ use super::input::{
 use super::rounding::{excess_term, round_half_yen, window_share, yen_from_points};
 use super::{CopayError, CopayOutput, PublicPay, TraceEntry};
 use crate::copay::input::{InsuranceKind, MAX_AMOUNT};
-use crate::text::{Arg, IntoText, Text, Texts};
-use crate::tx;
+use crate::text::{Arg, IntoText, Texts};
+use crate::{lit, tx};
 use chrono::{Datelike, NaiveDate};
 use rules::copay::{
     CombinedLimit, CopayTables, IncomeCategory, LimitAgeGroup, LimitCategory, LimitComponent,
@@ -308,7 +308,7 @@ fn resolve_programmes<'c, 'a>(
                 trace,
                 "public expense",
                 tx!(trace.t, "法別 {} ({})", &p.law, &p.name),
-                Text::lit("age range of the programme"),
+                lit!("age range of the programme"),
                 &p.source,
                 format!("not applied: {reason}"),
             );
@@ -384,7 +384,7 @@ fn decide_limit<'a>(
     let halving = if birthday_month {
         tx!(trace.t, " ÷ {} (75歳到達月)", divisor)
     } else {
-        Text::lit("")
+        lit!("")
     };
 
     // 特定疾病 (マル長).
@@ -492,14 +492,14 @@ fn decide_limit<'a>(
     };
     let label = cat.label();
     let (lcat, why) = match policy {
-        CombinedLimit::Welfare => (LimitCategory::Welfare, Text::lit("生活保護 併用")),
+        CombinedLimit::Welfare => (LimitCategory::Welfare, lit!("生活保護 併用")),
         CombinedLimit::OwnCategory => (
             LimitCategory::Income(table_cat(cat)),
             tx!(trace.t, "難病/小慢 併用: the patient's own 区分{}", label),
         ),
         CombinedLimit::IncomeIndependent => (
             LimitCategory::PublicCombined,
-            Text::lit("公費併用: income-independent limit"),
+            lit!("公費併用: income-independent limit"),
         ),
         CombinedLimit::None => {
             if age_group == LimitAgeGroup::Under70 {
@@ -508,9 +508,9 @@ fn decide_limit<'a>(
                         trace,
                         "high-cost limit",
                         tx!(trace.t, "under 70, 区分{}, no 限度額適用認定証 / マイナ consent", label),
-                        Text::lit("under 70 the limit applies at the window only with a certificate or マイナ保険証 consent; otherwise the insurer refunds later"),
-                        Text::lit("copayment.md §3.3; 健康保険法施行令43条"),
-                        Text::lit("no limit at the window"),
+                        lit!("under 70 the limit applies at the window only with a certificate or マイナ保険証 consent; otherwise the insurer refunds later"),
+                        lit!("copayment.md §3.3; 健康保険法施行令43条"),
+                        lit!("no limit at the window"),
                     );
                     return Ok(None);
                 }
@@ -684,8 +684,8 @@ fn run<'a>(tables: &'a CopayTables, c: &Claim) -> Result<CopayOutput<'a>, CopayE
                 trace,
                 "rate",
                 tx!(trace.t, "rate override {}", Arg::Pct(r)),
-                Text::lit("the receipt's rate replaces the derived rate"),
-                Text::lit("input"),
+                lit!("the receipt's rate replaces the derived rate"),
+                lit!("input"),
                 tx!(trace.t, "{}", Arg::Pct(r)),
             );
             r
@@ -711,7 +711,7 @@ fn run<'a>(tables: &'a CopayTables, c: &Claim) -> Result<CopayOutput<'a>, CopayE
                     insurance_name(p.insurance),
                     p.income_category.label()
                 ),
-                Text::lit("負担割合 by age group and income category"),
+                lit!("負担割合 by age group and income category"),
                 &row.source,
                 tx!(trace.t, "{}", Arg::Pct(row.percent)),
             );
@@ -738,7 +738,7 @@ fn run<'a>(tables: &'a CopayTables, c: &Claim) -> Result<CopayOutput<'a>, CopayE
             cost,
             Arg::Pct(rate)
         ),
-        Text::lit("一部負担金: 10円未満 四捨五入 (under 5円 down, 5円 or more up)"),
+        lit!("一部負担金: 10円未満 四捨五入 (under 5円 down, 5円 or more up)"),
         &rnd.source,
         tx!(trace.t, "{}", share),
     );
@@ -771,7 +771,7 @@ fn run<'a>(tables: &'a CopayTables, c: &Claim) -> Result<CopayOutput<'a>, CopayE
                 &first.programme.name,
                 cost
             ),
-            Text::lit("pays before insurance (公費優先); insurance pays nothing"),
+            lit!("pays before insurance (公費優先); insurance pays nothing"),
             &first.programme.source,
             tx!(trace.t, "公費 {}, patient {}", cost - patient, patient),
         );
@@ -813,8 +813,8 @@ fn run<'a>(tables: &'a CopayTables, c: &Claim) -> Result<CopayOutput<'a>, CopayE
                         l.amount,
                         c.mtd.patient_share
                     ),
-                    Text::lit("patient pays min(share, limit − already charged); the insurer pays the excess (現物給付)"),
-                    Text::lit("copayment.md §3.3, §6"),
+                    lit!("patient pays min(share, limit − already charged); the insurer pays the excess (現物給付)"),
+                    lit!("copayment.md §3.3, §6"),
                     tx!(trace.t, "{}", v),
                 );
                 v
@@ -941,10 +941,10 @@ fn meal_charge<'a>(
         step!(
             trace,
             "meals",
-            Text::lit("0 meals"),
-            Text::lit("標準負担額 × meals"),
-            Text::lit("copayment.md §5"),
-            Text::lit("0"),
+            lit!("0 meals"),
+            lit!("標準負担額 × meals"),
+            lit!("copayment.md §5"),
+            lit!("0"),
         );
         return Ok(0);
     }
