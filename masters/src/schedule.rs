@@ -118,7 +118,10 @@ impl Hasher for CodeHasher {
         }
     }
     fn write_u32(&mut self, n: u32) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16;
+        // The table takes its buckets from the low bits and a tag from the top 7: keep the
+        // well-mixed top bits of the product and fold them into the low ones.
+        let h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
     }
 }
 

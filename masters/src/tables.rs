@@ -232,32 +232,46 @@ pub struct InpatientBasicRecord {
     pub source: RowSource,
 }
 
-/// The other codes of one code's 背反 rules: sorted, and a 256-bit filter that answers
-/// "certainly not among them" for most codes without a search.
+/// The other codes of one code's 背反 rules: sorted, and a filter that answers "certainly
+/// not among them" for most codes without a search. The filter has at least 16 bits per
+/// distinct other code (one hash: about 6% of absent codes get through to the search), since
+/// codes such as 初診料 have thousands of 背反 partners and a search of those misses the cache.
 #[derive(Clone, Debug, Default)]
 struct OtherCodes {
-    filter: [u64; 4],
+    /// log2 of the number of bits of `filter`.
+    bits_log2: u32,
+    filter: Vec<u64>,
     codes: Vec<u32>,
 }
 
 impl OtherCodes {
-    fn bit(code: u32) -> (usize, u64) {
-        let h = code.wrapping_mul(0x9E37_79B1) >> 24;
-        ((h >> 6) as usize & 3, 1u64 << (h & 63))
+    fn bit(&self, code: u32) -> (usize, u64) {
+        let h = code.wrapping_mul(0x9E37_79B1) >> (32 - self.bits_log2);
+        ((h >> 6) as usize, 1u64 << (h & 63))
     }
 
     fn new(codes: Vec<u32>) -> OtherCodes {
-        let mut filter = [0u64; 4];
-        for &c in &codes {
-            let (w, b) = OtherCodes::bit(c);
-            filter[w] |= b;
+        let distinct = 1 + codes.windows(2).filter(|w| w[0] != w[1]).count();
+        // 16 bits a code, a power of two from 256 bits up (at most 2^32 bits).
+        let bits_log2 = (distinct * 16)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(8, 32);
+        let mut o = OtherCodes {
+            bits_log2,
+            filter: vec![0u64; (1usize << bits_log2) / 64],
+            codes,
+        };
+        for i in 0..o.codes.len() {
+            let (w, b) = o.bit(o.codes[i]);
+            o.filter[w] |= b;
         }
-        OtherCodes { filter, codes }
+        o
     }
 
     fn may_contain(&self, code: u32) -> bool {
-        let (w, b) = OtherCodes::bit(code);
-        self.filter[w] & b != 0
+        let (w, b) = self.bit(code);
+        self.filter.get(w).is_some_and(|x| x & b != 0)
     }
 }
 

@@ -222,16 +222,33 @@ pub struct AddonRuleError {
     pub message: String,
 }
 
-/// A map from a code (as a number) to a value: a sorted array, searched by halves.
+/// A cheap hasher for codes (as numbers): the top bits of a multiplication, folded into the
+/// low ones (the table takes buckets from the low bits and a tag from the top 7).
+#[derive(Clone, Copy, Default)]
+struct CodeHasher(u64);
+
+impl std::hash::Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ *b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        let h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+}
+
+/// A map from a code (as a number) to a value (looked up for every line of every claim).
 #[derive(Clone, Debug, Default)]
-struct CodeIndex<V>(Vec<(u32, V)>);
+struct CodeIndex<V>(std::collections::HashMap<u32, V, std::hash::BuildHasherDefault<CodeHasher>>);
 
 impl<V> CodeIndex<V> {
     fn get(&self, code: u32) -> Option<&V> {
-        self.0
-            .binary_search_by_key(&code, |e| e.0)
-            .ok()
-            .map(|i| &self.0[i].1)
+        self.0.get(&code)
     }
 }
 
