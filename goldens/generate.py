@@ -46,7 +46,7 @@ def toml_key(k):
 
 _cleaned = set()
 
-def write_case(area, name, title, kind, source, tags, inp, expected, lines=None):
+def write_case(area, name, title, kind, source, tags, inp, expected, lines=None, local=()):
     d = os.path.join(HERE, area)
     os.makedirs(d, exist_ok=True)
     if area not in _cleaned:
@@ -55,7 +55,10 @@ def write_case(area, name, title, kind, source, tags, inp, expected, lines=None)
                 os.remove(os.path.join(d, f))
         _cleaned.add(area)
     out = [f"title = {toml_value(title)}", f"kind = {toml_value(kind)}", f"source = {toml_value(source)}",
-           f"tags = {toml_value(tags)}", "", "[input]"]
+           f"tags = {toml_value(tags)}"]
+    for lp in local:   # a copay case's local programmes (地方単独公費), as in rules/data/copay/local-example.toml
+        out += ["", "[[local_programme]]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in lp.items()]
+    out += ["", "[input]"]
     tables = []
     for k, v in inp.items():
         if isinstance(v, dict):
@@ -103,6 +106,8 @@ def dx(name, title, date, codes, standards, adds, source, tags, mynumber=True, e
        history=(), absent=(), warn=(), errors=(), base_table=None, extra_points=0, birth="1980-05-01",
        fkind="clinic", sharing=None):
     """adds: [(code or None, points)] expected automatic lines."""
+    hosp = [c for c in codes if c in HOSPITAL_ONLY]
+    assert not hosp or fkind == "hospital", f"{name}: {hosp} is hospital-only (master field 18 = 1)"
     bt = base_table or {"111000110": SHOSHIN, "112007410": SAISHIN, "112011310": GAIRAI}
     total = sum(base(bt[c], date) for c in codes if c in bt) + sum(p for _, p in adds) + extra_points
     exp = {"total_points": total}
@@ -116,6 +121,9 @@ def dx(name, title, date, codes, standards, adds, source, tags, mynumber=True, e
     write_case("dx", name, title, "calc", source + "; " + BASE_SRC, tags,
                claim(date, codes, standards, mynumber, erx, history, birth, fkind, sharing), exp, lines)
 
+# 外来診療料 is hospital-only: master s_ALL20220218 112011310 / 112016310 field 18 病院・診療所区分 = 1.
+HOSPITAL_ONLY = {"112011310", "112016310"}
+
 S3 = "medical-dx-addons.md §3"
 # 2022-04-01 電子的保健医療情報活用加算
 dx("2022-04-01-shoshin-mynumber", "2022-04-01 初診, マイナ保険証 → 電子的保健医療情報活用加算 7", "2022-04-01",
@@ -125,7 +133,7 @@ dx("2022-04-01-shoshin-other", "2022-04-01 初診, no マイナ保険証 → 3",
 dx("2022-04-01-saishin", "2022-04-01 再診, マイナ保険証 → 4", "2022-04-01",
    ["112007410"], [std("online_shikaku")], [("112024610", 4)], S3 + ": 再診 4 (112024610)", ["dx", "boundary-2022-04"])
 dx("2022-04-01-gairai", "2022-04-01 外来診療料, マイナ保険証 → 4", "2022-04-01",
-   ["112011310"], [std("online_shikaku")], [("112024810", 4)], S3 + ": 外来診療料 4 (112024810)", ["dx", "boundary-2022-04"])
+   ["112011310"], [std("online_shikaku")], [("112024810", 4)], S3 + ": 外来診療料 4 (112024810)", ["dx", "boundary-2022-04"], fkind="hospital")
 write_case("dx", "2022-03-31-before-coverage", "2022-03-31: before the first date the rules cover", "calc",
            S3 + ": the earliest family starts 2022-04-01 (rules/data/addons [coverage])", ["dx", "boundary-2022-04", "bad-input"],
            claim("2022-03-31", ["111000110"], [std("online_shikaku")]), {"error_contains": "before 2022-04-01"})
@@ -143,7 +151,7 @@ dx("2023-03-31-shoshin", "2023-03-31 初診 → 加算1 4", "2023-03-31", ["1110
 dx("2023-04-01-shoshin", "2023-04-01 初診 → 加算1 6 (特例)", "2023-04-01", ["111000110"], [std("jujitsu")], [("111015970", 6)], S3 + ": 2023-04-01 – 2023-12-31 加算1 6", ["dx", "boundary-2023-04"], mynumber=False)
 dx("2023-03-31-saishin", "2023-03-31 再診 → none", "2023-03-31", ["112007410"], [std("jujitsu")], [], S3, ["dx", "boundary-2023-04"], mynumber=False)
 dx("2023-04-01-saishin", "2023-04-01 再診 → 加算3 2", "2023-04-01", ["112007410"], [std("jujitsu")], [("112026570", 2)], S3 + ": 再診 加算3 2 月1回 (112026570)", ["dx", "boundary-2023-04"], mynumber=False)
-dx("2023-04-01-gairai", "2023-04-01 外来診療料 → 加算3 2", "2023-04-01", ["112011310"], [std("jujitsu")], [("112026670", 2)], S3 + ": 外来診療料 112026670", ["dx", "boundary-2023-04"], mynumber=False)
+dx("2023-04-01-gairai", "2023-04-01 外来診療料 → 加算3 2", "2023-04-01", ["112011310"], [std("jujitsu")], [("112026670", 2)], S3 + ": 外来診療料 112026670", ["dx", "boundary-2023-04"], mynumber=False, fkind="hospital")
 # 2024-01-01 特例 ends
 dx("2023-12-31-shoshin", "2023-12-31 初診 → 6", "2023-12-31", ["111000110"], [std("jujitsu")], [("111015970", 6)], S3, ["dx", "boundary-2024-01"], mynumber=False)
 dx("2024-01-01-shoshin", "2024-01-01 初診 → 4 again", "2024-01-01", ["111000110"], [std("jujitsu")], [("111015970", 4)], S3 + ": from 2024-01-01 加算1 back to 4", ["dx", "boundary-2024-01"], mynumber=False)
@@ -151,7 +159,15 @@ dx("2023-12-31-saishin", "2023-12-31 再診 → 2", "2023-12-31", ["112007410"],
 dx("2024-01-01-saishin", "2024-01-01 再診 → none", "2024-01-01", ["112007410"], [std("jujitsu")], [], S3, ["dx", "boundary-2024-01"], mynumber=False, absent=["112026570"])
 # 2024-06-01
 S12 = "medical-dx-addons.md §1 (医療DX推進体制整備加算) and §2 (医療情報取得加算)"
-dx("2024-05-31-shoshin", "2024-05-31 初診 → 充実加算1 4", "2024-05-31", ["111000110"], [std("jujitsu"), std("4035", frm="2024-06-01")], [("111015970", 4)], S3, ["dx", "boundary-2024-06"], mynumber=False)
+# The 2024-05-31 cases file 4035 / iryo_joho from 2024-01-01 (before either existed), so that the
+# rules' start date 2024-06-01, not the filing, is what keeps their add-ons off.
+EARLY = "2024-01-01"
+PRE24 = ("; filings dated " + EARLY + " on purpose: §1/§2 start 2024-06-01 (master s_20240306 111703170 / 111703370 / "
+         "112708870 / 112709170 valid from 20240601), so a filing gives nothing before then")
+dx("2024-05-31-shoshin", "2024-05-31 初診, 4035 filed early → still 充実加算1 4", "2024-05-31", ["111000110"],
+   [std("jujitsu"), std("4035", frm=EARLY), std("iryo_joho", frm=EARLY)], [("111015970", 4)],
+   S3 + ": 充実加算 2022-10-01 – 2024-05-31, 加算1 4 (111015970; master s_20231220 4 from 20240101)" + PRE24,
+   ["dx", "boundary-2024-06", "gating"], mynumber=False, absent=["111703170", "111703270", "111703370"])
 dx("2024-06-01-shoshin-other", "2024-06-01 初診, no マイナ保険証 → 取得加算1 3 + DX 8", "2024-06-01", ["111000110"], [std("4035", frm="2024-06-01")], [("111703170", 3), ("111703370", 8)], S12, ["dx", "boundary-2024-06", "mynumber"], mynumber=False)
 dx("2024-06-01-shoshin-mynumber", "2024-06-01 初診, マイナ保険証 → 取得加算2 1 + DX 8", "2024-06-01", ["111000110"], [std("4035", frm="2024-06-01")], [("111703270", 1), ("111703370", 8)], S12, ["dx", "boundary-2024-06", "mynumber"])
 dx("2024-06-01-saishin-other", "2024-06-01 再診, no マイナ保険証 → 取得加算3 2", "2024-06-01", ["112007410"], [std("iryo_joho", frm="2024-06-01")], [("112708870", 2)], S12 + ": 再診 加算3 2 (112708870)", ["dx", "boundary-2024-06", "mynumber"], mynumber=False)
@@ -166,8 +182,8 @@ dx("2024-11-30-shoshin-other", "2024-11-30 初診, no マイナ保険証 → 3",
 dx("2024-12-01-shoshin-other", "2024-12-01 初診, no マイナ保険証 → 1 (単一化)", "2024-12-01", ["111000110"], [std("iryo_joho", frm="2024-06-01")], [("111703270", 1)], S12 + ": 2024-12-01 – 1 (111703270)", ["dx", "boundary-2024-12", "mynumber"], mynumber=False)
 dx("2024-11-30-saishin-other", "2024-11-30 再診, no マイナ保険証 → 2", "2024-11-30", ["112007410"], [std("iryo_joho", frm="2024-06-01")], [("112708870", 2)], S12, ["dx", "boundary-2024-12", "mynumber"], mynumber=False)
 dx("2024-12-01-saishin-other", "2024-12-01 再診, no マイナ保険証 → 1", "2024-12-01", ["112007410"], [std("iryo_joho", frm="2024-06-01")], [("112708970", 1)], S12 + ": 2024-12-01 – 再診 1 (112708970)", ["dx", "boundary-2024-12", "mynumber"], mynumber=False)
-dx("2024-11-30-gairai-other", "2024-11-30 外来診療料, no マイナ保険証 → 2", "2024-11-30", ["112011310"], [std("iryo_joho", frm="2024-06-01")], [("112709170", 2)], S12, ["dx", "boundary-2024-12"], mynumber=False)
-dx("2024-12-01-gairai-other", "2024-12-01 外来診療料 → 1", "2024-12-01", ["112011310"], [std("iryo_joho", frm="2024-06-01")], [("112709270", 1)], S12, ["dx", "boundary-2024-12"], mynumber=False)
+dx("2024-11-30-gairai-other", "2024-11-30 外来診療料, no マイナ保険証 → 2", "2024-11-30", ["112011310"], [std("iryo_joho", frm="2024-06-01")], [("112709170", 2)], S12, ["dx", "boundary-2024-12"], mynumber=False, fkind="hospital")
+dx("2024-12-01-gairai-other", "2024-12-01 外来診療料 → 1", "2024-12-01", ["112011310"], [std("iryo_joho", frm="2024-06-01")], [("112709270", 1)], S12, ["dx", "boundary-2024-12"], mynumber=False, fkind="hospital")
 # 2025-04-01
 dx("2025-03-31-tier1", "2025-03-31 初診, tier 1 → 11", "2025-03-31", ["111000110"], [std("4035", 1, "2024-06-01")], [("111703270", 1), ("111703470", 11)], S12, ["dx", "boundary-2025-04"])
 for t, code, p in [(1, "111703670", 12), (2, "111703770", 11), (3, "111703870", 10), (4, "111703470", 10), (5, "111703570", 9), (6, "111703370", 8)]:
@@ -182,7 +198,7 @@ for t, code, p in [(1, "111704070", 15), (2, "111704170", 9), (3, "111704270", 4
 dx("2026-06-01-4035-only", "2026-06-01 初診, only 4035 filed → no add-on (must file anew)", "2026-06-01", ["111000110"], [std("4035", 1, "2025-04-01")], [], S6, ["dx", "boundary-2026-06", "gating"], absent=["111703670", "111704070"])
 dx("2026-05-31-saishin", "2026-05-31 再診料 75 + 取得加算 1", "2026-05-31", ["112007410"], [std("4035", 1, "2025-04-01")], [("112708970", 1)], S12, ["dx", "boundary-2026-06"])
 dx("2026-06-01-saishin", "2026-06-01 再診料 76 + 2", "2026-06-01", ["112007410"], [std("denshi_renkei", 1, "2026-06-01")], [("112709570", 2)], S6 + ": 再診 2", ["dx", "boundary-2026-06", "unverified"])
-dx("2026-06-01-gairai", "2026-06-01 外来診療料 77 + 2 (no code known)", "2026-06-01", ["112011310"], [std("denshi_renkei", 1, "2026-06-01")], [(None, 2)], S6 + ": 外来診療料 注10 2", ["dx", "boundary-2026-06", "unverified"], warn=["no official code"])
+dx("2026-06-01-gairai", "2026-06-01 外来診療料 77 + 2 (no code known)", "2026-06-01", ["112011310"], [std("denshi_renkei", 1, "2026-06-01")], [(None, 2)], S6 + ": 外来診療料 注10 2", ["dx", "boundary-2026-06", "unverified"], warn=["no official code"], fkind="hospital")
 dx("2026-06-saishin-after-shoshin", "2026-06 再診 after a 初診 add-on this month → none", "2026-06-20", ["112007410"], [std("denshi_renkei", 1, "2026-06-01")], [], S6 + ": 疑義解釈その4 問4", ["dx", "exclusion"], history=[("2026-06-03", "111704070")], warn=["same month"])
 dx("2026-06-shoshin-after-saishin", "2026-06 初診 after a 再診 add-on this month → none", "2026-06-20", ["111000110"], [std("denshi_renkei", 2, "2026-06-01")], [], S6 + ": 疑義解釈その4 問4", ["dx", "exclusion"], history=[("2026-06-03", "112709570")])
 dx("2026-06-saishin-once-a-month", "2026-06 second 再診 → no second add-on", "2026-06-20", ["112007410"], [std("denshi_renkei", 1, "2026-06-01")], [], S6 + ": 月1回", ["dx", "frequency"], history=[("2026-06-10", "112709570")])
@@ -228,13 +244,13 @@ dx("2024-01-01-gairai-none", "2024-01-01 外来診療料 → none (特例 ended)
    ["112011310"], [std("jujitsu")], [],
    S3 + ": the 外来診療料 加算3 ran 2023-04-01 – 2023-12-31 only; " + M23, ["dx", "boundary-2024-01"], mynumber=False, absent=["112026670"], fkind="hospital")
 dx("2024-05-31-gairai-none", "2024-05-31 外来診療料 → none (充実加算's last day; 取得加算 not yet)", "2024-05-31",
-   ["112011310"], [std("jujitsu"), std("iryo_joho", frm="2024-06-01")], [],
-   S3 + ": 充実加算 until 2024-05-31, its 外来診療料 add-on only 2023-04-01 – 2023-12-31; §2: 医療情報取得加算 from 2024-06-01; " + M23 + "; " + M24,
-   ["dx", "boundary-2024-06"], mynumber=False, absent=["112026670", "112709170", "112709270"], fkind="hospital")
+   ["112011310"], [std("jujitsu"), std("iryo_joho", frm=EARLY)], [],
+   S3 + ": 充実加算 until 2024-05-31, its 外来診療料 add-on only 2023-04-01 – 2023-12-31; §2: 医療情報取得加算 from 2024-06-01; " + M23 + "; " + M24 + PRE24,
+   ["dx", "boundary-2024-06", "gating"], mynumber=False, absent=["112026670", "112709170", "112709270"], fkind="hospital")
 dx("2024-05-31-saishin", "2024-05-31 再診 → none (充実加算's last day; 取得加算 not yet)", "2024-05-31",
-   ["112007410"], [std("jujitsu"), std("iryo_joho", frm="2024-06-01")], [],
-   S3 + ": 充実加算 until 2024-05-31, its 再診 add-on only 2023-04-01 – 2023-12-31; §2: 医療情報取得加算 from 2024-06-01; " + M23 + "; " + M24,
-   ["dx", "boundary-2024-06"], mynumber=False, absent=["112026570", "112708870", "112708970"])
+   ["112007410"], [std("jujitsu"), std("iryo_joho", frm=EARLY)], [],
+   S3 + ": 充実加算 until 2024-05-31, its 再診 add-on only 2023-04-01 – 2023-12-31; §2: 医療情報取得加算 from 2024-06-01; " + M23 + "; " + M24 + PRE24,
+   ["dx", "boundary-2024-06", "gating"], mynumber=False, absent=["112026570", "112708870", "112708970"])
 dx("2024-06-01-gairai-other", "2024-06-01 外来診療料 76, no マイナ保険証 → 取得加算3 2", "2024-06-01",
    ["112011310"], [std("iryo_joho", frm="2024-06-01")], [("112709170", 2)],
    S12 + ": 2024-06-01 – 2024-11-30 外来診療料 加算3 2 (112709170); " + M24, ["dx", "boundary-2024-06", "mynumber"], mynumber=False, fkind="hospital")
@@ -291,6 +307,77 @@ dx("houkan-2026-06-01", "2026-06-01 訪問看護 with 4105 → 5", "2026-06-01",
    ["114004510"], [std("4105", frm="2024-06-01")], [(None, 5)],
    S4H26 + "; " + HSRC, ["dx", "home", "boundary-2026-06"], base_table=HOME_BT)
 
+# ── Audit additions (2) ───────────────────────────────────────────────────────────────────
+# 2023-03-31 外来診療料: the day before the 特例 that added 112026670.
+dx("2023-03-31-gairai-none", "2023-03-31 外来診療料 → none (特例 starts 2023-04-01)", "2023-03-31",
+   ["112011310"], [std("jujitsu")], [],
+   S3 + ": 外来診療料 加算3 2 only 2023-04-01 – 2023-12-31 (112026670); " + M23, ["dx", "boundary-2023-04"],
+   mynumber=False, absent=["112026670"], fkind="hospital")
+
+write_case("dx", "gating-gairai-clinic", "外来診療料 claimed by a clinic → error naming 112011310 (hospital-only)", "calc",
+           "master s_ALL20220218 / s_ALL20240531 112011310 外来診療料 field 18 病院・診療所区分 = 1 (hospital only); "
+           "medical-dx-addons.md 'What the module must do': refuse or flag what the facility is not entitled to",
+           ["dx", "gating", "facility-kind"], claim("2025-04-10", ["112011310"], [std("4035", 1, "2025-04-01")], fkind="clinic"),
+           {"errors_contain": ["112011310"]})
+
+# 充実加算2 (マイナ保険証): 2 throughout, the 特例 raised only 加算1 (master: no 111016070 row in s_20230201 / s_20231220).
+M16070 = "master s_20220912 111016070 充実加算２（初診） 2 from 20221001; unchanged until s_20240306 (valid to 20240531)"
+for d, b in [("2023-03-31", "2023-04"), ("2023-04-01", "2023-04"), ("2023-12-31", "2024-01"), ("2024-01-01", "2024-01")]:
+    dx(f"{d}-shoshin-2", f"{d} 初診, マイナ保険証 → 充実加算2 2", d, ["111000110"], [std("jujitsu")], [("111016070", 2)],
+       S3 + ": 加算2 2 (111016070); the 2023-04-01 – 2023-12-31 特例 changed 加算1 (4 → 6) only; " + M16070,
+       ["dx", f"boundary-{b}", "mynumber"], absent=["111015970"])
+
+# 医療DX推進体制整備加算 with 小児科外来診療料 初診時 (初診料 included): the 医学管理等 codes.
+SHONI = [("2020-04-01", 599), ("2024-06-01", 604)]   # 113003510
+SHONI_BT = {"113003510": SHONI}
+SHSRC = ("master 113003510 小児科外来診療料（処方箋を交付）初診時 599 (s_ALL20220218) → 604 (s_20240306, from 20240601), "
+         "age upper 6; 医療情報取得加算（医学管理等） 113705370 1 (s_20240306; renamed 医療情報取得加算（初診）（医学管理等） s_20241108)")
+MSHONI = {
+    "113705470": "s_20240306 113705470 8 from 20240601 (加算３ s_20240906, 加算６ s_20250307)",
+    "113707770": "s_20240906 113707770 加算１ 11 from 20241001; s_20250307 加算４ 10 from 20250401",
+    "113707870": "s_20240906 113707870 加算２ 10 from 20241001; s_20250307 加算５ 9 from 20250401",
+    "113707970": "s_20250307 113707970 加算１ 12 from 20250401",
+    "113708070": "s_20250307 113708070 加算２ 11 from 20250401",
+    "113708170": "s_20250307 113708170 加算３ 10 from 20250401",
+}
+S1K = "medical-dx-addons.md §1 (初診料 not billed separately: 113705470 (single/3/6), 113707770 (1→4), 113707870 (2→5), 113707970 (1), 113708070 (2), 113708170 (3)); §2 (医学管理等 113705370)"
+for d, t, code, p in [("2024-06-01", None, "113705470", 8),
+                      ("2024-10-01", 1, "113707770", 11), ("2024-10-01", 2, "113707870", 10), ("2024-10-01", 3, "113705470", 8),
+                      ("2025-04-01", 1, "113707970", 12), ("2025-04-01", 2, "113708070", 11), ("2025-04-01", 3, "113708170", 10),
+                      ("2025-04-01", 4, "113707770", 10), ("2025-04-01", 5, "113707870", 9), ("2025-04-01", 6, "113705470", 8)]:
+    tn = f"tier{t}" if t else "single"
+    dx(f"shoni-{d}-{tn}", f"{d} 小児科外来診療料 初診, 4035 {tn} → 取得加算 1 + DX {p} ({code})", d, ["113003510"],
+       [std("4035", t, "2024-06-01")], [("113705370", 1), (code, p)],
+       S1K + "; master " + MSHONI[code] + "; " + SHSRC, ["dx", "shoni", f"boundary-{d[:7]}"],
+       base_table=SHONI_BT, birth="2022-01-01", absent=["111703370", "111703470", "111703670"])
+
+# 在宅がん医療総合診療料 (114007610; facility standard 96 for the base item) with 4100.
+GAN_BT = {"114007610": [("2020-04-01", 1495), ("2024-06-01", 1493)]}
+GSRC = ("master 114007610 在がん医総（在支診等）（処方箋あり） 1495 (s_ALL20220218) → 1493 (s_20240306, from 20240601), "
+        "施設基準 96 在宅がん医療総合診療料 (facility-standard-codes-R06.tsv)")
+MGAN = ("master s_20240306 114740410 在宅医療ＤＸ情報活用加算（在宅がん医療総合診療料） 10 from 20240601; "
+        "s_20250307 114740410 加算２ 9, 114746410 加算１ 11 from 20250401")
+for name, d, erx, code, p in [("2024-06", "2024-06-10", "2023-01-01", "114740410", 10), ("2025-03-31", "2025-03-31", "2023-01-01", "114740410", 10),
+                              ("2025-04-01-erx", "2025-04-01", "2023-01-01", "114746410", 11), ("2025-04-01-no-erx", "2025-04-01", None, "114740410", 9)]:
+    dx(f"zaitaku-gan-{name}", f"{d} 在宅がん医療総合診療料 with 4100 → {p} ({code})", d, ["114007610"],
+       [std("96"), std("4100", frm="2024-06-01")], [(code, p)],
+       S4 + ": 在宅がん 2024-06 – 2025-03 10 (114740410); from 2025-04 加算1 11 (114746410, e-prescription) / 加算2 9 (114740410); " + MGAN + "; " + GSRC,
+       ["dx", "home", f"boundary-{'2024-06' if d < '2025-01-01' else '2025-04'}"], base_table=GAN_BT, erx=erx)
+
+# 精神科訪問看護・指導料 (180008110; facility standard 23 精神科 for the base item) with 4105.
+PSY_BT = {"180008110": [("2020-04-01", 580)]}
+PSRC = ("master 180008110 精訪看（１）（保健師・看護師・週３日目まで３０分以上） 580 (s_ALL20220218, s_ALL20240531); "
+        "s_20240306 180762370 訪問看護医療ＤＸ情報活用加算（精神科訪問看護・指導料） 5 from 20240601 (注加算 8038 E)")
+dx("psych-houkan-2024-06", "2024-06 精神科訪問看護 with 4105 → 5 (180762370)", "2024-06-20", ["180008110"],
+   [std("23"), std("4105", frm="2024-06-01")], [("180762370", 5)],
+   S4 + ": 訪問看護医療DX情報活用加算 5 on 精神科訪問看護・指導料 (180762370), 月1回; " + PSRC, ["dx", "home", "boundary-2024-06"], base_table=PSY_BT)
+dx("psych-houkan-2024-05-31", "2024-05-31 精神科訪問看護 with 4105 → none (starts 2024-06-01)", "2024-05-31", ["180008110"],
+   [std("23"), std("4105")], [],
+   S4 + "; " + PSRC, ["dx", "home", "boundary-2024-06"], base_table=PSY_BT, absent=["180762370"])
+dx("psych-houkan-once-a-month", "2025-05 second 精神科訪問看護 in the month → no second add-on", "2025-05-20", ["180008110"],
+   [std("23"), std("4105", frm="2024-06-01")], [],
+   S4 + ": 月1回; " + PSRC, ["dx", "home", "frequency"], base_table=PSY_BT, history=[("2025-05-07", "180762370")], absent=["180762370"])
+
 # ── 2. Tiers — medical-dx-addons.md §1 thresholds, §6 ─────────────────────────────────────
 THRESH = [  # months, (t1, t2, t3), pediatric t3, points ika for tiers 1..3 (with erx), 4..6
     ("2024-10", "2024-12", (15, 10, 5), None, (11, 10, 8), None),
@@ -340,6 +427,32 @@ for (m0, m1, th, ped, pts, pts46) in THRESH:
             prof2 = {"kind": "clinic", "e_prescription_since": "2024-01-01", "usage": [{"month": rm, "receipt_based": str(r)}]}
             tier_case(f"{m}-no-pediatric", f"{m}: {ped}% without the 特例 facts → no tier", m, prof2, {"nulls": ["tier"], "pediatric_exemption": False},
                       ST, ["tier", "pediatric", f"period-{m0}"])
+# Just below the tier-1 and tier-2 thresholds (1 point under), with e-prescription (→ tier 2 / 3) and,
+# from 2025-04, without it (→ tier 5 / 6); tiers 5 and 6 also at their own thresholds without it.
+STE = ST + "; tiers 1–3 additionally require e-prescription from 2025-04, tiers 4–6 do not (thresholds: tier 1 (and 4), 2 (and 5), 3 (and 6))"
+for (m0, m1, th, ped, pts, pts46) in THRESH:
+    for m in (m0, m1):
+        rm = ym_minus(m, 3)
+        for i in (0, 1):
+            r, got, thr = Decimal(th[i] - 1) / 100, i + 2, Decimal(th[i + 1]) / 100
+            prof = {"kind": "clinic", "e_prescription_since": "2024-01-01", "usage": [{"month": rm, "receipt_based": str(r)}]}
+            tier_case(f"{m}-below-t{i+1}", f"{m}: {th[i]-1}% in {rm} → tier {got} ({pts[got-1]})", m, prof,
+                      {"tier": got, "points.ika": pts[got - 1], "threshold": thr, "rate_used.month": rm},
+                      ST, ["tier", f"period-{m0}", "below"])
+            if pts46:
+                prof = {"kind": "clinic", "usage": [{"month": rm, "receipt_based": str(r)}]}
+                tier_case(f"{m}-below-t{i+1}-no-erx", f"{m}: {th[i]-1}% without e-prescription → tier {got+3} ({pts46[got-1]})", m, prof,
+                          {"tier": got + 3, "points.ika": pts46[got - 1], "threshold": thr}, STE, ["tier", f"period-{m0}", "below", "erx"])
+    if pts46:
+        rm = ym_minus(m0, 3)
+        for i in (1, 2):
+            r = Decimal(th[i]) / 100
+            prof = {"kind": "clinic", "usage": [{"month": rm, "receipt_based": str(r)}]}
+            tier_case(f"{m0}-no-erx-t{i+4}", f"{m0}: {th[i]}% without e-prescription → tier {i+4} ({pts46[i]})", m0, prof,
+                      {"tier": i + 4, "points.ika": pts46[i], "threshold": r}, STE, ["tier", f"period-{m0}", "erx"])
+tier_case("2025-03-no-erx-transitional", "2025-03: 30% without e-prescription → tier 1 (requirement deemed met until 2025-03-31)", "2025-03",
+          {"kind": "clinic", "usage": [{"month": "2024-12", "receipt_based": "0.3"}]}, {"tier": 1, "points.ika": 11},
+          ST + "; 電子処方箋 requirement transitional (deemed met) until 2025-03-31", ["tier", "period-2025-01", "erx"])
 tier_case("2024-06-single", "2024-06: single tier 8, no rate requirement", "2024-06", {"kind": "clinic", "usage": []},
           {"tier": 1, "points.ika": 8, "points.shika": 6, "points.chozai": 4}, ST + " (2024-06 – 2024-09 single: 8/6/4)", ["tier"])
 tier_case("2024-09-single", "2024-09: single tier 8", "2024-09", {"kind": "clinic", "usage": []}, {"tier": 1, "points.ika": 8}, ST, ["tier"])
@@ -376,7 +489,7 @@ def window(yen):
     """10-yen window rounding: under 5 down, 5 or more up (copayment.md §2)."""
     return int((Decimal(yen) / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10)
 
-def receipt(month, birth, ins, cat, points, setting="outpatient", cert=True, many=0, sd=False, pe=None, meals=0, date=None):
+def receipt(month, birth, ins, cat, points, setting="outpatient", cert=True, many=0, sd=False, pe=None, meals=0, date=None, long_stay=None):
     r = {"month": month, "setting": setting,
          "patient": {"birth_date": birth, "insurance": ins, "income_category": cat, "limit_certificate": cert,
                      "high_cost_count": many, "specific_disease": sd},
@@ -385,10 +498,12 @@ def receipt(month, birth, ins, cat, points, setting="outpatient", cert=True, man
         r["public_expense"] = pe
     if date:
         r["date"] = date
+    if long_stay is not None:
+        r["patient"]["meal_long_stay"] = long_stay
     return r
 
-def cp(name, title, r, exp, source, tags):
-    write_case("copay", name, title, "copay", source, tags, r, exp)
+def cp(name, title, r, exp, source, tags, local=()):
+    write_case("copay", name, title, "copay", source, tags, r, exp, local=local)
 
 C2 = "copayment.md §2 (10-yen window rounding; 1点 = 10円)"
 cp("rounding-3wari", "1,234点 at 3割 → 3,700", receipt("2025-05", "1980-01-01", "kenpo", "ウ", 1234), {"patient_pays": 3700, "medical_cost": 12340}, C2 + ": example 1,234点 3割 → 3,702 → 3,700", ["copay", "rounding"])
@@ -420,8 +535,11 @@ for cat, lim in [("エ", 57600), ("オ", 35400)]:
     cp(f"limit-under70-{cat}", f"under 70 区分{cat} → {lim}", receipt("2025-05", "1980-01-01", "kenpo", cat, 100000, setting="inpatient"), {"limit": lim, "patient_pays": lim}, CH, ["copay", "high-cost"])
 for cat, lim in [("ア", 140100), ("イ", 93000), ("ウ", 44400), ("エ", 44400), ("オ", 24600)]:
     cp(f"limit-tasukai-{cat}", f"多数回 区分{cat} → {lim}", receipt("2025-05", "1980-01-01", "kenpo", cat, 100000, setting="inpatient", many=3), {"limit": lim, "patient_pays": lim}, CH + " (多数回 column; 3 earlier months ⇒ 4th)", ["copay", "high-cost", "tasukai"])
-cp("limit-ue-1percent-49sen", "ウ 医療費 267,040 → limit 80,100 (1% term 0.4 → 0)", receipt("2025-05", "1980-01-01", "kenpo", "ウ", 26704, setting="inpatient"), {"limit": 80100, "patient_pays": 80100}, CH + "; §2 1% term: under 50銭 down", ["copay", "high-cost", "rounding"])
-cp("limit-ue-1percent-50sen", "ウ 医療費 267,050 → limit 80,101 (1% term 0.5 → 1)", receipt("2025-05", "1980-01-01", "kenpo", "ウ", 26705, setting="inpatient"), {"limit": 80101, "patient_pays": 80101}, CH + "; §2 1% term: 50銭 or more up", ["copay", "high-cost", "rounding"])
+# 医療費 is points × 10, so the 1% term moves in steps of 10銭: 40銭 is the largest fraction rounded down.
+for pts, sen in [(26704, 40), (26705, 50)]:
+    lim = formula(80100, 267000, pts * 10)
+    cp(f"limit-ue-1percent-{sen}sen", f"ウ 医療費 {pts*10:,} → limit {lim:,} (1% term 0.{sen} → {lim - 80100})", receipt("2025-05", "1980-01-01", "kenpo", "ウ", pts, setting="inpatient"),
+       {"limit": lim, "patient_pays": lim}, CH + f": 80,100 + ({pts*10:,} − 267,000) × 1% = 80,100 + {sen}銭; §2 1% term: under 50銭 down, 50銭 or more up", ["copay", "high-cost", "rounding"])
 cp("limit-ue-below", "ウ 医療費 260,000 → 3割 78,000 (below the limit)", receipt("2025-05", "1980-01-01", "kenpo", "ウ", 26000, setting="inpatient"), {"patient_pays": 78000}, CH + ": 3割 of 260,000 = 78,000 < 80,100 + (260,000 − 267,000)… the rate applies", ["copay", "high-cost"])
 for cat, out_lim, in_lim in [("一般", 18000, 57600), ("低所得Ⅱ", 8000, 24600), ("低所得Ⅰ", 8000, 15000)]:
     cp(f"limit-70-{cat}-outpatient", f"70+ {cat} 外来 → {out_lim}", receipt("2025-05", "1952-01-01", "kenpo", cat, 100000), {"limit": out_lim, "patient_pays": out_lim}, CH + " (70+ 外来 individual)", ["copay", "high-cost", "70+"])
@@ -460,6 +578,108 @@ for month, cat, each in [("2024-06", "ウ", 490), ("2025-04", "ウ", 510)]:
        {"meal_charge": 3 * each}, "copayment.md §5 (一般)", ["copay", "meals"])
 cp("meals-2025-04-teishotoku", "meals 2025-04 オ (≤ 90 days): 3 × 240", receipt("2025-04", "1980-01-01", "kenpo", "オ", 1000, setting="inpatient", meals=3), {"meal_charge": 720}, "copayment.md §5 (低所得Ⅱ / オ)", ["copay", "meals"])
 cp("meals-2025-04-teishotoku1", "meals 2025-04 低所得Ⅰ (70+): 3 × 110", receipt("2025-04", "1952-01-01", "kenpo", "低所得Ⅰ", 1000, setting="inpatient", meals=3), {"meal_charge": 330}, "copayment.md §5 (低所得Ⅰ)", ["copay", "meals"])
+
+# ── Co-payment audit additions ─────────────────────────────────────────────────────────────
+def pct(cost, rate_pct):
+    return cost * rate_pct // 100   # 医療費 is a multiple of 10円: exact for 1–3割
+
+# 75歳到達月 (copayment.md §3.3): every individual limit halved on both insurers' claims, unless born on the 1st.
+C33 = "copayment.md §3.3 (75歳到達月: both insurers' individual limits halved, unless born on the 1st)"
+B75, M75 = "1950-05-20", "2025-05"   # 後期 from 2025-05-20 (§1: from the 75th birthday itself)
+def half_formula(b, t, cost):
+    return formula(b // 2, t // 2, cost)
+for name, ins, cat, setting, d, lim, how in [
+        ("一般-outpatient", "kouki", "一般", "outpatient", "2025-05-25", 18000 // 2, "一般 外来 18,000 / 2 = 9,000"),
+        ("一般-inpatient", "kouki", "一般", "inpatient", "2025-05-25", 57600 // 2, "一般 世帯 57,600 / 2 = 28,800"),
+        ("一般-kenpo-before-birthday", "kenpo", "一般", "inpatient", "2025-05-10", 57600 // 2, "on the earlier insurer (70–74 一般 2割) too: 28,800"),
+        ("低所得Ⅱ-outpatient", "kouki", "低所得Ⅱ", "outpatient", "2025-05-25", 8000 // 2, "低所得Ⅱ 外来 8,000 / 2"),
+        ("低所得Ⅱ-inpatient", "kouki", "低所得Ⅱ", "inpatient", "2025-05-25", 24600 // 2, "低所得Ⅱ 24,600 / 2"),
+        ("低所得Ⅰ-inpatient", "kouki", "低所得Ⅰ", "inpatient", "2025-05-25", 15000 // 2, "低所得Ⅰ 15,000 / 2"),
+        ("現役並みⅡ", "kouki", "現役並みⅡ", "inpatient", "2025-05-25", half_formula(167400, 558000, 1_000_000), "83,700 + (1,000,000 − 279,000) × 1%"),
+        ("現役並みⅢ", "kouki", "現役並みⅢ", "inpatient", "2025-05-25", half_formula(252600, 842000, 1_000_000), "126,300 + (1,000,000 − 421,000) × 1%")]:
+    cp(f"limit-75-month-{name}", f"75歳到達月 {cat} {'入院' if setting == 'inpatient' else '外来'} ({ins}, {d}) → {lim:,}",
+       receipt(M75, B75, ins, cat, 100000, setting=setting, date=d), {"limit": lim, "patient_pays": lim},
+       C33 + f"; §3.2 {how}; 医療費 1,000,000", ["copay", "high-cost", "75"])
+cp("limit-75-month-marucho", "75歳到達月 マル長 (dialysis, 後期) 外来 → 5,000", receipt(M75, B75, "kouki", "一般", 10000, sd="dialysis", date="2025-05-25"),
+   {"limit": 10000 // 2, "patient_pays": 10000 // 2}, C33 + " (マル長 10,000 / 2 = 5,000); 1割 of 100,000 = 10,000 above it", ["copay", "high-cost", "75", "marucho"])
+cp("limit-75-month-born-1st", "born 1950-05-01: 75歳到達月 not halved → 57,600", receipt(M75, "1950-05-01", "kouki", "一般", 100000, setting="inpatient", date="2025-05-10"),
+   {"limit": 57600, "patient_pays": 57600}, C33 + ": born on the 1st ⇒ the whole month on 後期; §3.2 一般 57,600", ["copay", "high-cost", "75"])
+
+# Age 70 for 現役並み: the rate stays 3割 across the boundary (§1).
+cp("age-70-genekinami-after", "born 1953-01-10, 2023-02-01, 現役並みⅠ → 3割 stays", receipt("2023-02", "1953-01-10", "kenpo", "現役並みⅠ", 1000, date="2023-02-01"),
+   {"rate": Decimal("0.3"), "patient_pays": window(pct(10000, 30))}, CA + ": 70–74 現役並み 3割 from 2023-02-01 (as under 70)", ["copay", "age"])
+cp("age-70-genekinami-before", "born 1953-01-10, 2023-01-31, 区分ア → 3割", receipt("2023-01", "1953-01-10", "kenpo", "ア", 1000, date="2023-01-31"),
+   {"rate": Decimal("0.3"), "patient_pays": window(pct(10000, 30))}, CA + ": up to the 70th-birthday month 3割", ["copay", "age"])
+# 後期 現役並み 3割.
+cp("kouki-genekinami-3wari", "後期 現役並みⅠ 1,000点 → 3割 3,000", receipt("2025-05", "1945-01-01", "kouki", "現役並みⅠ", 1000),
+   {"rate": Decimal("0.3"), "patient_pays": window(pct(10000, 30))}, CA + ": 75+ 現役並み 3割", ["copay", "kouki"])
+lim = formula(252600, 842000, 1_000_000)
+cp("kouki-genekinami-Ⅲ-limit", f"後期 現役並みⅢ 入院, 医療費 1,000,000 → {lim:,}", receipt("2025-05", "1945-01-01", "kouki", "現役並みⅢ", 100000, setting="inpatient"),
+   {"rate": Decimal("0.3"), "limit": lim, "patient_pays": lim}, CH + ": 現役並みⅢ 252,600 + (医療費 − 842,000) × 1% (70 and over incl. 後期)", ["copay", "high-cost", "kouki"])
+
+# 公費併用: the income-independent limit (§3.3); sequence of §4.
+C34 = "copayment.md §3.3 (公費併用: under 70 the ウ formula; 70+ 57,600 入院 / 18,000 外来) and §4 (sequence: insurance pays its share and the excess over the limit; the 公費's patient share is min(rate × 医療費, cap))"
+def heiyo(name, title, birth, cat, points, setting, law, cap, lim, prate):
+    cost = points * 10
+    patient = min(pct(cost, prate), cap, lim)
+    cp(name, title, receipt("2025-05", birth, "kenpo", cat, points, setting=setting, pe=[{"law": law, "monthly_cap": cap, "already_paid": 0}]),
+       {"limit": lim, "insurer_pays": cost - lim, "public_pays[0].law": law, "public_pays[0].amount": lim - patient, "patient_pays": patient},
+       C34 + f"; {law} 1割 (自立支援), cap {cap:,}: limit {lim:,}, insurer {cost - lim:,}, patient {patient:,}", ["copay", "public", "high-cost"])
+heiyo("heiyo-under70-ア", "公費併用 (15), under 70 区分ア 入院 1,000,000 → ウ formula 87,430", "1980-01-01", "ア", 100000, "inpatient", "15", 20000,
+      formula(80100, 267000, 1_000_000), 10)
+heiyo("heiyo-70-inpatient", "公費併用 (15), 70+ 現役並みⅢ 入院 → 57,600", "1952-01-01", "現役並みⅢ", 100000, "inpatient", "15", 20000, 57600, 10)
+heiyo("heiyo-70-outpatient", "公費併用 (21), 70+ 現役並みⅢ 外来 200,000 → 18,000", "1952-01-01", "現役並みⅢ", 20000, "outpatient", "21", 10000, 18000, 10)
+
+# 生活保護 (12) for a 70+ patient: 15,000 入院 / 8,000 外来 (§3.3); 12 pays the patient's share.
+for setting, points, lim in [("inpatient", 100000, 15000), ("outpatient", 10000, 8000)]:
+    cost = points * 10
+    cp(f"seikatsu-hogo-70-{setting}", f"生活保護 (12), 70+ 一般 {'入院' if setting == 'inpatient' else '外来'} 医療費 {cost:,} → limit {lim:,}, patient 0",
+       receipt("2025-05", "1952-01-01", "kenpo", "一般", points, setting=setting, pe=[{"law": "12", "already_paid": 0}]),
+       {"limit": lim, "insurer_pays": cost - lim, "public_pays[0].law": "12", "public_pays[0].amount": lim, "patient_pays": 0},
+       "copayment.md §3.3 (生活保護 uses 15,000 and 8,000 for 70+); §4 (12 after insurance pays the patient's share); 2割 of " + f"{cost:,} = {pct(cost, 20):,} > {lim:,}",
+       ["copay", "public", "seikatsu-hogo", "70+"])
+
+# Chains of two 公費 (§4 sequence; order 21 before 54; local programmes after all national ones).
+def chain(cost, ins_rate, steps):
+    """steps: [(law, patient_percent, cap)]; returns insurer, [(law, pays)], patient."""
+    insurer = cost - pct(cost, ins_rate)
+    rem, pays = pct(cost, ins_rate), []
+    for law, pr, cap in steps:
+        share = min(pct(cost, pr), cap, rem)
+        pays.append((law, rem - share))
+        rem = share
+    return insurer, pays, rem
+C4 = "copayment.md §4 (sequence: the remainder passes to the first 公費, whose patient share is min(its rate × 医療費, remaining cap); then the next 公費; order 21 before 54, local programmes last)"
+ins, pays, pt = chain(30000, 30, [("21", 10, 5000), ("54", 20, 2500)])
+for name, order in [("chain-21-54", ["21", "54"]), ("chain-54-21-listed", ["54", "21"])]:
+    caps = {"21": 5000, "54": 2500}
+    cp(name, f"21 (cap 5,000) then 54 (cap 2,500), 3,000点 → patient {pt:,}" + (" (listed 54 first)" if order[0] == "54" else ""),
+       receipt("2025-05", "1980-01-01", "kenpo", "ウ", 3000, pe=[{"law": l, "monthly_cap": caps[l], "already_paid": 0} for l in order]),
+       {"insurer_pays": ins, "public_pays[0].law": pays[0][0], "public_pays[0].amount": pays[0][1],
+        "public_pays[1].law": pays[1][0], "public_pays[1].amount": pays[1][1], "patient_pays": pt},
+       C4 + f": insurance {ins:,}; 21: 1割 3,000 < 5,000 → pays {pays[0][1]:,}; 54: min(2割 6,000, 2,500) → pays {pays[1][1]:,}", ["copay", "public", "chain"])
+LOCAL85 = {"law": "85", "name": "重度心身障害者医療費助成 (illustrative)", "order": 1, "rate": "0.1", "monthly_cap": 1000,
+           "from": "2020-01-01", "source": "illustrative local programme (copayment.md §4: local programmes as data)"}
+ins, pays, pt = chain(30000, 30, [("15", 10, 5000), ("85", 10, 1000)])
+cp("chain-15-local", f"15 (cap 5,000) then a local programme (1割, cap 1,000), 3,000点 → patient {pt:,}",
+   receipt("2025-05", "1980-01-01", "kenpo", "ウ", 3000, pe=[{"law": "15", "monthly_cap": 5000, "already_paid": 0}, {"law": "85", "already_paid": 0}]),
+   {"insurer_pays": ins, "public_pays[0].law": "15", "public_pays[0].amount": pays[0][1], "public_pays[1].law": "85", "public_pays[1].amount": pays[1][1], "patient_pays": pt},
+   C4 + f": insurance {ins:,}; 15: 1割 3,000 → pays {pays[0][1]:,}; 85: min(1割 3,000, 1,000) → pays {pays[1][1]:,}", ["copay", "public", "chain", "local"], local=[LOCAL85])
+
+# Meals (§5): 難病/小慢, low income over 90 days, 2026-06 unconfirmed.
+C5 = "copayment.md §5 (標準負担額 per meal)"
+for month, each in [("2024-06", 280), ("2025-04", 300)]:
+    cp(f"meals-{month}-nanbyo", f"meals {month} 難病 (54): 3 × {each}", receipt(month, "1980-01-01", "kenpo", "ウ", 1000, setting="inpatient", meals=3,
+       pe=[{"law": "54", "monthly_cap": 10000, "already_paid": 0}]), {"meal_charge": 3 * each}, C5 + f": 指定難病・小児慢性 {each} from {month}-01", ["copay", "meals", "nanbyo"])
+cp("meals-2025-04-shoman", "meals 2025-04 小慢 (52): 3 × 300", receipt("2025-04", "2015-01-01", "kenpo", "ウ", 1000, setting="inpatient", meals=3,
+   pe=[{"law": "52", "monthly_cap": 5000, "already_paid": 0}]), {"meal_charge": 900}, C5 + ": 指定難病・小児慢性 300 from 2025-04-01", ["copay", "meals", "shoman"])
+for month, cat, birth, each in [("2024-06", "オ", "1980-01-01", 180), ("2025-04", "オ", "1980-01-01", 190), ("2025-04", "低所得Ⅱ", "1952-01-01", 190)]:
+    cp(f"meals-{month}-long-stay-{cat}", f"meals {month} {cat}, over 90 days: 3 × {each}", receipt(month, birth, "kenpo", cat, 1000, setting="inpatient", meals=3, long_stay=True),
+       {"meal_charge": 3 * each}, C5 + f": 低所得Ⅱ / オ over 90 days {each}", ["copay", "meals"])
+cp("meals-2026-06-unconfirmed", "meals 2026-06 → error: 標準負担額 not confirmed", receipt("2026-06", "1980-01-01", "kenpo", "ウ", 1000, setting="inpatient", meals=3),
+   {"error_contains": "confirmed"}, C5 + ": from 2026-06-01 the meal charge must be reported as unconfirmed unless a dated table is supplied", ["copay", "meals", "boundary-2026-06"])
+cp("meals-2026-06-none", "2026-06 入院 without meals → computed (3割 3,000)", receipt("2026-06", "1980-01-01", "kenpo", "ウ", 1000, setting="inpatient"),
+   {"patient_pays": window(pct(10000, 30)), "meal_charge": 0}, CA + "; §5: only meals are unconfirmed from 2026-06", ["copay", "meals", "boundary-2026-06"])
 
 if __name__ == "__main__":
     pass

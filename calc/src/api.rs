@@ -100,23 +100,64 @@ pub fn tier_with(
     render(&tiers.evaluate_range(&profile, from, to))
 }
 
-/// `santei master show`: one code on one date → JSON object.
+/// `santei master show`: one code on one date → JSON object. A code not valid on the date is
+/// a `data` error naming the dates it is valid; a bad code or date, or a date after the last
+/// one santei's rule files describe, is an `input` error.
 pub fn master_show(engine: &Engine, code: &str, date: &str) -> Result<String, ApiError> {
     let code = masters::Code::parse(code).map_err(|e| ApiError::input(format!("code: {e}")))?;
     let date = crate::claim::parse_date(date).map_err(|e| ApiError::input(format!("date: {e}")))?;
+    after_coverage(engine, date)?;
     let e = engine
         .data()
         .schedule
         .lookup(code, date)
-        .map_err(|e| ApiError::data(e.to_string()))?;
-    render(&crate::engine::entry_json(&e, engine.data(), date))
+        .map_err(|e| match e {
+            masters::LookupError::NotValidOn { .. } => ApiError::data(e.to_string()),
+            _ => ApiError::input(format!("{e} ({})", engine.data().label)),
+        })?;
+    render(&crate::engine::entry_json(
+        &e,
+        engine.data(),
+        engine.addon_rules(),
+        date,
+    ))
+}
+
+/// A date after the last one the rule files describe (a later revision may have changed the
+/// schedule) is an error, as for `calc`.
+fn after_coverage(engine: &Engine, date: chrono::NaiveDate) -> Result<(), ApiError> {
+    if let Some(cov) = &engine.addon_rules().coverage {
+        if let Some(to) = cov.to.filter(|&to| date > to) {
+            return Err(ApiError::input(format!(
+                "date: {date} is after {to}, the last date santei's rule files cover ({})",
+                cov.to_source.as_deref().unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The changes between two dates, checked (`from` ≤ `to`, neither after the rule files'
+/// coverage).
+pub fn diff_entries(
+    engine: &Engine,
+    from: &str,
+    to: &str,
+) -> Result<Vec<masters::DiffEntry>, ApiError> {
+    let from = crate::claim::parse_date(from).map_err(|e| ApiError::input(format!("from: {e}")))?;
+    let to = crate::claim::parse_date(to).map_err(|e| ApiError::input(format!("to: {e}")))?;
+    if to < from {
+        return Err(ApiError::input(format!(
+            "to ({to}) is before from ({from}): give the earlier date as from"
+        )));
+    }
+    after_coverage(engine, to)?;
+    Ok(engine.data().schedule.diff(from, to))
 }
 
 /// `santei master diff`: changes between two dates → JSON array.
 pub fn diff(engine: &Engine, from: &str, to: &str) -> Result<String, ApiError> {
-    let from = crate::claim::parse_date(from).map_err(|e| ApiError::input(format!("from: {e}")))?;
-    let to = crate::claim::parse_date(to).map_err(|e| ApiError::input(format!("to: {e}")))?;
-    render(&engine.data().schedule.diff(from, to))
+    render(&diff_entries(engine, from, to)?)
 }
 
 /// `santei version`: the library, interface and data versions of an engine (`abi` is the C

@@ -198,6 +198,17 @@ pub enum FacilityKind {
     Pharmacy,
 }
 
+impl FacilityKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FacilityKind::Hospital => "hospital",
+            FacilityKind::Clinic => "clinic",
+            FacilityKind::Dental => "dental",
+            FacilityKind::Pharmacy => "pharmacy",
+        }
+    }
+}
+
 /// A filed 施設基準: an official code ("4035") or a santei rule id ("iryo_joho").
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -13,14 +13,14 @@
 //! An input line that breaks a rule is an `errors` entry (the claim is wrong); an automatic
 //! add-on that a rule refuses is not added, and `warnings` says why.
 
-use crate::claim::{Claim, FiledStandard, Setting};
+use crate::claim::{Claim, FacilityKind, FiledStandard, Setting};
 use crate::copay::CopayOutput;
 pub use crate::output::{dec, CalcOutput, Line, TraceEntry};
 use crate::text::{Arg, IntoText, Sep, Text, Texts};
 use crate::{lit, tx};
 use chrono::{Datelike, NaiveDate};
 use masters::tables::{ExclusionKind, ExclusionScope, TableKind};
-use masters::{Code, Dataset, InOutScope, PointKind, ProcedureRecord};
+use masters::{Code, Dataset, FacilityScope, InOutScope, PointKind, ProcedureRecord};
 use rules::addons::{AddonRule, AddonRules, ClaimKind, Target};
 use rules::tier::TierRules;
 use rust_decimal::Decimal;
@@ -148,8 +148,29 @@ fn num(d: Decimal) -> Value {
         .unwrap_or(Value::String(text))
 }
 
+/// The fee revision between the publication of the official master in use and `date`, if
+/// any (the master does not reflect it), with the master's publication date.
+pub fn revision_after_data<'r>(
+    ds: &Dataset,
+    rules: &'r AddonRules,
+    date: NaiveDate,
+) -> Option<(&'r rules::addons::Revision, NaiveDate)> {
+    let as_of = ds.official_through?;
+    rules
+        .revisions
+        .iter()
+        .rev()
+        .find(|r| as_of < r.date && r.date <= date)
+        .map(|r| (r, as_of))
+}
+
 /// The JSON object of `santei master show` for one code on one date.
-pub fn entry_json(e: &masters::Entry<'_>, ds: &Dataset, date: NaiveDate) -> Value {
+pub fn entry_json(
+    e: &masters::Entry<'_>,
+    ds: &Dataset,
+    rules: &AddonRules,
+    date: NaiveDate,
+) -> Value {
     let r = e.record();
     let mut o = json!({
         "code": e.code.to_string(),
@@ -167,8 +188,19 @@ pub fn entry_json(e: &masters::Entry<'_>, ds: &Dataset, date: NaiveDate) -> Valu
         "age_addons": r.age_addons().map(|a| json!({
             "lower": a.lower.code(), "upper": a.upper.code(), "code": a.code.to_string()})).collect::<Vec<_>>(),
         "verified": e.version.verified,
+        "valid_to_verified": e.version.end_verified,
         "sources": e.version.sources.iter().map(|s| if s.line > 0 { format!("{}:{}", s.file, s.line) } else { s.file.to_string() }).collect::<Vec<_>>(),
     });
+    // An official record for a date after a revision the master predates is not confirmed
+    // for that date (as `santei calc` says of its lines).
+    if let Some((rev, as_of)) = revision_after_data(ds, rules, date).filter(|_| e.version.verified)
+    {
+        o["verified"] = Value::Bool(false);
+        o["note"] = Value::String(format!(
+            "{} ({}): the official master in use was published up to {as_of}, before this revision; the record as in force before it, not confirmed for {date}",
+            rev.name, rev.date
+        ));
+    }
     if ds.tables.has(TableKind::Frequency) {
         let f: Vec<Value> = ds
             .tables
@@ -336,11 +368,18 @@ impl<'a, W: World + ?Sized> Ctx<'a, W> {
             .facility
             .e_prescription_since
             .is_some_and(|d| d.0 <= self.date);
+        let sharing = self
+            .claim
+            .facility
+            .electronic_sharing_since
+            .is_some_and(|d| d.0 <= self.date);
         match name {
             "mynumber_card" => self.claim.patient.mynumber_card,
             "not mynumber_card" => !self.claim.patient.mynumber_card,
             "e_prescription" => erx,
             "not e_prescription" => !erx,
+            "electronic_sharing" => sharing,
+            "e_prescription_or_electronic_sharing" => erx || sharing,
             _ => true, // "always" (names are checked when the rules load)
         }
     }
@@ -388,6 +427,22 @@ pub fn calculate<'a, W: World + ?Sized>(
     };
     let schedule = &w.data().schedule;
     let mut work: Vec<Work<'a>> = Vec::with_capacity(claim.items.len() + 4);
+    if claim.items.is_empty() && claim.visit.is_none() {
+        cx.warnings.push(lit!(
+            "the claim lists no items (and no 歯科/調剤 visit): nothing to compute"
+        ));
+    }
+    for (i, h) in claim.history.iter().enumerate() {
+        if schedule.history(h.code).is_none() {
+            cx.warnings.push(tx!(
+                cx.t,
+                "history[{}].code: {} is not in the schedule ({}); it counts for no limit",
+                i,
+                h.code,
+                &w.data().label
+            ));
+        }
+    }
 
     // ── 2. input lines ──
     // Items are processed in code order (then count), so the result does not depend on the
@@ -511,6 +566,23 @@ pub fn calculate<'a, W: World + ?Sized>(
             (InOutScope::OutpatientOnly, true) => cx.errors.push(tx!(
                 cx.t,
                 "{} {}: outpatient receipts only (入外適用区分 2), the claim is inpatient",
+                code,
+                name
+            )),
+            _ => {}
+        }
+        // 病院・診療所区分
+        match (r.facility_scope, claim.facility.kind) {
+            (FacilityScope::HospitalOnly, k) if k != FacilityKind::Hospital => cx.errors.push(tx!(
+                cx.t,
+                "{} {}: hospitals only (病院・診療所区分 1), the facility is a {}",
+                code,
+                name,
+                k.as_str()
+            )),
+            (FacilityScope::ClinicOnly, FacilityKind::Hospital) => cx.errors.push(tx!(
+                cx.t,
+                "{} {}: clinics only (病院・診療所区分 2), the facility is a hospital",
                 code,
                 name
             )),
@@ -680,14 +752,15 @@ pub fn calculate<'a, W: World + ?Sized>(
     // ── 4. rule add-ons ──
     rule_addons(&mut cx, &mut work);
 
-    // ── 5. limits and exclusions for input lines ──
+    // ── 5. the add-on rules for add-on codes listed by hand, limits and exclusions ──
+    input_addon_checks(&mut cx, &work);
     input_limits(&mut cx, &work);
     exclusions(&mut cx, &mut work);
 
     // ── 6. totals ──
     let mut lines: Vec<Line> = Vec::with_capacity(work.len());
     lines.extend(work.iter().filter(|l| !l.removed).map(|l| l.line));
-    revision_after_data(&mut cx, &mut lines);
+    lines_after_revision(&mut cx, &mut lines);
     let total = sum(lines.iter().map(|l| l.subtotal));
     trace!(
         cx,
@@ -711,19 +784,10 @@ pub fn calculate<'a, W: World + ?Sized>(
 /// A revision between the data's publication and the date of service: the official master
 /// does not reflect it, so the lines it gives are not confirmed for the date (santei's own
 /// entries for the revision are unverified already). One warning names the codes.
-fn revision_after_data<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, lines: &mut [Line]) {
+fn lines_after_revision<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, lines: &mut [Line]) {
     let w: &'a W = cx.w;
-    let Some(as_of) = w.data().official_through else {
-        return;
-    };
     let date = cx.date;
-    let Some(rev) = w
-        .addon_rules()
-        .revisions
-        .iter()
-        .rev()
-        .find(|r| as_of < r.date && r.date <= date)
-    else {
+    let Some((rev, as_of)) = revision_after_data(w.data(), w.addon_rules(), date) else {
         return;
     };
     let mut codes = String::new();
@@ -1021,7 +1085,8 @@ fn rule_addons<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut Vec<Work<'
         let Some((tier_key, target)) = pick_tier(cx, rule, filing) else {
             continue;
         };
-        // Already on the claim by hand?
+        // Already on the claim by hand (this code, or another code of the family on the same
+        // base item: e.g. 加算2 listed where santei would add 加算1)?
         if let Some(c) = &target.code {
             let code = Code::parse(c).ok();
             if code.is_some() && work.iter().any(|l| l.line.code == code) {
@@ -1034,6 +1099,21 @@ fn rule_addons<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut Vec<Work<'
                 );
                 continue;
             }
+        }
+        let siblings = rules.rule_siblings(ri);
+        if let Some(l) = work
+            .iter()
+            .find(|l| l.input.is_some() && l.line.code.is_some_and(|c| siblings.contains(&c.0)))
+        {
+            let msg = tx!(
+                cx.t,
+                "{} not added: {} {} of the same add-on is on the claim",
+                &rule.name,
+                l.line.code,
+                l.name
+            );
+            trace!(cx, rule.id.as_str(), looked, rule.source.as_str(), msg);
+            continue;
         }
         // Codes it may not be claimed with.
         if let Some(l) = work.iter().find(|l| {
@@ -1183,7 +1263,10 @@ fn pick_tier<'a, W: World + ?Sized>(
         return None;
     };
     match rule.tiers.iter().find(|(k, _)| k.parse::<u8>() == Ok(t)) {
-        Some((_, target)) => Some((TierKey::Tier(t), target)),
+        Some((k, target)) => {
+            tier_needs(cx, rule, k, "filed tier");
+            Some((TierKey::Tier(t), target))
+        }
         None => {
             let m = cx.t.own(format!(
                 "{} not added: filed tier {t} does not exist on {} (tiers {})",
@@ -1193,6 +1276,27 @@ fn pick_tier<'a, W: World + ?Sized>(
             ));
             cx.warnings.push(m);
             None
+        }
+    }
+}
+
+/// Warn when a tier of an add-on needs a condition the claim does not show (the filing is the
+/// facility's declaration; the claim may not state the capability).
+fn tier_needs<W: World + ?Sized>(cx: &mut Ctx<'_, W>, rule: &AddonRule, tier: &str, what: &str) {
+    for n in rule
+        .tier_needs
+        .iter()
+        .filter(|n| n.in_force(cx.date) && n.tiers.iter().any(|t| t == tier))
+    {
+        if !cx.condition(&n.when) {
+            let m = cx.t.own(format!(
+                "{}: {what} {tier} requires that {} ({}); the claim does not show it for {}",
+                rule.name,
+                rules::addons::condition_text(&n.when),
+                n.source,
+                cx.date
+            ));
+            cx.warnings.push(m);
         }
     }
 }
@@ -1497,6 +1601,143 @@ fn limit_refusal<'a, W: World + ?Sized>(
     })
 }
 
+/// The add-on rules in force on the date (for the claim's kind) that add a code.
+fn add_on_rules_for<'a, W: World + ?Sized>(
+    cx: &Ctx<'a, W>,
+    c: Code,
+) -> impl Iterator<Item = (usize, &'a AddonRule)> + 'a {
+    let w: &'a W = cx.w;
+    let rules = w.addon_rules();
+    let (date, kind) = (cx.date, cx.claim.kind);
+    rules
+        .rules_adding(c.0)
+        .iter()
+        .map(move |&i| (i, &rules.addons[i]))
+        .filter(move |(_, a)| a.kind == kind && a.from <= date && a.to.is_none_or(|t| date <= t))
+}
+
+/// An add-on code listed by hand is held to the rules santei applies when it adds the code
+/// itself: its base item must be on the claim, the filed tier must be the code's tier, the
+/// codes it is not claimed with must be absent, and the month exclusions of its family hold.
+/// Each breach is an error of the claim.
+fn input_addon_checks<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &[Work<'a>]) {
+    let w: &'a W = cx.w;
+    let rules = w.addon_rules();
+    let date = cx.date;
+    for (i, l) in work.iter().enumerate() {
+        let (Some(c), Some(_)) = (l.line.code, l.input) else {
+            continue;
+        };
+        let found: Vec<(usize, &'a AddonRule)> = add_on_rules_for(cx, c).collect();
+        let Some(&(_, first)) = found.first() else {
+            continue;
+        };
+        // The base item (医科: a trigger code on the claim).
+        if cx.claim.kind == ClaimKind::Ika {
+            let on_claim = |codes: &[u32]| {
+                work.iter().enumerate().any(|(j, o)| {
+                    j != i && o.input.is_some() && o.line.code.is_some_and(|x| codes.contains(&x.0))
+                })
+            };
+            if !found
+                .iter()
+                .any(|&(ri, _)| on_claim(rules.rule_trigger_codes(ri)))
+            {
+                let names: Vec<&str> = found
+                    .iter()
+                    .flat_map(|(_, a)| a.on.iter())
+                    .filter_map(|t| rules.trigger(t))
+                    .map(|t| t.name.as_str())
+                    .collect();
+                let m = cx.t.own(format!(
+                    "{c} {}: an add-on to {} ({}), none of which is on the claim",
+                    l.name,
+                    names.join(" / "),
+                    first.source
+                ));
+                cx.errors.push(m);
+            }
+        }
+        for &(ri, rule) in &found {
+            // The code's tier against the filing.
+            if !rule.tiers.contains_key("any") {
+                let key = rule
+                    .tiers
+                    .iter()
+                    .find(|(_, t)| t.code.as_deref().is_some_and(|x| x.parse() == Ok(c.0)))
+                    .map(|(k, _)| k.as_str());
+                if let Some(k) = key {
+                    tier_needs(cx, rule, k, "the code's tier");
+                }
+                match (cx.filing(&rule.standard), key) {
+                    (Some(f), Some(k)) => {
+                        if let Some(t) = f.tier.filter(|t| k.parse() != Ok(*t)) {
+                            let m = cx.t.own(format!(
+                                "{c} {}: the tier-{k} code of {}, but the facility filed {} tier {t} for {date} ({})",
+                                l.name, rule.name, f.code, rule.source
+                            ));
+                            cx.errors.push(m);
+                        } else if f.tier.is_none() {
+                            if let Some((_, cond)) = rule.tier_when.iter().find(|(t, _)| t == k) {
+                                if !cx.condition(cond) {
+                                    let m = cx.t.own(format!(
+                                        "{c} {}: the tier-{k} code of {}, which needs `{cond}` on {date} ({})",
+                                        l.name, rule.name, rule.source
+                                    ));
+                                    cx.errors.push(m);
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // Codes it is not claimed with.
+            let not_with = rules.rule_not_with(ri);
+            if let Some(o) = work.iter().find(|o| {
+                !o.removed
+                    && o.line
+                        .code
+                        .is_some_and(|x| x != c && not_with.contains(&x.0))
+            }) {
+                let m = cx.t.own(format!(
+                    "{c} {}: not claimed together with {} {} ({})",
+                    l.name,
+                    o.line.code.map(|x| x.to_string()).unwrap_or_default(),
+                    o.name,
+                    rule.source
+                ));
+                cx.errors.push(m);
+            }
+        }
+        // Month exclusions of its family.
+        let family = first.family.as_str();
+        let mut blocked = None;
+        for x in rules
+            .month_exclusions
+            .iter()
+            .filter(|x| x.refuse == family && x.from <= date && x.to.is_none_or(|t| date <= t))
+        {
+            if let Some(what) = claimed_in_month(cx, work, &x.when_claimed) {
+                blocked = Some((x, what));
+                break;
+            }
+        }
+        if let Some((x, what)) = blocked {
+            let msg = tx!(
+                cx.t,
+                "{} {} refused: {} is claimed in the same month ({}: {})",
+                c,
+                l.name,
+                what,
+                &x.id,
+                &x.source
+            );
+            cx.errors.push(msg);
+        }
+    }
+}
+
 /// Frequency limits for the lines the caller listed.
 fn input_limits<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &[Work<'a>]) {
     for (i, l) in work.iter().enumerate() {
@@ -1504,7 +1745,9 @@ fn input_limits<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &[Work<'a>]) {
             continue;
         }
         let Some(c) = l.line.code else { continue };
-        limit_checks(cx, c, None, |cx, k| {
+        // A code an add-on rule adds carries the rule's own limit too.
+        let rule = add_on_rules_for(cx, c).next().map(|(_, r)| r);
+        let refused = limit_checks(cx, c, rule, |cx, k| {
             // Count the earlier lines of this claim and the history, then this line.
             match used(cx, &work[..i], k.codes, k.unit) {
                 None => trace!(
@@ -1514,20 +1757,27 @@ fn input_limits<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &[Work<'a>]) {
                     k.source,
                     lit!("not checked: santei does not count this unit"),
                 ),
-                Some(n) if n + l.line.count > k.max as i64 => cx.errors.push(tx!(
-                    cx.t,
-                    "{} {}: limit {} per {} exceeded ({} already claimed in the window; {})",
-                    c,
-                    l.name,
-                    k.max,
-                    k.unit_name,
-                    n,
-                    k.source
-                )),
+                // The first limit broken is the error (the same allowance may be stated by the
+                // 算定回数 table and the rule both).
+                Some(n) if n + l.line.count > k.max as i64 => {
+                    return Some(tx!(
+                        cx.t,
+                        "{} {}: limit {} per {} exceeded ({} already claimed in the window; {})",
+                        c,
+                        l.name,
+                        k.max,
+                        k.unit_name,
+                        n,
+                        k.source
+                    ))
+                }
                 Some(_) => {}
             }
             None
         });
+        if let Some(e) = refused {
+            cx.errors.push(e);
+        }
     }
 }
 

@@ -448,9 +448,17 @@ struct MasterEntry {
     age_upper: String,
     /// 年齢加算.
     age_addons: Vec<AgeAddon>,
+    /// False when no official master confirms the record for the date (santei's own entry,
+    /// or an official record for a date after a revision the master predates: see `note`).
     verified: bool,
+    /// False when `valid_to` comes from santei's own data (e.g. abolition by the 2026
+    /// revision before a 2026 master is loaded).
+    valid_to_verified: bool,
     /// file:line of every record the version comes from.
     sources: Vec<String>,
+    /// Why an official record is not confirmed for the date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
     /// 算定回数 (present when a 算定回数 table is loaded): `null`, one entry, or several.
     #[serde(skip_serializing_if = "Option::is_none")]
     frequency: Option<FrequencyOrMany>,

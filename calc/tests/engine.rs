@@ -57,6 +57,10 @@ impl C {
             .push(json!({"date": date, "code": code, "count": 1}));
         self
     }
+    fn hospital(mut self) -> C {
+        self.v["facility"]["kind"] = json!("hospital");
+        self
+    }
     fn no_erx(mut self) -> C {
         self.v["facility"]
             .as_object_mut()
@@ -233,7 +237,12 @@ fn boundary_2023_04_01() {
     assert_eq!(s("2023-04-01", "111000110").auto(), a(&[("111015970", 6)]));
     assert_eq!(s("2023-03-31", "112007410").auto(), a(&[]));
     assert_eq!(s("2023-04-01", "112007410").auto(), a(&[("112026570", 2)]));
-    assert_eq!(s("2023-04-01", "112011310").auto(), a(&[("112026670", 2)]));
+    let o = claim("2023-04-01", &["112011310"])
+        .hospital()
+        .std("jujitsu", None, "2022-10-01")
+        .mynumber(false)
+        .run();
+    assert_eq!(o.auto(), a(&[("112026670", 2)]));
 }
 
 // ── 2024-01-01: 特例 ends (加算1 back to 4, no 再診 add-on) ──
@@ -419,10 +428,86 @@ fn boundary_2026_06_01() {
     assert!(o.warnings().contains("112015770"), "{}", o.warnings());
     // 外来診療料 77 and its codeless add-on 2.
     let o = claim("2026-06-10", &["112011310"])
+        .hospital()
         .std("denshi_renkei", Some(1), "2026-06-01")
         .run();
     assert_eq!(o.total(), 77 + 2);
     assert_eq!(o.0["lines"][1]["code"], Value::Null);
+}
+
+// Add-on codes listed by hand are held to the same rules as the ones santei adds (domain §6,
+// 告示69 A000 注16 / A001 注19, 疑義解釈その4 問4; domain §1, §2).
+#[test]
+fn hand_listed_addons_follow_the_addon_rules() {
+    let has = |o: &Out, words: &[&str]| {
+        assert!(
+            o.errors()
+                .iter()
+                .any(|e| words.iter().all(|w| e.contains(w))),
+            "no error with {words:?}: {:?}",
+            o.errors()
+        )
+    };
+    // Never with 明細書発行体制等加算.
+    let o = claim("2026-06-10", &["112007410", "112015770", "112709570"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .run();
+    has(&o, &["112709570", "not claimed together with 112015770"]);
+    // Never 初診 and 再診 add-ons in one month, either way.
+    let o = claim("2026-06-20", &["112007410", "112709570"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .hist("2026-06-10", "111704070")
+        .run();
+    has(&o, &["112709570", "same month", "111704070"]);
+    let o = claim("2026-06-20", &["111000110", "111704070"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .hist("2026-06-05", "112709570")
+        .run();
+    has(&o, &["111704070", "same month", "112709570"]);
+    // Once a month (the rule's own limit: no 算定回数 row confirms the 2026 codes).
+    let o = claim("2026-06-20", &["112007410", "112709570"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .hist("2026-06-10", "112709570")
+        .run();
+    has(&o, &["112709570", "limit 1 per 月"]);
+    assert_eq!(
+        o.errors().len(),
+        1,
+        "one error per broken limit: {:?}",
+        o.errors()
+    );
+    // An add-on needs its base item.
+    let o = claim("2026-06-10", &["112709570"])
+        .std("denshi_renkei", Some(1), "2026-06-01")
+        .run();
+    has(&o, &["112709570", "an add-on to 再診料"]);
+    // The code of another tier than the one filed.
+    let o = claim("2025-04-10", &["111000110", "111703670"])
+        .std("4035", Some(3), "2025-04-01")
+        .run();
+    has(&o, &["111703670", "tier-1 code", "4035 tier 3"]);
+    assert!(
+        !o.codes().contains(&"111703870".to_string()),
+        "{:?}",
+        o.codes()
+    );
+    // 加算2 listed for a patient without マイナ保険証 use (it may come from another facility):
+    // santei does not add 加算1 beside it (same 注加算 通番: they exclude each other).
+    let o = claim("2024-07-20", &["111000110", "111703270"])
+        .std("iryo_joho", None, "2024-06-01")
+        .mynumber(false)
+        .run();
+    assert_eq!(o.total(), 291 + 1);
+    assert_eq!(o.errors(), Vec::<String>::new());
+    // The 初診 add-on is 月1回 whichever of 加算1 / 加算2 (domain §2).
+    let o = claim("2024-07-20", &["111000110"])
+        .std("iryo_joho", None, "2024-06-01")
+        .hist("2024-07-03", "111703170")
+        .run();
+    assert_eq!(o.auto(), a(&[]));
+    // 外来診療料 is a hospitals' item (病院・診療所区分 1).
+    let o = claim("2025-04-10", &["112011310"]).run();
+    has(&o, &["112011310", "hospitals only"]);
 }
 
 #[test]

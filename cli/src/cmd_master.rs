@@ -1,9 +1,9 @@
 //! `santei master show` and `santei master diff`: the dated fee schedule.
 
-use crate::data::{load, DataArgs};
-use anyhow::{bail, Context};
+use crate::data::{engine, DataArgs};
+use anyhow::{anyhow, bail, Context};
 use chrono::NaiveDate;
-use masters::{Code, DiffEntry, LookupError};
+use masters::DiffEntry;
 
 #[derive(clap::Args)]
 pub struct MasterArgs {
@@ -42,27 +42,21 @@ pub fn parse_date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
         .with_context(|| format!("{what}: {s:?} is not a date (YYYY-MM-DD)"))
 }
 
-use calc::engine::entry_json;
-
 pub fn run(args: &MasterArgs) -> anyhow::Result<i32> {
     match &args.cmd {
         MasterCmd::Show { code, date, data } => {
-            let date = parse_date(date, "--date")?;
-            let code = Code::parse(code).map_err(|e| anyhow::anyhow!("CODE: {e}"))?;
-            let ds = load(data)?;
-            match ds.schedule.lookup(code, date) {
-                Ok(e) => {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&entry_json(&e, &ds, date))?
-                    );
+            let engine = engine(data)?;
+            match calc::api::master_show(&engine, code, date) {
+                Ok(text) => {
+                    println!("{text}");
                     Ok(0)
                 }
-                Err(err @ LookupError::NotValidOn { .. }) => {
-                    eprintln!("santei: {err}");
+                // Not valid on the date: the message names the dates it is valid.
+                Err(e) if e.kind == "data" => {
+                    eprintln!("santei: {e}");
                     Ok(1)
                 }
-                Err(err) => bail!("{err} ({})", ds.label),
+                Err(e) => bail!("{e}"),
             }
         }
         MasterCmd::Diff {
@@ -71,10 +65,8 @@ pub fn run(args: &MasterArgs) -> anyhow::Result<i32> {
             format,
             data,
         } => {
-            let from = parse_date(from, "--from")?;
-            let to = parse_date(to, "--to")?;
-            let ds = load(data)?;
-            let diff = ds.schedule.diff(from, to);
+            let engine = engine(data)?;
+            let diff = calc::api::diff_entries(&engine, from, to).map_err(|e| anyhow!("{e}"))?;
             match format.as_str() {
                 "json" => {
                     let out = std::io::stdout();
@@ -84,7 +76,7 @@ pub fn run(args: &MasterArgs) -> anyhow::Result<i32> {
                         writeln!(w, "{}", serde_json::to_string(d)?)?;
                     }
                 }
-                "table" => print_table(&diff, from, to),
+                "table" => print_table(&diff, parse_date(from, "--from")?, parse_date(to, "--to")?),
                 other => bail!("--format: {other:?} is not one of json, table"),
             }
             Ok(0)

@@ -172,8 +172,60 @@ fn bad_arguments_are_clear_errors() {
     assert!(err.contains("9 digits"), "{err}");
     let (rc, _, err) = santei(&["master", "show", "111703370", "--date", "2025-02-30"]);
     assert_ne!(rc, 0);
-    assert!(err.contains("\"2025-02-30\" is not a date"), "{err}");
+    assert!(err.contains("\"2025-02-30\" is not a valid date"), "{err}");
+    // Later than the rule files describe (the next revision is not published).
+    let (rc, _, err) = santei(&["master", "show", "111000110", "--date", "2030-01-01"]);
+    assert_eq!(rc, 2);
+    assert!(err.contains("after 2028-05-31"), "{err}");
+    let (rc, _, err) = santei(&[
+        "master",
+        "diff",
+        "--from",
+        "2025-04-01",
+        "--to",
+        "2025-03-31",
+    ]);
+    assert_eq!(rc, 2);
+    assert!(err.contains("is before from"), "{err}");
     let (rc, _, err) = santei(&["master", "show", "199999999", "--date", "2025-04-01"]);
     assert_ne!(rc, 0);
     assert!(err.contains("unknown code 199999999"), "{err}");
+}
+
+#[test]
+fn facts_no_official_file_confirms_are_flagged() {
+    // The 2026 abolition of 111703470 is santei's own fact (domain §6), the record official.
+    let v = show("111703470", "2025-04-10", true).unwrap();
+    assert_eq!(v["valid_to"], "2026-05-31");
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["valid_to_verified"], false);
+    // An official record for a date after a revision the files predate: only the 2022-02-18
+    // full file (a link in a temporary directory), asked for 2025-04-01 (after 2024-06-01).
+    let dir = std::env::temp_dir().join(format!("santei-old-master-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("s_ALL20220218.csv");
+    let _ = std::fs::remove_file(&link);
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(IKA)
+        .join("s_ALL20220218.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (rc, out, err) = santei(&[
+        "master",
+        "show",
+        "111000110",
+        "--date",
+        "2025-04-01",
+        "--master",
+        dir.to_str().unwrap(),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(rc, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["points"], 288, "the 2022 record (s_ALL20220218)");
+    assert_eq!(v["verified"], false);
+    let note = v["note"].as_str().unwrap();
+    assert!(
+        note.contains("令和6年度") && note.contains("2022-02-18"),
+        "{note}"
+    );
 }

@@ -108,7 +108,8 @@ pub fn published_date(digits: &str) -> Option<NaiveDate> {
 }
 
 impl Dataset {
-    /// Load every recognised official file found directly in the given directories.
+    /// Load every recognised official file found in the given directories and in their
+    /// immediate subdirectories (users keep ika/, drugs/, devices/ side by side).
     pub fn load_dirs<P: AsRef<Path>>(dirs: &[P]) -> Result<Dataset, LoadError> {
         let mut files = Vec::new();
         for d in dirs {

@@ -29,4 +29,4 @@ pub use tables::{
     ExclusionKind, ExclusionList, ExclusionRule, ExclusionScope, FrequencyRule, Period, TableKind,
     Tables,
 };
-pub use value::{AgeBound, ChangeKind, Code, InOutScope, PointKind};
+pub use value::{AgeBound, ChangeKind, Code, FacilityScope, InOutScope, PointKind};

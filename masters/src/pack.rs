@@ -254,6 +254,7 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
                     record: Arc::new(rec),
                     sources: pv.sources.iter().map(|s| source_ref(s)).collect(),
                     verified: pv.verified,
+                    end_verified: true,
                 });
             }
             ds.schedule.insert_history(pc.code, History { versions });
@@ -469,6 +470,7 @@ fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), Load
                 record: Arc::new(rec),
                 sources: vec![src],
                 verified: ch.verified,
+                end_verified: true,
             };
             let mut h = ds.schedule.history(ch.code).cloned().unwrap_or_default();
             match h
@@ -536,6 +538,7 @@ fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), Load
             for (i, v) in h.versions.iter_mut().enumerate() {
                 let mut rec = (*v.record).clone();
                 rec.abolished_on = DateCell(Some(last_day));
+                v.end_verified &= ch.verified;
                 if i + 1 == n {
                     rec.change_kind = ChangeKind::Abolish;
                     v.sources.push(src.clone());

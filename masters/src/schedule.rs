@@ -46,6 +46,9 @@ pub struct Version {
     /// False for entries of the project's own data that no official file confirms
     /// (e.g. the 2026 revision's codes before an official 2026 master is loaded).
     pub verified: bool,
+    /// False when the code's end (廃止年月日) comes from the project's own data that no official
+    /// file confirms (e.g. abolition by the 2026 revision, before a 2026 master is loaded).
+    pub end_verified: bool,
 }
 
 /// All versions of one code.
@@ -372,6 +375,7 @@ impl Schedule {
                         line: r.line,
                     }],
                     verified: true,
+                    end_verified: true,
                 };
                 self.codes.insert(r.code, History { versions: vec![v] });
             }
@@ -390,6 +394,7 @@ impl Schedule {
                             record: Arc::new(rec),
                             sources: vec![sref],
                             verified: true,
+                            end_verified: true,
                         };
                         self.codes.insert(r.code, History { versions: vec![v] });
                     }
@@ -491,6 +496,7 @@ impl Schedule {
                     record: Arc::new(rec),
                     sources: vec![sref],
                     verified: true,
+                    end_verified: true,
                 };
                 let h = self.codes.entry(r.code).or_default();
                 match h.versions.binary_search_by_key(&from, |v| v.valid_from) {

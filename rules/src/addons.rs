@@ -30,7 +30,41 @@ pub const CONDITIONS: &[(&str, &str)] = &[
     ("not mynumber_card", "no マイナ保険証 use (patient.mynumber_card = false)"),
     ("e_prescription", "the facility has the e-prescription capability on the date (facility.e_prescription_since ≤ date)"),
     ("not e_prescription", "the facility lacks the e-prescription capability on the date"),
+    ("electronic_sharing", "the facility shares clinical information electronically on the date (facility.electronic_sharing_since ≤ date)"),
+    ("e_prescription_or_electronic_sharing", "the facility has the e-prescription capability or shares clinical information electronically on the date"),
 ];
+
+/// A condition a tier needs beyond its filing, in a period (e.g. tiers 1–3 of 医療ＤＸ推進体制整備加算
+/// from 2025-04 need the e-prescription capability). A filed tier whose condition the claim
+/// does not show is warned about (the filing is the facility's declaration; the claim may
+/// simply not state the capability).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierNeed {
+    pub tiers: Vec<String>,
+    /// A condition name of [`CONDITIONS`].
+    pub when: String,
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    pub source: String,
+}
+
+impl TierNeed {
+    /// Whether the need is in force on `date`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.to.is_none_or(|t| date <= t)
+    }
+}
+
+/// The description of a condition name.
+pub fn condition_text(name: &str) -> &'static str {
+    CONDITIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, d)| d)
+}
 
 /// Claim kinds (医科 / 歯科 / 調剤).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -145,6 +179,9 @@ pub struct AddonRule {
     /// When the filing gives no tier: the first tier whose condition holds.
     #[serde(default)]
     pub tier_when: Vec<(String, String)>,
+    /// Conditions tiers need beyond the filing.
+    #[serde(default)]
+    pub tier_needs: Vec<TierNeed>,
     /// Take points for codeless targets from the tier rules (rules/data/tier) for the month.
     #[serde(default)]
     pub points_from_tier_rules: bool,
@@ -293,6 +330,16 @@ pub struct AddonRules {
     trigger_index: CodeIndex<Vec<usize>>,
     /// Code → the shared limits (indices into `shared_limits`, ascending) that count it.
     shared_limit_index: CodeIndex<Vec<usize>>,
+    /// For each add-on: the codes of its targets (every tier), as numbers.
+    rule_targets: Vec<Vec<u32>>,
+    /// For each add-on: the target codes of the add-ons of its family that attach to one of
+    /// its triggers (any period), its own included — a line of one of them on the claim means
+    /// the add-on is claimed already.
+    rule_siblings: Vec<Vec<u32>>,
+    /// For each add-on: `not_with_codes` as numbers.
+    rule_not_with: Vec<Vec<u32>>,
+    /// Code → the add-ons (indices into `addons`, ascending) that have it as a target.
+    target_index: CodeIndex<Vec<usize>>,
 }
 
 impl AddonRules {
@@ -356,6 +403,36 @@ impl AddonRules {
             .collect();
         r.trigger_index = CodeIndex::of_lists(&r.rule_trigger_codes);
         r.shared_limit_index = CodeIndex::of_lists(&r.shared_limit_codes);
+        let numbers = |codes: &mut dyn Iterator<Item = &String>| -> Vec<u32> {
+            codes.filter_map(|c| c.parse().ok()).collect()
+        };
+        r.rule_targets = r
+            .addons
+            .iter()
+            .map(|a| numbers(&mut a.tiers.values().filter_map(|t| t.code.as_ref())))
+            .collect();
+        r.rule_not_with = r
+            .addons
+            .iter()
+            .map(|a| numbers(&mut a.not_with_codes.iter()))
+            .collect();
+        r.rule_siblings = r
+            .addons
+            .iter()
+            .map(|a| {
+                let mut v: Vec<u32> = r
+                    .addons
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.family == a.family && b.on.iter().any(|t| a.on.contains(t)))
+                    .flat_map(|(j, _)| r.rule_targets[j].iter().copied())
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        r.target_index = CodeIndex::of_lists(&r.rule_targets);
         Ok(r)
     }
 
@@ -397,7 +474,18 @@ impl AddonRules {
             }
             let conds: Vec<&str> = std::iter::once(a.when.as_str())
                 .chain(a.tier_when.iter().map(|(_, c)| c.as_str()))
+                .chain(a.tier_needs.iter().map(|n| n.when.as_str()))
                 .collect();
+            for n in &a.tier_needs {
+                for k in &n.tiers {
+                    if !a.tiers.contains_key(k) {
+                        return Err(format!(
+                            "addon {}: tier_needs names tier {k} it does not define",
+                            a.id
+                        ));
+                    }
+                }
+            }
             for c in conds {
                 if !CONDITIONS.iter().any(|(n, _)| *n == c) {
                     return Err(format!(
@@ -523,6 +611,30 @@ impl AddonRules {
     pub fn shared_limits_of(&self, code: u32) -> &[usize] {
         self.shared_limit_index
             .get(code)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The add-ons (indices into `addons`, ascending) that add a code.
+    pub fn rules_adding(&self, code: u32) -> &[usize] {
+        self.target_index
+            .get(code)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The target codes of add-on `i` and of its family's add-ons on the same triggers.
+    pub fn rule_siblings(&self, i: usize) -> &[u32] {
+        self.rule_siblings
+            .get(i)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// `not_with_codes` of add-on `i`, as numbers.
+    pub fn rule_not_with(&self, i: usize) -> &[u32] {
+        self.rule_not_with
+            .get(i)
             .map(|v| v.as_slice())
             .unwrap_or(&[])
     }
