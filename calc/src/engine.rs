@@ -122,6 +122,13 @@ impl Engine {
         Engine::with_data(ds)
     }
 
+    /// The same engine with other co-payment tables (e.g. with local programmes declared, or
+    /// a confirmed table added): claims' co-payment blocks and receipts use them.
+    pub fn with_copay_tables(mut self, tables: rules::copay::CopayTables) -> Engine {
+        self.copay = tables;
+        self
+    }
+
     pub fn data(&self) -> &Dataset {
         &self.data
     }

@@ -266,16 +266,30 @@ fn compare(kind: &str, expected: &toml::Table, actual: &Value) -> Vec<Mismatch> 
                         .cloned()
                         .unwrap_or_default();
                     if !lines.iter().any(|x| same(l, x)) {
+                        // The line of the same code, field by field (`line[0].points`); the
+                        // whole expectation when no line has the code.
                         let closest = l
                             .get("code")
-                            .and_then(|c| lines.iter().find(|x| x.get("code") == Some(c)))
-                            .cloned()
-                            .unwrap_or(Value::Null);
-                        out.push(Mismatch {
-                            path: format!("line[{i}] (some line matching)"),
-                            expected: l.clone(),
-                            actual: closest,
-                        });
+                            .and_then(|c| lines.iter().find(|x| x.get("code") == Some(c)));
+                        match (closest, l.as_object()) {
+                            (Some(c), Some(fields)) => {
+                                for (k, want) in fields {
+                                    let got = c.get(k).cloned().unwrap_or(Value::Null);
+                                    if !same(want, &got) {
+                                        out.push(Mismatch {
+                                            path: format!("line[{i}].{k}"),
+                                            expected: want.clone(),
+                                            actual: got,
+                                        });
+                                    }
+                                }
+                            }
+                            _ => out.push(Mismatch {
+                                path: format!("line[{i}] (no line with this code)"),
+                                expected: l.clone(),
+                                actual: Value::Null,
+                            }),
+                        }
                     }
                 }
             }

@@ -31,18 +31,57 @@ pub struct BatchArgs {
     /// Leave the `trace` out of each result (smaller, faster output).
     #[arg(long)]
     no_trace: bool,
+    /// Local public-programme file(s) for the receipts and the claims' co-payment blocks
+    /// (as `santei copay --local`).
+    #[arg(long = "local", value_name = "FILE")]
+    local: Vec<PathBuf>,
+    /// Additional dated co-payment table file(s) (as `santei copay --tables`).
+    #[arg(long = "tables", value_name = "FILE")]
+    tables: Vec<PathBuf>,
     #[command(flatten)]
     data: DataArgs,
 }
 
 const CHUNK: usize = 512;
 
-/// Lines of the input, read together: one text and where each line ends in it.
+/// Lines of the input, read together: their bytes and where each line ends in them.
 struct Chunk {
     seq: u64,
     first_line: usize,
-    text: String,
+    text: Vec<u8>,
     ends: Vec<usize>,
+}
+
+/// Whether a JSON object text has `key` among its top-level keys (a receipt has `"month"`
+/// at the top, a claim has it only inside, e.g. in `facility.profile.usage`). A scan of the
+/// bytes: strings are skipped whole, so a key inside a value or a nested object does not count.
+fn has_top_level_key(text: &str, key: &str) -> bool {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = i.min(b.len());
+                if depth == 1 && &b[start..end] == key.as_bytes() {
+                    let rest = b.get(end + 1..).unwrap_or_default();
+                    if rest.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':') {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The results of a chunk: the output lines (each ending in a newline) and the counts.
@@ -56,30 +95,31 @@ struct Done {
 /// Compute one input line into `out` (one JSON line): a receipt when it has a "month" key,
 /// a claim otherwise. False when the line gave an error record.
 fn one(engine: &Engine, line_no: usize, line: &str, no_trace: bool, out: &mut Vec<u8>) -> bool {
-    let result: Result<(), String> = if line.contains("\"month\"") {
-        calc::copay::Receipt::from_json(line)
-            .map_err(|e| e.to_string())
-            .and_then(|r| {
-                calc::copay::compute(engine.copay_tables(), &r).map_err(|e| e.to_string())
-            })
-            .map(|mut o| {
-                if no_trace {
-                    o.trace.clear();
-                }
-                o.write_json_into(&mut calc::json::Json::new(out, false));
-            })
-    } else {
-        calc::Claim::parse("line", line)
-            .map_err(|e| e.to_string())
-            .and_then(|c| {
-                let mut o = engine.calc(&c).map_err(|e| e.to_string())?;
-                if no_trace {
-                    o.trace.clear();
-                }
-                o.write_json(out, false);
-                Ok(())
-            })
-    };
+    let result: Result<(), String> =
+        if line.contains("\"month\"") && has_top_level_key(line, "month") {
+            calc::copay::Receipt::from_json(line)
+                .map_err(|e| e.to_string())
+                .and_then(|r| {
+                    calc::copay::compute(engine.copay_tables(), &r).map_err(|e| e.to_string())
+                })
+                .map(|mut o| {
+                    if no_trace {
+                        o.trace.clear();
+                    }
+                    o.write_json_into(&mut calc::json::Json::new(out, false));
+                })
+        } else {
+            calc::Claim::parse("line", line)
+                .map_err(|e| e.to_string())
+                .and_then(|c| {
+                    let mut o = engine.calc(&c).map_err(|e| e.to_string())?;
+                    if no_trace {
+                        o.trace.clear();
+                    }
+                    o.write_json(out, false);
+                    Ok(())
+                })
+        };
     let ok = result.is_ok();
     if let Err(e) = result {
         let e = e.strip_prefix("line: ").unwrap_or(&e);
@@ -91,7 +131,22 @@ fn one(engine: &Engine, line_no: usize, line: &str, no_trace: bool, out: &mut Ve
 }
 
 pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
-    let engine = Arc::new(engine(&args.data)?);
+    let mut engine = engine(&args.data)?;
+    if !args.tables.is_empty() || !args.local.is_empty() {
+        let mut tables = engine.copay_tables().clone();
+        for p in &args.tables {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            tables = tables.with_tables(&p.display().to_string(), &text)?;
+        }
+        for p in &args.local {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            tables = tables.with_local_programmes(&p.display().to_string(), &text)?;
+        }
+        engine = engine.with_copay_tables(tables);
+    }
+    let engine = Arc::new(engine);
     let jobs = args
         .jobs
         .unwrap_or_else(|| {
@@ -140,15 +195,27 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
             };
             let mut start = 0;
             for (i, &end) in chunk.ends.iter().enumerate() {
-                let line = chunk.text[start..end].trim_end_matches(['\n', '\r']);
+                let bytes = &chunk.text[start..end];
                 start = end;
-                if one(
-                    &engine,
-                    chunk.first_line + i,
-                    line,
-                    no_trace,
-                    &mut done.bytes,
-                ) {
+                let ok = match std::str::from_utf8(bytes) {
+                    Ok(line) => one(
+                        &engine,
+                        chunk.first_line + i,
+                        line.trim_end_matches(['\n', '\r']),
+                        no_trace,
+                        &mut done.bytes,
+                    ),
+                    Err(e) => {
+                        let record = serde_json::json!({
+                            "line": chunk.first_line + i,
+                            "error": format!("not UTF-8 text (byte {} of the line)", e.valid_up_to() + 1),
+                        });
+                        done.bytes.extend_from_slice(record.to_string().as_bytes());
+                        done.bytes.push(b'\n');
+                        false
+                    }
+                };
+                if ok {
                     done.ok += 1;
                 } else {
                     done.failed += 1;
@@ -169,14 +236,14 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {
             let mut seq = 0u64;
             let mut line_no = 0usize;
             loop {
-                let mut text = String::with_capacity(CHUNK * 512);
+                let mut text = Vec::with_capacity(CHUNK * 512);
                 let mut ends = Vec::with_capacity(CHUNK);
                 let first_line = line_no + 1;
                 while ends.len() < CHUNK {
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    let n = reader.read_line(&mut text)?;
+                    let n = reader.read_until(b'\n', &mut text)?;
                     if n == 0 {
                         break;
                     }

@@ -54,5 +54,34 @@ fn a_wrong_expectation_shows_a_diff() {
     assert_eq!(rc, 0);
     let (rc, out) = santei(&["golden", "run", dir.to_str().unwrap(), "--filter", "wrong"]);
     assert_eq!(rc, 0, "{out}");
-    assert_eq!(out.lines().last().unwrap(), "1 passed, 0 failed, 1 skipped");
+    // The skipped case is not one the filter selects.
+    assert_eq!(out.lines().last().unwrap(), "1 passed, 0 failed");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_wrong_line_expectation_is_named_by_field_and_blessed() {
+    let dir = std::env::temp_dir().join(format!("santei-golden-line-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = std::fs::read_to_string("../goldens/dx/gen-issue-example.toml").unwrap();
+    let wrong = good.replacen("points = 12", "points = 99", 1);
+    assert_ne!(wrong, good, "the example case changed: update this test");
+    std::fs::write(dir.join("wrong-line.toml"), &wrong).unwrap();
+    let (rc, out) = santei(&["golden", "run", dir.to_str().unwrap()]);
+    assert_eq!(rc, 1, "{out}");
+    assert!(
+        out.contains("line[") && out.contains("].points") && out.contains("- expected: 99"),
+        "{out}"
+    );
+    let (rc, out) = santei(&["golden", "bless", dir.to_str().unwrap(), "--yes"]);
+    assert_eq!(rc, 0, "{out}");
+    let (rc, out) = santei(&["golden", "run", dir.to_str().unwrap()]);
+    assert_eq!(rc, 0, "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_missing_folder_is_an_error() {
+    let (rc, _) = santei(&["golden", "run", "../goldens/no-such-folder"]);
+    assert_eq!(rc, 2);
 }
