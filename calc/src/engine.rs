@@ -76,7 +76,8 @@ pub enum CalcError {
 /// The engine with its data: the standard [`World`].
 #[derive(Clone, Debug)]
 pub struct Engine {
-    data: Dataset,
+    /// Shared, so that an engine with other co-payment tables is a cheap copy.
+    data: std::sync::Arc<Dataset>,
     addons: AddonRules,
     tiers: TierRules,
     copay: rules::copay::CopayTables,
@@ -106,7 +107,7 @@ impl Engine {
     /// The engine on a loaded data set, with the embedded rule files.
     pub fn with_data(data: Dataset) -> Result<Engine, EngineError> {
         Ok(Engine {
-            data,
+            data: std::sync::Arc::new(data),
             addons: AddonRules::embedded()?,
             tiers: TierRules::embedded().map_err(|e| EngineError::Tiers(e.to_string()))?,
             copay: rules::copay::CopayTables::embedded()

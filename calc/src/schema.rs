@@ -94,6 +94,24 @@ pub const SCHEMAS: &[SchemaInfo] = &[
         generate: || output::<crate::version::Versions>(),
     },
     SchemaInfo {
+        name: "local-programmes",
+        direction: Direction::Input,
+        about: "local public-expense programmes (地方単独公費, 法別 80–99), a TOML file: santei copay/batch --local, santei_engine_add_local_programmes",
+        generate: || input::<rules::copay::LocalFile>(),
+    },
+    SchemaInfo {
+        name: "copay-tables",
+        direction: Direction::Input,
+        about: "dated co-payment tables (the rules/data/copay format), a TOML file: santei copay/batch --tables, santei_engine_add_copay_tables",
+        generate: || input::<rules::copay::TablesFile>(),
+    },
+    SchemaInfo {
+        name: "batch-error",
+        direction: Direction::Output,
+        about: "the record santei batch writes for an input line it cannot compute (the batch goes on)",
+        generate: || output::<BatchError>(),
+    },
+    SchemaInfo {
         name: "error",
         direction: Direction::Output,
         about: "what every call returns instead of its result when the input cannot be computed",
@@ -497,6 +515,16 @@ struct Frequency {
     unit_code: i64,
     count: i64,
     verified: bool,
+}
+
+/// The record of a line `santei batch` cannot compute.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct BatchError {
+    /// The input line (1-based).
+    line: u64,
+    /// What is wrong with it.
+    error: String,
 }
 
 /// One change between two dates (`santei master diff`).

@@ -108,6 +108,30 @@ int32_t santei_engine_reload_from_dirs(const SanteiEngine *engine,
                                        size_t n_dirs);
 
 /*
+ Declare local public-expense programmes (地方単独公費, 法別番号 80–99) on a running engine:
+ `len` bytes of a programme file in TOML (`[[programme]]` entries as in
+ `rules/data/copay/local-example.toml`: law, name, order, rate, per-visit or monthly cap, age
+ range, dates, source). Later `santei_copay` / `santei_calc` calls use them (swapped in
+ atomically, as a reload; a reload keeps them). `name` names the file in error messages
+ (NUL-terminated; NULL for "local.toml"). Returns a status; on failure the engine is
+ unchanged and `santei_last_error` says what is wrong (file, entry, field).
+ */
+int32_t santei_engine_add_local_programmes(const SanteiEngine *engine,
+                                           const char *name,
+                                           const char *toml,
+                                           size_t len);
+
+/*
+ Add dated co-payment tables (the `rules/data/copay` TOML schema, e.g. a 高額療養費 table
+ confirmed after this release) to a running engine. Same conventions as
+ `santei_engine_add_local_programmes`.
+ */
+int32_t santei_engine_add_copay_tables(const SanteiEngine *engine,
+                                       const char *name,
+                                       const char *toml,
+                                       size_t len);
+
+/*
  Destroy an engine. NULL is ignored. No call may use the engine during or after this.
  */
 void santei_engine_free(SanteiEngine *engine);

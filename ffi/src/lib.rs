@@ -90,12 +90,16 @@ impl SanteiEngine {
         }
     }
 
-    fn replace(&self, engine: Engine) {
-        let new = Arc::new(engine);
-        match self.current.write() {
-            Ok(mut g) => *g = new,
-            Err(p) => *p.into_inner() = new,
-        }
+    /// Replace the engine by one made from the current one, under the write lock (two
+    /// updates at once do not lose either).
+    fn update(&self, f: impl FnOnce(&Engine) -> Result<Engine, Failure>) -> Result<(), Failure> {
+        let mut g = match self.current.write() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        let new = f(&g)?;
+        *g = Arc::new(new);
+        Ok(())
     }
 }
 
@@ -355,7 +359,70 @@ pub extern "C" fn santei_engine_reload_from_dirs(
     guard(SANTEI_ERR_INTERNAL, || {
         let h = engine_ref(engine)?;
         let e = load_dirs(dirs, n_dirs)?;
-        h.replace(e);
+        // Local programmes and co-payment tables declared on the engine stay.
+        h.update(|old| Ok(e.with_copay_tables(old.copay_tables().clone())))?;
+        Ok(SANTEI_OK)
+    });
+    santei_last_status()
+}
+
+/// Declare local public-expense programmes (地方単独公費, 法別番号 80–99) on a running engine:
+/// `len` bytes of a programme file in TOML (`[[programme]]` entries as in
+/// `rules/data/copay/local-example.toml`: law, name, order, rate, per-visit or monthly cap, age
+/// range, dates, source). Later `santei_copay` / `santei_calc` calls use them (swapped in
+/// atomically, as a reload; a reload keeps them). `name` names the file in error messages
+/// (NUL-terminated; NULL for "local.toml"). Returns a status; on failure the engine is
+/// unchanged and `santei_last_error` says what is wrong (file, entry, field).
+#[no_mangle]
+pub extern "C" fn santei_engine_add_local_programmes(
+    engine: *const SanteiEngine,
+    name: *const c_char,
+    toml: *const c_char,
+    len: usize,
+) -> i32 {
+    add_tables(engine, name, toml, len, "local.toml", |t, n, text| {
+        t.with_local_programmes(n, text)
+    })
+}
+
+/// Add dated co-payment tables (the `rules/data/copay` TOML schema, e.g. a 高額療養費 table
+/// confirmed after this release) to a running engine. Same conventions as
+/// `santei_engine_add_local_programmes`.
+#[no_mangle]
+pub extern "C" fn santei_engine_add_copay_tables(
+    engine: *const SanteiEngine,
+    name: *const c_char,
+    toml: *const c_char,
+    len: usize,
+) -> i32 {
+    add_tables(engine, name, toml, len, "tables.toml", |t, n, text| {
+        t.with_tables(n, text)
+    })
+}
+
+fn add_tables<E: std::fmt::Display>(
+    engine: *const SanteiEngine,
+    name: *const c_char,
+    toml: *const c_char,
+    len: usize,
+    default_name: &str,
+    add: impl FnOnce(calc::copay::CopayTables, &str, &str) -> Result<calc::copay::CopayTables, E>,
+) -> i32 {
+    guard(SANTEI_ERR_INTERNAL, || {
+        let h = engine_ref(engine)?;
+        let name = if name.is_null() {
+            default_name
+        } else {
+            cstr_arg("name", name)?
+        };
+        let text = text_arg("toml", toml, len)?;
+        h.update(|old| {
+            let tables = add(old.copay_tables().clone(), name, text).map_err(|e| Failure {
+                status: SANTEI_ERR_INPUT,
+                message: e.to_string(),
+            })?;
+            Ok(old.clone().with_copay_tables(tables))
+        })?;
         Ok(SANTEI_OK)
     });
     santei_last_status()

@@ -114,6 +114,16 @@ fn fixtures() -> &'static Path {
         );
         facts += &format!("tier_from={from}\ntier_to={from}\n");
         facts += &format!("tier_tier={}\n", expected(&tier, "tier"));
+        let local = golden("copay/local-kodomo.toml");
+        write(
+            "local.toml",
+            local
+                .local
+                .as_deref()
+                .expect("the case declares its programme"),
+        );
+        write("local-receipt.json", &local.input_json());
+        facts += &format!("local_patient_pays={}\n", expected(&local, "patient_pays"));
         write("facts.txt", &facts);
         dir
     })

@@ -15,6 +15,8 @@
 pub mod addons;
 pub mod copay;
 pub mod lang;
+#[cfg(feature = "schema")]
+pub mod schema_types;
 pub mod tier;
 
 pub use lang::YearMonth;

@@ -226,6 +226,54 @@ fn the_other_outputs_validate() {
     }
 }
 
+/// The data files a user may supply: every embedded co-payment table file, the local
+/// programme example, and a batch error record. TOML dates become strings here (as a JSON
+/// reader of the schema sees them).
+#[test]
+fn the_supplied_files_and_batch_records_validate() {
+    let v = Validator::new();
+    fn json_of(t: toml::Value) -> Value {
+        match t {
+            toml::Value::Datetime(d) => Value::String(d.to_string()),
+            toml::Value::Array(a) => Value::Array(a.into_iter().map(json_of).collect()),
+            toml::Value::Table(t) => {
+                Value::Object(t.into_iter().map(|(k, v)| (k, json_of(v))).collect())
+            }
+            other => serde_json::to_value(other).unwrap(),
+        }
+    }
+    let dir = santei_tests::workspace_root().join("rules/data/copay");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let doc = json_of(toml::from_str::<toml::Value>(&text).unwrap());
+            let name = if p.ends_with("local-example.toml") {
+                "local-programmes"
+            } else {
+                "copay-tables"
+            };
+            v.check(name, &p.display().to_string(), &doc).unwrap();
+            n += 1;
+        }
+    }
+    assert!(n >= 7, "{n} table files");
+    v.check(
+        "batch-error",
+        "batch error record",
+        &serde_json::json!({"line": 701, "error": "malformed JSON: expected value at line 1 column 2"}),
+    )
+    .unwrap();
+    assert!(v
+        .check(
+            "local-programmes",
+            "a typo",
+            &serde_json::json!({"programme": [{"law": "88", "nmae": "x"}]})
+        )
+        .is_err());
+}
+
 #[test]
 fn the_schemas_refuse_what_the_readers_refuse() {
     let v = Validator::new();

@@ -266,6 +266,23 @@ int main(int argc, char **argv) {
     CHECK(out && santei_last_status() == SANTEI_OK && santei_last_error() == NULL, "cleared");
     santei_string_free(out);
 
+    /* ── local programmes (地方単独公費, 法別 80–99) declared on the engine ── */
+    Text local = read_file(dir, "local.toml"), local_receipt = read_file(dir, "local-receipt.json");
+    out = santei_copay(engine, local_receipt.data, local_receipt.len);
+    CHECK(contains(out, "\"error\"") && santei_last_status() == SANTEI_ERR_INPUT, "undeclared local programme: %s", out);
+    santei_string_free(out);
+    CHECK(santei_engine_add_local_programmes(engine, "mine.toml", "not = [toml", SANTEI_NUL_TERMINATED) == SANTEI_ERR_INPUT &&
+              contains(santei_last_error(), "mine.toml"),
+          "a malformed programme file: %s", last_error_or_empty());
+    CHECK(santei_engine_add_local_programmes(NULL, NULL, local.data, local.len) == SANTEI_ERR_ARGUMENT, "NULL engine (local)");
+    CHECK(santei_engine_add_local_programmes(engine, NULL, NULL, 0) == SANTEI_ERR_ARGUMENT, "NULL programme file");
+    CHECK(santei_engine_add_local_programmes(engine, NULL, local.data, local.len) == SANTEI_OK, "add local: %s",
+          last_error_or_empty());
+    out = santei_copay(engine, local_receipt.data, local_receipt.len);
+    snprintf(needle, sizeof needle, "\"patient_pays\": %s,", fact(&facts, "local_patient_pays", buf, sizeof buf));
+    CHECK(contains(out, needle), "local programme: golden %s not in %s", needle, out);
+    santei_string_free(out);
+
     /* ── engines from directories ── */
     SanteiEngine *none = santei_engine_new_from_dirs(NULL, 0);
     CHECK(none == NULL && santei_last_status() == SANTEI_ERR_ARGUMENT, "no dirs");
@@ -313,6 +330,8 @@ int main(int argc, char **argv) {
     free(profile.data);
     free(tier_expected.data);
     free(facts.data);
+    free(local.data);
+    free(local_receipt.data);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -62,9 +62,11 @@ fn invalid(file: &str, message: impl Into<String>) -> CopayDataError {
 
 /// One file of dated tables; every section optional so the same schema reads each embedded file
 /// and any user-supplied addition.
+/// A co-payment tables file (`santei copay --tables`, `santei_engine_add_copay_tables`).
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct TablesFile {
+pub struct TablesFile {
     #[serde(default)]
     ages: Vec<AgeRules>,
     #[serde(default)]
@@ -91,9 +93,11 @@ struct TablesFile {
     programme: Vec<Programme>,
 }
 
+/// A local programme file (`santei copay --local`, `santei_engine_add_local_programmes`).
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct LocalFile {
+pub struct LocalFile {
     #[serde(default)]
     programme: Vec<LocalProgrammeRaw>,
 }

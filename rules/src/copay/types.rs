@@ -217,6 +217,7 @@ impl<'de> Deserialize<'de> for LimitCategory {
 
 /// Rate group (負担割合の区分) by age and insurance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum RateGroup {
     /// 未就学児.
     #[serde(rename = "preschool")]
@@ -234,6 +235,7 @@ pub enum RateGroup {
 
 /// Age group of the limit tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum LimitAgeGroup {
     /// 70歳未満.
     #[serde(rename = "under70")]
@@ -245,6 +247,7 @@ pub enum LimitAgeGroup {
 
 /// Which limit of a row set applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LimitComponent {
     /// Under 70: one monthly limit for 入院 and 外来 claims.
@@ -257,10 +260,16 @@ pub enum LimitComponent {
 
 /// 年齢 boundary parameters (see rates.toml).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgeRules {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     /// 未就学: the age whose reaching starts the count to the next 3/31 (6).
     pub preschool_age: u32,
@@ -279,10 +288,16 @@ pub struct AgeRules {
 
 /// One 負担割合 row.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RateRow {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     pub group: RateGroup,
     /// Categories covered; `None` = all of the group.
@@ -290,6 +305,10 @@ pub struct RateRow {
     pub categories: Option<Vec<IncomeCategory>>,
     /// Only for patients born on or before this date (特例).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub born_on_or_before: Option<NaiveDate>,
     /// Patient share in percent.
     pub percent: u32,
@@ -298,10 +317,16 @@ pub struct RateRow {
 
 /// 端数処理 parameters.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoundingRow {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     /// 1点 = this many 円.
     pub yen_per_point: i64,
@@ -318,10 +343,16 @@ pub struct RoundingRow {
 
 /// 多数回 and 75歳到達月 parameters.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HighCostRules {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     /// 多数回該当 when this many earlier months in the last 12 reached the limit.
     pub many_times_after: u32,
@@ -332,10 +363,16 @@ pub struct HighCostRules {
 
 /// 自己負担限度額 row: `base + max(0, 医療費 − threshold) × excess_percent %`.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LimitRow {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     pub age_group: LimitAgeGroup,
     pub category: LimitCategory,
@@ -353,10 +390,16 @@ pub struct LimitRow {
 
 /// An announced limit without confirmed figures.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnconfirmedLimit {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     pub age_group: LimitAgeGroup,
     pub categories: Vec<LimitCategory>,
@@ -367,10 +410,16 @@ pub struct UnconfirmedLimit {
 
 /// 特定疾病 (マル長) limit.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SpecificDiseaseRow {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     pub amount: i64,
     pub dialysis_upper_amount: i64,
@@ -380,10 +429,16 @@ pub struct SpecificDiseaseRow {
 
 /// Insurer-side amounts, recorded but not applied at the window.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InsurerSideRow {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     /// 合算対象基準額 (under 70): 21,000.
     #[serde(default)]
@@ -399,10 +454,16 @@ pub struct InsurerSideRow {
 
 /// 後期 2割 配慮措置.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KoukiMeasure {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     /// The rate the measure eases (20).
     pub rate_percent: u32,
@@ -419,10 +480,16 @@ pub struct KoukiMeasure {
 
 /// 食事療養 標準負担額 per meal.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MealRow {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     pub general: i64,
     pub designated_disease: i64,
@@ -435,10 +502,16 @@ pub struct MealRow {
 
 /// A period whose meal amounts are not confirmed.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MealUnconfirmed {
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     pub note: String,
     pub source: String,
@@ -446,6 +519,7 @@ pub struct MealUnconfirmed {
 
 /// When a programme pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Timing {
     /// 公費優先 — pays in full before insurance.
@@ -457,6 +531,7 @@ pub enum Timing {
 
 /// Which high-cost limit a 公費併用 claim uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CombinedLimit {
     /// The income-independent 公費併用 limit.
@@ -472,6 +547,7 @@ pub enum CombinedLimit {
 
 /// A public-expense programme (公費負担医療), national or local.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Programme {
     /// 法別番号.
@@ -505,8 +581,13 @@ pub struct Programme {
     /// Caps printed on 受給者証 for this programme (documentation).
     #[serde(default)]
     pub known_caps: Vec<i64>,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     pub from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     pub to: Option<NaiveDate>,
     pub source: String,
     /// Declared in a local file (地方単独).
@@ -557,8 +638,9 @@ impl Programme {
 
 /// A local programme as written in a local file.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-pub(crate) struct LocalProgrammeRaw {
+pub struct LocalProgrammeRaw {
     law: String,
     name: String,
     /// Order among local programmes.
@@ -566,6 +648,10 @@ pub(crate) struct LocalProgrammeRaw {
     order: u32,
     /// Patient share as a decimal fraction ("0.1").
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DecimalText>")
+    )]
     rate: Option<Decimal>,
     #[serde(default)]
     patient_percent: Option<u32>,
@@ -587,8 +673,13 @@ pub(crate) struct LocalProgrammeRaw {
     max_age: Option<u32>,
     #[serde(default)]
     until_school_year_end: bool,
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema_types::DateText"))]
     from: NaiveDate,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
     to: Option<NaiveDate>,
     source: String,
 }
@@ -687,3 +778,30 @@ dated!(
     MealUnconfirmed,
     Programme
 );
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for IncomeCategory {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IncomeCategory".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "所得区分 (as on the 限度額適用認定証 / 高齢受給者証)",
+            "type": "string",
+            "examples": ["ア", "イ", "ウ", "エ", "オ", "現役並みⅢ", "現役並みⅡ", "現役並みⅠ", "一般", "一般Ⅰ", "一般Ⅱ", "低所得Ⅱ", "低所得Ⅰ"]
+        })
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for LimitCategory {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LimitCategory".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "an income category (所得区分), or 公費併用 / 生活保護 for the limits of claims combined with a public programme",
+            "type": "string"
+        })
+    }
+}
