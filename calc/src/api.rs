@@ -13,17 +13,36 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// The longest line an error message quotes from its input: parsers quote the offending line,
+/// which may be the whole input (a one-line JSON file of megabytes).
+pub const MAX_QUOTED_LINE: usize = 240;
+
+/// `message` with every line longer than [`MAX_QUOTED_LINE`] characters cut (`…`).
+pub fn shorten_lines(message: &str) -> String {
+    if message.lines().all(|l| l.len() <= MAX_QUOTED_LINE) {
+        return message.to_string();
+    }
+    message
+        .split('\n')
+        .map(|l| match l.char_indices().nth(MAX_QUOTED_LINE) {
+            Some((i, _)) => format!("{}…", &l[..i]),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl ApiError {
     pub fn input(message: impl Into<String>) -> Self {
         ApiError {
             kind: "input",
-            message: message.into(),
+            message: shorten_lines(&message.into()),
         }
     }
     pub fn data(message: impl Into<String>) -> Self {
         ApiError {
             kind: "data",
-            message: message.into(),
+            message: shorten_lines(&message.into()),
         }
     }
     /// `{"error": {...}}` as pretty JSON.
@@ -301,6 +320,18 @@ fn fold(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_quoted_lines_are_cut() {
+        let long = "x".repeat(10_000);
+        let m = super::shorten_lines(&format!("error: bad\n1 | {long}\n  | ^"));
+        assert!(m.len() < 400, "{}", m.len());
+        assert!(
+            m.starts_with("error: bad\n1 | xxx") && m.ends_with("…\n  | ^"),
+            "{m}"
+        );
+        assert_eq!(super::shorten_lines("short\nlines"), "short\nlines");
+    }
+
     use super::*;
     use serde_json::Value;
 

@@ -84,7 +84,11 @@ fn main() {
     match result {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("santei: error: {e:#}");
+            // A diagnostic of the rule language starts with its own `error:` line.
+            let text = calc::api::shorten_lines(&format!("{e:#}"));
+            let text = text.trim_start_matches('\n');
+            let text = text.strip_prefix("error: ").unwrap_or(text);
+            eprintln!("santei: error: {text}");
             std::process::exit(2);
         }
     }

@@ -1,15 +1,7 @@
 //! Claims as JSON and TOML, through the same API the CLI uses (parse + compute + render).
+//! The body is `santei_tests::fuzz::claim_input`, which `cargo test` also runs on every saved
+//! regression input (tests/tests/fuzz_regressions.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-fn engine() -> &'static calc::Engine {
-    static E: OnceLock<calc::Engine> = OnceLock::new();
-    E.get_or_init(|| calc::Engine::embedded().expect("embedded engine"))
-}
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let _ = calc::api::calc(engine(), "fuzz.json", text);
-    let _ = calc::api::calc(engine(), "fuzz.toml", text);
-});
+fuzz_target!(|data: &[u8]| santei_tests::fuzz::claim_input(data));

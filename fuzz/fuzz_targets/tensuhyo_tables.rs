@@ -1,18 +1,7 @@
 //! 医科電子点数表 table loaders (every table kind).
+//! The body is `santei_tests::fuzz::tensuhyo_tables`, which `cargo test` also runs on every saved
+//! regression input (tests/tests/fuzz_regressions.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use masters::{TableKind, Tables};
 
-fuzz_target!(|data: &[u8]| {
-    let mut t = Tables::default();
-    for k in [
-        TableKind::Auxiliary,
-        TableKind::Bundle,
-        TableKind::ExclusionSameDay,
-        TableKind::ExclusionSameMonth,
-        TableKind::InpatientBasic,
-        TableKind::Frequency,
-    ] {
-        let _ = t.load(k, "table.csv", data);
-    }
-});
+fuzz_target!(|data: &[u8]| santei_tests::fuzz::tensuhyo_tables(data));
