@@ -171,11 +171,15 @@ pub struct Patient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
     pub meal_long_stay: Option<serde_json::Value>,
+    /// 後期高齢者医療 by 障害認定 (no 75歳到達月 halving).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
+    pub kouki_by_disability: Option<serde_json::Value>,
 }
 
 impl Patient {
     /// The co-payment facts given, by field name (for `calc::copay::Patient::from_fields`).
-    pub fn copay_fields(&self) -> [(&'static str, Option<&serde_json::Value>); 6] {
+    pub fn copay_fields(&self) -> [(&'static str, Option<&serde_json::Value>); 7] {
         [
             ("insurance", self.insurance.as_ref()),
             ("income_category", self.income_category.as_ref()),
@@ -183,6 +187,7 @@ impl Patient {
             ("high_cost_count", self.high_cost_count.as_ref()),
             ("specific_disease", self.specific_disease.as_ref()),
             ("meal_long_stay", self.meal_long_stay.as_ref()),
+            ("kouki_by_disability", self.kouki_by_disability.as_ref()),
         ]
     }
 }

@@ -211,6 +211,23 @@ fn birthday_month_75_halves_both_insurers() {
     // born on the 1st: no halving
     let first = receipt("2025-04", "1950-04-01", "kouki", "一般", 50_000);
     assert_eq!(ok(first).limit, Some(18_000));
+    // already on 後期 by 障害認定 (from 65): no change of insurer in the month, no halving
+    // (the 特例 splits the month between two insurers, copayment.md §3.3).
+    let disabled = with(
+        receipt("2025-04", "1950-04-15", "kouki", "一般", 50_000),
+        &["patient", "kouki_by_disability"],
+        json!(true),
+    );
+    assert_eq!(ok(disabled).limit, Some(18_000));
+    let e = err(with(
+        receipt("2025-04", "1950-04-15", "kenpo", "一般", 50_000),
+        &["patient", "kouki_by_disability"],
+        json!(true),
+    ));
+    assert!(
+        e.contains("kouki_by_disability") && e.contains("kouki"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -786,11 +803,25 @@ fn august_2026_confirmed_and_unconfirmed() {
         json!("2026-07-31"),
     );
     assert_eq!(ok(jul).patient_pays, 18_000);
-    let e = err(with(v, &["setting"], json!("inpatient")));
+    let e = err(with(v.clone(), &["setting"], json!("inpatient")));
     assert!(
         e.contains("no confirmed high-cost table for 2026-08 70+ 区分一般"),
         "{e}"
     );
+    // 多数回 unchanged (§3.4): a 多数回 month is known though the formula is not — ウ 44,400
+    // (§3.1), 70+ 一般 世帯 44,400 (§3.2).
+    let many = with(
+        receipt("2026-08", "1970-06-15", "kenpo", "ウ", 100_000),
+        &["patient", "high_cost_count"],
+        json!(3),
+    );
+    assert_eq!(ok(many).limit, Some(44_400));
+    let many = with(
+        with(v, &["setting"], json!("inpatient")),
+        &["patient", "high_cost_count"],
+        json!(3),
+    );
+    assert_eq!(ok(many).limit, Some(44_400));
 }
 
 // ---- §5 meals -----------------------------------------------------------------------------

@@ -126,10 +126,7 @@ fn table(results: &[MonthResult]) -> String {
             })
             .unwrap_or_else(|| "-".into());
         let status = status_ja(r.status);
-        let tier = r
-            .tier
-            .map(|t| format!("加算{t}"))
-            .unwrap_or_else(|| "-".into());
+        let tier = r.tier.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
         out.push_str(&format!(
             "{}  {}{}  {}{}  {:>4} {:>4} {:>4}  {}{}  {:>6}  {}\n",
             r.month,

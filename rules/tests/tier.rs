@@ -186,6 +186,12 @@ fn online_basis_allowed_until_2025_01_only() {
     assert_eq!(r.status, Status::MissingRate);
     assert_eq!(r.tier, None);
     assert!(r.reason.contains("no rate for 2024-11"), "{}", r.reason);
+    assert!(
+        r.reason
+            .contains("2024-12のオンライン資格確認件数ベースの利用率16%はこの月には使えません"),
+        "the refused online rate is named: {}",
+        r.reason
+    );
 }
 
 #[test]
@@ -412,13 +418,34 @@ fn r8_dental_and_pharmacy() {
     let r = eval(&p, "2026-06");
     assert_eq!(r.tier, Some(1));
     assert!(r.reason.contains("同点"), "tie explained: {}", r.reason);
+    // Named as the 歯科 告示 names them (歯科 A000 注15 イ 加算1 9点 / ロ 加算2 4点), whatever the
+    // 医科 number of the facility's tier.
+    assert_eq!(
+        r.name.as_deref(),
+        Some("電子的歯科診療情報連携体制整備加算１")
+    );
+    let mut p = r8(true, false, Some(true));
+    p.kind = FacilityKind::Dental;
+    let r = eval(&p, "2026-06");
+    assert_eq!((r.tier, points(&r).1), (Some(2), Some(9)));
+    assert_eq!(
+        r.name.as_deref(),
+        Some("電子的歯科診療情報連携体制整備加算１")
+    );
     let mut p = r8(false, false, Some(true));
     p.kind = FacilityKind::Dental;
-    assert_eq!(points(&eval(&p, "2026-06")).1, Some(4));
-    // 調剤: single add-on (8) requiring both.
+    let r = eval(&p, "2026-06");
+    assert_eq!(points(&r).1, Some(4));
+    assert_eq!(
+        r.name.as_deref(),
+        Some("電子的歯科診療情報連携体制整備加算２")
+    );
+    // 調剤: single add-on (8) requiring both (調剤 注14: 電子的調剤情報連携体制整備加算).
     let mut p = r8(true, true, Some(true));
     p.kind = FacilityKind::Pharmacy;
-    assert_eq!(points(&eval(&p, "2026-06")).2, Some(8));
+    let r = eval(&p, "2026-06");
+    assert_eq!(points(&r).2, Some(8));
+    assert_eq!(r.name.as_deref(), Some("電子的調剤情報連携体制整備加算"));
     let mut p = r8(true, false, Some(true));
     p.kind = FacilityKind::Pharmacy;
     assert_eq!(eval(&p, "2026-06").status, Status::NoTier);
@@ -515,6 +542,44 @@ fn malformed_profiles_never_panic() {
     ] {
         let _ = FacilityProfile::from_toml("x.toml", text);
         let _ = FacilityProfile::from_json("x.json", text);
+    }
+}
+
+/// A rule file error names the real cause at its place: a token left after an expression,
+/// a percentage written twice, a threshold that is not a share.
+#[test]
+fn rule_file_errors_name_the_token_found() {
+    let text = rules::tier::EMBEDDED
+        .iter()
+        .find(|(n, _)| n.ends_with("dx_suishin_r6.rules"))
+        .map(|(_, t)| *t)
+        .unwrap();
+    for (from, to, found, expected) in [
+        ("threshold 15%", "threshold 15%%", "`%`", "`source`"),
+        (
+            "threshold 15%",
+            "threshold 145%",
+            "`145%`",
+            "a percentage from 0% to 100%",
+        ),
+        (
+            "require dx_r6_10.t1.erx: M <= 2025-03 or e_prescription_since <= start(M)",
+            "require dx_r6_10.t1.erx: M <= 2025-03 or e_prescription_since <= start(M) xyz",
+            "`xyz`",
+            "`source`",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let bad = text.replacen(from, to, 1);
+        let e = TierRules::from_sources(&[("bad.rules", bad.as_str())])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("found {found}"))
+                && e.contains(expected)
+                && e.contains("bad.rules:"),
+            "{to}: {e}"
+        );
     }
 }
 

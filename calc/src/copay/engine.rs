@@ -546,9 +546,42 @@ fn decide_limit<'a>(
         (_, Setting::Outpatient) => LimitComponent::Outpatient,
         (_, Setting::Inpatient) => LimitComponent::Household,
     };
+    let many_after = rules()?.many_times_after;
     let Some(row) = tables.limit_at(c.date, age_group, lcat, component) else {
-        let note = tables
-            .unconfirmed_limit_at(c.date, age_group, lcat, component)
+        let unconfirmed = tables.unconfirmed_limit_at(c.date, age_group, lcat, component);
+        // Only the formula unconfirmed, the 多数回 amounts unchanged: a 多数回 month is known.
+        if let Some((u, as_on)) = unconfirmed.and_then(|u| u.many_as_on.map(|d| (u, d))) {
+            let before = tables.limit_at(as_on, age_group, lcat, component);
+            if let Some(m) = before
+                .and_then(|r| r.many)
+                .filter(|_| p.high_cost_count >= many_after)
+            {
+                let amount = m / divisor;
+                step!(
+                    trace,
+                    "high-cost limit",
+                    tx!(
+                        trace.t,
+                        "{}; {}; high_cost_count {} (多数回)",
+                        why,
+                        component_name(component),
+                        p.high_cost_count
+                    ),
+                    tx!(
+                        trace.t,
+                        "多数回 {}{}: unchanged, the amount in force on {} ({})",
+                        m,
+                        halving,
+                        as_on,
+                        &u.note
+                    ),
+                    &u.source,
+                    tx!(trace.t, "limit {}", amount),
+                );
+                return Ok(Some(LimitDecision { amount }));
+            }
+        }
+        let note = unconfirmed
             .map(|u| format!(": {} ({})", u.note, u.source))
             .unwrap_or_default();
         let comp = match component {
@@ -568,7 +601,6 @@ fn decide_limit<'a>(
             note,
         ));
     };
-    let many_after = rules()?.many_times_after;
     let many = match row.many {
         Some(m) if p.high_cost_count >= many_after => Some(m),
         _ => None,
@@ -746,9 +778,11 @@ fn run<'a>(tables: &'a CopayTables, c: &Claim) -> Result<CopayOutput<'a>, CopayE
     let progs = resolve_programmes(tables, c, &f, &mut trace)?;
     let mut public_pays: Vec<PublicPay> = Vec::new();
 
+    // 75歳到達月 (unless born on the 1st, or already on 後期 by 障害認定: no change of insurer).
     let birthday_month = (f.kouki_from.year(), f.kouki_from.month())
         == (c.date.year(), c.date.month())
-        && f.kouki_from.day() != 1;
+        && f.kouki_from.day() != 1
+        && !p.kouki_by_disability;
 
     let (limit, patient_medical, insurer) = if let Some(first) = progs
         .first()

@@ -83,6 +83,9 @@ pub struct Patient {
     pub specific_disease: SpecificDisease,
     /// 低所得 inpatient stay over 90 days in 12 months (meal 標準負担額 長期該当).
     pub meal_long_stay: bool,
+    /// 後期高齢者医療 by 障害認定 (from 65): the patient does not change insurers at 75, so the
+    /// 75歳到達月 halving of the limits does not apply.
+    pub kouki_by_disability: bool,
 }
 
 /// One public programme on the claim, as on the 受給者証.
@@ -387,6 +390,7 @@ impl Patient {
             "high_cost_count",
             "specific_disease",
             "meal_long_stay",
+            "kouki_by_disability",
         ])?;
         let birth_date = o.date("birth_date")?;
         Patient::from_obj(&o, birth_date)
@@ -469,6 +473,13 @@ impl Patient {
                 ))
             }
         };
+        let kouki_by_disability = o.opt_bool("kouki_by_disability")?.unwrap_or(false);
+        if kouki_by_disability && insurance != InsuranceKind::Kouki {
+            return Err(bad(
+                &o.field("kouki_by_disability"),
+                "true needs insurance kouki (後期高齢者医療 by 障害認定)".to_string(),
+            ));
+        }
         Ok(Patient {
             birth_date,
             insurance,
@@ -477,6 +488,7 @@ impl Patient {
             high_cost_count,
             specific_disease,
             meal_long_stay: o.opt_bool("meal_long_stay")?.unwrap_or(false),
+            kouki_by_disability,
         })
     }
 }
@@ -690,6 +702,9 @@ mod schema {
         /// 低所得 inpatient stay over 90 days in 12 months (meal 標準負担額 長期該当).
         #[serde(default)]
         meal_long_stay: Option<bool>,
+        /// 後期高齢者医療 by 障害認定 (from 65): no 75歳到達月 halving (insurance kouki only).
+        #[serde(default)]
+        kouki_by_disability: Option<bool>,
     }
 
     /// The co-payment facts a claim's `patient` may carry beside `birth_date` and
@@ -717,6 +732,9 @@ mod schema {
         /// 低所得 inpatient stay over 90 days in 12 months.
         #[serde(default)]
         meal_long_stay: Option<bool>,
+        /// 後期高齢者医療 by 障害認定 (from 65): no 75歳到達月 halving (insurance kouki only).
+        #[serde(default)]
+        kouki_by_disability: Option<bool>,
     }
 
     /// 被用者保険 (`kenpo`), 国民健康保険 (`kokuho`), 後期高齢者医療 (`kouki`).

@@ -405,6 +405,14 @@ pub struct UnconfirmedLimit {
     pub categories: Vec<LimitCategory>,
     pub components: Vec<LimitComponent>,
     pub note: String,
+    /// Where only the formula is unconfirmed and the 多数回 amounts are announced as unchanged:
+    /// a 多数回 month uses the 多数回 amount in force on this date.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema_types::DateText>")
+    )]
+    pub many_as_on: Option<NaiveDate>,
     pub source: String,
 }
 

@@ -452,9 +452,16 @@ fn pts(p: Option<u32>) -> String {
     p.map(|v| format!("{v}点")).unwrap_or_else(|| "なし".into())
 }
 
-fn tier_name(p: &Period, t: &Tier) -> String {
-    t.name
-        .clone()
+/// The add-on's name for the facility's kind: the kind's own name, else the tier's, else the
+/// period's title and the tier number.
+fn tier_name(p: &Period, t: &Tier, kind: FacilityKind) -> String {
+    let own = match kind {
+        FacilityKind::Hospital | FacilityKind::Clinic => &t.kind_names.ika,
+        FacilityKind::Dental => &t.kind_names.shika,
+        FacilityKind::Pharmacy => &t.kind_names.chozai,
+    };
+    own.clone()
+        .or_else(|| t.name.clone())
         .unwrap_or_else(|| format!("{}{}", p.title, t.number))
 }
 
@@ -494,9 +501,29 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
 
     // 1. The usage rates the month may use; the best one counts.
     let mut candidates: Vec<Candidate> = Vec::new();
+    // Rates the profile gives on a basis this month may not use (e.g. online-based from
+    // 2025-02): said in the reason when no rate can be used.
+    let mut refused: Vec<String> = Vec::new();
     for r in &p.rates {
         let allowed = r.when.as_ref().map_or(Tri::True, |w| truth(&eval(w, &env)));
         if allowed != Tri::True {
+            for m in &r.months {
+                if let Value::Month(rm) = eval(m, &env) {
+                    let u = profile.usage_for(rm);
+                    let given = match r.basis {
+                        Basis::Receipt => u.and_then(|u| u.receipt_based),
+                        Basis::Online => u.and_then(|u| u.online_based),
+                    };
+                    if let Some(v) = given {
+                        refused.push(format!(
+                            "{rm}の{}の利用率{}はこの月には使えません（{}）",
+                            r.basis.ja(),
+                            pct(v),
+                            r.source
+                        ));
+                    }
+                }
+            }
             continue;
         }
         for m in &r.months {
@@ -556,6 +583,10 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                         format!("; 代わりに使える {} もありません", others.join("、"))
                     }
                 );
+                for r in &refused {
+                    result.reason.push_str(r);
+                    result.reason.push('。');
+                }
                 return result;
             }
         }
@@ -688,13 +719,13 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
     match chosen {
         Some(c) => {
             result.tier = Some(c.tier.number);
-            result.name = Some(tier_name(p, c.tier));
+            result.name = Some(tier_name(p, c.tier, profile.kind));
             result.points = Some(c.tier.points);
             result.threshold = c.threshold.map(Num);
             result.pediatric_exemption = c.exemption;
             let mut reason = format!(
                 "{month}は{}（医科{}・歯科{}・調剤{}）を算定できます：{}",
-                tier_name(p, c.tier),
+                tier_name(p, c.tier, profile.kind),
                 pts(c.tier.points.ika),
                 pts(c.tier.points.shika),
                 pts(c.tier.points.chozai),
@@ -740,7 +771,7 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                     .unwrap_or_default();
                 reason.push_str(&format!(
                     "。ただし上位の{}は要件不明：{}",
-                    tier_name(p, pv.tier),
+                    tier_name(p, pv.tier, profile.kind),
                     msg
                 ));
             } else {
@@ -774,7 +805,7 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                     p.title,
                     labels.join("・"),
                     msg,
-                    tier_name(p, pv.tier),
+                    tier_name(p, pv.tier, profile.kind),
                     pts(pv.tier.points.ika),
                     pts(pv.tier.points.shika),
                     pts(pv.tier.points.chozai)

@@ -8,7 +8,7 @@
 //!           | "rate" ("receipt"|"online") "at" expr ("," expr)* ("when" expr)? "source" STRING
 //!           | "let" NAME "=" expr "source" STRING
 //!           | "tier" INT "{" tentry* "}"
-//! tentry   := "name" STRING | "source" STRING
+//! tentry   := "name" ("ika"|"shika"|"chozai")? STRING | "source" STRING
 //!           | "points" (("ika"|"shika"|"chozai") (INT | "none"))+
 //!           | "threshold" PERCENT ("when" expr)? "source" STRING
 //!           | "require" RULE_ID ":" expr ("label" STRING)? ("unknown" STRING)? "source" STRING
@@ -96,11 +96,22 @@ pub struct Require {
 pub struct Tier {
     pub number: u32,
     pub name: Option<String>,
+    /// The add-on's name for one kind of facility, where it differs (歯科・調剤 add-ons are
+    /// named and numbered on their own: e.g. 医科 加算2's requirements make 歯科 加算1).
+    pub kind_names: KindNames,
     pub points: Points,
     pub thresholds: Vec<Threshold>,
     pub requires: Vec<Require>,
     pub source: String,
     pub span: Span,
+}
+
+/// Names by points column (医科・歯科・調剤).
+#[derive(Debug, Clone, Default)]
+pub struct KindNames {
+    pub ika: Option<String>,
+    pub shika: Option<String>,
+    pub chozai: Option<String>,
 }
 
 /// A period (適用期間) of one add-on family, with its tiers.
@@ -146,8 +157,38 @@ impl<'a> P<'a> {
     fn source_clause(&self, i: &'a str, block: &str, span: Span) -> PResult<'a, String> {
         match self.s.keyword(i, "source") {
             Some(r) => self.s.string(r),
-            None => Err(missing(block, "source", span)),
+            // The next entry, the end of the block or of the file: the source is missing.
+            None if self.at_entry_end(i) => Err(missing(block, "source", span)),
+            // Something else (e.g. `>= threshold xyz`, `45%%`): the entry does not end where
+            // it should; say what was found there.
+            None => Err(self
+                .s
+                .expected(i, "`source` (or the end of the expression)")),
         }
+    }
+
+    /// Whether `i` starts the next entry, closes a block or ends the file.
+    fn at_entry_end(&self, i: &str) -> bool {
+        const ENTRIES: &[&str] = &[
+            "family",
+            "title",
+            "months",
+            "source",
+            "rate",
+            "let",
+            "tier",
+            "name",
+            "points",
+            "threshold",
+            "require",
+            "label",
+            "unknown",
+            "period",
+        ];
+        let rest = self.s.ws(i);
+        rest.is_empty()
+            || rest.starts_with('}')
+            || ENTRIES.iter().any(|k| self.s.keyword(rest, k).is_some())
     }
 
     fn month(&self, i: &'a str) -> PResult<'a, YearMonth> {
@@ -316,6 +357,7 @@ impl<'a> P<'a> {
         let (mut i, ()) = self.s.expect_punct(i, "{")?;
         let block = format!("tier {number}");
         let (mut name, mut points, mut source) = (None, None, None);
+        let mut kind_names = KindNames::default();
         let (mut thresholds, mut requires) = (Vec::new(), Vec::new());
         loop {
             if let Some(r) = self.s.punct(i, "}") {
@@ -325,6 +367,7 @@ impl<'a> P<'a> {
                     Tier {
                         number,
                         name,
+                        kind_names,
                         points: points.ok_or_else(|| missing(&block, "points", nspan))?,
                         thresholds,
                         requires,
@@ -335,8 +378,17 @@ impl<'a> P<'a> {
             }
             let kw_span = self.s.token_span(i);
             if let Some(r) = self.s.keyword(i, "name") {
+                let col = ["ika", "shika", "chozai"]
+                    .into_iter()
+                    .find_map(|c| self.s.keyword(r, c).map(|r2| (c, r2)));
+                let r = col.map_or(r, |(_, r2)| r2);
                 let (r, t) = self.s.string(r)?;
-                name = Some(t);
+                match col.map(|(c, _)| c) {
+                    Some("ika") => kind_names.ika = Some(t),
+                    Some("shika") => kind_names.shika = Some(t),
+                    Some(_) => kind_names.chozai = Some(t),
+                    None => name = Some(t),
+                }
                 i = r;
             } else if let Some(r) = self.s.keyword(i, "source") {
                 let (r, t) = self.s.string(r)?;
@@ -376,11 +428,12 @@ impl<'a> P<'a> {
             } else if let Some(r) = self.s.keyword(i, "threshold") {
                 let (r, e) = self.s.literal(r)?;
                 let value = match e.kind {
-                    ExprKind::Percent(d) => d,
+                    // A usage rate is a share: 0% – 100%.
+                    ExprKind::Percent(d) if d >= Decimal::ZERO && d <= Decimal::ONE => d,
                     _ => {
                         return Err(RawError::new(
                             ErrorKind::Expected {
-                                expected: "a percentage".into(),
+                                expected: "a percentage from 0% to 100%".into(),
                                 found: format!("`{}`", &self.s.text[e.span.start..e.span.end]),
                             },
                             e.span,
