@@ -102,6 +102,30 @@ def std(code, tier=None, frm="2022-01-01", to=None):
         s["to"] = to
     return s
 
+# O100 外来・在宅物価対応料 (告示69 Ｏ１００ l.20212–20216: 初診時 2, 再診時等 2, 訪問診療時 3; 注5: 100分の200
+# from 2027-06-01): santei adds it at every 初診 / 再診等 / 訪問診療 from 2026-06-01, without a code.
+BUKKA = {"初診時": [("2026-06-01", 2), ("2027-06-01", 4)],
+         "再診時等": [("2026-06-01", 2), ("2027-06-01", 4)],
+         "訪問診療時": [("2026-06-01", 3), ("2027-06-01", 6)]}
+# Which base item makes which visit (通知 Ｏ１００ (2)–(4)): 初診料 (and its 注加算 group), 小児科外来診療料,
+# 再診料, 外来診療料, 在宅患者訪問診療料, 在宅がん医療総合診療料.
+BUKKA_ON = {**{c: "初診時" for c in ["111000110", "111012510", "111012710", "111014210", "111014310", "111014410",
+                                    "113003510", "113003710"]},
+            **{c: "再診時等" for c in ["112007410", "112011310", "112016310", "113003610", "113003810"]},
+            **{c: "訪問診療時" for c in ["114001110", "114030310", "114042110", "114042210", "114042810",
+                                      "114007610", "114007710"]}}
+BUKKA_SRC = ("告示69 Ｏ１００ 外来・在宅物価対応料 (specs/r8-2026/ika-tensuhyo-kokuji69.txt l.20212–20216: 初診時 2, "
+             "再診時等 2, 訪問診療時 3; 注5 ×2 from 2027-06); 通知 Ｏ１００ (2)–(4)")
+
+def bukka(date, codes):
+    """The O100 lines a visit gets: [(visit kind, points)]."""
+    out = []
+    for k in sorted({BUKKA_ON[c] for c in codes if c in BUKKA_ON}):
+        p = base(BUKKA[k], date)
+        if p:
+            out.append((k, p))
+    return out
+
 def dx(name, title, date, codes, standards, adds, source, tags, mynumber=True, erx="2023-01-01",
        history=(), absent=(), warn=(), errors=(), base_table=None, extra_points=0, birth="1980-05-01",
        fkind="clinic", sharing=None):
@@ -109,8 +133,12 @@ def dx(name, title, date, codes, standards, adds, source, tags, mynumber=True, e
     hosp = [c for c in codes if c in HOSPITAL_ONLY]
     assert not hosp or fkind == "hospital", f"{name}: {hosp} is hospital-only (master field 18 = 1)"
     bt = base_table or {"111000110": SHOSHIN, "112007410": SAISHIN, "112011310": GAIRAI}
-    total = sum(base(bt[c], date) for c in codes if c in bt) + sum(p for _, p in adds) + extra_points
+    bk = bukka(date, codes)
+    total = (sum(base(bt[c], date) for c in codes if c in bt) + sum(p for _, p in adds) + extra_points
+             + sum(p for _, p in bk))
     exp = {"total_points": total}
+    if bk:
+        source += "; " + BUKKA_SRC
     if absent:
         exp["absent_codes"] = list(absent)
     if warn:
@@ -118,6 +146,7 @@ def dx(name, title, date, codes, standards, adds, source, tags, mynumber=True, e
     if errors:
         exp["errors_contain"] = list(errors)
     lines = [{"code": c, "points": p, "origin": "auto"} if c else {"points": p, "origin": "auto"} for c, p in adds]
+    lines += [{"name": f"外来・在宅物価対応料（{k}）", "points": p, "origin": "auto"} for k, p in bk]
     write_case("dx", name, title, "calc", source + "; " + BASE_SRC, tags,
                claim(date, codes, standards, mynumber, erx, history, birth, fkind, sharing), exp, lines)
 
@@ -203,6 +232,9 @@ dx("2026-06-saishin-after-shoshin", "2026-06 再診 after a 初診 add-on this m
 dx("2026-06-shoshin-after-saishin", "2026-06 初診 after a 再診 add-on this month → none", "2026-06-20", ["111000110"], [std("denshi_renkei", 2, "2026-06-01")], [], S6 + ": 疑義解釈その4 問4", ["dx", "exclusion"], history=[("2026-06-03", "112709570")])
 dx("2026-06-saishin-once-a-month", "2026-06 second 再診 → no second add-on", "2026-06-20", ["112007410"], [std("denshi_renkei", 1, "2026-06-01")], [], S6 + ": 月1回", ["dx", "frequency"], history=[("2026-06-10", "112709570")])
 dx("2026-06-meisaisho", "2026-06 再診 with 明細書発行体制等加算 → no DX add-on", "2026-06-10", ["112007410", "112015770"], [std("denshi_renkei", 1, "2026-06-01")], [], S6 + ": A001 注11/注19", ["dx", "exclusion"], extra_points=1, warn=["112015770"])
+# O100 外来・在宅物価対応料 doubles from 2027-06-01 (告示69 Ｏ１００ 注5).
+dx("2027-05-31-saishin-bukka", "2027-05-31 再診料 76 + 2 + 物価対応料 2", "2027-05-31", ["112007410"], [std("denshi_renkei", 1, "2026-06-01")], [("112709570", 2)], S6 + ": 再診 2", ["dx", "bukka", "unverified"])
+dx("2027-06-01-saishin-bukka", "2027-06-01 再診料 76 + 2 + 物価対応料 4 (100分の200)", "2027-06-01", ["112007410"], [std("denshi_renkei", 1, "2026-06-01")], [("112709570", 2)], S6 + ": 再診 2", ["dx", "bukka", "unverified"])
 # Frequency, exclusion, gating (2025)
 dx("freq-second-shoshin-month", "second 初診 in April 2025 → no second DX add-on", "2025-04-20", ["111000110"], [std("4035", 1, "2025-04-01")], [], S12 + ": 月1回", ["dx", "frequency"], history=[("2025-04-03", "111703670"), ("2025-04-03", "111703270")])
 dx("freq-shoshin-next-month", "初診 in May after April's add-on → added again", "2025-05-01", ["111000110"], [std("4035", 1, "2025-04-01")], [("111703270", 1), ("111703670", 12)], S12 + ": 月1回", ["dx", "frequency"], history=[("2025-04-03", "111703670")])

@@ -653,8 +653,8 @@ pub fn calculate<'a, W: World + ?Sized>(
                 .find(|a| a.family == f && a.from <= date && a.to.is_none_or(|t| date <= t))
         }) {
             // Add-on codes whose standard has no official code (e.g. 医療情報取得加算).
-            if cx.filing(&rule.standard).is_none() {
-                let std_name = cx.standard_name(&rule.standard);
+            if let Some(st) = rule.standard.as_deref().filter(|s| cx.filing(s).is_none()) {
+                let std_name = cx.standard_name(st);
                 cx.errors.push(tx!(
                     cx.t,
                     "{} {}: needs facility standard {} valid on {}; the facility has not stated it",
@@ -1072,22 +1072,28 @@ fn rule_addons<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut Vec<Work<'
             );
             continue;
         }
-        // Facility standard.
-        let Some(filing) = cx.filing(&rule.standard) else {
-            let name = cx.standard_name(&rule.standard);
-            trace!(
-                cx,
-                rule.id.as_str(),
-                looked,
-                rule.source.as_str(),
-                tx!(
-                    cx.t,
-                    "not added: facility standard {} is not filed (or not valid on {})",
-                    name,
-                    date
-                ),
-            );
-            continue;
+        // Facility standard (none for add-ons every facility claims).
+        let filing = match rule.standard.as_deref() {
+            None => None,
+            Some(st) => match cx.filing(st) {
+                Some(f) => Some(f),
+                None => {
+                    let name = cx.standard_name(st);
+                    trace!(
+                        cx,
+                        rule.id.as_str(),
+                        looked,
+                        rule.source.as_str(),
+                        tx!(
+                            cx.t,
+                            "not added: facility standard {} is not filed (or not valid on {})",
+                            name,
+                            date
+                        ),
+                    );
+                    continue;
+                }
+            },
         };
         // Tier.
         let Some((tier_key, target)) = pick_tier(cx, rule, filing) else {
@@ -1188,14 +1194,20 @@ fn rule_addons<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut Vec<Work<'
                 &rule.source
             ));
         }
-        let tier = match filing.tier {
-            Some(t) => Arg::Int(t.into()),
-            None => Arg::Str("-"),
+        let looked = match filing {
+            Some(f) => {
+                let tier = match f.tier {
+                    Some(t) => Arg::Int(t.into()),
+                    None => Arg::Str("-"),
+                };
+                tx!(cx.t, "{}; filed {} tier {}", looked, &f.code, tier)
+            }
+            None => tx!(cx.t, "{}; no filing needed", looked),
         };
         trace!(
             cx,
             rule.id.as_str(),
-            tx!(cx.t, "{}; filed {} tier {}", looked, &filing.code, tier),
+            looked,
             rule.source.as_str(),
             tx!(
                 cx.t,
@@ -1221,12 +1233,12 @@ fn rule_addons<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &mut Vec<Work<'
 fn pick_tier<'a, W: World + ?Sized>(
     cx: &mut Ctx<'a, W>,
     rule: &'a AddonRule,
-    filing: &'a FiledStandard,
+    filing: Option<&'a FiledStandard>,
 ) -> Option<(TierKey, &'a Target)> {
     if let Some(t) = rule.tiers.get("any") {
         return Some((TierKey::Any, t));
     }
-    let mut tier = filing.tier;
+    let mut tier = filing.and_then(|f| f.tier);
     if let Some(computed) = computed_tier(cx, rule) {
         match tier {
             None => {
@@ -1266,7 +1278,7 @@ fn pick_tier<'a, W: World + ?Sized>(
             cx.t,
             "{} not added: the filing of {} gives no tier",
             &rule.name,
-            &filing.code
+            filing.map_or("(none)", |f| f.code.as_str())
         ));
         return None;
     };
@@ -1677,7 +1689,7 @@ fn input_addon_checks<'a, W: World + ?Sized>(cx: &mut Ctx<'a, W>, work: &[Work<'
                 if let Some(k) = key {
                     tier_needs(cx, rule, k, "the code's tier");
                 }
-                match (cx.filing(&rule.standard), key) {
+                match (rule.standard.as_deref().and_then(|st| cx.filing(st)), key) {
                     (Some(f), Some(k)) => {
                         if let Some(t) = f.tier.filter(|t| k.parse() != Ok(*t)) {
                             let m = cx.t.own(format!(

@@ -114,12 +114,24 @@ impl Out {
             .unwrap()
             .iter()
             .filter(|l| l["origin"] == "auto")
+            // O100 物価対応料 (2026) is asserted on its own (`bukka`).
+            .filter(|l| !l["rule"].as_str().unwrap_or("").starts_with("bukka."))
             .map(|l| {
                 (
                     l["code"].as_str().unwrap_or("-").to_string(),
                     l["points"].as_i64().unwrap(),
                 )
             })
+            .collect()
+    }
+    /// Points of the O100 外来・在宅物価対応料 lines santei added.
+    fn bukka(&self) -> Vec<i64> {
+        self.0["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["rule"].as_str().unwrap_or("").starts_with("bukka."))
+            .map(|l| l["points"].as_i64().unwrap())
             .collect()
     }
     fn warnings(&self) -> String {
@@ -384,7 +396,9 @@ fn boundary_2026_06_01() {
         .std("denshi_renkei", Some(1), "2026-06-01")
         .run();
     assert_eq!(o.auto(), a(&[("111704070", 15)]));
-    assert_eq!(o.total(), 291 + 15);
+    // and O100 外来・在宅物価対応料 初診時 2 (告示69 Ｏ１００ １イ), no code known.
+    assert_eq!(o.bukka(), vec![2]);
+    assert_eq!(o.total(), 291 + 15 + 2);
     assert_eq!(
         o.line("111704070")["verified"],
         false,
@@ -402,7 +416,8 @@ fn boundary_2026_06_01() {
         .std("denshi_renkei", Some(1), "2026-06-01")
         .run();
     assert_eq!(o.auto(), a(&[("112709570", 2)]));
-    assert_eq!(o.total(), 76 + 2);
+    assert_eq!(o.bukka(), vec![2], "再診時等 2 (告示69 Ｏ１００ １ロ)");
+    assert_eq!(o.total(), 76 + 2 + 2);
     let o = claim("2026-06-20", &["112007410"])
         .std("denshi_renkei", Some(1), "2026-06-01")
         .hist("2026-06-10", "112709570")
@@ -431,8 +446,14 @@ fn boundary_2026_06_01() {
         .hospital()
         .std("denshi_renkei", Some(1), "2026-06-01")
         .run();
-    assert_eq!(o.total(), 77 + 2);
+    assert_eq!(o.total(), 77 + 2 + 2);
     assert_eq!(o.0["lines"][1]["code"], Value::Null);
+    // Before 2026-06-01 there is no 物価対応料; from 2027-06-01 it doubles (注5: 100分の200).
+    assert_eq!(
+        claim("2026-05-31", &["112007410"]).run().bukka(),
+        Vec::<i64>::new()
+    );
+    assert_eq!(claim("2027-06-01", &["112007410"]).run().bukka(), vec![4]);
 }
 
 // Add-on codes listed by hand are held to the same rules as the ones santei adds (domain §6,
@@ -647,7 +668,8 @@ fn bad_input_is_a_clear_error() {
         e.contains("2028-06-01 is after 2028-05-31") && e.contains("last date"),
         "{e}"
     );
-    assert_eq!(claim("2028-05-31", &["111000110"]).run().total(), 291);
+    // (初診料 291 and, from 2027-06, 物価対応料 初診時 2 × 2: 告示69 Ｏ１００ 注5.)
+    assert_eq!(claim("2028-05-31", &["111000110"]).run().total(), 291 + 4);
     let e = calc::api::calc(engine(), "x.json", "[]").unwrap_err();
     assert_eq!(e.kind, "input");
 }

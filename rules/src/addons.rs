@@ -18,10 +18,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The embedded add-on rule files.
-pub static EMBEDDED: &[(&str, &str)] = &[(
-    "addons/medical_dx.toml",
-    include_str!("../data/addons/medical_dx.toml"),
-)];
+pub static EMBEDDED: &[(&str, &str)] = &[
+    (
+        "addons/medical_dx.toml",
+        include_str!("../data/addons/medical_dx.toml"),
+    ),
+    (
+        "addons/bukka_r8.toml",
+        include_str!("../data/addons/bukka_r8.toml"),
+    ),
+];
 
 /// Conditions an add-on may name in `when` (evaluated by the engine from the claim).
 pub const CONDITIONS: &[(&str, &str)] = &[
@@ -169,8 +175,9 @@ pub struct AddonRule {
     pub to: Option<NaiveDate>,
     /// Trigger ids (医科) or visit kinds (歯科 `first`/`revisit`, 調剤 `dispensing`).
     pub on: Vec<String>,
-    /// The facility standard it needs.
-    pub standard: String,
+    /// The facility standard it needs; absent when no filing is needed (e.g. 物価対応料).
+    #[serde(default)]
+    pub standard: Option<String>,
     /// Condition on the patient/facility (see [`CONDITIONS`]).
     #[serde(default = "always")]
     pub when: String,
@@ -453,8 +460,8 @@ impl AddonRules {
             if !ids.insert(a.id.as_str()) {
                 return Err(format!("addon {}: id used twice", a.id));
             }
-            if !standards.contains(a.standard.as_str()) {
-                return Err(format!("addon {}: unknown standard {:?}", a.id, a.standard));
+            if let Some(st) = a.standard.as_deref().filter(|s| !standards.contains(s)) {
+                return Err(format!("addon {}: unknown standard {st:?}", a.id));
             }
             if a.kind == ClaimKind::Ika {
                 for t in &a.on {
