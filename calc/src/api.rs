@@ -97,11 +97,10 @@ pub fn tier_with(
 ) -> Result<String, ApiError> {
     use rules::tier::FacilityProfile;
     let profile = if name.ends_with(".toml") {
-        FacilityProfile::from_toml(name, text)
+        profile_toml(name, text)?
     } else {
-        FacilityProfile::from_json(name, text)
-    }
-    .map_err(|e| ApiError::input(e.to_string()))?;
+        FacilityProfile::from_json(name, text).map_err(|e| ApiError::input(e.to_string()))?
+    };
     let from: rules::YearMonth = from
         .parse()
         .map_err(|e| ApiError::input(format!("from: {e}")))?;
@@ -117,6 +116,18 @@ pub fn tier_with(
         return Err(ApiError::input("range too long (at most 1200 months)"));
     }
     render(&tiers.evaluate_range(&profile, from, to))
+}
+
+#[cfg(feature = "toml")]
+fn profile_toml(name: &str, text: &str) -> Result<rules::tier::FacilityProfile, ApiError> {
+    rules::tier::FacilityProfile::from_toml(name, text).map_err(|e| ApiError::input(e.to_string()))
+}
+
+#[cfg(not(feature = "toml"))]
+fn profile_toml(name: &str, _text: &str) -> Result<rules::tier::FacilityProfile, ApiError> {
+    Err(ApiError::input(format!(
+        "{name}: TOML is not read by this build (feature `toml`); give the profile as JSON"
+    )))
 }
 
 /// `santei master show`: one code on one date → JSON object. A code not valid on the date is

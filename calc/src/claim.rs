@@ -343,8 +343,7 @@ impl Claim {
     /// Parse a claim: TOML when `name` ends in `.toml`, JSON otherwise.
     pub fn parse(name: &str, text: &str) -> Result<Claim, ClaimError> {
         let claim: Claim = if name.ends_with(".toml") {
-            let de = toml::Deserializer::new(text);
-            serde_path_to_error::deserialize(de).map_err(|e| path_error(name, "TOML", e))?
+            Claim::parse_toml(name, text)?
         } else if let Ok(c) = serde_json::from_str::<Claim>(text) {
             // The usual case, without tracking paths; a claim that fails is read again
             // below to name the field.
@@ -372,6 +371,21 @@ impl Claim {
         };
         claim.validate(name)?;
         Ok(claim)
+    }
+
+    #[cfg(feature = "toml")]
+    fn parse_toml(name: &str, text: &str) -> Result<Claim, ClaimError> {
+        let de = toml::Deserializer::new(text);
+        serde_path_to_error::deserialize(de).map_err(|e| path_error(name, "TOML", e))
+    }
+
+    #[cfg(not(feature = "toml"))]
+    fn parse_toml(name: &str, _text: &str) -> Result<Claim, ClaimError> {
+        Err(ClaimError::Syntax {
+            file: name.into(),
+            format: "TOML",
+            message: "not read by this build (feature `toml`); give the claim as JSON".into(),
+        })
     }
 
     fn validate(&self, file: &str) -> Result<(), ClaimError> {

@@ -349,9 +349,11 @@ impl<'a, W: World + ?Sized> Ctx<'a, W> {
             .addon_rules()
             .standard(standard)
             .map_or(&[], |s| s.satisfied_by.as_slice());
-        self.claim.facility.standards.iter().find(|f| {
-            (f.code == standard || also.iter().any(|x| *x == f.code)) && f.valid_on(self.date)
-        })
+        self.claim
+            .facility
+            .standards
+            .iter()
+            .find(|f| (f.code == standard || also.contains(&f.code)) && f.valid_on(self.date))
     }
 
     /// `id (name)` of a standard, or the id alone when the rule files do not name it.

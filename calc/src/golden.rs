@@ -37,7 +37,8 @@ pub struct Case {
     pub input: toml::Table,
     pub expected: toml::Table,
     /// `[[local_programme]]` entries (copay cases): a local 公費 definition in the format of
-    /// `rules/data/copay/local-example.toml`, added to the tables for this case.
+    /// `rules/data/copay/local-example.toml` (`schemas/v1/local-programmes.json`), as JSON text,
+    /// added to the tables for this case.
     pub local: Option<String>,
 }
 
@@ -98,11 +99,11 @@ impl Case {
             .unwrap_or_default();
         let local = match t.get("local_programme") {
             None => None,
-            Some(v) => {
-                let mut tbl = toml::Table::new();
-                tbl.insert("programme".into(), v.clone());
-                Some(toml::to_string(&tbl).map_err(|e| format!("{name}: local_programme: {e}"))?)
-            }
+            // As JSON (what every front end reads, the WebAssembly build included).
+            Some(v) => Some(
+                serde_json::to_string(&serde_json::json!({ "programme": v }))
+                    .map_err(|e| format!("{name}: local_programme: {e}"))?,
+            ),
         };
         Ok(Case {
             title: s("title").unwrap_or_default(),

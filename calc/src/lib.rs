@@ -23,6 +23,7 @@ pub mod api;
 pub mod claim;
 pub mod copay;
 pub mod engine;
+#[cfg(feature = "toml")]
 pub mod golden;
 pub mod json;
 pub mod output;

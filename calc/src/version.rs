@@ -145,10 +145,10 @@ pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
     let mut pack_through = None;
     for (name, text) in masters::pack::EMBEDDED {
         let overlay = *name == masters::pack::OVERLAY_FILE;
-        if !embedded && !(overlay && from_pack(name)) {
+        if !(embedded || overlay && from_pack(name)) {
             continue;
         }
-        let meta = text.parse::<toml::Table>().ok();
+        let meta = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok();
         let pack = meta.as_ref().and_then(|t| t.get("pack"));
         // `official_through = "s_20250901.csv"`: the official update the entries were checked
         // against.
@@ -248,13 +248,14 @@ pub fn fingerprint(text: &str) -> String {
     format!("fnv1a64:{h:016x}")
 }
 
-/// Dates of a TOML rule file: every `from` / `effective` (a rule starts) and `to` (it ends).
+/// Dates of a rule data file (embedded as JSON, written in TOML): every `from` / `effective`
+/// (a rule starts) and `to` (it ends).
 fn toml_rule_file(name: &str, kind: &str, text: &str) -> RuleFile {
     let mut starts = Vec::new();
     let mut ends = Vec::new();
     let mut open = false;
-    if let Ok(t) = text.parse::<toml::Table>() {
-        walk(&toml::Value::Table(t), &mut starts, &mut ends, &mut open);
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        walk(&v, &mut starts, &mut ends, &mut open);
     }
     starts.sort();
     ends.sort();
@@ -268,19 +269,15 @@ fn toml_rule_file(name: &str, kind: &str, text: &str) -> RuleFile {
     }
 }
 
-fn date_text(v: &toml::Value) -> Option<String> {
-    let s = match v {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Datetime(d) => d.to_string(),
-        _ => return None,
-    };
+fn date_text(v: &serde_json::Value) -> Option<String> {
+    let s = v.as_str()?;
     let ok = s.len() >= 7 && s.as_bytes()[4] == b'-' && s[..4].bytes().all(|b| b.is_ascii_digit());
-    ok.then_some(s)
+    ok.then(|| s.to_string())
 }
 
-fn walk(v: &toml::Value, starts: &mut Vec<String>, ends: &mut Vec<String>, open: &mut bool) {
+fn walk(v: &serde_json::Value, starts: &mut Vec<String>, ends: &mut Vec<String>, open: &mut bool) {
     match v {
-        toml::Value::Table(t) => {
+        serde_json::Value::Object(t) => {
             let start = ["from", "effective", "valid_from"]
                 .iter()
                 .find_map(|k| t.get(*k).and_then(date_text));
@@ -295,7 +292,7 @@ fn walk(v: &toml::Value, starts: &mut Vec<String>, ends: &mut Vec<String>, open:
                 walk(x, starts, ends, open);
             }
         }
-        toml::Value::Array(a) => {
+        serde_json::Value::Array(a) => {
             for x in a {
                 walk(x, starts, ends, open);
             }

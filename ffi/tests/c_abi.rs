@@ -116,7 +116,7 @@ fn fixtures() -> &'static Path {
         facts += &format!("tier_tier={}\n", expected(&tier, "tier"));
         let local = golden("copay/local-kodomo.toml");
         write(
-            "local.toml",
+            "local.json",
             local
                 .local
                 .as_deref()

@@ -88,14 +88,10 @@ fn decode_line(file: &str, line: usize, raw: &[u8], out: &mut String) -> Result<
         out.push_str(std::str::from_utf8(raw).expect("ASCII is UTF-8"));
         return Ok(());
     }
-    let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
-    out.reserve(raw.len() * 3 / 2 + 4);
-    let (result, read) = decoder.decode_to_string_without_replacement(raw, out, true);
-    match result {
-        encoding_rs::DecoderResult::InputEmpty => Ok(()),
-        encoding_rs::DecoderResult::Malformed(bad, _) => {
-            let end = read;
-            let start = end.saturating_sub(bad as usize);
+    match crate::cp932::decode_into(raw, out) {
+        Ok(()) => Ok(()),
+        Err(m) => {
+            let (start, end) = (m.offset, m.offset + m.len);
             let shown: Vec<String> = raw[start..end.min(raw.len())]
                 .iter()
                 .map(|b| format!("0x{b:02X}"))
@@ -107,13 +103,6 @@ fn decode_line(file: &str, line: usize, raw: &[u8], out: &mut String) -> Result<
                 },
                 offset: start,
                 bytes: shown.join(" "),
-            })
-        }
-        encoding_rs::DecoderResult::OutputFull => {
-            // decode_to_string grows the string itself; this cannot be reached, but do not panic.
-            Err(LoadError::Csv {
-                at: loc(file, line),
-                reason: "decoder output full".into(),
             })
         }
     }

@@ -11,6 +11,7 @@
 //! - The core types do no I/O: loaders take bytes. Only [`Dataset::load_dirs`] touches the
 //!   filesystem (the browser and the C ABI pass bytes through [`Dataset::load_files`]).
 
+pub mod cp932;
 pub mod csvfile;
 pub mod dataset;
 pub mod drugs;

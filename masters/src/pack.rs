@@ -88,7 +88,7 @@ pub struct PackChange {
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
-    pub fields: toml::Table,
+    pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `[[frequency]]`
@@ -171,15 +171,28 @@ pub struct PackFile {
     pub exclusions: Vec<PackExclusion>,
 }
 
-/// The embedded default data: (file name, text), applied in this order.
-pub static EMBEDDED: &[(&str, &str)] = &[
-    (
-        "default-pack.toml",
-        include_str!("../data/default-pack.toml"),
-    ),
-    ("dx-history.toml", include_str!("../data/dx-history.toml")),
-    ("r8-2026.toml", include_str!("../data/r8-2026.toml")),
-];
+/// The embedded default data: (file name, text), applied in this order. The files are written
+/// in TOML (`masters/data/`) and embedded as JSON (converted by `build.rs`).
+pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// Read a pack text: JSON when it is a JSON object (the embedded data), TOML otherwise
+/// (files users write; feature `toml`).
+fn parse_pack(name: &str, text: &str) -> Result<PackFile, LoadError> {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| pack_err(name, e.to_string()));
+    }
+    #[cfg(feature = "toml")]
+    {
+        toml::from_str(text).map_err(|e| pack_err(name, e.to_string()))
+    }
+    #[cfg(not(feature = "toml"))]
+    {
+        Err(pack_err(
+            name,
+            "TOML pack files are not read by this build (feature `toml`); give the pack as JSON",
+        ))
+    }
+}
 
 fn pack_err(file: &str, reason: impl Into<String>) -> LoadError {
     LoadError::Pack {
@@ -211,8 +224,7 @@ pub fn embedded() -> Result<Dataset, LoadError> {
 pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
     let mut parsed = Vec::new();
     for (name, text) in files {
-        let pf: PackFile = toml::from_str(text).map_err(|e| pack_err(name, e.to_string()))?;
-        parsed.push((*name, pf));
+        parsed.push((*name, parse_pack(name, text)?));
     }
     let mut ds = Dataset::default();
     let mut titles = Vec::new();
@@ -382,7 +394,7 @@ pub struct OverlayNote {
 /// Where the official data does cover it, the official data wins and any disagreement on
 /// points is reported. Returns one note per change.
 pub fn overlay(ds: &mut Dataset, name: &str, text: &str) -> Result<Vec<OverlayNote>, LoadError> {
-    let pf: PackFile = toml::from_str(text).map_err(|e| pack_err(name, e.to_string()))?;
+    let pf = parse_pack(name, text)?;
     let mut notes = Vec::new();
     let mut staged = ds.clone();
     for ch in pf.changes {
@@ -454,7 +466,7 @@ pub fn overlay(ds: &mut Dataset, name: &str, text: &str) -> Result<Vec<OverlayNo
 fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), LoadError> {
     let what = format!("change of {} effective {}", ch.code, ch.effective);
     let partial: ProcedureRecord =
-        ProcedureRecord::deserialize(toml::Value::Table(ch.fields.clone()))
+        ProcedureRecord::deserialize(serde_json::Value::Object(ch.fields.clone()))
             .map_err(|e| pack_err(file, format!("{what}: {e}")))?;
     let keys: Vec<String> = ch.fields.keys().cloned().collect();
     let src = source_ref(&ch.source);
@@ -589,10 +601,10 @@ pub fn export(ds: &Dataset, codes: &[Code], meta: PackMeta) -> Result<PackFile, 
             .versions
             .iter()
             .filter(|v| {
-                !(v.record
+                v.record
                     .abolished_on
                     .date()
-                    .is_some_and(|a| a < v.valid_from))
+                    .is_none_or(|a| a >= v.valid_from)
             })
             .map(|v| {
                 let mut rec = (*v.record).clone();

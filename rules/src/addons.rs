@@ -17,17 +17,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The embedded add-on rule files.
-pub static EMBEDDED: &[(&str, &str)] = &[
-    (
-        "addons/medical_dx.toml",
-        include_str!("../data/addons/medical_dx.toml"),
-    ),
-    (
-        "addons/bukka_r8.toml",
-        include_str!("../data/addons/bukka_r8.toml"),
-    ),
-];
+/// The embedded add-on rule files (name, text): written in TOML (`data/addons/`), embedded as
+/// JSON (converted by `build.rs`).
+pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_addons.rs"));
 
 /// Conditions an add-on may name in `when` (evaluated by the engine from the claim).
 pub const CONDITIONS: &[(&str, &str)] = &[
@@ -359,9 +351,9 @@ impl AddonRules {
     pub fn from_sources(files: &[(&str, &str)]) -> Result<AddonRules, AddonRuleError> {
         let mut r = AddonRules::default();
         for (name, text) in files {
-            let f: AddonFile = toml::from_str(text).map_err(|e| AddonRuleError {
+            let f: AddonFile = crate::parse_data(text).map_err(|message| AddonRuleError {
                 file: name.to_string(),
-                message: e.to_string(),
+                message,
             })?;
             if f.coverage.is_some() {
                 r.coverage = f.coverage;

@@ -20,3 +20,20 @@ pub mod schema_types;
 pub mod tier;
 
 pub use lang::YearMonth;
+
+/// Read a data text: JSON when it is a JSON object (the embedded data, converted from TOML by
+/// `build.rs`; what the WebAssembly build is given), TOML otherwise (files users write;
+/// feature `toml`). The error is the parser's message.
+pub fn parse_data<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| e.to_string());
+    }
+    #[cfg(feature = "toml")]
+    {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+    #[cfg(not(feature = "toml"))]
+    {
+        Err("TOML is not read by this build (feature `toml`); give the data as JSON".into())
+    }
+}

@@ -184,8 +184,9 @@ pub fn copay(name: &str, text: &str) -> String {
     with_engine(|e| api::copay(e, name, text))
 }
 
-/// `santei copay FILE --local LOCAL`: one receipt with local public programmes (TOML,
-/// `[[programme]]`) added to the tables.
+/// `santei copay FILE --local LOCAL`: one receipt with local public programmes added to the
+/// tables (JSON `{"programme": [...]}`, `schemas/v1/local-programmes.json`; this build reads no
+/// TOML).
 #[wasm_bindgen]
 pub fn copay_local(name: &str, text: &str, local_name: &str, local_text: &str) -> String {
     with_engine(|e| {

@@ -45,7 +45,7 @@ test('every golden case: the wasm engine and the santei CLI give byte-identical 
       } else if (c.kind === 'copay') {
         args = ['copay', file];
         if (c.local) {
-          const local = path.join(dir, 'local.toml');
+          const local = path.join(dir, 'local.json');
           writeFileSync(local, c.local);
           args.push('--local', local);
           wasm = copay_local(file, c.input, local, c.local);

@@ -595,11 +595,20 @@ impl Receipt {
     }
 
     /// Reads a receipt from TOML text (same field names).
+    #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Receipt, CopayError> {
         let t: toml::Value =
             toml::from_str(text).map_err(|e| CopayError::Syntax(format!("TOML: {e}")))?;
         let v = serde_json::to_value(t).map_err(|e| CopayError::Syntax(format!("TOML: {e}")))?;
         Receipt::from_value(&v)
+    }
+
+    /// TOML is not read by this build.
+    #[cfg(not(feature = "toml"))]
+    pub fn from_toml(_text: &str) -> Result<Receipt, CopayError> {
+        Err(CopayError::Syntax(
+            "TOML: not read by this build (feature `toml`); give the receipt as JSON".into(),
+        ))
     }
 }
 

@@ -267,7 +267,7 @@ int main(int argc, char **argv) {
     santei_string_free(out);
 
     /* ── local programmes (地方単独公費, 法別 80–99) declared on the engine ── */
-    Text local = read_file(dir, "local.toml"), local_receipt = read_file(dir, "local-receipt.json");
+    Text local = read_file(dir, "local.json"), local_receipt = read_file(dir, "local-receipt.json");
     out = santei_copay(engine, local_receipt.data, local_receipt.len);
     CHECK(contains(out, "\"error\"") && santei_last_status() == SANTEI_ERR_INPUT, "undeclared local programme: %s", out);
     santei_string_free(out);

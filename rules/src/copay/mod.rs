@@ -17,27 +17,10 @@ pub use types::*;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-/// The embedded data files, in load order (file name, text).
-pub static EMBEDDED_FILES: &[(&str, &str)] = &[
-    ("rates.toml", include_str!("../../data/copay/rates.toml")),
-    (
-        "rounding.toml",
-        include_str!("../../data/copay/rounding.toml"),
-    ),
-    (
-        "high_cost.toml",
-        include_str!("../../data/copay/high_cost.toml"),
-    ),
-    (
-        "kouki_transition.toml",
-        include_str!("../../data/copay/kouki_transition.toml"),
-    ),
-    ("meals.toml", include_str!("../../data/copay/meals.toml")),
-    (
-        "public_expense.toml",
-        include_str!("../../data/copay/public_expense.toml"),
-    ),
-];
+/// The embedded data files, in load order (file name, text): written in TOML (`data/copay/`),
+/// embedded as JSON (converted by `build.rs`).
+pub static EMBEDDED_FILES: &[(&str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/embedded_copay.rs"));
 
 /// Example local programme file (not loaded by [`CopayTables::embedded`]).
 pub const LOCAL_EXAMPLE: &str = include_str!("../../data/copay/local-example.toml");
@@ -158,9 +141,9 @@ impl CopayTables {
         name: &str,
         text: &str,
     ) -> Result<CopayTables, CopayDataError> {
-        let file: LocalFile = toml::from_str(text).map_err(|e| CopayDataError::Parse {
+        let file: LocalFile = crate::parse_data(text).map_err(|message| CopayDataError::Parse {
             file: name.to_string(),
-            message: e.to_string(),
+            message,
         })?;
         for (i, raw) in file.programme.into_iter().enumerate() {
             let p = raw.into_programme(name, i)?;
@@ -171,9 +154,9 @@ impl CopayTables {
     }
 
     fn add_tables_text(&mut self, name: &str, text: &str) -> Result<(), CopayDataError> {
-        let f: TablesFile = toml::from_str(text).map_err(|e| CopayDataError::Parse {
+        let f: TablesFile = crate::parse_data(text).map_err(|message| CopayDataError::Parse {
             file: name.to_string(),
-            message: e.to_string(),
+            message,
         })?;
         self.ages.extend(f.ages);
         self.rates.extend(f.rate);

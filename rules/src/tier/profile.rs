@@ -191,6 +191,7 @@ impl FacilityProfile {
     }
 
     /// Reads a TOML profile; `name` is used in error messages.
+    #[cfg(feature = "toml")]
     pub fn from_toml(name: &str, text: &str) -> Result<Self, ProfileError> {
         let doc = toml_edit::ImDocument::parse(text).map_err(|e| {
             let span = e
@@ -282,6 +283,8 @@ enum Leaf {
     /// The literal text of a number.
     Num(String),
     Bool(bool),
+    /// A TOML date (JSON dates are strings).
+    #[cfg_attr(not(feature = "toml"), allow(dead_code))]
     Date(String),
     Null,
     Other(&'static str),
@@ -289,14 +292,17 @@ enum Leaf {
 
 type Fields = Vec<(String, (Leaf, Span))>;
 
+#[cfg(feature = "toml")]
 fn opt_span(r: Option<std::ops::Range<usize>>) -> Span {
     r.map(|r| Span::new(r.start, r.end)).unwrap_or_default()
 }
 
+#[cfg(feature = "toml")]
 fn item_span(item: &toml_edit::Item) -> Span {
     opt_span(item.span())
 }
 
+#[cfg(feature = "toml")]
 fn toml_fields(text: &str, t: &dyn toml_edit::TableLike) -> Fields {
     let mut out = Vec::new();
     for (k, item) in t.iter() {

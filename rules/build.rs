@@ -1,0 +1,60 @@
+//! The rule files with data in TOML (rules/data/addons/*.toml, rules/data/copay/*.toml:
+//! readable, reviewable) are embedded as JSON, converted here: the engine then reads them with
+//! the JSON reader every front end has anyway, and the WebAssembly build needs no TOML parser.
+//! The conversion is generic (TOML value → JSON value; dates become strings), so the JSON
+//! holds exactly what the TOML says. The tier rules (`.rules`, santei's condition language)
+//! are embedded as they are.
+
+use std::path::Path;
+
+/// (list name, [(name in messages and reports, file under data/)]).
+const LISTS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "embedded_addons.rs",
+        &[
+            ("addons/medical_dx.toml", "addons/medical_dx.toml"),
+            ("addons/bukka_r8.toml", "addons/bukka_r8.toml"),
+        ],
+    ),
+    (
+        "embedded_copay.rs",
+        &[
+            ("rates.toml", "copay/rates.toml"),
+            ("rounding.toml", "copay/rounding.toml"),
+            ("high_cost.toml", "copay/high_cost.toml"),
+            ("kouki_transition.toml", "copay/kouki_transition.toml"),
+            ("meals.toml", "copay/meals.toml"),
+            ("public_expense.toml", "copay/public_expense.toml"),
+        ],
+    ),
+];
+
+#[path = "../masters/toml_json.rs"]
+mod toml_json;
+use toml_json::json;
+
+fn main() {
+    println!("cargo:rerun-if-changed=../masters/toml_json.rs");
+    let out = std::env::var("OUT_DIR").expect("OUT_DIR");
+    for (list_name, files) in LISTS {
+        let mut list = String::from("&[\n");
+        for (name, file) in *files {
+            let src = Path::new("data").join(file);
+            println!("cargo:rerun-if-changed={}", src.display());
+            let text = std::fs::read_to_string(&src).expect("read a rule file");
+            let value: toml::Value = toml::from_str(&text)
+                .unwrap_or_else(|e| panic!("rules/data/{file} is not valid TOML: {e}"));
+            let stem = file.replace('/', "-").trim_end_matches(".toml").to_string();
+            std::fs::write(
+                Path::new(&out).join(format!("{stem}.json")),
+                serde_json::to_string(&json(value)).expect("JSON"),
+            )
+            .expect("write the JSON");
+            list.push_str(&format!(
+                "    ({name:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{stem}.json\"))),\n"
+            ));
+        }
+        list.push(']');
+        std::fs::write(Path::new(&out).join(list_name), list).expect("write the list");
+    }
+}
