@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 pub struct CopayArgs {
     /// Receipt file (JSON or TOML); `-` for stdin.
     pub file: PathBuf,
-    /// Local public-programme file(s) (TOML, `[[programme]]` with law 80–99).
+    /// Local public-programme file(s) (TOML `[[programme]]`, or JSON `{"programme": [...]}`; law 80–99).
     #[arg(long = "local", value_name = "FILE")]
     pub local: Vec<PathBuf>,
-    /// Additional dated table file(s) (TOML, same schema as rules/data/copay).
+    /// Additional dated table file(s) (TOML or JSON, same schema as rules/data/copay).
     #[arg(long = "tables", value_name = "FILE")]
     pub tables: Vec<PathBuf>,
     /// One-line JSON instead of pretty-printed.

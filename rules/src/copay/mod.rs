@@ -133,7 +133,7 @@ impl CopayTables {
         Ok(self)
     }
 
-    /// Adds local public programmes (地方単独公費, 法別 80–99) declared in TOML text:
+    /// Adds local public programmes (地方単独公費, 法別 80–99) declared in TOML or JSON text:
     /// `[[programme]] law, name, order, rate | patient_percent, per_visit_cap, max_charged_visits,
     /// monthly_cap, min_age, max_age, until_school_year_end, from, to, source`.
     pub fn with_local_programmes(
