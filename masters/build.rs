@@ -7,11 +7,16 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-const FILES: &[&str] = &["default-pack.toml", "dx-history.toml", "r8-2026.toml"];
+/// (name in messages and reports, file under data/).
+const FILES: &[(&str, &str)] = &[
+    ("default-pack.toml", "default-pack.toml"),
+    ("dx-history.toml", "dx-history.toml"),
+    ("r8-2026.toml", "r8-2026.toml"),
+];
 
 #[path = "toml_json.rs"]
 mod toml_json;
-use toml_json::json;
+use toml_json::embed;
 
 /// The CP932 (WHATWG Shift_JIS, as 支払基金 files are written) double-byte table, taken from
 /// encoding_rs: for each lead byte (0x81–0x9F, 0xE0–0xFC) and trail byte (0x40–0x7E, 0x80–0xFC)
@@ -42,21 +47,6 @@ fn main() {
     println!("cargo:rerun-if-changed=toml_json.rs");
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
     cp932_table(&out);
-    let mut list = String::from("&[\n");
-    for name in FILES {
-        let src = Path::new("data").join(name);
-        println!("cargo:rerun-if-changed={}", src.display());
-        let text = std::fs::read_to_string(&src).expect("read the embedded data");
-        let value: toml::Value = toml::from_str(&text)
-            .unwrap_or_else(|e| panic!("masters/data/{name} is not valid TOML: {e}"));
-        let stem = name.trim_end_matches(".toml");
-        let dest = Path::new(&out).join(format!("{stem}.json"));
-        std::fs::write(&dest, serde_json::to_string(&json(value)).expect("JSON"))
-            .expect("write the JSON");
-        list.push_str(&format!(
-            "    ({name:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{stem}.json\"))),\n"
-        ));
-    }
-    list.push(']');
+    let list = embed(&out, "the embedded data", FILES);
     std::fs::write(Path::new(&out).join("embedded.rs"), list).expect("write embedded.rs");
 }

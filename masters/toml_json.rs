@@ -18,3 +18,30 @@ pub fn json(v: toml::Value) -> serde_json::Value {
         }
     }
 }
+
+/// Convert each `(name, file)` TOML file under `data/` to `OUT_DIR/<stem>.json` (the stem is
+/// the file with `/` as `-`) and return the Rust text of the list
+/// `&[(name, include_str!(…)), …]` that embeds them. `what` names the data in the build error
+/// of a file that is not valid TOML.
+pub fn embed(out: &str, what: &str, files: &[(&str, &str)]) -> String {
+    let mut list = String::from("&[\n");
+    for (name, file) in files {
+        let path = format!("data/{file}");
+        println!("cargo:rerun-if-changed={path}");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+        let value: toml::Value = toml::from_str(&text)
+            .unwrap_or_else(|e| panic!("{what} {path} is not valid TOML: {e}"));
+        let stem = file.replace('/', "-");
+        let stem = stem.trim_end_matches(".toml");
+        std::fs::write(
+            std::path::Path::new(out).join(format!("{stem}.json")),
+            serde_json::to_string(&json(value)).expect("JSON"),
+        )
+        .expect("write the JSON");
+        list.push_str(&format!(
+            "    ({name:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{stem}.json\"))),\n"
+        ));
+    }
+    list.push(']');
+    list
+}

@@ -31,30 +31,13 @@ const LISTS: &[(&str, &[(&str, &str)])] = &[
 
 #[path = "../masters/toml_json.rs"]
 mod toml_json;
-use toml_json::json;
+use toml_json::embed;
 
 fn main() {
     println!("cargo:rerun-if-changed=../masters/toml_json.rs");
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
     for (list_name, files) in LISTS {
-        let mut list = String::from("&[\n");
-        for (name, file) in *files {
-            let src = Path::new("data").join(file);
-            println!("cargo:rerun-if-changed={}", src.display());
-            let text = std::fs::read_to_string(&src).expect("read a rule file");
-            let value: toml::Value = toml::from_str(&text)
-                .unwrap_or_else(|e| panic!("rules/data/{file} is not valid TOML: {e}"));
-            let stem = file.replace('/', "-").trim_end_matches(".toml").to_string();
-            std::fs::write(
-                Path::new(&out).join(format!("{stem}.json")),
-                serde_json::to_string(&json(value)).expect("JSON"),
-            )
-            .expect("write the JSON");
-            list.push_str(&format!(
-                "    ({name:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{stem}.json\"))),\n"
-            ));
-        }
-        list.push(']');
+        let list = embed(&out, "the rule file", files);
         std::fs::write(Path::new(&out).join(list_name), list).expect("write the list");
     }
 }
