@@ -1,87 +1,16 @@
-//! The claim: one visit's input (serde; JSON or TOML), validated with errors that name the
-//! field path and the value.
+//! The claim: one visit's input, a typed serde model (read from JSON or TOML by the `api`
+//! crate, with errors that name the field path and the value), and its checks as a whole
+//! ([`Claim::validate`]).
 //!
-//! Invariant: a [`Claim`] that parsed has valid dates, counts of at least 1 and 9-digit codes;
+//! Invariant: a [`Claim`] that deserialised and validated has valid dates, counts of at least 1,
+//! 9-digit codes, and co-payment facts that make a patient when `insurance` is given;
 //! everything else (codes unknown to the schedule, rules broken) is the engine's to report.
 
 use chrono::NaiveDate;
 use rules::addons::ClaimKind;
 use serde::{Deserialize, Serialize};
 
-/// What went wrong reading a claim.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ClaimError {
-    #[error("{file}: malformed {format}: {message}")]
-    Syntax {
-        file: String,
-        format: &'static str,
-        message: String,
-    },
-    #[error("{file}: {path}: {message}")]
-    Field {
-        file: String,
-        path: String,
-        message: String,
-    },
-}
-
-/// Parse a YYYY-MM-DD date strictly.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
-    if !ok {
-        return Err(format!("{s:?} is not a date (YYYY-MM-DD)"));
-    }
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
-        return NaiveDate::from_ymd_opt(y as i32, m, d)
-            .ok_or_else(|| format!("{s:?} is not a valid date"));
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a valid date"))
-}
-
-/// A date field that names itself when it is malformed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(pub NaiveDate);
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Date;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Date, E> {
-                parse_date(s).map(Date).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-impl Serialize for Date {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.format("%Y-%m-%d"))
-    }
-}
-
-#[cfg(feature = "schema")]
-impl schemars::JsonSchema for Date {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Date".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        crate::schema::DateString::json_schema(g)
-    }
-}
+pub use crate::values::{parse_date, Date};
 
 /// outpatient | inpatient | home
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -95,6 +24,15 @@ pub enum Setting {
 }
 
 impl Setting {
+    /// The setting of the co-payment: 在宅 (home) care is 入院外 for the 負担割合 and the
+    /// 高額療養費 limits (the limits distinguish 入院 and 外来 = 入院外 only).
+    pub fn copay_setting(self) -> crate::copay::Setting {
+        match self {
+            Setting::Inpatient => crate::copay::Setting::Inpatient,
+            Setting::Outpatient | Setting::Home => crate::copay::Setting::Outpatient,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Setting::Outpatient => "outpatient",
@@ -144,74 +82,81 @@ pub struct Patient {
         feature = "schema",
         schemars(with = "Option<crate::copay::input::InsuranceInput>")
     )]
-    pub insurance: Option<serde_json::Value>,
+    pub insurance: Option<crate::copay::InsuranceKind>,
     /// 所得区分.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::copay::input::IncomeCategoryInput>")
     )]
-    pub income_category: Option<serde_json::Value>,
+    pub income_category: Option<crate::copay::input::Income>,
     /// 限度額適用認定証 (or マイナ保険証 consent) presented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
-    pub limit_certificate: Option<serde_json::Value>,
+    pub limit_certificate: Option<crate::values::Flag>,
     /// Earlier months in the last 12 that reached the limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Amount>"))]
-    pub high_cost_count: Option<serde_json::Value>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::values::AmountSchema>")
+    )]
+    pub high_cost_count: Option<crate::values::Amount>,
     /// 特定疾病 (マル長).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "Option<crate::copay::input::SpecificDiseaseInput>")
     )]
-    pub specific_disease: Option<serde_json::Value>,
+    pub specific_disease: Option<crate::copay::SpecificDisease>,
     /// 低所得 long stay (meals).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
-    pub meal_long_stay: Option<serde_json::Value>,
+    pub meal_long_stay: Option<crate::values::Flag>,
     /// 後期高齢者医療 by 障害認定 (no 75歳到達月 halving).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
-    pub kouki_by_disability: Option<serde_json::Value>,
+    pub kouki_by_disability: Option<crate::values::Flag>,
 }
 
 impl Patient {
-    /// The co-payment facts given, by field name (for `calc::copay::Patient::from_fields`).
-    pub fn copay_fields(&self) -> [(&'static str, Option<&serde_json::Value>); 7] {
-        [
-            ("insurance", self.insurance.as_ref()),
-            ("income_category", self.income_category.as_ref()),
-            ("limit_certificate", self.limit_certificate.as_ref()),
-            ("high_cost_count", self.high_cost_count.as_ref()),
-            ("specific_disease", self.specific_disease.as_ref()),
-            ("meal_long_stay", self.meal_long_stay.as_ref()),
-            ("kouki_by_disability", self.kouki_by_disability.as_ref()),
-        ]
+    /// The co-payment facts given.
+    pub fn copay_facts(&self) -> crate::copay::input::CopayFacts {
+        crate::copay::input::CopayFacts {
+            insurance: self.insurance,
+            income_category: self.income_category,
+            limit_certificate: self.limit_certificate,
+            high_cost_count: self.high_cost_count,
+            specific_disease: self.specific_disease,
+            meal_long_stay: self.meal_long_stay,
+            kouki_by_disability: self.kouki_by_disability,
+        }
+    }
+
+    /// The patient for the co-payment block, when the insurance facts are given.
+    pub fn copay_patient(&self) -> Option<Result<crate::copay::Patient, crate::copay::CopayError>> {
+        self.insurance?;
+        Some(crate::copay::Patient::from_facts(
+            "patient",
+            self.birth_date.0,
+            &self.copay_facts(),
+        ))
     }
 }
 
+/// hospital | clinic | dental | pharmacy (the same kinds a facility profile names).
+pub use rules::tier::FacilityKind;
+
 /// hospital | clinic | dental | pharmacy
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "FacilityKind")]
 #[serde(rename_all = "snake_case")]
-pub enum FacilityKind {
+#[allow(dead_code)]
+enum FacilityKindSchema {
     Hospital,
     Clinic,
     Dental,
     Pharmacy,
-}
-
-impl FacilityKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            FacilityKind::Hospital => "hospital",
-            FacilityKind::Clinic => "clinic",
-            FacilityKind::Dental => "dental",
-            FacilityKind::Pharmacy => "pharmacy",
-        }
-    }
 }
 
 /// A filed 施設基準: an official code ("4035") or a santei rule id ("iryo_joho").
@@ -240,6 +185,7 @@ impl FiledStandard {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Facility {
+    #[cfg_attr(feature = "schema", schemars(with = "FacilityKindSchema"))]
     pub kind: FacilityKind,
     #[serde(default)]
     pub standards: Vec<FiledStandard>,
@@ -256,7 +202,7 @@ pub struct Facility {
         feature = "schema",
         schemars(with = "Option<rules::tier::profile::ProfileInput>")
     )]
-    pub profile: Option<serde_json::Value>,
+    pub profile: Option<rules::tier::FacilityProfile>,
 }
 
 /// One claim line as given.
@@ -264,15 +210,15 @@ pub struct Facility {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Item {
-    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::CodeString"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::values::CodeString"))]
     pub code: masters::Code,
     #[serde(default = "one")]
     pub count: i64,
     /// Points stated by the caller, accepted only for 歯科/調剤 codes santei has no record of.
-    #[serde(default, with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[serde(default, deserialize_with = "crate::values::deserialize_opt_decimal")]
     #[cfg_attr(
         feature = "schema",
-        schemars(with = "Option<crate::schema::DecimalNumber>")
+        schemars(with = "Option<crate::values::DecimalNumber>")
     )]
     pub points: Option<rust_decimal::Decimal>,
     #[serde(default)]
@@ -289,19 +235,10 @@ fn one() -> i64 {
 #[serde(deny_unknown_fields)]
 pub struct HistoryLine {
     pub date: Date,
-    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::CodeString"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::values::CodeString"))]
     pub code: masters::Code,
     #[serde(default = "one")]
     pub count: i64,
-}
-
-/// Month-to-date totals at this facility for the co-payment block.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct MonthToDate {
-    pub medical_cost: i64,
-    pub patient_share: i64,
 }
 
 /// One visit's claim.
@@ -329,71 +266,42 @@ pub struct Claim {
         feature = "schema",
         schemars(with = "Vec<crate::copay::input::PublicExpenseInput>")
     )]
-    pub public_expense: Vec<serde_json::Value>,
+    pub public_expense: Vec<crate::copay::PublicExpenseClaim>,
     /// What this facility already charged this month (co-payment block).
     #[serde(default)]
-    pub month_to_date: Option<MonthToDate>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<MonthToDateSchema>"))]
+    pub month_to_date: Option<crate::copay::MonthToDate>,
+}
+
+/// Month-to-date totals at this facility for the co-payment block.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "MonthToDate")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct MonthToDateSchema {
+    medical_cost: i64,
+    patient_share: i64,
 }
 
 fn ika() -> ClaimKind {
     ClaimKind::Ika
 }
 
+/// A claim that breaks a rule of the input as a whole: the field path and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
 impl Claim {
-    /// Parse a claim: TOML when `name` ends in `.toml`, JSON otherwise.
-    pub fn parse(name: &str, text: &str) -> Result<Claim, ClaimError> {
-        let claim: Claim = if name.ends_with(".toml") {
-            Claim::parse_toml(name, text)?
-        } else if let Ok(c) = serde_json::from_str::<Claim>(text) {
-            // The usual case, without tracking paths; a claim that fails is read again
-            // below to name the field.
-            c
-        } else {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let c = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                use serde_json::error::Category;
-                if matches!(e.inner().classify(), Category::Syntax | Category::Eof) {
-                    ClaimError::Syntax {
-                        file: name.into(),
-                        format: "JSON",
-                        message: e.into_inner().to_string(),
-                    }
-                } else {
-                    path_error(name, "JSON", e)
-                }
-            })?;
-            de.end().map_err(|e| ClaimError::Syntax {
-                file: name.into(),
-                format: "JSON",
-                message: e.to_string(),
-            })?;
-            c
-        };
-        claim.validate(name)?;
-        Ok(claim)
-    }
-
-    #[cfg(feature = "toml")]
-    fn parse_toml(name: &str, text: &str) -> Result<Claim, ClaimError> {
-        let de = toml::Deserializer::new(text);
-        serde_path_to_error::deserialize(de).map_err(|e| path_error(name, "TOML", e))
-    }
-
-    #[cfg(not(feature = "toml"))]
-    fn parse_toml(name: &str, _text: &str) -> Result<Claim, ClaimError> {
-        Err(ClaimError::Syntax {
-            file: name.into(),
-            format: "TOML",
-            message: "not read by this build (feature `toml`); give the claim as JSON".into(),
-        })
-    }
-
-    fn validate(&self, file: &str) -> Result<(), ClaimError> {
-        let field = |path: String, message: String| ClaimError::Field {
-            file: file.into(),
-            path,
-            message,
-        };
+    /// The checks of the claim as a whole (each field was checked when it was read): counts,
+    /// dates in order, and the co-payment facts when `insurance` is given — so bad input is
+    /// reported before anything is computed.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let field = |path: String, message: String| FieldError { path, message };
         for (i, it) in self.items.iter().enumerate() {
             if it.count < 1 {
                 return Err(field(
@@ -435,29 +343,16 @@ impl Claim {
                 }
             }
         }
+        if let Some(Err(e)) = self.patient.copay_patient() {
+            return Err(match e {
+                crate::copay::CopayError::Invalid {
+                    field: path,
+                    message,
+                } => FieldError { path, message },
+                other => field("patient".into(), other.to_string()),
+            });
+        }
         Ok(())
-    }
-}
-
-fn path_error<E: std::fmt::Display>(
-    file: &str,
-    format: &'static str,
-    e: serde_path_to_error::Error<E>,
-) -> ClaimError {
-    let path = e.path().to_string();
-    let inner = e.into_inner().to_string();
-    if path == "." || path == "?" || path.is_empty() {
-        ClaimError::Syntax {
-            file: file.into(),
-            format,
-            message: inner,
-        }
-    } else {
-        ClaimError::Field {
-            file: file.into(),
-            path,
-            message: inner,
-        }
     }
 }
 
@@ -473,42 +368,38 @@ mod tests {
  "items": [{"code": "111000110", "count": 1}],
  "history": [{"date": "2025-03-10", "code": "111703870", "count": 1}]}"#;
 
+    fn parse(text: &str) -> Result<Claim, String> {
+        let c: Claim = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        c.validate().map_err(|e| e.to_string())?;
+        Ok(c)
+    }
+
     #[test]
     fn the_issue_example_parses() {
-        let c = Claim::parse("claim.json", EXAMPLE).unwrap();
+        let c = parse(EXAMPLE).unwrap();
         assert_eq!(c.items[0].code, masters::Code(111000110));
         assert_eq!(c.facility.standards[0].tier, Some(1));
     }
 
     #[test]
     fn errors_name_the_field() {
-        let e = Claim::parse(
-            "c.json",
-            &EXAMPLE
-                .replace("\"count\": 1}]", "\"count\": -2}]")
-                .replacen("\"count\": -2", "\"count\": 1", 0),
-        )
-        .map(|_| ())
-        .err();
-        let _ = e;
         let bad = EXAMPLE.replace(
             r#"{"code": "111000110", "count": 1}"#,
             r#"{"code": "111000110", "count": -1}"#,
         );
-        let e = Claim::parse("c.json", &bad).unwrap_err().to_string();
-        assert_eq!(e, "c.json: items[0].count: -1 is not a count (1 or more)");
-        let bad = EXAMPLE.replace("2025-04-10", "2025-02-30");
-        let e = Claim::parse("c.json", &bad).unwrap_err().to_string();
-        assert!(
-            e.contains("c.json: date: \"2025-02-30\" is not a valid date"),
-            "{e}"
+        assert_eq!(
+            parse(&bad).unwrap_err(),
+            "items[0].count: -1 is not a count (1 or more)"
         );
-        let e = Claim::parse("c.json", "{\"date\": ")
+        let bad = EXAMPLE.replace("2025-04-10", "2025-02-30");
+        assert!(parse(&bad)
             .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("c.json: malformed JSON"), "{e}");
-        let bad = EXAMPLE.replace("\"ika\"", "\"ikka\"");
-        let e = Claim::parse("c.json", &bad).unwrap_err().to_string();
-        assert!(e.contains("kind: unknown variant `ikka`"), "{e}");
+            .contains("\"2025-02-30\" is not a valid date"));
+        // The co-payment facts are checked with the claim, before any computation.
+        let bad = EXAMPLE.replace(
+            r#""mynumber_card": true}"#,
+            r#""mynumber_card": true, "insurance": "kokuho"}"#,
+        );
+        assert_eq!(parse(&bad).unwrap_err(), "patient.income_category: missing");
     }
 }

@@ -1,4 +1,4 @@
-//! # calc — the santei engine
+//! # calc — the santei engine (the pure core)
 //!
 //! Job: given one visit's claim (the patient, the facility, the items and the patient's
 //! recent history at this facility), compute each line's points for the date of service,
@@ -6,35 +6,30 @@
 //! number; and compute what the patient pays ([`copay`]).
 //!
 //! Invariants:
-//! - Pure: no files, no clock, no global state; builds for `wasm32-unknown-unknown`.
-//! - All data comes through one [`World`]: the dated schedule and 電子点数表 tables
-//!   (`masters`), and the rule files (`rules`). The CLI, the browser and the C ABI build an
-//!   [`Engine`] and call the same functions, so they give the same answers byte for byte
-//!   ([`api`] renders the JSON they all print).
+//! - Pure: no files, no clock, no global state, no JSON text; builds for
+//!   `wasm32-unknown-unknown`. Inputs are typed serde models ([`Claim`], [`copay::Receipt`]);
+//!   outputs are plain owned data ([`CalcOutput`], [`copay::CopayOutput`]) with their words in
+//!   their own pool ([`text`]), rendered by the `api` crate.
+//! - All data comes through one [`Engine`]: the dated schedule and 電子点数表 tables
+//!   (`masters`) and the rule files (`rules`). The CLI, the browser, the C ABI and the service
+//!   call the same `api` functions on an engine, so they give the same answers byte for byte.
 //! - Every number comes from the data; the engine never guesses beyond it: a date the rule
 //!   files do not cover, a code the schedule lacks, a fact marked unknown are errors or
 //!   explicit "unknown" results.
 //! - [`Engine`] is immutable after construction and `Send + Sync`: one engine serves any
 //!   number of threads (the C ABI shares one handle across threads).
-//! - The JSON of [`api`] is a published interface (`schemas/v1/`, feature `schema` generates
-//!   them in [`schema`]): its shape changes only with [`version::INTERFACE_VERSION`].
 
-pub mod api;
 pub mod claim;
 pub mod copay;
-pub mod engine;
-#[cfg(feature = "toml")]
-pub mod golden;
-pub mod json;
+mod engine;
 pub mod output;
 pub mod rounding;
-#[cfg(feature = "schema")]
-pub mod schema;
 pub mod text;
-pub mod version;
+pub mod values;
 
-pub use claim::{Claim, ClaimError};
-pub use engine::{CalcOutput, Engine, EngineError, Line, TraceEntry, World};
+pub use claim::{Claim, FieldError};
+pub use engine::{revision_after_data, CalcError, Engine, EngineError};
+pub use output::{CalcOutput, Line, TraceEntry};
 
 // The engine is shared across threads by every front end (the C ABI hands one handle to many
 // threads): it must stay `Send + Sync`.

@@ -1,14 +1,14 @@
 //! The result of one claim: lines, totals, warnings, errors and the trace, with their words
-//! in a [`Texts`] pool (see [`crate::text`]), and its JSON form.
+//! in a [`Texts`] pool the result owns (see [`crate::text`]), and its serde form.
 //!
-//! The JSON of a result is the contract every front end prints (see [`crate::api`]):
+//! The JSON of a result is the contract every front end prints (the `api` crate writes it;
+//! `serde_json` of a [`CalcOutput`] gives the same text):
 //! `total_points`, `lines` [{`code`, `name`, `points`, `count`, `subtotal`, `origin`, `rule`,
 //! `verified`, `source`}], `warnings`, `errors`, `trace` [{`rule`, `looked_at`, `source`,
 //! `decision`}] and, when the claim gives the insurance facts, `copay`.
 
 use crate::copay::CopayOutput;
-use crate::json::Json;
-use crate::text::{Show, ShowAll, Text, Texts};
+use crate::text::{whole, Show, ShowAll, Text, Texts};
 use masters::Code;
 use rust_decimal::Decimal;
 use serde::ser::{SerializeStruct, Serializer};
@@ -33,32 +33,43 @@ pub struct Line {
     pub source: Text,
 }
 
-/// One decision of the engine.
+/// One decision of the engine — the claim's trace and the co-payment's trace alike.
+///
+/// JSON (interface version 1 keeps each output's own field names): in a claim's result
+/// `{rule, looked_at, source, decision}`; in a co-payment's `{step: rule, input: looked_at,
+/// rule: wording, source, result: decision}`.
 #[derive(Clone, Copy, Debug)]
 pub struct TraceEntry {
+    /// What decided: a rule id (`point_kind:points`, an add-on rule of the rule files) or a step
+    /// of the co-payment (`rate`, `high-cost limit`).
     pub rule: Text,
+    /// What was looked at.
     pub looked_at: Text,
+    /// The rule's wording, where the step states it (the co-payment's steps do).
+    pub wording: Option<Text>,
+    /// Where the rule comes from.
     pub source: Text,
+    /// What came out.
     pub decision: Text,
 }
 
-/// The result of one claim. Its texts borrow from the engine's data and the claim (`'a`).
+/// The result of one claim: plain owned data (its texts live in its own pool).
 #[derive(Clone, Debug)]
-pub struct CalcOutput<'a> {
+pub struct CalcOutput {
     pub total_points: Decimal,
     pub lines: Vec<Line>,
     pub warnings: Vec<Text>,
     pub errors: Vec<Text>,
     pub trace: Vec<TraceEntry>,
     /// What the patient pays for this visit (when the claim gives the insurance facts).
-    pub copay: Option<CopayOutput<'a>>,
+    pub copay: Option<CopayOutput>,
     /// The words of the lines, warnings, errors and trace.
-    pub texts: Texts<'a>,
+    pub texts: Texts,
 }
 
-impl<'a> CalcOutput<'a> {
+impl CalcOutput {
     /// A text of this result, ready to be written.
-    pub fn show(&self, t: Text) -> Show<'_, 'a> {
+    pub fn show(&self, t: Text) -> Show<'_> {
         self.texts.show(t)
     }
 
@@ -77,87 +88,42 @@ impl<'a> CalcOutput<'a> {
         self.errors.iter().map(|&t| self.string(t)).collect()
     }
 
-    /// The result as JSON (the bytes `serde_json` writes for it: compact, or pretty with
-    /// two-space indentation), appended to `out`.
-    pub fn write_json(&self, out: &mut Vec<u8>, pretty: bool) {
-        let t = &self.texts;
-        let mut j = Json::new(out, pretty);
-        j.begin_object();
-        j.key("total_points");
-        j.dec(self.total_points);
-        j.key("lines");
-        j.begin_array();
-        for l in &self.lines {
-            j.element();
-            j.begin_object();
-            j.key("code");
-            match l.code {
-                Some(c) => j.str_with(|o| crate::text::write_code_json(o, c)),
-                None => j.null(),
-            }
-            j.key("name");
-            j.str_with(|o| t.write_json(o, l.name));
-            j.key("points");
-            j.dec(l.points);
-            j.key("count");
-            j.int(l.count);
-            j.key("subtotal");
-            j.dec(l.subtotal);
-            j.key("origin");
-            j.str(l.origin);
-            j.key("rule");
-            j.str_with(|o| t.write_json(o, l.rule));
-            j.key("verified");
-            j.bool(l.verified);
-            j.key("source");
-            j.str_with(|o| t.write_json(o, l.source));
-            j.end_object();
-        }
-        j.end_array();
-        for (key, list) in [("warnings", &self.warnings), ("errors", &self.errors)] {
-            j.key(key);
-            j.begin_array();
-            for &w in list {
-                j.element();
-                j.str_with(|o| t.write_json(o, w));
-            }
-            j.end_array();
-        }
-        j.key("trace");
-        j.begin_array();
-        for e in &self.trace {
-            j.element();
-            j.begin_object();
-            for (key, text) in [
-                ("rule", e.rule),
-                ("looked_at", e.looked_at),
-                ("source", e.source),
-                ("decision", e.decision),
-            ] {
-                j.key(key);
-                j.str_with(|o| t.write_json(o, text));
-            }
-            j.end_object();
-        }
-        j.end_array();
-        if let Some(c) = &self.copay {
-            j.key("copay");
-            c.write_json_into(&mut j);
-        }
-        j.end_object();
+    /// Whether the claim breaks a rule (`errors` is not empty).
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
     }
+}
 
-    /// The result as a JSON string (see [`CalcOutput::write_json`]).
-    pub fn to_json(&self, pretty: bool) -> String {
-        let mut out = Vec::with_capacity(8192);
-        self.write_json(&mut out, pretty);
-        crate::json::into_string(out)
+/// `points × count`, exactly (whole points multiply as integers).
+pub fn subtotal(points: Decimal, count: i64) -> Decimal {
+    if points.scale() == 0 {
+        if let Some(n) = i64::try_from(points.mantissa())
+            .ok()
+            .and_then(|m| m.checked_mul(count))
+        {
+            return Decimal::from(n);
+        }
+    }
+    points * Decimal::from(count)
+}
+
+/// The exact sum (whole points add as integers).
+pub fn sum(values: impl Iterator<Item = Decimal> + Clone) -> Decimal {
+    let whole = values.clone().try_fold(0i64, |acc, d| {
+        if d.scale() != 0 {
+            return None;
+        }
+        acc.checked_add(i64::try_from(d.mantissa()).ok()?)
+    });
+    match whole {
+        Some(n) => Decimal::from(n),
+        None => values.sum(),
     }
 }
 
 /// Serialise a decimal as an exact JSON number.
 pub fn dec<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    if let Some(n) = crate::json::whole(*d) {
+    if let Some(n) = whole(*d) {
         return s.serialize_i64(n);
     }
     let text = d.normalize().to_string();
@@ -175,12 +141,12 @@ impl Serialize for Dec {
     }
 }
 
-struct LineJson<'p, 'a> {
+struct LineJson<'p> {
     line: &'p Line,
-    texts: &'p Texts<'a>,
+    texts: &'p Texts,
 }
 
-impl Serialize for LineJson<'_, '_> {
+impl Serialize for LineJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (l, t) = (self.line, self.texts);
         let mut o = s.serialize_struct("Line", 9)?;
@@ -198,11 +164,11 @@ impl Serialize for LineJson<'_, '_> {
 }
 
 #[derive(Serialize)]
-struct TraceJson<'p, 'a> {
-    rule: Show<'p, 'a>,
-    looked_at: Show<'p, 'a>,
-    source: Show<'p, 'a>,
-    decision: Show<'p, 'a>,
+struct TraceJson<'p> {
+    rule: Show<'p>,
+    looked_at: Show<'p>,
+    source: Show<'p>,
+    decision: Show<'p>,
 }
 
 struct Seq<I>(std::cell::Cell<Option<I>>);
@@ -220,7 +186,7 @@ fn seq<I: Iterator<Item = T>, T: Serialize>(it: I) -> Seq<I> {
     Seq(std::cell::Cell::new(Some(it)))
 }
 
-impl Serialize for CalcOutput<'_> {
+impl Serialize for CalcOutput {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let t = &self.texts;
         let n = if self.copay.is_some() { 6 } else { 5 };

@@ -3,22 +3,25 @@
 //! Every number the engine computes comes with words: the trace, the warnings, the errors,
 //! the source of each line. Formatting those words while computing would cost more than the
 //! computation itself, so the engine records each text as a template and its arguments
-//! (codes, dates, decimals, borrowed names and sources) in a [`Texts`] pool that belongs to
-//! the result. The words are produced only when the result is rendered (to JSON, to a
-//! table, or with [`Texts::string`]), straight into the output.
+//! (codes, dates, decimals, names and sources) in a [`Texts`] pool that belongs to the
+//! result. The words are produced only when the result is rendered (to JSON by the `api`
+//! crate through [`Texts::segments`], to a table, or with [`Texts::string`]).
 //!
 //! Invariants: a template's `{}` placeholders match its arguments in number (checked at
-//! compile time by [`tx!`](crate::tx)); a [`Text`] is only read through the pool that made it.
+//! compile time by [`tx!`](crate::tx)); a [`Text`] is only read through the pool that made it;
+//! the pool owns everything it holds (strings are copied into one arena), so a result that
+//! holds a pool borrows nothing from the engine or the input.
 
 use chrono::NaiveDate;
 use masters::Code;
 use rust_decimal::Decimal;
 use std::fmt;
 
-/// One argument of a text template.
+/// One argument of a text template, as the engine passes it (borrowed where it is a string:
+/// the pool copies it when it records the text).
 #[derive(Clone, Copy, Debug)]
 pub enum Arg<'a> {
-    /// A borrowed string (a name, a rule id, a source note).
+    /// A string (a name, a rule id, a source note).
     Str(&'a str),
     Int(i64),
     /// An exact decimal, written normalised (`291`, `0.5`).
@@ -43,8 +46,56 @@ pub enum Arg<'a> {
     Age(masters::AgeBound),
     /// Another text of the same pool.
     Text(Text),
-    /// A string the pool owns (rare paths: messages of other modules).
-    Own(u32),
+}
+
+/// Where a copied string or code list sits in the pool's arenas.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// An argument as the pool keeps it: strings and code lists are spans of the pool's arenas.
+#[derive(Clone, Copy, Debug)]
+enum Stored {
+    Str(Span),
+    Int(i64),
+    Dec(Decimal),
+    Date(NaiveDate),
+    OptDate(Option<NaiveDate>),
+    Month(NaiveDate),
+    Code(Code),
+    OptCode(Option<Code>),
+    Codes(Span, Sep),
+    Src(Span, u32),
+    Pct(u32),
+    Age(masters::AgeBound),
+    Text(Text),
+}
+
+/// One piece of a rendered text, for writers outside the engine (the JSON writer of `api`):
+/// template pieces need no escaping in JSON (checked at compile time), strings may.
+#[derive(Clone, Copy, Debug)]
+pub enum Segment<'p> {
+    /// A piece of the template: no `"`, `\\` or control characters.
+    Plain(&'static str),
+    /// A string argument (may need escaping).
+    Str(&'p str),
+    Int(i64),
+    Dec(Decimal),
+    Date(NaiveDate),
+    /// An absent date: nothing.
+    NoDate,
+    Month(NaiveDate),
+    Code(Code),
+    /// An absent code: `(no code)`.
+    NoCode,
+    Codes(&'p [u32], Sep),
+    Src(&'p str, u32),
+    Pct(u32),
+    Age(masters::AgeBound),
+    /// A nested text of the same pool.
+    Text(Text),
 }
 
 /// Separator of an [`Arg::Codes`] list.
@@ -54,6 +105,15 @@ pub enum Sep {
     Comma,
     /// `/`
     Slash,
+}
+
+impl Sep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sep::Comma => ", ",
+            Sep::Slash => "/",
+        }
+    }
 }
 
 /// A text of a [`Texts`] pool: a template, cut at its `{}` placeholders when the program is
@@ -110,11 +170,13 @@ const fn sub(t: &'static str, a: usize, b: usize) -> &'static str {
     }
 }
 
-/// The arguments and owned strings of a result's texts.
+/// The arguments of a result's texts, with the strings and code lists they name copied into
+/// the pool's own arenas.
 #[derive(Clone, Debug, Default)]
-pub struct Texts<'a> {
-    args: Vec<Arg<'a>>,
-    owned: Vec<String>,
+pub struct Texts {
+    args: Vec<Stored>,
+    strs: String,
+    codes: Vec<u32>,
 }
 
 /// The number of `{}` placeholders in a template (used by [`tx!`](crate::tx) at compile time).
@@ -176,48 +238,138 @@ macro_rules! lit {
     }};
 }
 
-impl<'a> Texts<'a> {
-    pub fn new() -> Texts<'a> {
+impl Texts {
+    pub fn new() -> Texts {
         Texts::with_capacity(32)
     }
 
     /// A pool with room for `args` arguments.
-    pub fn with_capacity(args: usize) -> Texts<'a> {
+    pub fn with_capacity(args: usize) -> Texts {
         Texts {
             args: Vec::with_capacity(args),
-            owned: Vec::new(),
+            strs: String::with_capacity(args * 24),
+            codes: Vec::new(),
+        }
+    }
+
+    fn keep_str(&mut self, s: &str) -> Span {
+        let start = self.strs.len() as u32;
+        self.strs.push_str(s);
+        Span {
+            start,
+            len: s.len() as u32,
+        }
+    }
+
+    fn store(&mut self, a: &Arg<'_>) -> Stored {
+        match *a {
+            Arg::Str(s) => Stored::Str(self.keep_str(s)),
+            Arg::Int(n) => Stored::Int(n),
+            Arg::Dec(d) => Stored::Dec(d),
+            Arg::Date(d) => Stored::Date(d),
+            Arg::OptDate(d) => Stored::OptDate(d),
+            Arg::Month(d) => Stored::Month(d),
+            Arg::Code(c) => Stored::Code(c),
+            Arg::OptCode(c) => Stored::OptCode(c),
+            Arg::Codes(cs, sep) => {
+                let start = self.codes.len() as u32;
+                self.codes.extend_from_slice(cs);
+                Stored::Codes(
+                    Span {
+                        start,
+                        len: cs.len() as u32,
+                    },
+                    sep,
+                )
+            }
+            Arg::Src(f, l) => Stored::Src(self.keep_str(f), l),
+            Arg::Pct(p) => Stored::Pct(p),
+            Arg::Age(a) => Stored::Age(a),
+            Arg::Text(t) => Stored::Text(t),
         }
     }
 
     /// A text from a template's pieces and its arguments (use [`tx!`](crate::tx), which cuts
     /// the template and checks the count when the program is compiled).
-    pub fn fmt(&mut self, pieces: &'static [&'static str], args: &[Arg<'a>]) -> Text {
+    pub fn fmt(&mut self, pieces: &'static [&'static str], args: &[Arg<'_>]) -> Text {
         debug_assert_eq!(pieces.len(), args.len() + 1);
         let start = self.args.len() as u32;
-        self.args.extend_from_slice(args);
+        for a in args {
+            let s = self.store(a);
+            self.args.push(s);
+        }
         Text::from_pieces(pieces, start)
     }
 
-    /// A borrowed string as a text.
-    pub fn str(&mut self, s: &'a str) -> Text {
+    /// A string as a text (copied into the pool).
+    pub fn str(&mut self, s: &str) -> Text {
         self.fmt(&["", ""], &[Arg::Str(s)])
     }
 
     /// An owned string as a text.
     pub fn own(&mut self, s: String) -> Text {
-        let i = self.owned.len() as u32;
-        self.owned.push(s);
-        self.fmt(&["", ""], &[Arg::Own(i)])
+        self.str(&s)
+    }
+
+    fn span(&self, s: Span) -> &str {
+        self.strs
+            .get(s.start as usize..(s.start + s.len) as usize)
+            .unwrap_or_default()
+    }
+
+    fn code_span(&self, s: Span) -> &[u32] {
+        self.codes
+            .get(s.start as usize..(s.start + s.len) as usize)
+            .unwrap_or_default()
     }
 
     /// The arguments of a text.
-    fn args_of(&self, t: Text) -> &[Arg<'a>] {
+    fn args_of(&self, t: Text) -> &[Stored] {
         let start = t.start as usize;
         self.args.get(start..start + t.arity()).unwrap_or(&[])
     }
 
+    fn segment(&self, a: &Stored) -> Segment<'_> {
+        match *a {
+            Stored::Str(s) => Segment::Str(self.span(s)),
+            Stored::Int(n) => Segment::Int(n),
+            Stored::Dec(d) => Segment::Dec(d),
+            Stored::Date(d) | Stored::OptDate(Some(d)) => Segment::Date(d),
+            Stored::OptDate(None) => Segment::NoDate,
+            Stored::Month(d) => Segment::Month(d),
+            Stored::Code(c) | Stored::OptCode(Some(c)) => Segment::Code(c),
+            Stored::OptCode(None) => Segment::NoCode,
+            Stored::Codes(s, sep) => Segment::Codes(self.code_span(s), sep),
+            Stored::Src(s, l) => Segment::Src(self.span(s), l),
+            Stored::Pct(p) => Segment::Pct(p),
+            Stored::Age(a) => Segment::Age(a),
+            Stored::Text(t) => Segment::Text(t),
+        }
+    }
+
+    /// The pieces of a text in order: template pieces and arguments alternating (a nested
+    /// text comes as [`Segment::Text`], for the writer to expand through this pool).
+    pub fn segments(&self, t: Text) -> impl Iterator<Item = Segment<'_>> + '_ {
+        let (first, rest) = t.pieces.split_first().unwrap_or((&"", &[]));
+        std::iter::once(Segment::Plain(first)).chain(
+            self.args_of(t)
+                .iter()
+                .zip(rest)
+                .flat_map(|(a, piece)| [self.segment(a), Segment::Plain(piece)]),
+        )
+    }
+
+    /// The text when it is one string argument and nothing else (a name), without copying.
+    pub fn as_str(&self, t: Text) -> Option<&str> {
+        match (t.pieces, self.args_of(t)) {
+            (["", ""], [Stored::Str(s)]) => Some(self.span(*s)),
+            ([p], []) => Some(p),
+            _ => None,
+        }
+    }
+
     /// The text, ready to be written.
-    pub fn show(&self, t: Text) -> Show<'_, 'a> {
+    pub fn show(&self, t: Text) -> Show<'_> {
         Show {
             pool: self,
             text: t,
@@ -235,157 +387,137 @@ impl<'a> Texts<'a> {
     }
 
     fn write(&self, f: &mut fmt::Formatter<'_>, t: Text) -> fmt::Result {
-        let (first, rest) = t.pieces.split_first().unwrap_or((&"", &[]));
-        f.write_str(first)?;
-        for (a, piece) in self.args_of(t).iter().zip(rest) {
-            self.write_arg(f, a)?;
-            f.write_str(piece)?;
+        for s in self.segments(t) {
+            write_segment(self, f, s)?;
         }
         Ok(())
     }
+}
 
-    fn write_arg(&self, f: &mut fmt::Formatter<'_>, a: &Arg<'a>) -> fmt::Result {
-        use fmt::Display;
-        match *a {
-            Arg::Str(s) => f.write_str(s),
-            Arg::Int(n) => n.fmt(f),
-            Arg::Dec(d) => write_decimal(f, d),
-            Arg::Date(d) => write_date(f, d),
-            Arg::OptDate(Some(d)) => write_date(f, d),
-            Arg::OptDate(None) => Ok(()),
-            Arg::Month(d) => {
-                use chrono::Datelike;
-                write!(f, "{:04}-{:02}", d.year(), d.month())
-            }
-            Arg::Code(c) => write_code(f, c),
-            Arg::OptCode(Some(c)) => write_code(f, c),
-            Arg::OptCode(None) => f.write_str("(no code)"),
-            Arg::Codes(codes, sep) => {
-                for (i, &c) in codes.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(match sep {
-                            Sep::Comma => ", ",
-                            Sep::Slash => "/",
-                        })?;
-                    }
-                    write_code(f, Code(c))?;
-                }
-                Ok(())
-            }
-            Arg::Src(file, 0) => f.write_str(file),
-            Arg::Src(file, line) => write!(f, "{file}:{line}"),
-            Arg::Pct(p) if p % 10 == 0 => write!(f, "{}割", p / 10),
-            Arg::Pct(p) => write!(f, "{p}%"),
-            Arg::Age(a) => f.write_str(&a.code()),
-            Arg::Text(t) => self.write(f, t),
-            Arg::Own(i) => f.write_str(self.owned.get(i as usize).map_or("", |s| s.as_str())),
+/// One segment in its display form.
+fn write_segment(pool: &Texts, f: &mut fmt::Formatter<'_>, s: Segment<'_>) -> fmt::Result {
+    use fmt::Display;
+    match s {
+        Segment::Plain(p) | Segment::Str(p) => f.write_str(p),
+        Segment::Int(n) => n.fmt(f),
+        Segment::Dec(d) => write_decimal(f, d),
+        Segment::Date(d) => write_date(f, d),
+        Segment::NoDate => Ok(()),
+        Segment::Month(d) => {
+            use chrono::Datelike;
+            write!(f, "{:04}-{:02}", d.year(), d.month())
         }
+        Segment::Code(c) => write_code(f, c),
+        Segment::NoCode => f.write_str("(no code)"),
+        Segment::Codes(codes, sep) => {
+            for (i, &c) in codes.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(sep.as_str())?;
+                }
+                write_code(f, Code(c))?;
+            }
+            Ok(())
+        }
+        Segment::Src(file, 0) => f.write_str(file),
+        Segment::Src(file, line) => write!(f, "{file}:{line}"),
+        Segment::Pct(p) if p % 10 == 0 => write!(f, "{}割", p / 10),
+        Segment::Pct(p) => write!(f, "{p}%"),
+        Segment::Age(a) => f.write_str(&a.code()),
+        Segment::Text(t) => pool.write(f, t),
     }
 }
 
-impl Texts<'_> {
-    /// Append the text as escaped JSON string contents (what serde_json writes for its
-    /// `Display` form, without the quotes).
-    pub fn write_json(&self, out: &mut Vec<u8>, t: Text) {
-        use crate::json::{escape_into, put, write_int};
-        // Template pieces need no escaping (see `Text::from_pieces`).
-        let (first, rest) = t.pieces.split_first().unwrap_or((&"", &[]));
-        put(out, first.as_bytes());
-        for (a, piece) in self.args_of(t).iter().zip(rest) {
-            match *a {
-                Arg::Str(s) => escape_into(out, s),
-                Arg::Int(n) => write_int(out, n),
-                Arg::Dec(d) => match crate::json::whole(d) {
-                    Some(n) => write_int(out, n),
-                    None => out.extend_from_slice(d.normalize().to_string().as_bytes()),
-                },
-                Arg::Date(d) | Arg::OptDate(Some(d)) => match date_digits(d) {
-                    Some(b) => put(out, &b),
-                    None => out.extend_from_slice(d.to_string().as_bytes()),
-                },
-                Arg::OptDate(None) => {}
-                Arg::Code(c) | Arg::OptCode(Some(c)) => match code_digits(c) {
-                    Some(b) => put(out, &b),
-                    None => write_int(out, c.0.into()),
-                },
-                Arg::OptCode(None) => out.extend_from_slice(b"(no code)"),
-                Arg::Src(file, line) => {
-                    escape_into(out, file);
-                    if line > 0 {
-                        out.push(b':');
-                        write_int(out, line.into());
-                    }
-                }
-                Arg::Pct(p) if p % 10 == 0 => {
-                    write_int(out, (p / 10).into());
-                    out.extend_from_slice("割".as_bytes());
-                }
-                Arg::Pct(p) => {
-                    write_int(out, p.into());
-                    out.push(b'%');
-                }
-                Arg::Text(t) => self.write_json(out, t),
-                Arg::Own(i) => escape_into(out, self.owned.get(i as usize).map_or("", |s| s)),
-                Arg::Codes(codes, sep) => {
-                    for (i, &c) in codes.iter().enumerate() {
-                        if i > 0 {
-                            out.extend_from_slice(match sep {
-                                Sep::Comma => b", ",
-                                Sep::Slash => b"/",
-                            });
-                        }
-                        write_code_json(out, Code(c));
-                    }
-                }
-                // The rest are rare: through their `Display` form.
-                Arg::Month(_) | Arg::Age(_) => {
-                    struct One<'p, 'a>(&'p Texts<'a>, Arg<'a>);
-                    impl fmt::Display for One<'_, '_> {
-                        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                            self.0.write_arg(f, &self.1)
-                        }
-                    }
-                    escape_into(out, &One(self, *a).to_string());
-                }
-            }
-            put(out, piece.as_bytes());
+/// A segment that has no fast JSON form, in its display form (rare: months, age bounds).
+pub fn segment_string(pool: &Texts, s: Segment<'_>) -> String {
+    struct One<'p, 's>(&'p Texts, Segment<'s>);
+    impl fmt::Display for One<'_, '_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_segment(self.0, f, self.1)
         }
     }
+    One(pool, s).to_string()
 }
 
 /// A text with its pool, for `Display` and serialisation.
 #[derive(Clone, Copy)]
-pub struct Show<'p, 'a> {
-    pool: &'p Texts<'a>,
+pub struct Show<'p> {
+    pool: &'p Texts,
     text: Text,
 }
 
-impl fmt::Display for Show<'_, '_> {
+impl fmt::Display for Show<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.pool.write(f, self.text)
     }
 }
 
-impl serde::Serialize for Show<'_, '_> {
+impl serde::Serialize for Show<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 }
 
 /// A list of texts of one pool, serialised as an array of strings.
-pub struct ShowAll<'p, 'a> {
-    pub pool: &'p Texts<'a>,
+pub struct ShowAll<'p> {
+    pub pool: &'p Texts,
     pub texts: &'p [Text],
 }
 
-impl serde::Serialize for ShowAll<'_, '_> {
+impl serde::Serialize for ShowAll<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.texts.iter().map(|&t| self.pool.show(t)))
     }
 }
 
+/// The decimal as a whole number, when it is one (`291.00` → 291) and fits in an i64.
+pub fn whole(d: Decimal) -> Option<i64> {
+    // Most decimals here are small (points such as 291.00): integer arithmetic on 64 bits.
+    const POW10: [u64; 20] = {
+        let mut t = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    let m = d.mantissa();
+    if let (Ok(m64), Some(&p)) = (
+        u64::try_from(m.unsigned_abs()),
+        POW10.get(d.scale() as usize),
+    ) {
+        if m64 % p != 0 {
+            return None;
+        }
+        if let Ok(q) = i64::try_from(m64 / p) {
+            return Some(if m < 0 { -q } else { q });
+        }
+    }
+    let p = 10i128.checked_pow(d.scale())?;
+    if m % p != 0 {
+        return None;
+    }
+    i64::try_from(m / p).ok()
+}
+
+/// Two ASCII digits of each number 0–99.
+const DIGITS2: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// The two ASCII digits of `n` (0–99).
+pub fn digits2(n: usize) -> [u8; 2] {
+    DIGITS2[n % 100]
+}
+
 /// The 9 digits of a code (`None` for a number of more than 9 digits).
-fn code_digits(c: Code) -> Option<[u8; 9]> {
+pub fn code_digits(c: Code) -> Option<[u8; 9]> {
     let mut buf = [b'0'; 9];
     let mut n = c.0;
     if n >= 1_000_000_000 {
@@ -394,7 +526,7 @@ fn code_digits(c: Code) -> Option<[u8; 9]> {
     let mut i = 9;
     while i > 1 {
         i -= 2;
-        buf[i..i + 2].copy_from_slice(&crate::json::digits2((n % 100) as usize));
+        buf[i..i + 2].copy_from_slice(&digits2((n % 100) as usize));
         n /= 100;
     }
     buf[0] = b'0' + n as u8;
@@ -402,7 +534,7 @@ fn code_digits(c: Code) -> Option<[u8; 9]> {
 }
 
 /// `YYYY-MM-DD` (`None` outside years 0–9999).
-fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
+pub fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
     use chrono::Datelike;
     let (y, m, day) = (d.year(), d.month(), d.day());
     let y = u32::try_from(y).ok().filter(|y| *y <= 9999)?;
@@ -418,14 +550,6 @@ fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
         b'0' + (day / 10) as u8,
         b'0' + (day % 10) as u8,
     ])
-}
-
-/// Append a code's digits (JSON string contents).
-pub fn write_code_json(out: &mut Vec<u8>, c: Code) {
-    match code_digits(c) {
-        Some(b) => crate::json::put(out, &b),
-        None => crate::json::write_int(out, c.0.into()),
-    }
 }
 
 /// ASCII digits as text (the buffers above hold nothing else).
@@ -449,7 +573,7 @@ fn write_date(f: &mut fmt::Formatter<'_>, d: NaiveDate) -> fmt::Result {
 
 /// An exact decimal, normalised (`291`, `0.5`, `-12`).
 pub fn write_decimal(f: &mut fmt::Formatter<'_>, d: Decimal) -> fmt::Result {
-    match crate::json::whole(d) {
+    match whole(d) {
         Some(n) => fmt::Display::fmt(&n, f),
         None => fmt::Display::fmt(&d.normalize(), f),
     }
@@ -521,30 +645,30 @@ impl From<Text> for Arg<'_> {
     }
 }
 
-/// A value that becomes a text of a pool: a [`Text`] as it is, a borrowed string by
-/// reference, an owned string by moving it into the pool.
-pub trait IntoText<'a> {
-    fn into_text(self, pool: &mut Texts<'a>) -> Text;
+/// A value that becomes a text of a pool: a [`Text`] as it is, a string by copying it into
+/// the pool.
+pub trait IntoText {
+    fn into_text(self, pool: &mut Texts) -> Text;
 }
 
-impl<'a> IntoText<'a> for Text {
-    fn into_text(self, _: &mut Texts<'a>) -> Text {
+impl IntoText for Text {
+    fn into_text(self, _: &mut Texts) -> Text {
         self
     }
 }
-impl<'a> IntoText<'a> for &'a str {
-    fn into_text(self, pool: &mut Texts<'a>) -> Text {
+impl IntoText for &str {
+    fn into_text(self, pool: &mut Texts) -> Text {
         pool.str(self)
     }
 }
-impl<'a> IntoText<'a> for &'a String {
-    fn into_text(self, pool: &mut Texts<'a>) -> Text {
+impl IntoText for &String {
+    fn into_text(self, pool: &mut Texts) -> Text {
         pool.str(self)
     }
 }
-impl<'a> IntoText<'a> for String {
-    fn into_text(self, pool: &mut Texts<'a>) -> Text {
-        pool.own(self)
+impl IntoText for String {
+    fn into_text(self, pool: &mut Texts) -> Text {
+        pool.str(&self)
     }
 }
 
@@ -579,6 +703,13 @@ mod tests {
         assert_eq!(p.string(t), "(no code)");
         let o = p.own("owned {}".into());
         assert_eq!(p.string(o), "owned {}");
+        assert_eq!(p.as_str(o), Some("owned {}"));
+        // The pool owns what it holds: a text outlives the string it was made from.
+        let t = {
+            let name = String::from("初診料");
+            crate::tx!(p, "{} ({})", name.as_str(), Arg::Src(&name, 3))
+        };
+        assert_eq!(p.string(t), "初診料 (初診料:3)");
         assert_eq!(p.string(crate::lit!("plain")), "plain");
         assert_eq!(placeholders("{} and {} {"), 2);
     }

@@ -19,20 +19,15 @@ pub fn run(args: &CalcArgs) -> anyhow::Result<i32> {
     let (name, text) = read_input(&args.file)?;
     let engine = engine(&args.data)?;
     match args.format.as_str() {
-        "json" => match calc::api::calc(&engine, &name, &text) {
-            Ok(s) => {
+        "json" => match api::calc_output(&engine, &name, &text) {
+            Ok((broken, s)) => {
                 println!("{s}");
-                let v: serde_json::Value = serde_json::from_str(&s)?;
-                Ok(if v["errors"].as_array().is_some_and(|e| !e.is_empty()) {
-                    1
-                } else {
-                    0
-                })
+                Ok(if broken { 1 } else { 0 })
             }
             Err(e) => bail!("{e}"),
         },
         "table" => {
-            let claim = calc::Claim::parse(&name, &text)?;
+            let claim = api::parse::claim(&name, &text)?;
             let out = engine.calc(&claim)?;
             print_table(&claim, &out);
             Ok(if out.errors.is_empty() { 0 } else { 1 })

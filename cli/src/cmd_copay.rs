@@ -48,8 +48,7 @@ pub fn run(args: &CopayArgs) -> anyhow::Result<i32> {
     }
     let text = read(&args.file)?;
     let name = args.file.display().to_string();
-    let pretty =
-        calc::api::copay_with(&tables, &name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pretty = api::copay_with(&tables, &name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let json = if args.compact {
         serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&pretty)?)?
     } else {

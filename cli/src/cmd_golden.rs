@@ -2,7 +2,7 @@
 
 use crate::data::{engine, DataArgs};
 use anyhow::Context;
-use calc::golden::{Case, Outcome};
+use api::golden::{Case, Outcome};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 

@@ -46,7 +46,7 @@ pub fn run(args: &MasterArgs) -> anyhow::Result<i32> {
     match &args.cmd {
         MasterCmd::Show { code, date, data } => {
             let engine = engine(data)?;
-            match calc::api::master_show(&engine, code, date) {
+            match api::master_show(&engine, code, date) {
                 Ok(text) => {
                     println!("{text}");
                     Ok(0)
@@ -66,7 +66,7 @@ pub fn run(args: &MasterArgs) -> anyhow::Result<i32> {
             data,
         } => {
             let engine = engine(data)?;
-            let diff = calc::api::diff_entries(&engine, from, to).map_err(|e| anyhow!("{e}"))?;
+            let diff = api::diff_entries(&engine, from, to).map_err(|e| anyhow!("{e}"))?;
             match format.as_str() {
                 "json" => {
                     let out = std::io::stdout();

@@ -2,7 +2,7 @@
 //! (`schemas/v1/NAME.json`); `--list` names them; `--write DIR` writes them all.
 
 use anyhow::{bail, Context};
-use calc::schema::{Direction, SCHEMAS};
+use api::schema::{Direction, SCHEMAS};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -33,7 +33,7 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<i32> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for s in SCHEMAS {
             let path = dir.join(format!("{}.json", s.name));
-            let text = calc::schema::text(s.name).context("generating the schema")?;
+            let text = api::schema::text(s.name).context("generating the schema")?;
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         }
         eprintln!("wrote {} schemas to {}", SCHEMAS.len(), dir.display());
@@ -43,7 +43,7 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<i32> {
         bail!("give a schema name, --list or --write DIR");
     };
     let name = name.trim_end_matches(".json");
-    match calc::schema::text(name) {
+    match api::schema::text(name) {
         Some(t) => {
             print!("{t}");
             Ok(0)

@@ -11,7 +11,7 @@ pub struct VersionArgs {
 
 pub fn run(args: &VersionArgs) -> anyhow::Result<i32> {
     let engine = engine(&args.data)?;
-    match calc::api::version(&engine, None) {
+    match api::version(&engine, None) {
         Ok(s) => {
             println!("{s}");
             Ok(0)

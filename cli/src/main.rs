@@ -85,7 +85,7 @@ fn main() {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             // A diagnostic of the rule language starts with its own `error:` line.
-            let text = calc::api::shorten_lines(&format!("{e:#}"));
+            let text = api::shorten_lines(&format!("{e:#}"));
             let text = text.trim_start_matches('\n');
             let text = text.strip_prefix("error: ").unwrap_or(text);
             eprintln!("santei: error: {text}");

@@ -3,7 +3,7 @@
 //! Job: give receipt computers (C, C#, Java, Delphi, VB, COBOL …) the santei engine behind a
 //! small, stable C interface: build an engine from the embedded data or from directories of
 //! official files, send it JSON text, get JSON text back. Every result is produced by
-//! [`calc::api`], the same functions the CLI prints, so answers are byte-identical across
+//! [`api`], the same functions the CLI prints, so answers are byte-identical across
 //! front ends. The header `include/santei.h` is generated from this file by cbindgen
 //! (`build.rs`); `docs/integration.md` is the guide.
 //!
@@ -257,7 +257,7 @@ fn load_dirs(dirs: *const *const c_char, n_dirs: usize) -> Result<Engine, Failur
 
 /// Hand a result to the caller: the JSON text, or the `{"error": …}` document (with the last
 /// error set).
-fn respond(r: Result<String, calc::api::ApiError>) -> Result<*mut c_char, Failure> {
+fn respond(r: Result<String, api::ApiError>) -> Result<*mut c_char, Failure> {
     let text = match r {
         Ok(s) => s,
         Err(e) => {
@@ -453,7 +453,7 @@ pub extern "C" fn santei_calc(
     guard_doc(|| {
         let e = engine_ref(engine)?.get();
         let text = text_arg("json", json, len)?;
-        respond(calc::api::calc(&e, "claim.json", text))
+        respond(api::calc(&e, "claim.json", text))
     })
 }
 
@@ -468,7 +468,7 @@ pub extern "C" fn santei_copay(
     guard_doc(|| {
         let e = engine_ref(engine)?.get();
         let text = text_arg("json", json, len)?;
-        respond(calc::api::copay(&e, "receipt.json", text))
+        respond(api::copay(&e, "receipt.json", text))
     })
 }
 
@@ -492,7 +492,7 @@ pub extern "C" fn santei_tier(
         } else {
             cstr_arg("to", to)?
         };
-        respond(calc::api::tier(&e, "profile.json", text, from, to))
+        respond(api::tier(&e, "profile.json", text, from, to))
     })
 }
 
@@ -509,7 +509,7 @@ pub extern "C" fn santei_master_show(
         let e = engine_ref(engine)?.get();
         let code = cstr_arg("code", code)?;
         let date = cstr_arg("date", date)?;
-        respond(calc::api::master_show(&e, code, date))
+        respond(api::master_show(&e, code, date))
     })
 }
 
@@ -525,7 +525,7 @@ pub extern "C" fn santei_master_diff(
         let e = engine_ref(engine)?.get();
         let from = cstr_arg("from", from)?;
         let to = cstr_arg("to", to)?;
-        respond(calc::api::diff(&e, from, to))
+        respond(api::diff(&e, from, to))
     })
 }
 
@@ -536,7 +536,7 @@ pub extern "C" fn santei_master_diff(
 pub extern "C" fn santei_version(engine: *const SanteiEngine) -> *mut c_char {
     guard_doc(|| {
         let e = engine_ref(engine)?.get();
-        respond(calc::api::version(&e, Some(SANTEI_ABI_VERSION)))
+        respond(api::version(&e, Some(SANTEI_ABI_VERSION)))
     })
 }
 
@@ -651,7 +651,7 @@ mod tests {
         assert_eq!(santei_last_status(), SANTEI_OK);
         assert!(last().is_none());
         let engine = Engine::embedded().unwrap();
-        assert_eq!(out, calc::api::calc(&engine, "x.json", &text).unwrap());
+        assert_eq!(out, api::calc(&engine, "x.json", &text).unwrap());
         let out = take(santei_master_show(
             e,
             c"111000110".as_ptr(),

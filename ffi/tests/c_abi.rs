@@ -8,7 +8,7 @@
 //!
 //! Needs gcc (CI machines have it); fails loudly without it.
 
-use calc::golden::Case;
+use api::golden::Case;
 use calc::Engine;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -85,7 +85,7 @@ fn fixtures() -> &'static Path {
         write("claim.json", &claim);
         write(
             "calc.expected",
-            &calc::api::calc(&engine, "claim.json", &claim).unwrap(),
+            &api::calc(&engine, "claim.json", &claim).unwrap(),
         );
         facts += &format!("calc_total_points={}\n", expected(&calc, "total_points"));
         let line = calc.expected["line"].as_array().unwrap()[1]["code"]
@@ -99,7 +99,7 @@ fn fixtures() -> &'static Path {
         write("receipt.json", &receipt);
         write(
             "copay.expected",
-            &calc::api::copay(&engine, "receipt.json", &receipt).unwrap(),
+            &api::copay(&engine, "receipt.json", &receipt).unwrap(),
         );
         facts += &format!("copay_patient_pays={}\n", expected(&copay, "patient_pays"));
         facts += &format!("copay_insurer_pays={}\n", expected(&copay, "insurer_pays"));
@@ -110,7 +110,7 @@ fn fixtures() -> &'static Path {
         write("profile.json", &profile);
         write(
             "tier.expected",
-            &calc::api::tier(&engine, "profile.json", &profile, from, from).unwrap(),
+            &api::tier(&engine, "profile.json", &profile, from, from).unwrap(),
         );
         facts += &format!("tier_from={from}\ntier_to={from}\n");
         facts += &format!("tier_tier={}\n", expected(&tier, "tier"));
@@ -281,7 +281,7 @@ fn the_c_example_prints_what_the_rust_api_gives() {
     let claim = root().join("examples/claim.json");
     let out = run(Command::new(&bin).arg(&claim), "examples/santei_calc.c");
     let engine = Engine::embedded().unwrap();
-    let want = calc::api::calc(
+    let want = api::calc(
         &engine,
         "claim.json",
         &std::fs::read_to_string(&claim).unwrap(),

@@ -53,7 +53,7 @@ fn the_java_jna_example_prints_what_the_rust_api_gives() {
         String::from_utf8_lossy(&out.stderr)
     );
     let engine = calc::Engine::embedded().unwrap();
-    let want = calc::api::calc(
+    let want = api::calc(
         &engine,
         "claim.json",
         &std::fs::read_to_string(&claim).unwrap(),

@@ -179,6 +179,50 @@ pub struct FrequencyUnit {
     pub name: String,
 }
 
+impl FrequencyUnit {
+    /// The counting window of the unit.
+    pub fn kind(&self) -> CountUnit {
+        CountUnit::from_code(self.code)
+    }
+}
+
+/// The counting window of a 算定単位コード (医科電子点数表の活用手引き 付表１): the units a limit
+/// counts claims in, by date. Units that are not windows of dates (回, 項目, 部位 …), or
+/// whose window santei does not yet count, are [`CountUnit::Other`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CountUnit {
+    /// 53 患者当り: once per patient, ever.
+    PerPatient,
+    /// 121 日.
+    Day,
+    /// 138 週 (Sunday to Saturday).
+    Week,
+    /// 131 月 (1), 143 ２月, 144 ３月, 145 ４月, 146 ６月, 147 １２月, 148 ５年 (60): the month of
+    /// the claim and the months before it, `n` calendar months in all.
+    Months(u8),
+    /// Any other 算定単位コード.
+    Other(u16),
+}
+
+impl CountUnit {
+    /// The window of a 算定単位コード.
+    pub fn from_code(code: u16) -> CountUnit {
+        match code {
+            53 => CountUnit::PerPatient,
+            121 => CountUnit::Day,
+            138 => CountUnit::Week,
+            131 => CountUnit::Months(1),
+            143 => CountUnit::Months(2),
+            144 => CountUnit::Months(3),
+            145 => CountUnit::Months(4),
+            146 => CountUnit::Months(6),
+            147 => CountUnit::Months(12),
+            148 => CountUnit::Months(60),
+            other => CountUnit::Other(other),
+        }
+    }
+}
+
 /// One 算定回数 row.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FrequencyRule {

@@ -21,16 +21,94 @@ use std::collections::{BTreeMap, BTreeSet};
 /// JSON (converted by `build.rs`).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_addons.rs"));
 
-/// Conditions an add-on may name in `when` (evaluated by the engine from the claim).
-pub const CONDITIONS: &[(&str, &str)] = &[
-    ("always", "no condition"),
-    ("mynumber_card", "the patient's information was obtained through a マイナ保険証 (patient.mynumber_card = true)"),
-    ("not mynumber_card", "no マイナ保険証 use (patient.mynumber_card = false)"),
-    ("e_prescription", "the facility has the e-prescription capability on the date (facility.e_prescription_since ≤ date)"),
-    ("not e_prescription", "the facility lacks the e-prescription capability on the date"),
-    ("electronic_sharing", "the facility shares clinical information electronically on the date (facility.electronic_sharing_since ≤ date)"),
-    ("e_prescription_or_electronic_sharing", "the facility has the e-prescription capability or shares clinical information electronically on the date"),
+/// A condition an add-on may name in `when`, `tier_when` or `tier_needs` (evaluated by the
+/// engine from the claim). The one vocabulary: a name not listed here is an error when the
+/// rule files load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Condition {
+    /// `always`
+    Always,
+    /// `mynumber_card`
+    MynumberCard,
+    /// `not mynumber_card`
+    NotMynumberCard,
+    /// `e_prescription`
+    EPrescription,
+    /// `not e_prescription`
+    NotEPrescription,
+    /// `electronic_sharing`
+    ElectronicSharing,
+    /// `e_prescription_or_electronic_sharing`
+    EPrescriptionOrElectronicSharing,
+}
+
+/// Every condition with its name in the rule files and its description.
+pub const CONDITIONS: &[(Condition, &str, &str)] = &[
+    (Condition::Always, "always", "no condition"),
+    (Condition::MynumberCard, "mynumber_card", "the patient's information was obtained through a マイナ保険証 (patient.mynumber_card = true)"),
+    (Condition::NotMynumberCard, "not mynumber_card", "no マイナ保険証 use (patient.mynumber_card = false)"),
+    (Condition::EPrescription, "e_prescription", "the facility has the e-prescription capability on the date (facility.e_prescription_since ≤ date)"),
+    (Condition::NotEPrescription, "not e_prescription", "the facility lacks the e-prescription capability on the date"),
+    (Condition::ElectronicSharing, "electronic_sharing", "the facility shares clinical information electronically on the date (facility.electronic_sharing_since ≤ date)"),
+    (Condition::EPrescriptionOrElectronicSharing, "e_prescription_or_electronic_sharing", "the facility has the e-prescription capability or shares clinical information electronically on the date"),
 ];
+
+impl Condition {
+    /// The name in the rule files.
+    pub fn name(self) -> &'static str {
+        CONDITIONS
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map_or("", |(_, n, _)| n)
+    }
+
+    /// What the condition means.
+    pub fn text(self) -> &'static str {
+        CONDITIONS
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map_or("", |(_, _, d)| d)
+    }
+}
+
+impl std::fmt::Display for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Condition {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        CONDITIONS
+            .iter()
+            .find(|(_, n, _)| *n == s)
+            .map(|(c, _, _)| *c)
+            .ok_or_else(|| {
+                format!(
+                    "unknown condition {s:?} (known: {})",
+                    CONDITIONS
+                        .iter()
+                        .map(|c| c.1)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    }
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Condition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
 
 /// A condition a tier needs beyond its filing, in a period (e.g. tiers 1–3 of 医療ＤＸ推進体制整備加算
 /// from 2025-04 need the e-prescription capability). A filed tier whose condition the claim
@@ -40,8 +118,7 @@ pub const CONDITIONS: &[(&str, &str)] = &[
 #[serde(deny_unknown_fields)]
 pub struct TierNeed {
     pub tiers: Vec<String>,
-    /// A condition name of [`CONDITIONS`].
-    pub when: String,
+    pub when: Condition,
     #[serde(default)]
     pub from: Option<NaiveDate>,
     #[serde(default)]
@@ -54,14 +131,6 @@ impl TierNeed {
     pub fn in_force(&self, date: NaiveDate) -> bool {
         self.from.is_none_or(|f| f <= date) && self.to.is_none_or(|t| date <= t)
     }
-}
-
-/// The description of a condition name.
-pub fn condition_text(name: &str) -> &'static str {
-    CONDITIONS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or("", |(_, d)| d)
 }
 
 /// Claim kinds (医科 / 歯科 / 調剤).
@@ -170,14 +239,14 @@ pub struct AddonRule {
     /// The facility standard it needs; absent when no filing is needed (e.g. 物価対応料).
     #[serde(default)]
     pub standard: Option<String>,
-    /// Condition on the patient/facility (see [`CONDITIONS`]).
+    /// Condition on the patient/facility.
     #[serde(default = "always")]
-    pub when: String,
+    pub when: Condition,
     /// Targets by filed tier ("1", "2", … or "any").
     pub tiers: BTreeMap<String, Target>,
     /// When the filing gives no tier: the first tier whose condition holds.
     #[serde(default)]
-    pub tier_when: Vec<(String, String)>,
+    pub tier_when: Vec<(String, Condition)>,
     /// Conditions tiers need beyond the filing.
     #[serde(default)]
     pub tier_needs: Vec<TierNeed>,
@@ -198,8 +267,8 @@ pub struct AddonRule {
     pub source: String,
 }
 
-fn always() -> String {
-    "always".into()
+fn always() -> Condition {
+    Condition::Always
 }
 
 /// `[[shared_limit]]` — codes that share one allowance.
@@ -229,6 +298,33 @@ pub struct MonthExclusion {
     #[serde(default)]
     pub to: Option<NaiveDate>,
     pub source: String,
+}
+
+/// In force on a date: `from ≤ date ≤ to` (no `to`: open-ended). The one test every dated
+/// rule uses.
+pub fn in_force(from: NaiveDate, to: Option<NaiveDate>, date: NaiveDate) -> bool {
+    from <= date && to.is_none_or(|t| date <= t)
+}
+
+impl AddonRule {
+    /// Whether the rule is in force on `date`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        in_force(self.from, self.to, date)
+    }
+}
+
+impl SharedLimit {
+    /// Whether the allowance is in force on `date`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        in_force(self.from, self.to, date)
+    }
+}
+
+impl MonthExclusion {
+    /// Whether the exclusion is in force on `date`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        in_force(self.from, self.to, date)
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -471,10 +567,6 @@ impl AddonRules {
                     }
                 }
             }
-            let conds: Vec<&str> = std::iter::once(a.when.as_str())
-                .chain(a.tier_when.iter().map(|(_, c)| c.as_str()))
-                .chain(a.tier_needs.iter().map(|n| n.when.as_str()))
-                .collect();
             for n in &a.tier_needs {
                 for k in &n.tiers {
                     if !a.tiers.contains_key(k) {
@@ -483,19 +575,6 @@ impl AddonRules {
                             a.id
                         ));
                     }
-                }
-            }
-            for c in conds {
-                if !CONDITIONS.iter().any(|(n, _)| *n == c) {
-                    return Err(format!(
-                        "addon {}: unknown condition {c:?} (known: {})",
-                        a.id,
-                        CONDITIONS
-                            .iter()
-                            .map(|c| c.0)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
                 }
             }
             if a.to.is_some_and(|t| t < a.from) {
@@ -691,7 +770,8 @@ source = "s"
         );
         let e = AddonRules::from_sources(&[(
             "bad.toml",
-            &bad.replace("on = [\"shoshin\"]", "on = [\"shosin\"]"),
+            &bad.replace("on = [\"shoshin\"]", "on = [\"shosin\"]")
+                .replace("\"mynumber\"", "\"mynumber_card\""),
         )])
         .unwrap_err()
         .to_string();

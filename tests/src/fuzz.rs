@@ -57,8 +57,8 @@ pub fn claim_input(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = calc::api::calc(engine(), "fuzz.json", text);
-    let _ = calc::api::calc(engine(), "fuzz.toml", text);
+    let _ = api::calc(engine(), "fuzz.json", text);
+    let _ = api::calc(engine(), "fuzz.toml", text);
 }
 
 /// Co-payment receipts as JSON and TOML.
@@ -66,8 +66,8 @@ pub fn receipt_input(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = calc::api::copay(engine(), "fuzz.json", text);
-    let _ = calc::api::copay(engine(), "fuzz.toml", text);
+    let _ = api::copay(engine(), "fuzz.json", text);
+    let _ = api::copay(engine(), "fuzz.toml", text);
 }
 
 /// Facility profiles as JSON and TOML, evaluated over 2024-06 – 2026-12.
@@ -75,8 +75,8 @@ pub fn profile_input(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = calc::api::tier(engine(), "fuzz.json", text, "2024-06", "2026-12");
-    let _ = calc::api::tier(engine(), "fuzz.toml", text, "2024-06", "2026-12");
+    let _ = api::tier(engine(), "fuzz.json", text, "2024-06", "2026-12");
+    let _ = api::tier(engine(), "fuzz.toml", text, "2024-06", "2026-12");
 }
 
 /// Every target, for an input found by any of them.

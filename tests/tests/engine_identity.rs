@@ -3,7 +3,7 @@
 //! errors. Only the `source` of a line (which file a record came from) and the trace's source
 //! strings may differ, because the two data sets cite different files.
 
-use calc::{Claim, Engine};
+use calc::Engine;
 use santei_tests::{ika_dir, tensuhyo_dir};
 use serde_json::{json, Value};
 
@@ -141,7 +141,7 @@ fn embedded_and_official_agree() {
             "items": items.iter().map(|c| json!({"code": c})).collect::<Vec<_>>(),
             "history": hist.iter().map(|(d, c)| json!({"date": d, "code": c})).collect::<Vec<_>>(),
         });
-        let c = Claim::parse("c.json", &claim.to_string()).unwrap();
+        let c = api::parse::claim("c.json", &claim.to_string()).unwrap();
         let a = strip(serde_json::to_value(embedded.calc(&c).unwrap()).unwrap());
         let b = strip(serde_json::to_value(official.calc(&c).unwrap()).unwrap());
         assert_eq!(a, b, "{date} {items:?}");

@@ -3,7 +3,7 @@
 //! use and histories. Properties: never panics (an input error is a value); deterministic;
 //! independent of the order of `items`; total = sum of subtotals; every auto line names its rule.
 
-use calc::{Claim, Engine};
+use calc::Engine;
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -94,12 +94,15 @@ fn build(i: &Input) -> Option<Value> {
 }
 
 fn run(v: &Value) -> Result<Value, String> {
-    let claim = Claim::parse("p.json", &v.to_string()).map_err(|e| e.to_string())?;
+    let claim = api::parse::claim("p.json", &v.to_string()).map_err(|e| e.to_string())?;
     engine()
         .calc(&claim)
         .map(|o| {
             // santei's own JSON writer writes the bytes serde_json would.
-            assert_eq!(o.to_json(false), serde_json::to_string(&o).unwrap());
+            assert_eq!(
+                api::render::calc_json(&o, false),
+                serde_json::to_string(&o).unwrap()
+            );
             serde_json::to_value(o).unwrap()
         })
         .map_err(|e| e.to_string())

@@ -2,7 +2,7 @@
 //! fields match), and each case's actual result is kept as an `insta` snapshot so any change in
 //! the engine's output shows up as a reviewable diff. Folders starting with `_` are skipped.
 
-use calc::golden::Case;
+use api::golden::Case;
 use calc::Engine;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -3,8 +3,8 @@
 //! writes for the same value, compact and pretty, for every calc and copay case of the golden
 //! corpus (the random claims of `engine_props` check it too).
 
-use calc::golden::Case;
-use calc::{Claim, Engine};
+use api::golden::Case;
+use calc::Engine;
 use std::path::{Path, PathBuf};
 
 fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -37,20 +37,20 @@ fn writer_bytes_equal_serde_json_for_the_corpus() {
         let input = case.input_json();
         match case.kind.as_str() {
             "calc" => {
-                let Ok(claim) = Claim::parse("case.json", &input) else {
+                let Ok(claim) = api::parse::claim("case.json", &input) else {
                     continue;
                 };
                 let Ok(out) = engine.calc(&claim) else {
                     continue;
                 };
                 assert_eq!(
-                    out.to_json(false),
+                    api::render::calc_json(&out, false),
                     serde_json::to_string(&out).unwrap(),
                     "{}",
                     f.display()
                 );
                 assert_eq!(
-                    out.to_json(true),
+                    api::render::calc_json(&out, true),
                     serde_json::to_string_pretty(&out).unwrap(),
                     "{}",
                     f.display()
@@ -58,20 +58,20 @@ fn writer_bytes_equal_serde_json_for_the_corpus() {
                 calcs += 1;
             }
             "copay" if case.local.is_none() => {
-                let Ok(r) = calc::copay::Receipt::from_json(&input) else {
+                let Ok(r) = api::receipt("case.json", &input) else {
                     continue;
                 };
                 let Ok(out) = calc::copay::compute(engine.copay_tables(), &r) else {
                     continue;
                 };
                 assert_eq!(
-                    out.to_json(false),
+                    api::render::copay_json(&out, false),
                     serde_json::to_string(&out).unwrap(),
                     "{}",
                     f.display()
                 );
                 assert_eq!(
-                    out.to_json(true),
+                    api::render::copay_json(&out, true),
                     serde_json::to_string_pretty(&out).unwrap(),
                     "{}",
                     f.display()

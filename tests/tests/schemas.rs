@@ -5,14 +5,14 @@
 //! Regenerate the files after a deliberate change with
 //! `SANTEI_BLESS=1 cargo test -p santei-tests --test schemas` (or `santei schema --write schemas/v1`).
 
-use calc::golden::Case;
-use calc::schema::SCHEMAS;
+use api::golden::Case;
+use api::schema::SCHEMAS;
 use calc::Engine;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn schema_dir() -> PathBuf {
-    santei_tests::workspace_root().join(calc::schema::dir())
+    santei_tests::workspace_root().join(api::schema::dir())
 }
 
 #[test]
@@ -22,7 +22,7 @@ fn published_schemas_equal_the_generated_ones() {
     let mut stale = Vec::new();
     for s in SCHEMAS {
         let path = dir.join(format!("{}.json", s.name));
-        let want = calc::schema::text(s.name).unwrap();
+        let want = api::schema::text(s.name).unwrap();
         let have = std::fs::read_to_string(&path).unwrap_or_default();
         if have != want {
             if bless {
@@ -65,7 +65,7 @@ impl Validator {
         for s in SCHEMAS {
             let path = schema_dir().join(format!("{}.json", s.name));
             let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            let id = calc::schema::id(s.name);
+            let id = api::schema::id(s.name);
             compiler.add_resource(&id, v).unwrap();
             let i = compiler
                 .compile(&id, &mut schemas)
@@ -119,18 +119,18 @@ fn every_golden_input_and_output_validates() {
                 "claim",
                 input.clone(),
                 "calc-output",
-                calc::api::calc(&engine, "case.json", &case.input_json()),
+                api::calc(&engine, "case.json", &case.input_json()),
             ),
             "copay" => {
                 let r = match &case.local {
-                    None => calc::api::copay(&engine, "case.json", &case.input_json()),
+                    None => api::copay(&engine, "case.json", &case.input_json()),
                     Some(text) => {
                         let tables = engine
                             .copay_tables()
                             .clone()
                             .with_local_programmes("local", text)
                             .unwrap();
-                        calc::api::copay_with(&tables, "case.json", &case.input_json())
+                        api::copay_with(&tables, "case.json", &case.input_json())
                     }
                 };
                 ("receipt", input.clone(), "copay-output", r)
@@ -139,7 +139,7 @@ fn every_golden_input_and_output_validates() {
                 let profile = input["profile"].clone();
                 let from = input["from"].as_str().unwrap().to_string();
                 let to = input["to"].as_str().unwrap_or(&from).to_string();
-                let r = calc::api::tier(&engine, "profile.json", &profile.to_string(), &from, &to);
+                let r = api::tier(&engine, "profile.json", &profile.to_string(), &from, &to);
                 ("facility-profile", profile, "tier-output", r)
             }
             k => panic!("{name}: kind {k}"),
@@ -184,26 +184,26 @@ fn every_golden_input_and_output_validates() {
 fn the_other_outputs_validate() {
     let v = Validator::new();
     let engine = Engine::embedded().unwrap();
-    let show = calc::api::master_show(&engine, "111000110", "2025-04-10").unwrap();
+    let show = api::master_show(&engine, "111000110", "2025-04-10").unwrap();
     v.check("master-show-output", "master show", &parse(&show))
         .unwrap();
-    let diff = calc::api::diff(&engine, "2024-05-31", "2024-06-01").unwrap();
+    let diff = api::diff(&engine, "2024-05-31", "2024-06-01").unwrap();
     let d = parse(&diff);
     assert!(!d.as_array().unwrap().is_empty());
     v.check("master-diff-output", "master diff", &d).unwrap();
-    let ver = calc::api::version(&engine, None).unwrap();
+    let ver = api::version(&engine, None).unwrap();
     v.check("version-output", "version", &parse(&ver)).unwrap();
-    let ver = calc::api::version(&engine, Some(1)).unwrap();
+    let ver = api::version(&engine, Some(1)).unwrap();
     v.check("version-output", "version (C ABI)", &parse(&ver))
         .unwrap();
     // Official files: a version report with files and dates, a diff with changed fields.
     let (ds, _) = masters::pack::load_official_dirs(&[santei_tests::ika_dir()]).unwrap();
     let official = Engine::with_data(ds).unwrap();
-    let ver = parse(&calc::api::version(&official, None).unwrap());
+    let ver = parse(&api::version(&official, None).unwrap());
     v.check("version-output", "version (official)", &ver)
         .unwrap();
     assert_eq!(ver["data"]["published_through"], "2025-09-01");
-    let diff = parse(&calc::api::diff(&official, "2024-09-30", "2024-10-01").unwrap());
+    let diff = parse(&api::diff(&official, "2024-09-30", "2024-10-01").unwrap());
     assert!(diff
         .as_array()
         .unwrap()
@@ -211,7 +211,7 @@ fn the_other_outputs_validate() {
         .any(|e| e["change"] == "changed"));
     v.check("master-diff-output", "master diff (official)", &diff)
         .unwrap();
-    let show = calc::api::master_show(&official, "111703470", "2024-10-10").unwrap();
+    let show = api::master_show(&official, "111703470", "2024-10-10").unwrap();
     v.check(
         "master-show-output",
         "master show (official)",
@@ -219,8 +219,8 @@ fn the_other_outputs_validate() {
     )
     .unwrap();
     for e in [
-        calc::api::calc(&engine, "x.json", "{").unwrap_err(),
-        calc::api::master_show(&engine, "111000110", "1990-01-01").unwrap_err(),
+        api::calc(&engine, "x.json", "{").unwrap_err(),
+        api::master_show(&engine, "111000110", "1990-01-01").unwrap_err(),
     ] {
         v.check("error", "error", &parse(&e.to_json())).unwrap();
     }
@@ -310,7 +310,7 @@ fn the_schemas_refuse_what_the_readers_refuse() {
     assert!(v.check("facility-profile", "rate above 1", &bad).is_err());
     // Outputs are closed: a field the engine does not emit is refused.
     let engine = Engine::embedded().unwrap();
-    let mut out = parse(&calc::api::calc(&engine, "x.json", &claim.to_string()).unwrap());
+    let mut out = parse(&api::calc(&engine, "x.json", &claim.to_string()).unwrap());
     v.check("calc-output", "example output", &out).unwrap();
     out["lines"][0]["extra"] = true.into();
     assert!(v.check("calc-output", "extra field", &out).is_err());

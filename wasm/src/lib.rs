@@ -2,12 +2,12 @@
 //!
 //! Job: expose the same engine the CLI runs, JSON in and JSON out, to a browser (the page in
 //! `wasm/www/`, which runs it in a Web Worker) or any WebAssembly host (Node for the tests and
-//! the benchmark). Every function returns exactly the string [`calc::api`] returns, so its JSON
+//! the benchmark). Every function returns exactly the string [`api`] returns, so its JSON
 //! is byte-identical to the CLI's.
 //!
 //! Invariants:
 //! - Errors come back as values: every exported function returns a JSON string, an error being
-//!   `{"error": {"kind": …, "message": …}}` ([`calc::api::ApiError::to_json`]). No input path
+//!   `{"error": {"kind": …, "message": …}}` ([`api::ApiError::to_json`]). No input path
 //!   unwraps or panics. Should the engine panic all the same (a bug), the panic hook records
 //!   the message before the trap and [`last_panic`] hands it to the host, which starts a fresh
 //!   instance (the page's worker does).
@@ -16,7 +16,7 @@
 //! - One engine at a time. Loading official files builds a new engine and replaces the current
 //!   one only when it succeeded: a wrong file leaves the engine in use as it was.
 
-use calc::api::{self, ApiError};
+use api::ApiError;
 use calc::Engine;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -238,7 +238,7 @@ pub fn master_show(code: &str, date: &str) -> String {
     with_engine(|e| api::master_show(e, code, date))
 }
 
-/// The schedule in force on `date`, searched by code or name ([`calc::api::search`]).
+/// The schedule in force on `date`, searched by code or name ([`api::search`]).
 #[wasm_bindgen]
 pub fn search(query: &str, date: &str, limit: u32) -> String {
     with_engine(|e| api::search(e, query, date, limit as usize))

@@ -1,5 +1,7 @@
-//! Input of one receipt (one patient, one facility, one month, 入院 or 外来) and of one visit,
-//! read from JSON or TOML with errors that name the field and the value.
+//! Input of one receipt (one patient, one facility, one month, 入院 or 外来) and of one visit:
+//! typed serde models, read from JSON or TOML with errors that name the field and the value,
+//! and checked as a whole ([`Receipt::try_from`], [`Patient::from_facts`]) before any
+//! computation.
 //!
 //! Invariants: every amount is a non-negative whole number of yen below [`MAX_AMOUNT`]; rates
 //! are whole percent (a decimal fraction such as 0.3 is read through its decimal text, never as
@@ -7,18 +9,15 @@
 //! silently ignored).
 
 use super::CopayError;
+use crate::values::{Amount, Date, Flag, Law, Month, Rate, Scalar};
 use chrono::{Datelike, NaiveDate};
-use rules::copay::{rate_to_percent, IncomeCategory};
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use std::str::FromStr;
+use rules::copay::IncomeCategory;
+use serde::{Deserialize, Deserializer, Serialize};
 
-/// Largest amount (円 or 点) accepted; keeps every product far inside `i64`.
-pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+pub use crate::values::MAX_AMOUNT;
 
 /// 入院 or 外来.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Setting {
     /// 入院.
@@ -37,8 +36,25 @@ impl Setting {
     }
 }
 
+impl<'de> Deserialize<'de> for Setting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Scalar::deserialize(d)? {
+            Scalar::Str(s) => match s.trim() {
+                "inpatient" | "入院" => Ok(Setting::Inpatient),
+                "outpatient" | "外来" => Ok(Setting::Outpatient),
+                other => Err(serde::de::Error::custom(format!(
+                    "unknown value \"{other}\" (expected inpatient or outpatient)"
+                ))),
+            },
+            other => Err(serde::de::Error::custom(format!(
+                "expected inpatient or outpatient, got {other}"
+            ))),
+        }
+    }
+}
+
 /// Insurance kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InsuranceKind {
     /// 被用者保険 (健保・共済・船員).
@@ -49,8 +65,52 @@ pub enum InsuranceKind {
     Kouki,
 }
 
+impl<'de> Deserialize<'de> for InsuranceKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Scalar::deserialize(d)? {
+            Scalar::Str(s) => match s.trim() {
+                "kenpo" => Ok(InsuranceKind::Kenpo),
+                "kokuho" => Ok(InsuranceKind::Kokuho),
+                "kouki" => Ok(InsuranceKind::Kouki),
+                other => Err(serde::de::Error::custom(format!(
+                    "unknown value \"{other}\" (expected one of kenpo, kokuho, kouki)"
+                ))),
+            },
+            other => Err(serde::de::Error::custom(format!(
+                "expected kenpo, kokuho or kouki, got {other}"
+            ))),
+        }
+    }
+}
+
+/// 所得区分 as given (`"ウ"`, `"現役並みⅢ"`, ASCII `I`/`II`/`III` for Ⅰ/Ⅱ/Ⅲ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Income(pub IncomeCategory);
+
+impl Serialize for Income {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.label())
+    }
+}
+
+impl<'de> Deserialize<'de> for Income {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Scalar::deserialize(d)? {
+            Scalar::Str(s) => IncomeCategory::parse(&s).map(Income).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown value \"{s}\" (expected one of {})",
+                    IncomeCategory::expected_list()
+                ))
+            }),
+            other => Err(serde::de::Error::custom(format!(
+                "expected an income category, got {other}"
+            ))),
+        }
+    }
+}
+
 /// 特定疾病 (マル長) status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SpecificDisease {
     /// No 特定疾病療養受療証.
@@ -64,6 +124,53 @@ pub enum SpecificDisease {
     Hemophilia,
     /// 血液製剤由来 HIV.
     Hiv,
+}
+
+impl<'de> Deserialize<'de> for SpecificDisease {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Scalar::deserialize(d)? {
+            Scalar::Bool(false) | Scalar::Other("null") => Ok(SpecificDisease::None),
+            Scalar::Bool(true) => Ok(SpecificDisease::Unspecified),
+            Scalar::Str(s) => match s.trim() {
+                "dialysis" | "人工透析" => Ok(SpecificDisease::Dialysis),
+                "hemophilia" | "血友病" => Ok(SpecificDisease::Hemophilia),
+                "hiv" | "HIV" => Ok(SpecificDisease::Hiv),
+                other => Err(serde::de::Error::custom(format!(
+                    "unknown value \"{other}\" (expected true, false, dialysis, hemophilia or hiv)"
+                ))),
+            },
+            other => Err(serde::de::Error::custom(format!(
+                "expected true, false, dialysis, hemophilia or hiv, got {other}"
+            ))),
+        }
+    }
+}
+
+/// The co-payment facts of a patient as a claim's `patient` or a receipt's `patient` gives
+/// them (each optional here; [`Patient::from_facts`] says which are required).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct CopayFacts {
+    /// 保険種別.
+    #[serde(default)]
+    pub insurance: Option<InsuranceKind>,
+    /// 所得区分.
+    #[serde(default)]
+    pub income_category: Option<Income>,
+    /// 限度額適用認定証 (or マイナ保険証 consent) presented.
+    #[serde(default)]
+    pub limit_certificate: Option<Flag>,
+    /// Earlier months in the last 12 that reached the limit.
+    #[serde(default)]
+    pub high_cost_count: Option<Amount>,
+    /// 特定疾病 (マル長).
+    #[serde(default)]
+    pub specific_disease: Option<SpecificDisease>,
+    /// 低所得 long stay (meals).
+    #[serde(default)]
+    pub meal_long_stay: Option<Flag>,
+    /// 後期高齢者医療 by 障害認定 (no 75歳到達月 halving).
+    #[serde(default)]
+    pub kouki_by_disability: Option<Flag>,
 }
 
 /// The patient (one insurer).
@@ -88,8 +195,59 @@ pub struct Patient {
     pub kouki_by_disability: bool,
 }
 
+fn bad(field: &str, message: impl Into<String>) -> CopayError {
+    CopayError::Invalid {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+impl Patient {
+    /// The patient from the facts given; `path` names the object in errors (`patient`).
+    /// `insurance` and `income_category` are required; `kouki_by_disability` needs `kouki`.
+    pub fn from_facts(
+        path: &str,
+        birth_date: NaiveDate,
+        f: &CopayFacts,
+    ) -> Result<Patient, CopayError> {
+        let field = |name: &str| {
+            if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path}.{name}")
+            }
+        };
+        let insurance = f
+            .insurance
+            .ok_or_else(|| bad(&field("insurance"), "missing"))?;
+        let income_category = f
+            .income_category
+            .ok_or_else(|| bad(&field("income_category"), "missing"))?
+            .0;
+        let kouki_by_disability = f.kouki_by_disability.unwrap_or_default().0;
+        if kouki_by_disability && insurance != InsuranceKind::Kouki {
+            return Err(bad(
+                &field("kouki_by_disability"),
+                "true needs insurance kouki (後期高齢者医療 by 障害認定)",
+            ));
+        }
+        let count = f.high_cost_count.unwrap_or_default().0;
+        Ok(Patient {
+            birth_date,
+            insurance,
+            income_category,
+            limit_certificate: f.limit_certificate.unwrap_or_default().0,
+            high_cost_count: u32::try_from(count).unwrap_or(u32::MAX),
+            specific_disease: f.specific_disease.unwrap_or_default(),
+            meal_long_stay: f.meal_long_stay.unwrap_or_default().0,
+            kouki_by_disability,
+        })
+    }
+}
+
 /// One public programme on the claim, as on the 受給者証.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, try_from = "PublicExpenseFields")]
 pub struct PublicExpenseClaim {
     /// 法別番号 ("54").
     pub law: String,
@@ -101,8 +259,35 @@ pub struct PublicExpenseClaim {
     pub rate_percent: Option<u32>,
 }
 
+/// A `public_expense` entry as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublicExpenseFields {
+    law: Law,
+    #[serde(default)]
+    monthly_cap: Option<Amount>,
+    #[serde(default)]
+    already_paid: Option<Amount>,
+    #[serde(default)]
+    rate: Option<Rate>,
+}
+
+impl TryFrom<PublicExpenseFields> for PublicExpenseClaim {
+    type Error = String;
+    fn try_from(p: PublicExpenseFields) -> Result<Self, String> {
+        Ok(PublicExpenseClaim {
+            law: p.law.0,
+            monthly_cap: p.monthly_cap.map(|a| a.0),
+            already_paid: p.already_paid.unwrap_or_default().0,
+            rate_percent: p.rate.map(|r| r.0),
+        })
+    }
+}
+
 /// Month-to-date totals at this facility in this setting, before the visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct MonthToDate {
     /// 医療費 already incurred this month.
     pub medical_cost: i64,
@@ -112,7 +297,8 @@ pub struct MonthToDate {
 }
 
 /// One receipt: one patient, one facility, one month, 入院 or 外来.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "ReceiptFields")]
 pub struct Receipt {
     /// First day of the receipt month (`"2025-05"` in JSON).
     pub month: NaiveDate,
@@ -130,6 +316,89 @@ pub struct Receipt {
     pub rate_percent: Option<u32>,
     /// Visits in the month (needed only by per-visit public caps).
     pub visits: Option<u32>,
+}
+
+/// The patient of a receipt as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptPatient {
+    birth_date: Date,
+    #[serde(default)]
+    insurance: Option<InsuranceKind>,
+    #[serde(default)]
+    income_category: Option<Income>,
+    #[serde(default)]
+    limit_certificate: Option<Flag>,
+    #[serde(default)]
+    high_cost_count: Option<Amount>,
+    #[serde(default)]
+    specific_disease: Option<SpecificDisease>,
+    #[serde(default)]
+    meal_long_stay: Option<Flag>,
+    #[serde(default)]
+    kouki_by_disability: Option<Flag>,
+}
+
+/// A receipt as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptFields {
+    month: Month,
+    #[serde(default)]
+    date: Option<Date>,
+    setting: Setting,
+    patient: ReceiptPatient,
+    #[serde(default)]
+    public_expense: Option<Vec<PublicExpenseClaim>>,
+    points: Amount,
+    #[serde(default)]
+    meals: Option<Amount>,
+    #[serde(default)]
+    rate: Option<Rate>,
+    #[serde(default)]
+    visits: Option<Amount>,
+}
+
+impl TryFrom<ReceiptFields> for Receipt {
+    type Error = CopayError;
+    fn try_from(r: ReceiptFields) -> Result<Self, CopayError> {
+        let month = r.month.0;
+        let date = r.date.map(|d| d.0);
+        if let Some(d) = date {
+            if (d.year(), d.month()) != (month.year(), month.month()) {
+                return Err(bad(
+                    "date",
+                    format!("{d} is not in the receipt month {}", month.format("%Y-%m")),
+                ));
+            }
+        }
+        let p = r.patient;
+        let facts = CopayFacts {
+            insurance: p.insurance,
+            income_category: p.income_category,
+            limit_certificate: p.limit_certificate,
+            high_cost_count: p.high_cost_count,
+            specific_disease: p.specific_disease,
+            meal_long_stay: p.meal_long_stay,
+            kouki_by_disability: p.kouki_by_disability,
+        };
+        let patient = Patient::from_facts("patient", p.birth_date.0, &facts)?;
+        let visits = r
+            .visits
+            .map(|n| u32::try_from(n.0).map_err(|_| bad("visits", format!("{} is too large", n.0))))
+            .transpose()?;
+        Ok(Receipt {
+            month,
+            date,
+            setting: r.setting,
+            patient,
+            public_expense: r.public_expense.unwrap_or_default(),
+            points: r.points.0,
+            meals: r.meals.unwrap_or_default().0,
+            rate_percent: r.rate.map(|r| r.0),
+            visits,
+        })
+    }
 }
 
 /// One visit inside a month (for `santei calc`).
@@ -150,482 +419,6 @@ pub struct Visit {
     pub month_to_date: Option<MonthToDate>,
 }
 
-fn bad(field: &str, message: impl Into<String>) -> CopayError {
-    CopayError::Invalid {
-        field: field.to_string(),
-        message: message.into(),
-    }
-}
-
-fn show(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("\"{s}\""),
-        other => other.to_string(),
-    }
-}
-
-/// TOML datetimes arrive as `{"$__toml_private_datetime": "…"}` after conversion.
-fn as_text(v: &Value) -> Option<&str> {
-    match v {
-        Value::String(s) => Some(s),
-        Value::Object(m) if m.len() == 1 => m.get("$__toml_private_datetime")?.as_str(),
-        _ => None,
-    }
-}
-
-/// Where an object's fields come from: a JSON object, or fields a caller already holds by
-/// name (a claim's patient, whose other fields serde has read).
-#[derive(Clone, Copy)]
-enum Fields<'a> {
-    Map(&'a Map<String, Value>),
-    Named(&'a [(&'static str, Option<&'a Value>)]),
-}
-
-struct Obj<'a> {
-    path: std::borrow::Cow<'a, str>,
-    fields: Fields<'a>,
-}
-
-impl<'a> Obj<'a> {
-    fn new(path: impl Into<std::borrow::Cow<'a, str>>, v: &'a Value) -> Result<Self, CopayError> {
-        let path = path.into();
-        match v {
-            Value::Object(map) => Ok(Obj {
-                path,
-                fields: Fields::Map(map),
-            }),
-            other => Err(bad(
-                &path,
-                format!("expected an object, got {}", show(other)),
-            )),
-        }
-    }
-
-    fn field(&self, name: &str) -> String {
-        if self.path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", self.path)
-        }
-    }
-
-    fn only(&self, allowed: &[&str]) -> Result<(), CopayError> {
-        let Fields::Map(map) = self.fields else {
-            return Ok(());
-        };
-        for k in map.keys() {
-            if !allowed.contains(&k.as_str()) {
-                return Err(bad(
-                    &self.field(k),
-                    format!("unknown field (expected one of {})", allowed.join(", ")),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn get(&self, name: &str) -> Option<&'a Value> {
-        match self.fields {
-            Fields::Map(map) => map.get(name),
-            Fields::Named(fields) => fields.iter().find(|(k, _)| *k == name).and_then(|f| f.1),
-        }
-        .filter(|v| !v.is_null())
-    }
-
-    fn req(&self, name: &str) -> Result<&'a Value, CopayError> {
-        self.get(name)
-            .ok_or_else(|| bad(&self.field(name), "missing"))
-    }
-
-    fn date(&self, name: &str) -> Result<NaiveDate, CopayError> {
-        let v = self.req(name)?;
-        parse_date(&self.field(name), v)
-    }
-
-    fn opt_date(&self, name: &str) -> Result<Option<NaiveDate>, CopayError> {
-        self.get(name)
-            .map(|v| parse_date(&self.field(name), v))
-            .transpose()
-    }
-
-    fn amount(&self, name: &str) -> Result<i64, CopayError> {
-        parse_amount(&self.field(name), self.req(name)?)
-    }
-
-    fn opt_amount(&self, name: &str) -> Result<Option<i64>, CopayError> {
-        self.get(name)
-            .map(|v| parse_amount(&self.field(name), v))
-            .transpose()
-    }
-
-    fn opt_bool(&self, name: &str) -> Result<Option<bool>, CopayError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(o) => Err(bad(
-                &self.field(name),
-                format!("expected true or false, got {}", show(o)),
-            )),
-        }
-    }
-
-    fn opt_rate(&self, name: &str) -> Result<Option<u32>, CopayError> {
-        self.get(name)
-            .map(|v| parse_rate(&self.field(name), v))
-            .transpose()
-    }
-}
-
-fn parse_date(field: &str, v: &Value) -> Result<NaiveDate, CopayError> {
-    let s = as_text(v).ok_or_else(|| {
-        bad(
-            field,
-            format!("expected a date YYYY-MM-DD, got {}", show(v)),
-        )
-    })?;
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| bad(field, format!("\"{s}\" is not a date YYYY-MM-DD")))
-}
-
-fn parse_month(field: &str, v: &Value) -> Result<NaiveDate, CopayError> {
-    let s = as_text(v)
-        .ok_or_else(|| bad(field, format!("expected a month YYYY-MM, got {}", show(v))))?;
-    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
-        .map_err(|_| bad(field, format!("\"{s}\" is not a month YYYY-MM")))
-}
-
-/// A non-negative whole number of yen (or points, meals, visits).
-pub(crate) fn parse_amount(field: &str, v: &Value) -> Result<i64, CopayError> {
-    let n = match v {
-        Value::Number(n) => n,
-        other => {
-            return Err(bad(
-                field,
-                format!("expected a whole number, got {}", show(other)),
-            ))
-        }
-    };
-    let i = match n.as_i64() {
-        Some(i) => i,
-        None => {
-            // 10000.0 is accepted as 10000; 10000.5 is not. Read through the decimal text.
-            let d = Decimal::from_str(&n.to_string())
-                .map_err(|_| bad(field, format!("expected a whole number, got {n}")))?;
-            if d.fract() != Decimal::ZERO {
-                return Err(bad(field, format!("expected a whole number, got {n}")));
-            }
-            rust_decimal::prelude::ToPrimitive::to_i64(&d)
-                .ok_or_else(|| bad(field, format!("{n} is out of range")))?
-        }
-    };
-    if i < 0 {
-        return Err(bad(field, format!("{i} is negative")));
-    }
-    if i > MAX_AMOUNT {
-        return Err(bad(field, format!("{i} is above {MAX_AMOUNT}")));
-    }
-    Ok(i)
-}
-
-/// A rate: a decimal fraction (0.3, "0.3"), "3割" or "30%"; whole percent only.
-pub(crate) fn parse_rate(field: &str, v: &Value) -> Result<u32, CopayError> {
-    let text = match v {
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.trim().to_string(),
-        other => {
-            return Err(bad(
-                field,
-                format!("expected a rate such as 0.3, got {}", show(other)),
-            ))
-        }
-    };
-    let err = || {
-        bad(
-            field,
-            format!(
-                "\"{text}\" is not a rate between 0 and 1 in whole percent (0.3, \"3割\", \"30%\")"
-            ),
-        )
-    };
-    let d = if let Some(w) = text.strip_suffix('割') {
-        Decimal::from_str(w.trim()).map_err(|_| err())? / Decimal::TEN
-    } else if let Some(p) = text.strip_suffix('%') {
-        Decimal::from_str(p.trim()).map_err(|_| err())? / Decimal::ONE_HUNDRED
-    } else {
-        Decimal::from_str(&text).map_err(|_| err())?
-    };
-    rate_to_percent(d).ok_or_else(err)
-}
-
-fn parse_law(field: &str, v: &Value) -> Result<String, CopayError> {
-    let s = match v {
-        Value::String(s) => s.trim().to_string(),
-        Value::Number(n) if n.as_u64().is_some() => n.to_string(),
-        other => {
-            return Err(bad(
-                field,
-                format!("expected a 法別番号 such as \"54\", got {}", show(other)),
-            ))
-        }
-    };
-    let s = if s.len() == 1 { format!("0{s}") } else { s };
-    if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad(
-            field,
-            format!("\"{s}\" is not a 法別番号 (two digits)"),
-        ));
-    }
-    Ok(s)
-}
-
-impl Patient {
-    /// Reads a patient object; `path` names it in errors.
-    pub fn from_value(path: &str, v: &Value) -> Result<Patient, CopayError> {
-        let o = Obj::new(path, v)?;
-        o.only(&[
-            "birth_date",
-            "insurance",
-            "income_category",
-            "limit_certificate",
-            "high_cost_count",
-            "specific_disease",
-            "meal_long_stay",
-            "kouki_by_disability",
-        ])?;
-        let birth_date = o.date("birth_date")?;
-        Patient::from_obj(&o, birth_date)
-    }
-
-    /// Reads the co-payment facts a caller holds by name (e.g. a claim's patient, whose
-    /// birth date is already read); `path` names the object in errors.
-    pub fn from_fields(
-        path: &str,
-        birth_date: NaiveDate,
-        fields: &[(&'static str, Option<&Value>)],
-    ) -> Result<Patient, CopayError> {
-        let o = Obj {
-            path: path.into(),
-            fields: Fields::Named(fields),
-        };
-        Patient::from_obj(&o, birth_date)
-    }
-
-    fn from_obj(o: &Obj<'_>, birth_date: NaiveDate) -> Result<Patient, CopayError> {
-        let ins_field = || o.field("insurance");
-        let insurance = match o.req("insurance")? {
-            Value::String(s) => match s.trim() {
-                "kenpo" => InsuranceKind::Kenpo,
-                "kokuho" => InsuranceKind::Kokuho,
-                "kouki" => InsuranceKind::Kouki,
-                other => {
-                    return Err(bad(
-                        &ins_field(),
-                        format!("unknown value \"{other}\" (expected one of kenpo, kokuho, kouki)"),
-                    ))
-                }
-            },
-            other => {
-                return Err(bad(
-                    &ins_field(),
-                    format!("expected kenpo, kokuho or kouki, got {}", show(other)),
-                ))
-            }
-        };
-        let cat_field = || o.field("income_category");
-        let income_category = match o.req("income_category")? {
-            Value::String(s) => IncomeCategory::parse(s).ok_or_else(|| {
-                bad(
-                    &cat_field(),
-                    format!(
-                        "unknown value \"{s}\" (expected one of {})",
-                        IncomeCategory::expected_list()
-                    ),
-                )
-            })?,
-            other => {
-                return Err(bad(
-                    &cat_field(),
-                    format!("expected an income category, got {}", show(other)),
-                ))
-            }
-        };
-        let count = o.opt_amount("high_cost_count")?.unwrap_or(0);
-        let high_cost_count = u32::try_from(count.min(i64::from(u32::MAX))).unwrap_or(u32::MAX);
-        let sd_field = || o.field("specific_disease");
-        let specific_disease = match o.get("specific_disease") {
-            None | Some(Value::Bool(false)) => SpecificDisease::None,
-            Some(Value::Bool(true)) => SpecificDisease::Unspecified,
-            Some(Value::String(s)) => match s.trim() {
-                "dialysis" | "人工透析" => SpecificDisease::Dialysis,
-                "hemophilia" | "血友病" => SpecificDisease::Hemophilia,
-                "hiv" | "HIV" => SpecificDisease::Hiv,
-                other => {
-                    return Err(bad(
-                        &sd_field(),
-                        format!("unknown value \"{other}\" (expected true, false, dialysis, hemophilia or hiv)"),
-                    ))
-                }
-            },
-            Some(other) => {
-                return Err(bad(
-                    &sd_field(),
-                    format!("expected true, false, dialysis, hemophilia or hiv, got {}", show(other)),
-                ))
-            }
-        };
-        let kouki_by_disability = o.opt_bool("kouki_by_disability")?.unwrap_or(false);
-        if kouki_by_disability && insurance != InsuranceKind::Kouki {
-            return Err(bad(
-                &o.field("kouki_by_disability"),
-                "true needs insurance kouki (後期高齢者医療 by 障害認定)".to_string(),
-            ));
-        }
-        Ok(Patient {
-            birth_date,
-            insurance,
-            income_category,
-            limit_certificate: o.opt_bool("limit_certificate")?.unwrap_or(false),
-            high_cost_count,
-            specific_disease,
-            meal_long_stay: o.opt_bool("meal_long_stay")?.unwrap_or(false),
-            kouki_by_disability,
-        })
-    }
-}
-
-/// Reads the `public_expense` array.
-pub fn public_expense_from_value(
-    path: &str,
-    v: Option<&Value>,
-) -> Result<Vec<PublicExpenseClaim>, CopayError> {
-    match v {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(a)) => public_expense_from_slice(path, a),
-        Some(other) => Err(bad(path, format!("expected an array, got {}", show(other)))),
-    }
-}
-
-/// Reads the entries of a `public_expense` array.
-pub fn public_expense_from_slice(
-    path: &str,
-    arr: &[Value],
-) -> Result<Vec<PublicExpenseClaim>, CopayError> {
-    let mut out = Vec::with_capacity(arr.len());
-    for (i, item) in arr.iter().enumerate() {
-        let o = Obj::new(format!("{path}[{i}]"), item)?;
-        o.only(&["law", "monthly_cap", "already_paid", "rate"])?;
-        let law = parse_law(&o.field("law"), o.req("law")?)?;
-        out.push(PublicExpenseClaim {
-            law,
-            monthly_cap: o.opt_amount("monthly_cap")?,
-            already_paid: o.opt_amount("already_paid")?.unwrap_or(0),
-            rate_percent: o.opt_rate("rate")?,
-        });
-    }
-    Ok(out)
-}
-
-impl Receipt {
-    /// Reads a receipt from a JSON value.
-    pub fn from_value(v: &Value) -> Result<Receipt, CopayError> {
-        let o = Obj::new("", v)?;
-        o.only(&[
-            "month",
-            "date",
-            "setting",
-            "patient",
-            "public_expense",
-            "points",
-            "meals",
-            "rate",
-            "visits",
-        ])?;
-        let month = parse_month("month", o.req("month")?)?;
-        let date = o.opt_date("date")?;
-        if let Some(d) = date {
-            if (d.year(), d.month()) != (month.year(), month.month()) {
-                return Err(bad(
-                    "date",
-                    format!("{d} is not in the receipt month {}", month.format("%Y-%m")),
-                ));
-            }
-        }
-        let setting = match o.req("setting")? {
-            Value::String(s) => match s.trim() {
-                "inpatient" | "入院" => Setting::Inpatient,
-                "outpatient" | "外来" => Setting::Outpatient,
-                other => {
-                    return Err(bad(
-                        "setting",
-                        format!("unknown value \"{other}\" (expected inpatient or outpatient)"),
-                    ))
-                }
-            },
-            other => {
-                return Err(bad(
-                    "setting",
-                    format!("expected inpatient or outpatient, got {}", show(other)),
-                ))
-            }
-        };
-        let patient = Patient::from_value("patient", o.req("patient")?)?;
-        let public_expense = public_expense_from_value("public_expense", o.get("public_expense"))?;
-        let visits = o
-            .opt_amount("visits")?
-            .map(|n| u32::try_from(n).map_err(|_| bad("visits", format!("{n} is too large"))))
-            .transpose()?;
-        Ok(Receipt {
-            month,
-            date,
-            setting,
-            patient,
-            public_expense,
-            points: o.amount("points")?,
-            meals: o.opt_amount("meals")?.unwrap_or(0),
-            rate_percent: o.opt_rate("rate")?,
-            visits,
-        })
-    }
-
-    /// Reads a receipt from JSON text.
-    pub fn from_json(text: &str) -> Result<Receipt, CopayError> {
-        let v: Value =
-            serde_json::from_str(text).map_err(|e| CopayError::Syntax(format!("JSON: {e}")))?;
-        Receipt::from_value(&v)
-    }
-
-    /// Reads a receipt from TOML text (same field names).
-    #[cfg(feature = "toml")]
-    pub fn from_toml(text: &str) -> Result<Receipt, CopayError> {
-        let t: toml::Value =
-            toml::from_str(text).map_err(|e| CopayError::Syntax(format!("TOML: {e}")))?;
-        let v = serde_json::to_value(t).map_err(|e| CopayError::Syntax(format!("TOML: {e}")))?;
-        Receipt::from_value(&v)
-    }
-
-    /// TOML is not read by this build.
-    #[cfg(not(feature = "toml"))]
-    pub fn from_toml(_text: &str) -> Result<Receipt, CopayError> {
-        Err(CopayError::Syntax(
-            "TOML: not read by this build (feature `toml`); give the receipt as JSON".into(),
-        ))
-    }
-}
-
-impl<'de> Deserialize<'de> for Receipt {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Value::deserialize(d)?;
-        Receipt::from_value(&v).map_err(serde::de::Error::custom)
-    }
-}
-
-impl<'de> Deserialize<'de> for Patient {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Value::deserialize(d)?;
-        Patient::from_value("patient", &v).map_err(serde::de::Error::custom)
-    }
-}
-
 // ───────────── JSON Schemas of the hand-read inputs (feature `schema`) ─────────────
 // The readers above are hand-written (exact decimals, field-naming errors), so their schemas are
 // too: these types only describe what `Receipt::from_value`, `Patient::from_value` and
@@ -641,7 +434,10 @@ pub use schema::{
 #[cfg(feature = "schema")]
 #[allow(dead_code)]
 mod schema {
-    use crate::schema::{Amount, DateString, MonthString, Rate};
+    use crate::values::{
+        AmountSchema as Amount, DateSchema as DateString, MonthSchema as MonthString,
+        RateSchema as Rate,
+    };
     use schemars::JsonSchema;
 
     /// The receipt (レセプト) `santei copay` reads: one patient, one facility, one month.

@@ -26,18 +26,22 @@
 //! the 75歳到達月 halving unless the patient was born on the 1st.
 
 pub mod age;
-mod engine;
 pub mod input;
+mod limit;
+mod meals;
+mod public;
+mod rate;
 pub mod rounding;
+mod run;
 
-pub use engine::{compute, compute_visit};
 pub use input::{
-    InsuranceKind, MonthToDate, Patient, PublicExpenseClaim, Receipt, Setting, SpecificDisease,
-    Visit,
+    CopayFacts, Income, InsuranceKind, MonthToDate, Patient, PublicExpenseClaim, Receipt, Setting,
+    SpecificDisease, Visit,
 };
 pub use rules::copay::{CopayTables, IncomeCategory};
+pub use run::{compute, compute_visit};
 
-use crate::text::{Show, Text, Texts};
+use crate::text::{Show, Texts};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -64,16 +68,7 @@ pub enum CopayError {
     Data(#[from] rules::copay::CopayDataError),
 }
 
-/// One trace step: what went in, which rule, where the rule comes from, what came out
-/// (texts of the output's pool, see [`crate::text`]).
-#[derive(Debug, Clone, Copy)]
-pub struct TraceEntry {
-    pub step: &'static str,
-    pub input: Text,
-    pub rule: Text,
-    pub source: Text,
-    pub result: Text,
-}
+pub use crate::output::TraceEntry;
 
 /// What one public programme pays on the claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,9 +80,9 @@ pub struct PublicPay {
     pub amount: i64,
 }
 
-/// The co-payment of one receipt or visit. Its texts borrow from the tables (`'a`).
+/// The co-payment of one receipt or visit: plain owned data (its texts live in its own pool).
 #[derive(Debug, Clone)]
-pub struct CopayOutput<'a> {
+pub struct CopayOutput {
     /// 医療費 = points × 10 (this receipt or this visit; meals excluded).
     pub medical_cost: i64,
     /// 負担割合 as a decimal fraction (serialised as a string, e.g. "0.3").
@@ -105,94 +100,32 @@ pub struct CopayOutput<'a> {
     /// One entry per step.
     pub trace: Vec<TraceEntry>,
     /// The words of the trace.
-    pub texts: Texts<'a>,
+    pub texts: Texts,
 }
 
-impl CopayOutput<'_> {
-    /// The output as JSON into a writer (the value of a key or an array element).
-    pub fn write_json_into(&self, j: &mut crate::json::Json<'_>) {
-        let t = &self.texts;
-        j.begin_object();
-        j.key("medical_cost");
-        j.int(self.medical_cost);
-        j.key("rate");
-        j.str(&self.rate.to_string());
-        j.key("limit");
-        match self.limit {
-            Some(l) => j.int(l),
-            None => j.null(),
-        }
-        j.key("patient_pays");
-        j.int(self.patient_pays);
-        j.key("insurer_pays");
-        j.int(self.insurer_pays);
-        j.key("public_pays");
-        j.begin_array();
-        for p in &self.public_pays {
-            j.element();
-            j.begin_object();
-            j.key("law");
-            j.str(&p.law);
-            j.key("amount");
-            j.int(p.amount);
-            j.end_object();
-        }
-        j.end_array();
-        j.key("meal_charge");
-        j.int(self.meal_charge);
-        j.key("trace");
-        j.begin_array();
-        for e in &self.trace {
-            j.element();
-            j.begin_object();
-            j.key("step");
-            j.str(e.step);
-            for (key, text) in [
-                ("input", e.input),
-                ("rule", e.rule),
-                ("source", e.source),
-                ("result", e.result),
-            ] {
-                j.key(key);
-                j.str_with(|o| t.write_json(o, text));
-            }
-            j.end_object();
-        }
-        j.end_array();
-        j.end_object();
-    }
-
-    /// The output as a JSON string (the bytes `serde_json` writes for it).
-    pub fn to_json(&self, pretty: bool) -> String {
-        let mut out = Vec::with_capacity(2048);
-        self.write_json_into(&mut crate::json::Json::new(&mut out, pretty));
-        crate::json::into_string(out)
-    }
-}
-
-impl Serialize for CopayOutput<'_> {
+impl Serialize for CopayOutput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        struct Trace<'p, 'a>(&'p CopayOutput<'a>);
-        impl Serialize for Trace<'_, '_> {
+        struct Trace<'p>(&'p CopayOutput);
+        impl Serialize for Trace<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let t = &self.0.texts;
                 s.collect_seq(self.0.trace.iter().map(|e| TraceJson {
-                    step: e.step,
-                    input: t.show(e.input),
-                    rule: t.show(e.rule),
+                    step: t.show(e.rule),
+                    input: t.show(e.looked_at),
+                    rule: t.show(e.wording.unwrap_or(crate::lit!(""))),
                     source: t.show(e.source),
-                    result: t.show(e.result),
+                    result: t.show(e.decision),
                 }))
             }
         }
         #[derive(Serialize)]
-        struct TraceJson<'p, 'a> {
-            step: &'static str,
-            input: Show<'p, 'a>,
-            rule: Show<'p, 'a>,
-            source: Show<'p, 'a>,
-            result: Show<'p, 'a>,
+        struct TraceJson<'p> {
+            step: Show<'p>,
+            input: Show<'p>,
+            rule: Show<'p>,
+            source: Show<'p>,
+            result: Show<'p>,
         }
         let mut o = s.serialize_struct("CopayOutput", 8)?;
         o.serialize_field("medical_cost", &self.medical_cost)?;
@@ -207,7 +140,7 @@ impl Serialize for CopayOutput<'_> {
     }
 }
 
-impl CopayOutput<'_> {
+impl CopayOutput {
     /// The medical part of the window charge (without meals).
     pub fn patient_medical(&self) -> i64 {
         self.patient_pays - self.meal_charge

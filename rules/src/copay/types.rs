@@ -698,19 +698,33 @@ pub const MAX_TABLE_AMOUNT: i64 = 1_000_000_000_000;
 /// Local programmes come after every national one.
 pub const LOCAL_PRIORITY_BASE: u32 = 1000;
 
+/// 法別番号 of local programmes (地方単独公費): the numbers the national 法別番号表 leaves to
+/// prefectures and municipalities (80–99; see rules/data/copay/README.md).
+pub const LOCAL_LAWS: std::ops::RangeInclusive<u32> = 80..=99;
+
+/// Whether a 法別番号 is in the local range ([`LOCAL_LAWS`]).
+pub fn is_local_law(law: &str) -> bool {
+    law.len() == 2 && law.parse::<u32>().is_ok_and(|n| LOCAL_LAWS.contains(&n))
+}
+
+/// The local range as text (`80–99`).
+pub fn local_law_range_text() -> String {
+    format!("{}–{}", LOCAL_LAWS.start(), LOCAL_LAWS.end())
+}
+
 impl LocalProgrammeRaw {
     pub(crate) fn into_programme(
         self,
         file: &str,
         index: usize,
     ) -> Result<Programme, CopayDataError> {
-        let n: Option<u32> = self.law.parse().ok();
-        if self.law.len() != 2 || !n.is_some_and(|n| (80..=99).contains(&n)) {
+        if !is_local_law(&self.law) {
             return Err(invalid(
                 file,
                 format!(
-                    "programme[{index}].law: \"{}\" is not a local 法別番号 (80–99)",
-                    self.law
+                    "programme[{index}].law: \"{}\" is not a local 法別番号 ({})",
+                    self.law,
+                    local_law_range_text()
                 ),
             ));
         }

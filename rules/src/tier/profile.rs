@@ -56,7 +56,7 @@ pub struct UsageRecord {
 }
 
 /// 施設プロファイル — the facts about a facility that the tier rules read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FacilityProfile {
     /// 種別.
     pub kind: FacilityKind,
@@ -273,6 +273,39 @@ impl FacilityProfile {
             }
         }
         b.build(root, usage, usage_seen)
+    }
+}
+
+/// A profile inside another document (a claim's `facility.profile`), read by serde from any
+/// format and checked exactly as [`FacilityProfile::from_json`] checks a profile file; an
+/// error is the reader's message.
+impl<'de> Deserialize<'de> for FacilityProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut v = serde_json::Value::deserialize(d)?;
+        dates_as_strings(&mut v);
+        let text = v.to_string();
+        FacilityProfile::from_json("facility.profile", &text).map_err(|e| {
+            let d = e.diagnostic();
+            serde::de::Error::custom(d.message.clone())
+        })
+    }
+}
+
+/// TOML dates reach serde as `{"$__toml_private_datetime": "…"}`: their text.
+fn dates_as_strings(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            if m.len() == 1 {
+                if let Some(Value::String(s)) = m.get("$__toml_private_datetime") {
+                    *v = Value::String(s.clone());
+                    return;
+                }
+            }
+            m.values_mut().for_each(dates_as_strings);
+        }
+        Value::Array(a) => a.iter_mut().for_each(dates_as_strings),
+        _ => {}
     }
 }
 

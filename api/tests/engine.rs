@@ -2,7 +2,7 @@
 //! ../shared/domain/medical-dx-addons.md (cited per test) and the official master rows
 //! (初診料 288 → 291 from 2024-06-01; 再診料 73 → 75 from 2024-06-01, 76 from 2026-06-01 by 告示69).
 
-use calc::{Claim, Engine};
+use calc::Engine;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 
@@ -69,12 +69,12 @@ impl C {
         self
     }
     fn run(&self) -> Out {
-        let claim = Claim::parse("t.json", &self.v.to_string()).expect("claim parses");
+        let claim = api::parse::claim("t.json", &self.v.to_string()).expect("claim parses");
         let out = engine().calc(&claim).expect("claim computes");
         Out(serde_json::to_value(&out).unwrap())
     }
     fn run_err(&self) -> String {
-        match Claim::parse("t.json", &self.v.to_string()) {
+        match api::parse::claim("t.json", &self.v.to_string()) {
             Err(e) => e.to_string(),
             Ok(c) => engine()
                 .calc(&c)
@@ -159,7 +159,7 @@ fn the_issue_example_is_304() {
     ))
     .unwrap();
     let out: Value =
-        serde_json::from_str(&calc::api::calc(engine(), "claim.json", &text).unwrap()).unwrap();
+        serde_json::from_str(&api::calc(engine(), "claim.json", &text).unwrap()).unwrap();
     assert_eq!(out["total_points"], 304);
     let l = |c: &str| {
         out["lines"]
@@ -649,7 +649,7 @@ fn bad_input_is_a_clear_error() {
         e.contains("111015970 is not valid on 2025-04-10") && e.contains("to 2024-05-31"),
         "{e}"
     );
-    let e = Claim::parse("x.json", "{\"date\": \"2025-04-10\",")
+    let e = api::parse::claim("x.json", "{\"date\": \"2025-04-10\",")
         .unwrap_err()
         .to_string();
     assert!(e.starts_with("x.json: malformed JSON"), "{e}");
@@ -670,7 +670,7 @@ fn bad_input_is_a_clear_error() {
     );
     // (初診料 291 and, from 2027-06, 物価対応料 初診時 2 × 2: 告示69 Ｏ１００ 注5.)
     assert_eq!(claim("2028-05-31", &["111000110"]).run().total(), 291 + 4);
-    let e = calc::api::calc(engine(), "x.json", "[]").unwrap_err();
+    let e = api::calc(engine(), "x.json", "[]").unwrap_err();
     assert_eq!(e.kind, "input");
 }
 

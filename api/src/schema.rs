@@ -1,4 +1,4 @@
-//! JSON Schemas (draft 2020-12) of every input and output of [`crate::api`], generated from the
+//! JSON Schemas (draft 2020-12) of every input and output of [`crate`], generated from the
 //! Rust types with `schemars` (feature `schema`). The published copies live in `schemas/v1/`;
 //! a test keeps them equal to what this module generates, and another validates every golden
 //! case's input and the engine's output for it against them.
@@ -43,7 +43,7 @@ pub const SCHEMAS: &[SchemaInfo] = &[
         name: "claim",
         direction: Direction::Input,
         about: "one visit's claim: input of santei calc / santei_calc",
-        generate: || input::<crate::claim::Claim>(),
+        generate: || input::<calc::Claim>(),
     },
     SchemaInfo {
         name: "calc-output",
@@ -55,7 +55,7 @@ pub const SCHEMAS: &[SchemaInfo] = &[
         name: "receipt",
         direction: Direction::Input,
         about: "one receipt: input of santei copay / santei_copay",
-        generate: || input::<crate::copay::input::ReceiptInput>(),
+        generate: || input::<calc::copay::input::ReceiptInput>(),
     },
     SchemaInfo {
         name: "copay-output",
@@ -320,7 +320,7 @@ impl JsonSchema for Amount {
         schemars::json_schema!({
             "type": "integer",
             "minimum": 0,
-            "maximum": crate::copay::input::MAX_AMOUNT
+            "maximum": calc::values::MAX_AMOUNT
         })
     }
 }
@@ -379,7 +379,7 @@ struct CopayOutput {
     /// 保険者負担 (including the high-cost excess paid in kind).
     insurer_pays: i64,
     /// 公費負担 per programme, in priority order.
-    public_pays: Vec<crate::copay::PublicPay>,
+    public_pays: Vec<calc::copay::PublicPay>,
     /// 食事療養 標準負担額 × meals (included in `patient_pays`).
     meal_charge: i64,
     /// One entry per step.
@@ -592,16 +592,15 @@ enum ErrorKind {
 /// Compiles only while the mirrors above list exactly the fields of the real types.
 #[allow(dead_code)]
 fn mirror_guard(
-    o: crate::engine::CalcOutput<'_>,
-    l: crate::engine::Line,
-    t: crate::engine::TraceEntry,
-    c: crate::copay::CopayOutput<'_>,
-    ct: crate::copay::TraceEntry,
-    e: crate::api::ApiError,
+    o: calc::CalcOutput,
+    l: calc::Line,
+    t: calc::TraceEntry,
+    c: calc::copay::CopayOutput,
+    e: crate::ApiError,
     d: masters::DiffEntry,
     f: masters::procedure::FieldChange,
 ) {
-    let crate::engine::CalcOutput {
+    let calc::CalcOutput {
         total_points: _,
         lines: _,
         warnings: _,
@@ -610,7 +609,7 @@ fn mirror_guard(
         copay: _,
         texts: _, // the words of the texts above, not a field of the JSON
     } = o;
-    let crate::copay::CopayOutput {
+    let calc::copay::CopayOutput {
         medical_cost: _,
         rate: _,
         limit: _,
@@ -621,14 +620,7 @@ fn mirror_guard(
         trace: _,
         texts: _,
     } = c;
-    let crate::copay::TraceEntry {
-        step: _,
-        input: _,
-        rule: _,
-        source: _,
-        result: _,
-    } = ct;
-    let crate::engine::Line {
+    let calc::Line {
         code: _,
         name: _,
         points: _,
@@ -639,13 +631,17 @@ fn mirror_guard(
         verified: _,
         source: _,
     } = l;
-    let crate::engine::TraceEntry {
+    // One trace type for both outputs: the claim's trace names `rule, looked_at, source,
+    // decision`; the co-payment's `step (rule), input (looked_at), rule (wording), source,
+    // result (decision)`.
+    let calc::TraceEntry {
         rule: _,
         looked_at: _,
+        wording: _,
         source: _,
         decision: _,
     } = t;
-    let crate::api::ApiError {
+    let crate::ApiError {
         kind: _,
         message: _,
     } = e;

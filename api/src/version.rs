@@ -3,9 +3,9 @@
 //! tables, and santei's rule files (with the dates they cover and a fingerprint of their text).
 //!
 //! A receipt computer logs this with every batch so that an answer can be traced to the data
-//! that gave it. Every front end renders it through [`crate::api::version`].
+//! that gave it. Every front end renders it through [`crate::version()`].
 
-use crate::engine::Engine;
+use calc::Engine;
 use serde::Serialize;
 
 /// The version of santei's JSON interface: the schemas in `schemas/v1/`. It changes only when

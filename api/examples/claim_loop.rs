@@ -4,7 +4,7 @@
 //! `cargo run --release -p santei-calc --example claim_loop -- [N] [calc|copay|render|batch|parse|json]`
 //! (reads ../shared or $SANTEI_SHARED).
 
-use calc::{Claim, Engine};
+use calc::Engine;
 use std::path::PathBuf;
 
 const CLAIM: &str = r#"{"date": "2025-04-10", "kind": "ika", "setting": "outpatient",
@@ -19,15 +19,15 @@ const CLAIM: &str = r#"{"date": "2025-04-10", "kind": "ika", "setting": "outpati
 /// What `santei calc` prints: parse, compute, pretty JSON.
 #[inline(never)]
 fn render(engine: &Engine, text: &str) -> usize {
-    calc::api::calc(engine, "claim.json", text).map_or(0, |s| s.len())
+    api::calc(engine, "claim.json", text).map_or(0, |s| s.len())
 }
 
 /// What `santei batch` does with a line: parse, compute, one compact JSON line.
 #[inline(never)]
 fn batch_line(engine: &Engine, text: &str) -> usize {
-    let c = Claim::parse("line", text).expect("claim");
+    let c = api::parse::claim("line", text).expect("claim");
     let out = engine.calc(&c).expect("calc");
-    out.to_json(false).len()
+    api::render::calc_json(&out, false).len()
 }
 
 fn main() {
@@ -49,7 +49,7 @@ fn main() {
     } else {
         CLAIM.to_string()
     };
-    let claim = Claim::parse("claim.json", &text).expect("claim");
+    let claim = api::parse::claim("claim.json", &text).expect("claim");
     let started = std::time::Instant::now();
     let mut total = 0usize;
     for _ in 0..n {
@@ -58,10 +58,10 @@ fn main() {
         } else if mode == "batch" {
             total += batch_line(&engine, &text);
         } else if mode == "parse" {
-            total += Claim::parse("line", &text).map_or(0, |c| c.items.len());
+            total += api::parse::claim("line", &text).map_or(0, |c| c.items.len());
         } else if mode == "json" {
             let out = engine.calc(&claim).expect("calc");
-            total += out.to_json(false).len();
+            total += api::render::calc_json(&out, false).len();
         } else {
             total += engine.calc(&claim).map_or(0, |o| o.lines.len());
         }

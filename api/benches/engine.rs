@@ -6,7 +6,7 @@
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use calc::{Claim, Engine};
+use calc::Engine;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 
@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
     let ds = masters::Dataset::load_dirs(&[s.join("masters/ika"), s.join("tensuhyo/ika")])
         .expect("../shared");
     let engine = Engine::with_data(ds).unwrap();
-    let claim = Claim::parse("bench.json", CLAIM).unwrap();
+    let claim = api::parse::claim("bench.json", CLAIM).unwrap();
     let out = engine.calc(&claim).unwrap();
     eprintln!(
         "bench claim: {} lines, {} points, {} errors",
@@ -44,7 +44,7 @@ fn bench(c: &mut Criterion) {
     let mut with_copay: serde_json::Value = serde_json::from_str(CLAIM).unwrap();
     with_copay["patient"]["insurance"] = "kenpo".into();
     with_copay["patient"]["income_category"] = "ウ".into();
-    let claim2 = Claim::parse("bench.json", &with_copay.to_string()).unwrap();
+    let claim2 = api::parse::claim("bench.json", &with_copay.to_string()).unwrap();
     c.bench_function("calc one outpatient claim + copay (official data)", |b| {
         b.iter(|| engine.calc(black_box(&claim2)).unwrap())
     });
@@ -58,8 +58,8 @@ fn bench(c: &mut Criterion) {
                   {"code": "190832010", "count": 1}, {"code": "160008010", "count": 4},
                   {"code": "170000410", "count": 2}],
     });
-    let inpatient = Claim::parse("inpatient.json", &inpatient.to_string()).unwrap();
-    let receipt = calc::copay::Receipt::from_json(
+    let inpatient = api::parse::claim("inpatient.json", &inpatient.to_string()).unwrap();
+    let receipt: calc::copay::Receipt = serde_json::from_str(
         r#"{"month": "2025-05", "setting": "inpatient",
             "patient": {"birth_date": "1970-06-15", "insurance": "kenpo", "income_category": "ウ",
                         "limit_certificate": true, "high_cost_count": 0, "specific_disease": false},
@@ -75,7 +75,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     c.bench_function("parse + calc + render JSON", |b| {
-        b.iter(|| calc::api::calc(&engine, "b.json", black_box(CLAIM)).unwrap())
+        b.iter(|| api::calc(&engine, "b.json", black_box(CLAIM)).unwrap())
     });
 }
 

@@ -172,36 +172,7 @@ impl<'o> Json<'o> {
     }
 }
 
-/// The decimal as a whole number, when it is one (`291.00` → 291) and fits in an i64.
-pub fn whole(d: Decimal) -> Option<i64> {
-    // Most decimals here are small (points such as 291.00): integer arithmetic on 64 bits.
-    const POW10: [u64; 20] = {
-        let mut t = [1u64; 20];
-        let mut i = 1;
-        while i < 20 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
-    let m = d.mantissa();
-    if let (Ok(m64), Some(&p)) = (
-        u64::try_from(m.unsigned_abs()),
-        POW10.get(d.scale() as usize),
-    ) {
-        if m64 % p != 0 {
-            return None;
-        }
-        if let Ok(q) = i64::try_from(m64 / p) {
-            return Some(if m < 0 { -q } else { q });
-        }
-    }
-    let p = 10i128.checked_pow(d.scale())?;
-    if m % p != 0 {
-        return None;
-    }
-    i64::try_from(m / p).ok()
-}
+pub use calc::text::{digits2, whole};
 
 /// The written JSON as a string.
 ///
@@ -215,22 +186,6 @@ pub fn into_string(out: Vec<u8>) -> String {
     }
 }
 
-/// Two ASCII digits of each number 0–99.
-const DIGITS2: [[u8; 2]; 100] = {
-    let mut t = [[0u8; 2]; 100];
-    let mut i = 0;
-    while i < 100 {
-        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-        i += 1;
-    }
-    t
-};
-
-/// The two ASCII digits of `n` (0–99).
-pub fn digits2(n: usize) -> [u8; 2] {
-    DIGITS2[n % 100]
-}
-
 /// Append the decimal digits of `n`.
 pub fn write_int(out: &mut Vec<u8>, n: i64) {
     let mut buf = [0u8; 20];
@@ -238,12 +193,12 @@ pub fn write_int(out: &mut Vec<u8>, n: i64) {
     let mut v = n.unsigned_abs();
     while v >= 100 {
         i -= 2;
-        buf[i..i + 2].copy_from_slice(&DIGITS2[(v % 100) as usize]);
+        buf[i..i + 2].copy_from_slice(&digits2((v % 100) as usize));
         v /= 100;
     }
     if v >= 10 {
         i -= 2;
-        buf[i..i + 2].copy_from_slice(&DIGITS2[v as usize]);
+        buf[i..i + 2].copy_from_slice(&digits2(v as usize));
     } else {
         i -= 1;
         buf[i] = b'0' + v as u8;

@@ -1,8 +1,29 @@
-//! The JSON interface shared by the CLI, the WebAssembly bindings and the C ABI: text in,
-//! text out. Every caller prints exactly what these functions return, so results are
-//! byte-identical across them.
+//! # api — santei's interface: text in, text out
+//!
+//! Job: read inputs (JSON, or TOML by the file name) into the engine's typed models, call the
+//! engine, and render its results as the published JSON (`schemas/v1/`): the functions every
+//! front end calls — the CLI, the WebAssembly bindings, the C ABI, batch and the HTTP service —
+//! so results are byte-identical across them. Also the JSON Schemas ([`schema`], feature
+//! `schema`), the version report ([`version`]), `master show`/`diff` output ([`master`]) and
+//! the auditors' golden cases ([`golden`], feature `toml`).
+//!
+//! Invariants: one error shape ([`ApiError`]: `{"error": {"kind", "message"}}`) for every
+//! input that cannot be computed; the JSON of a result equals `serde_json` of the engine's
+//! output (the fast writer of [`render`] is tested against it); no I/O here (front ends read
+//! files and pass text).
 
-use crate::engine::Engine;
+pub mod batch;
+#[cfg(feature = "toml")]
+pub mod golden;
+pub mod json;
+pub mod master;
+pub mod parse;
+pub mod render;
+#[cfg(feature = "schema")]
+pub mod schema;
+pub mod version;
+
+pub use calc::Engine;
 use serde::Serialize;
 
 /// An error as a JSON-able value: what went wrong and where.
@@ -67,12 +88,17 @@ pub fn render<T: Serialize>(v: &T) -> Result<String, ApiError> {
 
 /// `santei calc`: a claim (JSON, or TOML when `name` ends in `.toml`) → result JSON.
 pub fn calc(engine: &Engine, name: &str, text: &str) -> Result<String, ApiError> {
-    let claim =
-        crate::claim::Claim::parse(name, text).map_err(|e| ApiError::input(e.to_string()))?;
+    Ok(calc_output(engine, name, text)?.1)
+}
+
+/// `santei calc` with the result's verdict: whether the claim breaks a rule (`errors` is not
+/// empty: the CLI exits 1), and the result JSON.
+pub fn calc_output(engine: &Engine, name: &str, text: &str) -> Result<(bool, String), ApiError> {
+    let claim = parse::claim(name, text).map_err(|e| ApiError::input(e.to_string()))?;
     let out = engine
         .calc(&claim)
         .map_err(|e| ApiError::input(e.to_string()))?;
-    Ok(out.to_json(true))
+    Ok((out.has_errors(), render::calc_json(&out, true)))
 }
 
 /// `santei tier`: a facility profile (JSON or TOML) and a month range → result JSON array.
@@ -135,7 +161,7 @@ fn profile_toml(name: &str, _text: &str) -> Result<rules::tier::FacilityProfile,
 /// one santei's rule files describe, is an `input` error.
 pub fn master_show(engine: &Engine, code: &str, date: &str) -> Result<String, ApiError> {
     let code = masters::Code::parse(code).map_err(|e| ApiError::input(format!("code: {e}")))?;
-    let date = crate::claim::parse_date(date).map_err(|e| ApiError::input(format!("date: {e}")))?;
+    let date = calc::claim::parse_date(date).map_err(|e| ApiError::input(format!("date: {e}")))?;
     after_coverage(engine, date)?;
     let e = engine
         .data()
@@ -145,7 +171,7 @@ pub fn master_show(engine: &Engine, code: &str, date: &str) -> Result<String, Ap
             masters::LookupError::NotValidOn { .. } => ApiError::data(e.to_string()),
             _ => ApiError::input(format!("{e} ({})", engine.data().label)),
         })?;
-    render(&crate::engine::entry_json(
+    render(&master::entry_json(
         &e,
         engine.data(),
         engine.addon_rules(),
@@ -174,8 +200,8 @@ pub fn diff_entries(
     from: &str,
     to: &str,
 ) -> Result<Vec<masters::DiffEntry>, ApiError> {
-    let from = crate::claim::parse_date(from).map_err(|e| ApiError::input(format!("from: {e}")))?;
-    let to = crate::claim::parse_date(to).map_err(|e| ApiError::input(format!("to: {e}")))?;
+    let from = calc::claim::parse_date(from).map_err(|e| ApiError::input(format!("from: {e}")))?;
+    let to = calc::claim::parse_date(to).map_err(|e| ApiError::input(format!("to: {e}")))?;
     if to < from {
         return Err(ApiError::input(format!(
             "to ({to}) is before from ({from}): give the earlier date as from"
@@ -207,18 +233,22 @@ pub fn copay_with(
     name: &str,
     text: &str,
 ) -> Result<String, ApiError> {
-    use crate::copay::Receipt;
-    let receipt = if name.ends_with(".toml")
-        || (!name.ends_with(".json") && !text.trim_start().starts_with('{'))
-    {
-        Receipt::from_toml(text)
-    } else {
-        Receipt::from_json(text)
-    }
-    .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
-    let out = crate::copay::compute(tables, &receipt)
+    let receipt = receipt(name, text)?;
+    let out = calc::copay::compute(tables, &receipt)
         .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
-    Ok(out.to_json(true))
+    Ok(render::copay_json(&out, true))
+}
+
+/// A receipt read from JSON, or TOML (by the name, or text that is not a JSON object).
+pub fn receipt(name: &str, text: &str) -> Result<calc::copay::Receipt, ApiError> {
+    let toml = name.ends_with(".toml")
+        || (!name.ends_with(".json") && !parse::strip_bom(text).trim_start().starts_with('{'));
+    let r = if toml {
+        parse::from_toml(name, text)
+    } else {
+        parse::from_json(name, text)
+    };
+    r.map_err(|e| ApiError::input(e.to_string()))
 }
 
 /// The most results [`search`] returns.
@@ -229,7 +259,7 @@ pub const SEARCH_MAX: usize = 200;
 struct Found {
     code: String,
     name: String,
-    #[serde(serialize_with = "crate::engine::dec")]
+    #[serde(serialize_with = "calc::output::dec")]
     points: rust_decimal::Decimal,
     point_kind: &'static str,
     verified: bool,
@@ -244,7 +274,7 @@ struct Found {
 /// Results: a JSON array of `{code, name, points, point_kind, verified}`, exact code first,
 /// then codes in order, at most `limit` (capped at [`SEARCH_MAX`]); an empty query gives `[]`.
 pub fn search(engine: &Engine, query: &str, date: &str, limit: usize) -> Result<String, ApiError> {
-    let date = crate::claim::parse_date(date).map_err(|e| ApiError::input(format!("date: {e}")))?;
+    let date = calc::claim::parse_date(date).map_err(|e| ApiError::input(format!("date: {e}")))?;
     let words: Vec<String> = query.split_whitespace().map(fold).collect();
     let limit = limit.clamp(1, SEARCH_MAX);
     let mut found: Vec<(bool, Found)> = Vec::new();

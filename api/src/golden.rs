@@ -23,7 +23,7 @@
 //! or, with `[[expected.month]]` entries (`month = "2025-04"` plus fields), to the named months.
 //! Only the listed fields are compared; numbers compare as exact decimals.
 
-use crate::engine::Engine;
+use calc::Engine;
 use serde_json::Value;
 use std::str::FromStr;
 
@@ -124,16 +124,16 @@ impl Case {
     /// Run the case through the same API the CLI uses.
     pub fn actual(&self, engine: &Engine) -> Result<Value, String> {
         let text = match self.kind.as_str() {
-            "calc" => crate::api::calc(engine, "case.json", &self.input_json()),
+            "calc" => crate::calc(engine, "case.json", &self.input_json()),
             "copay" => match &self.local {
-                None => crate::api::copay(engine, "case.json", &self.input_json()),
+                None => crate::copay(engine, "case.json", &self.input_json()),
                 Some(text) => {
                     let tables = engine
                         .copay_tables()
                         .clone()
                         .with_local_programmes("case local_programme", text)
                         .map_err(|e| e.to_string())?;
-                    crate::api::copay_with(&tables, "case.json", &self.input_json())
+                    crate::copay_with(&tables, "case.json", &self.input_json())
                 }
             },
             _ => {
@@ -151,7 +151,7 @@ impl Case {
                     .get("to")
                     .and_then(|v| v.as_str())
                     .unwrap_or(from);
-                crate::api::tier(
+                crate::tier(
                     engine,
                     "profile.json",
                     &json_of(profile).to_string(),

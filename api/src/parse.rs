@@ -1,0 +1,114 @@
+//! Text → santei's typed inputs: JSON (or TOML by the file name), with errors that name the
+//! file, the field path and the value; a UTF-8 byte-order mark is ignored.
+
+use calc::Claim;
+
+/// What went wrong reading an input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("{file}: malformed {format}: {message}")]
+    Syntax {
+        file: String,
+        format: &'static str,
+        message: String,
+    },
+    #[error("{file}: {path}: {message}")]
+    Field {
+        file: String,
+        path: String,
+        message: String,
+    },
+}
+
+/// The text without a UTF-8 byte-order mark (editors on Windows write one).
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Read a value from JSON text with field-path errors.
+pub fn from_json<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, ParseError> {
+    let text = strip_bom(text);
+    // The usual case, without tracking paths; a text that fails is read again to name the
+    // field.
+    if let Ok(v) = serde_json::from_str::<T>(text) {
+        return Ok(v);
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        use serde_json::error::Category;
+        if matches!(e.inner().classify(), Category::Syntax | Category::Eof) {
+            ParseError::Syntax {
+                file: file.into(),
+                format: "JSON",
+                message: e.into_inner().to_string(),
+            }
+        } else {
+            path_error(file, "JSON", e)
+        }
+    })?;
+    de.end().map_err(|e| ParseError::Syntax {
+        file: file.into(),
+        format: "JSON",
+        message: e.to_string(),
+    })?;
+    Ok(v)
+}
+
+/// Read a value from TOML text with field-path errors.
+#[cfg(feature = "toml")]
+pub fn from_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, ParseError> {
+    let de = toml::Deserializer::new(strip_bom(text));
+    serde_path_to_error::deserialize(de).map_err(|e| path_error(file, "TOML", e))
+}
+
+/// TOML is not read by this build.
+#[cfg(not(feature = "toml"))]
+pub fn from_toml<T: serde::de::DeserializeOwned>(file: &str, _text: &str) -> Result<T, ParseError> {
+    Err(ParseError::Syntax {
+        file: file.into(),
+        format: "TOML",
+        message: "not read by this build (feature `toml`); give the input as JSON".into(),
+    })
+}
+
+/// Read a value: TOML when `file` ends in `.toml`, JSON otherwise.
+pub fn read<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, ParseError> {
+    if file.ends_with(".toml") {
+        from_toml(file, text)
+    } else {
+        from_json(file, text)
+    }
+}
+
+/// A claim, read and checked as a whole.
+pub fn claim(file: &str, text: &str) -> Result<Claim, ParseError> {
+    let claim: Claim = read(file, text)?;
+    claim.validate().map_err(|e| ParseError::Field {
+        file: file.into(),
+        path: e.path,
+        message: e.message,
+    })?;
+    Ok(claim)
+}
+
+fn path_error<E: std::fmt::Display>(
+    file: &str,
+    format: &'static str,
+    e: serde_path_to_error::Error<E>,
+) -> ParseError {
+    let path = e.path().to_string();
+    let inner = e.into_inner().to_string();
+    if path == "." || path == "?" || path.is_empty() {
+        ParseError::Syntax {
+            file: file.into(),
+            format,
+            message: inner,
+        }
+    } else {
+        ParseError::Field {
+            file: file.into(),
+            path,
+            message: inner,
+        }
+    }
+}

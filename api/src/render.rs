@@ -1,0 +1,209 @@
+//! The JSON of santei's results, written with the fast writer of [`crate::json`]: the bytes
+//! `serde_json` writes for the same value (compact, or pretty with two-space indentation).
+//!
+//! Invariant: for any result, `write_calc` equals `serde_json::to_string(_pretty)` of the
+//! [`CalcOutput`] (its serde form), and likewise for the co-payment (tested over the golden
+//! corpus and property tests).
+
+use crate::json::{escape_into, into_string, put, write_int, Json};
+use calc::copay::CopayOutput;
+use calc::text::{code_digits, date_digits, segment_string, Segment, Text, Texts};
+use calc::CalcOutput;
+use masters::Code;
+
+/// Append a text as escaped JSON string contents (without the quotes).
+pub fn write_text(out: &mut Vec<u8>, pool: &Texts, t: Text) {
+    for s in pool.segments(t) {
+        match s {
+            // Template pieces need no escaping (checked when the program is compiled).
+            Segment::Plain(p) => put(out, p.as_bytes()),
+            Segment::Str(s) => escape_into(out, s),
+            Segment::Int(n) => write_int(out, n),
+            Segment::Dec(d) => match calc::text::whole(d) {
+                Some(n) => write_int(out, n),
+                None => out.extend_from_slice(d.normalize().to_string().as_bytes()),
+            },
+            Segment::Date(d) => match date_digits(d) {
+                Some(b) => put(out, &b),
+                None => out.extend_from_slice(d.to_string().as_bytes()),
+            },
+            Segment::NoDate => {}
+            Segment::Code(c) => write_code(out, c),
+            Segment::NoCode => out.extend_from_slice(b"(no code)"),
+            Segment::Src(file, line) => {
+                escape_into(out, file);
+                if line > 0 {
+                    out.push(b':');
+                    write_int(out, line.into());
+                }
+            }
+            Segment::Pct(p) if p % 10 == 0 => {
+                write_int(out, (p / 10).into());
+                out.extend_from_slice("割".as_bytes());
+            }
+            Segment::Pct(p) => {
+                write_int(out, p.into());
+                out.push(b'%');
+            }
+            Segment::Text(t) => write_text(out, pool, t),
+            Segment::Codes(codes, sep) => {
+                for (i, &c) in codes.iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(sep.as_str().as_bytes());
+                    }
+                    write_code(out, Code(c));
+                }
+            }
+            // The rest are rare: through their display form.
+            s @ (Segment::Month(_) | Segment::Age(_)) => escape_into(out, &segment_string(pool, s)),
+        }
+    }
+}
+
+/// Append a code's digits (JSON string contents).
+pub fn write_code(out: &mut Vec<u8>, c: Code) {
+    match code_digits(c) {
+        Some(b) => put(out, &b),
+        None => write_int(out, c.0.into()),
+    }
+}
+
+/// A claim's result as JSON, appended to `out`.
+pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
+    let t = &o.texts;
+    let mut j = Json::new(out, pretty);
+    j.begin_object();
+    j.key("total_points");
+    j.dec(o.total_points);
+    j.key("lines");
+    j.begin_array();
+    for l in &o.lines {
+        j.element();
+        j.begin_object();
+        j.key("code");
+        match l.code {
+            Some(c) => j.str_with(|o| write_code(o, c)),
+            None => j.null(),
+        }
+        j.key("name");
+        j.str_with(|o| write_text(o, t, l.name));
+        j.key("points");
+        j.dec(l.points);
+        j.key("count");
+        j.int(l.count);
+        j.key("subtotal");
+        j.dec(l.subtotal);
+        j.key("origin");
+        j.str(l.origin);
+        j.key("rule");
+        j.str_with(|o| write_text(o, t, l.rule));
+        j.key("verified");
+        j.bool(l.verified);
+        j.key("source");
+        j.str_with(|o| write_text(o, t, l.source));
+        j.end_object();
+    }
+    j.end_array();
+    for (key, list) in [("warnings", &o.warnings), ("errors", &o.errors)] {
+        j.key(key);
+        j.begin_array();
+        for &w in list {
+            j.element();
+            j.str_with(|o| write_text(o, t, w));
+        }
+        j.end_array();
+    }
+    j.key("trace");
+    j.begin_array();
+    for e in &o.trace {
+        j.element();
+        j.begin_object();
+        for (key, text) in [
+            ("rule", e.rule),
+            ("looked_at", e.looked_at),
+            ("source", e.source),
+            ("decision", e.decision),
+        ] {
+            j.key(key);
+            j.str_with(|o| write_text(o, t, text));
+        }
+        j.end_object();
+    }
+    j.end_array();
+    if let Some(c) = &o.copay {
+        j.key("copay");
+        copay_into(&mut j, c);
+    }
+    j.end_object();
+}
+
+/// A claim's result as a JSON string.
+pub fn calc_json(o: &CalcOutput, pretty: bool) -> String {
+    let mut out = Vec::with_capacity(8192);
+    write_calc(&mut out, o, pretty);
+    into_string(out)
+}
+
+/// A co-payment as JSON into a writer (the value of a key or an array element).
+pub fn copay_into(j: &mut Json<'_>, c: &CopayOutput) {
+    let t = &c.texts;
+    j.begin_object();
+    j.key("medical_cost");
+    j.int(c.medical_cost);
+    j.key("rate");
+    j.str(&c.rate.to_string());
+    j.key("limit");
+    match c.limit {
+        Some(l) => j.int(l),
+        None => j.null(),
+    }
+    j.key("patient_pays");
+    j.int(c.patient_pays);
+    j.key("insurer_pays");
+    j.int(c.insurer_pays);
+    j.key("public_pays");
+    j.begin_array();
+    for p in &c.public_pays {
+        j.element();
+        j.begin_object();
+        j.key("law");
+        j.str(&p.law);
+        j.key("amount");
+        j.int(p.amount);
+        j.end_object();
+    }
+    j.end_array();
+    j.key("meal_charge");
+    j.int(c.meal_charge);
+    j.key("trace");
+    j.begin_array();
+    for e in &c.trace {
+        j.element();
+        j.begin_object();
+        j.key("step");
+        j.str_with(|o| write_text(o, t, e.rule));
+        for (key, text) in [
+            ("input", Some(e.looked_at)),
+            ("rule", e.wording),
+            ("source", Some(e.source)),
+            ("result", Some(e.decision)),
+        ] {
+            j.key(key);
+            j.str_with(|o| {
+                if let Some(text) = text {
+                    write_text(o, t, text)
+                }
+            });
+        }
+        j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+}
+
+/// A co-payment as a JSON string.
+pub fn copay_json(c: &CopayOutput, pretty: bool) -> String {
+    let mut out = Vec::with_capacity(2048);
+    copay_into(&mut Json::new(&mut out, pretty), c);
+    into_string(out)
+}

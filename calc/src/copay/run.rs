@@ -1,0 +1,271 @@
+//! The calculation of copayment.md §6 for one claim (a receipt month or one visit): the driver.
+//! Each step lives in its own module and writes one or more trace entries:
+//! 1. [`rate`]: age group and 負担割合;
+//! 2. the window share (`points × 10 × rate`, rounded to 10円);
+//! 3. [`public`]: which public programmes apply, in priority order;
+//! 4. [`limit`]: the 高額療養費 limit at the window, applied to the share;
+//! 5. [`public`]: the public-expense chain (or a programme that pays before insurance);
+//! 6. [`meals`]: the 食事療養 標準負担額.
+//!
+//! Invariants: integer yen; `patient + insurer + Σ public = medical cost` for the medical part
+//! (each step moves an amount from one payer to another, never creates one); every step
+//! pushes a trace entry; a missing table is an error, not a default.
+
+use super::input::{MonthToDate, Patient, PublicExpenseClaim, Receipt, Setting, Visit};
+use super::rounding::{window_share, yen_from_points};
+use super::{age, limit, meals, public, rate};
+use super::{CopayError, CopayOutput};
+use crate::copay::input::{InsuranceKind, MAX_AMOUNT};
+use crate::output::TraceEntry;
+use crate::text::{Arg, Texts};
+use crate::{lit, tx};
+use chrono::{Datelike, NaiveDate};
+use rules::copay::CopayTables;
+use rust_decimal::Decimal;
+
+/// How per-visit public caps are read.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Mode {
+    /// A whole month: per-visit caps × `visits`.
+    Receipt { visits: Option<u32> },
+    /// One visit: the per-visit cap itself.
+    Visit,
+}
+
+/// What every step reads: one claim's facts.
+pub(super) struct Claim<'a> {
+    pub patient: &'a Patient,
+    pub date: NaiveDate,
+    pub setting: Setting,
+    pub points: i64,
+    pub meals: i64,
+    pub public_expense: &'a [PublicExpenseClaim],
+    pub rate_percent: Option<u32>,
+    pub mtd: MonthToDate,
+    pub mode: Mode,
+}
+
+/// What every step writes: the trace and the pool of its words.
+pub(super) struct Trace {
+    pub entries: Vec<TraceEntry>,
+    pub t: Texts,
+}
+
+/// Push one trace step; each part is a [`crate::text::Text`] or a string (evaluated in
+/// order, so a part may record its text in `$tr.t`).
+macro_rules! step {
+    ($tr:expr, $step:literal, $input:expr, $rule:expr, $source:expr, $result:expr $(,)?) => {{
+        let looked_at = $crate::text::IntoText::into_text($input, &mut $tr.t);
+        let wording = $crate::text::IntoText::into_text($rule, &mut $tr.t);
+        let source = $crate::text::IntoText::into_text($source, &mut $tr.t);
+        let decision = $crate::text::IntoText::into_text($result, &mut $tr.t);
+        $tr.entries.push($crate::output::TraceEntry {
+            rule: $crate::lit!($step),
+            looked_at,
+            wording: Some(wording),
+            source,
+            decision,
+        });
+    }};
+}
+pub(super) use step;
+
+pub(super) fn bad(field: &str, message: impl Into<String>) -> CopayError {
+    CopayError::Invalid {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+pub(super) fn no_table(what: &str, date: NaiveDate, key: String, note: String) -> CopayError {
+    CopayError::NoTable {
+        what: what.to_string(),
+        month: date.format("%Y-%m").to_string(),
+        key,
+        note,
+    }
+}
+
+/// The co-payment of one receipt (one patient, one facility, one month, 入院 or 外来).
+pub fn compute(tables: &CopayTables, receipt: &Receipt) -> Result<CopayOutput, CopayError> {
+    let date = match receipt.date {
+        Some(d) => d,
+        None => default_date(tables, receipt),
+    };
+    run(
+        tables,
+        &Claim {
+            patient: &receipt.patient,
+            date,
+            setting: receipt.setting,
+            points: receipt.points,
+            meals: receipt.meals,
+            public_expense: &receipt.public_expense,
+            rate_percent: receipt.rate_percent,
+            mtd: MonthToDate::default(),
+            mode: Mode::Receipt {
+                visits: receipt.visits,
+            },
+        },
+    )
+}
+
+/// The co-payment of one visit inside a month: the visit's points on `visit.date`, with the
+/// limit applied to the month's cumulative 医療費 (`month_to_date.medical_cost` + this visit)
+/// minus the share already charged (`month_to_date.patient_share`). Public programmes read
+/// their remaining monthly cap from `public_expense[].already_paid`; a per-visit cap applies
+/// to this visit. `medical_cost` in the output is this visit's.
+pub fn compute_visit(tables: &CopayTables, visit: &Visit) -> Result<CopayOutput, CopayError> {
+    run(
+        tables,
+        &Claim {
+            patient: &visit.patient,
+            date: visit.date,
+            setting: visit.setting,
+            points: visit.points,
+            meals: visit.meals,
+            public_expense: &visit.public_expense,
+            rate_percent: visit.rate_percent,
+            mtd: visit.month_to_date.unwrap_or_default(),
+            mode: Mode::Visit,
+        },
+    )
+}
+
+/// Receipt date default: the month's first day; for a 後期 receipt in the 75th-birthday month,
+/// the birthday (the first day 後期 covers).
+fn default_date(tables: &CopayTables, r: &Receipt) -> NaiveDate {
+    let first = r.month;
+    if r.patient.insurance != InsuranceKind::Kouki {
+        return first;
+    }
+    let Some(rules) = tables.ages_at(first) else {
+        return first;
+    };
+    match age::birthday(r.patient.birth_date, rules.kouki_age) {
+        Some(b) if b.year() == first.year() && b.month() == first.month() => b,
+        _ => first,
+    }
+}
+
+/// The amounts a claim may carry, checked before any step.
+fn check_amounts(c: &Claim) -> Result<(), CopayError> {
+    let p = c.patient;
+    if p.birth_date > c.date {
+        return Err(bad(
+            "patient.birth_date",
+            format!("{} is after the date of service {}", p.birth_date, c.date),
+        ));
+    }
+    if c.points < 0 || c.points > MAX_AMOUNT {
+        return Err(bad("points", format!("{} is out of range", c.points)));
+    }
+    if c.meals < 0 || c.meals > 10_000 {
+        return Err(bad("meals", format!("{} is out of range", c.meals)));
+    }
+    for (name, v) in [
+        ("month_to_date.medical_cost", c.mtd.medical_cost),
+        ("month_to_date.patient_share", c.mtd.patient_share),
+    ] {
+        if !(0..=MAX_AMOUNT).contains(&v) {
+            return Err(bad(name, format!("{v} is out of range")));
+        }
+    }
+    for (i, pe) in c.public_expense.iter().enumerate() {
+        for (name, v) in [
+            ("monthly_cap", pe.monthly_cap.unwrap_or(0)),
+            ("already_paid", pe.already_paid),
+        ] {
+            if !(0..=MAX_AMOUNT).contains(&v) {
+                return Err(bad(
+                    &format!("public_expense[{i}].{name}"),
+                    format!("{v} is out of range"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
+    let mut trace = Trace {
+        entries: Vec::with_capacity(8),
+        t: Texts::new(),
+    };
+    check_amounts(c)?;
+    // 1. Age and rate.
+    let (f, group) = rate::age_group(tables, c, &mut trace)?;
+    let rate = rate::rate(tables, c, group, &mut trace)?;
+    // 2. Window share.
+    let rnd = tables
+        .rounding_at(c.date)
+        .ok_or_else(|| no_table("rounding table", c.date, String::new(), String::new()))?;
+    let cost = yen_from_points(c.points, rnd.yen_per_point)
+        .ok_or_else(|| bad("points", format!("{} is out of range", c.points)))?;
+    let share = window_share(cost, rate, rnd.window_unit_yen);
+    step!(
+        trace,
+        "window share",
+        tx!(
+            trace.t,
+            "{} 点 × {} 円 = {} 円 × {}",
+            c.points,
+            rnd.yen_per_point,
+            cost,
+            Arg::Pct(rate)
+        ),
+        lit!("一部負担金: 10円未満 四捨五入 (under 5円 down, 5円 or more up)"),
+        &rnd.source,
+        tx!(trace.t, "{}", share),
+    );
+    // 3. Public programmes.
+    let progs = public::resolve(tables, c, &f, &mut trace)?;
+    let shares = public::Shares {
+        cost,
+        rate,
+        unit_yen: rnd.window_unit_yen,
+    };
+    let (limit, patient_medical, insurer, mut public_pays) =
+        if let Some(first) = public::before_insurance(&progs) {
+            public::pay_before_insurance(&progs, first, &shares, &mut trace)
+        } else {
+            // 4. Limit.
+            let birthday_month = limit::birthday_month(&f, c);
+            let limit = limit::decide(
+                tables,
+                c,
+                group,
+                rate,
+                cost,
+                birthday_month,
+                &progs,
+                &mut trace,
+            )?;
+            let after_ins = limit::apply(c, limit, share, &mut trace);
+            // 5. Public chain.
+            let (patient, pays) = public::chain(c, &progs, &shares, after_ins, &mut trace)?;
+            (limit, patient, cost - after_ins, pays)
+        };
+    // Programmes skipped by age still appear, with 0.
+    for pe in c.public_expense {
+        if !public_pays.iter().any(|pp| pp.law == pe.law) {
+            public_pays.push(super::PublicPay {
+                law: pe.law.clone(),
+                amount: 0,
+            });
+        }
+    }
+    // 6. Meals.
+    let meal_charge = meals::charge(tables, c, &progs, &mut trace)?;
+    Ok(CopayOutput {
+        medical_cost: cost,
+        rate: Decimal::new(i64::from(rate), 2).normalize(),
+        limit,
+        patient_pays: patient_medical + meal_charge,
+        insurer_pays: insurer,
+        public_pays,
+        meal_charge,
+        trace: trace.entries,
+        texts: trace.t,
+    })
+}

@@ -1,0 +1,298 @@
+//! Step 5: frequency limits — the 算定回数 tables', an add-on rule's own limit, and the shared
+//! allowances of several codes — counted in the window of each 算定単位 over the history and
+//! this claim.
+
+use super::facts::Facts;
+use super::notes::{trace, Notes};
+use super::work::Work;
+use crate::text::{Arg, Sep, Text};
+use crate::{lit, tx};
+use chrono::{Datelike, NaiveDate};
+use masters::{Code, CountUnit};
+use rules::addons::AddonRule;
+
+pub(crate) fn month_index(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
+}
+
+/// Days since a Sunday epoch: same week ⇔ same `week_index` (weeks run Sunday–Saturday).
+pub(crate) fn week_index(d: NaiveDate) -> i64 {
+    let days = d.num_days_from_ce() as i64; // 0001-01-01 is a Monday
+    (days + 1).div_euclid(7)
+}
+
+/// Whether `other` falls in the same counting window as `date`; `None` when santei does not
+/// count that unit (reported in the trace).
+fn in_window(unit: CountUnit, date: NaiveDate, other: NaiveDate) -> Option<bool> {
+    Some(match unit {
+        CountUnit::Day => other == date,
+        CountUnit::Week => week_index(other) == week_index(date),
+        CountUnit::Months(n) => {
+            let (m, o) = (month_index(date), month_index(other));
+            o <= m && o > m - i32::from(n)
+        }
+        CountUnit::PerPatient => true,
+        CountUnit::Other(_) => return None,
+    })
+}
+
+/// The codes a limit counts together: one code, or a shared allowance's codes.
+#[derive(Clone, Copy)]
+pub(crate) enum Codes<'a> {
+    One(Code),
+    Many(&'a [u32]),
+}
+
+impl<'a> Codes<'a> {
+    fn contains(&self, c: Code) -> bool {
+        match self {
+            Codes::One(x) => *x == c,
+            Codes::Many(xs) => xs.contains(&c.0),
+        }
+    }
+
+    fn arg(&self, sep: Sep) -> Arg<'a> {
+        match *self {
+            Codes::One(c) => Arg::Code(c),
+            Codes::Many(xs) => Arg::Codes(xs, sep),
+        }
+    }
+}
+
+/// Count of `codes` claimed in the window of `unit` around the date, in the history and in
+/// the lines so far.
+fn used(f: &Facts<'_>, work: &[Work<'_>], codes: Codes<'_>, unit: CountUnit) -> Option<i64> {
+    let mut count = 0;
+    for h in &f.claim.history {
+        if codes.contains(h.code) && in_window(unit, f.date, h.date.0)? {
+            count += h.count;
+        }
+    }
+    for l in work.iter().filter(|l| !l.removed) {
+        if l.line.code.is_some_and(|c| codes.contains(c)) {
+            count += l.line.count;
+        }
+    }
+    Some(count)
+}
+
+/// The first line of a family in `families` claimed in the month of the date (the history
+/// first, then this claim), described.
+pub(crate) fn claimed_in_month(
+    f: &Facts<'_>,
+    n: &mut Notes,
+    work: &[Work<'_>],
+    families: &[String],
+) -> Option<Text> {
+    let rules = f.rules();
+    let m = month_index(f.date);
+    let in_families = |fam: &str| families.iter().any(|x| x == fam);
+    for h in &f.claim.history {
+        if month_index(h.date.0) == m && rules.family_of_code(h.code.0).is_some_and(in_families) {
+            return Some(tx!(n.t, "{} on {} (history)", h.code, h.date.0));
+        }
+    }
+    for l in work.iter().filter(|l| !l.removed) {
+        if l.family.is_some_and(in_families) {
+            return Some(tx!(n.t, "{} on this claim", l.line.code));
+        }
+    }
+    None
+}
+
+/// One limit to check: codes counted together, 算定単位 code and name, the maximum, and
+/// where the limit comes from.
+struct LimitCheck<'a> {
+    codes: Codes<'a>,
+    unit: CountUnit,
+    unit_code: u16,
+    unit_name: &'a str,
+    max: u32,
+    source: Text,
+}
+
+/// The limits on a code on the date, one by one to `check` until it returns a refusal: the
+/// 算定回数 tables', the add-on rule's own limit when given, and the shared allowances the
+/// code is part of.
+fn limit_checks<'a>(
+    f: &Facts<'a>,
+    n: &mut Notes,
+    c: Code,
+    rule: Option<&'a AddonRule>,
+    mut check: impl FnMut(&mut Notes, LimitCheck<'a>) -> Option<Text>,
+) -> Option<Text> {
+    let date = f.date;
+    for fr in f.data().tables.frequency_on(c, date) {
+        let k = LimitCheck {
+            codes: Codes::One(c),
+            unit: fr.unit.kind(),
+            unit_code: fr.unit.code,
+            unit_name: &fr.unit.name,
+            max: fr.count,
+            source: tx!(
+                n.t,
+                "算定回数 {}",
+                Arg::Src(&fr.source.file, fr.source.line as u32)
+            ),
+        };
+        if let Some(refused) = check(n, k) {
+            return Some(refused);
+        }
+    }
+    if let Some((r, l)) = rule.and_then(|r| r.limit.as_ref().map(|l| (r, l))) {
+        let k = LimitCheck {
+            codes: Codes::One(c),
+            unit: CountUnit::from_code(l.unit_code),
+            unit_code: l.unit_code,
+            unit_name: &l.unit,
+            max: l.count,
+            source: tx!(n.t, "rule {}: {}", &r.id, &l.source),
+        };
+        if let Some(refused) = check(n, k) {
+            return Some(refused);
+        }
+    }
+    let ar = f.rules();
+    for &si in ar.shared_limits_of(c.0) {
+        let s = &ar.shared_limits[si];
+        if s.in_force(date) {
+            let k = LimitCheck {
+                codes: Codes::Many(ar.shared_limit_codes(si)),
+                unit: CountUnit::from_code(s.unit_code),
+                unit_code: s.unit_code,
+                unit_name: &s.unit,
+                max: s.count,
+                source: tx!(n.t, "{}: {}", &s.id, &s.source),
+            };
+            if let Some(refused) = check(n, k) {
+                return Some(refused);
+            }
+        }
+    }
+    None
+}
+
+/// Why an automatic add-on would break a limit, if it would.
+pub(crate) fn limit_refusal<'a>(
+    f: &Facts<'a>,
+    n: &mut Notes,
+    work: &[Work<'a>],
+    rule: &'a AddonRule,
+    code: Option<Code>,
+    count: i64,
+) -> Option<Text> {
+    let Some(c) = code else {
+        // Codeless add-ons: count this claim's lines of the same family (no code to count).
+        let l = rule.limit.as_ref()?;
+        let same_family = work
+            .iter()
+            .filter(|w| !w.removed && w.family == Some(rule.family.as_str()))
+            .count() as i64;
+        if CountUnit::from_code(l.unit_code) == CountUnit::Months(1)
+            && same_family + count > l.count as i64
+        {
+            return Some(tx!(
+                n.t,
+                "{} {}回 already reached ({})",
+                &l.unit,
+                l.count,
+                &l.source
+            ));
+        }
+        return None;
+    };
+    limit_checks(f, n, c, Some(rule), |n, k| {
+        match used(f, work, k.codes, k.unit) {
+            None => trace!(
+                n,
+                lit!("frequency"),
+                tx!(n.t, "{} ({})", k.unit_name, k.unit_code),
+                k.source,
+                lit!("not checked: santei does not count this unit"),
+            ),
+            Some(u) if u + count > k.max as i64 => {
+                return Some(tx!(
+                    n.t,
+                    "limit {} per {} reached ({} already: {}; {})",
+                    k.max,
+                    k.unit_name,
+                    u,
+                    k.codes.arg(Sep::Comma),
+                    k.source
+                ));
+            }
+            Some(u) => trace!(
+                n,
+                lit!("frequency"),
+                tx!(
+                    n.t,
+                    "{}: {} limit {}, {} used",
+                    k.codes.arg(Sep::Slash),
+                    k.unit_name,
+                    k.max,
+                    u
+                ),
+                k.source,
+                lit!("within the limit"),
+            ),
+        }
+        None
+    })
+}
+
+/// The add-on rules in force on the date (for the claim's kind) that add a code.
+pub(crate) fn add_on_rules_for<'a>(
+    f: &Facts<'a>,
+    c: Code,
+) -> impl Iterator<Item = (usize, &'a AddonRule)> + 'a {
+    let rules = f.rules();
+    let (date, kind) = (f.date, f.claim.kind);
+    rules
+        .rules_adding(c.0)
+        .iter()
+        .map(move |&i| (i, &rules.addons[i]))
+        .filter(move |(_, a)| a.kind == kind && a.in_force(date))
+}
+
+/// Frequency limits for the lines the caller listed.
+pub(crate) fn input_limits<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
+    for (i, l) in work.iter().enumerate() {
+        if l.input.is_none() || l.removed {
+            continue;
+        }
+        let Some(c) = l.line.code else { continue };
+        // A code an add-on rule adds carries the rule's own limit too.
+        let rule = add_on_rules_for(f, c).next().map(|(_, r)| r);
+        let refused = limit_checks(f, n, c, rule, |n, k| {
+            // Count the earlier lines of this claim and the history, then this line.
+            match used(f, &work[..i], k.codes, k.unit) {
+                None => trace!(
+                    n,
+                    lit!("frequency"),
+                    tx!(n.t, "{}: {} ({})", c, k.unit_name, k.unit_code),
+                    k.source,
+                    lit!("not checked: santei does not count this unit"),
+                ),
+                // The first limit broken is the error (the same allowance may be stated by the
+                // 算定回数 table and the rule both).
+                Some(u) if u + l.line.count > k.max as i64 => {
+                    return Some(tx!(
+                        n.t,
+                        "{} {}: limit {} per {} exceeded ({} already claimed in the window; {})",
+                        c,
+                        l.name,
+                        k.max,
+                        k.unit_name,
+                        u,
+                        k.source
+                    ))
+                }
+                Some(_) => {}
+            }
+            None
+        });
+        if let Some(e) = refused {
+            n.errors.push(e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The engine: one claim in, points, lines, warnings, errors and a trace out.
+//!
+//! The pipeline, one module per step; each step reads the claim's facts ([`Facts`]: the
+//! claim, its date, the engine's data) and the lines so far, and writes lines and the
+//! explanation ([`Notes`]: trace, warnings, errors):
+//! 1. coverage ([`Facts::new`]): the date must be one the rule files cover;
+//! 2. [`lines`]: each input code looked up for the date of service (点数識別 decides how its
+//!    points count), age limits, 入外 scope, facility-standard gating; [`groups`]: 注加算;
+//! 3. [`age`]: age add-ons (年齢加算1–4) added automatically;
+//! 4. [`addons`]: the rule add-ons (the medical-DX families) added when the rule files say so,
+//!    with the tier from [`tier`];
+//! 5. [`limits`] (算定回数 tables, the rules' own limits, shared allowances), the add-on rules
+//!    for add-on codes listed by hand ([`hand_addons`]), and [`exclusions`] (背反: same time /
+//!    day / week / month) against the history and this claim;
+//! 6. [`totals`]: lines after a revision the data predates, the total, and the co-payment
+//!    block when the patient's insurance facts are given.
+//!
+//! An input line that breaks a rule is an `errors` entry (the claim is wrong); an automatic
+//! add-on that a rule refuses is not added, and `warnings` says why.
+
+mod addons;
+mod age;
+mod exclusions;
+mod facts;
+mod groups;
+mod hand_addons;
+mod limits;
+mod lines;
+mod notes;
+mod tier;
+mod totals;
+mod work;
+
+use crate::claim::Claim;
+use crate::output::CalcOutput;
+use facts::Facts;
+use masters::Dataset;
+use notes::Notes;
+use rules::addons::AddonRules;
+use rules::tier::TierRules;
+use std::sync::Arc;
+
+pub use facts::revision_after_data;
+
+/// Why an engine could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Load(#[from] masters::LoadError),
+    #[error(transparent)]
+    Addons(#[from] rules::addons::AddonRuleError),
+    #[error("tier rules: {0}")]
+    Tiers(String),
+    #[error("co-payment tables: {0}")]
+    Copay(String),
+    #[error("{0}")]
+    Data(String),
+}
+
+/// Why a claim could not be computed at all (bad input or data that cannot answer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalcError {
+    #[error(
+        "date: {date} is before {from}, the first date santei's rule files cover ({source_note})"
+    )]
+    BeforeCoverage {
+        date: chrono::NaiveDate,
+        from: chrono::NaiveDate,
+        source_note: String,
+    },
+    #[error("date: {date} is after {to}, the last date santei's rule files cover ({source_note})")]
+    AfterCoverage {
+        date: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        source_note: String,
+    },
+    #[error("items[{index}].code: {message}")]
+    Item { index: usize, message: String },
+    #[error("{0}")]
+    Input(String),
+}
+
+/// The engine with its data: the dated schedule and 電子点数表 tables (`masters`) and the rule
+/// files (`rules`). Immutable after construction; cheap to clone (the schedule is shared).
+#[derive(Clone, Debug)]
+pub struct Engine {
+    data: Arc<Dataset>,
+    addons: AddonRules,
+    tiers: TierRules,
+    copay: rules::copay::CopayTables,
+}
+
+impl Engine {
+    /// The engine on santei's embedded data and rule files.
+    pub fn embedded() -> Result<Engine, EngineError> {
+        Engine::with_data(masters::pack::embedded()?)
+    }
+
+    /// The engine on a loaded data set, with the embedded rule files.
+    pub fn with_data(data: Dataset) -> Result<Engine, EngineError> {
+        Ok(Engine {
+            data: Arc::new(data),
+            addons: AddonRules::embedded()?,
+            tiers: TierRules::embedded().map_err(|e| EngineError::Tiers(e.to_string()))?,
+            copay: rules::copay::CopayTables::embedded()
+                .map_err(|e| EngineError::Copay(e.to_string()))?,
+        })
+    }
+
+    /// The engine on official files given as bytes (the browser and the C ABI pass files
+    /// this way); santei's unverified entries for a later revision are laid over the dates
+    /// the files do not reach.
+    pub fn from_official_files(files: Vec<masters::NamedFile>) -> Result<Engine, EngineError> {
+        let (ds, _notes) = masters::pack::load_official_files(files)?;
+        Engine::with_data(ds)
+    }
+
+    /// The same engine with other co-payment tables (e.g. with local programmes declared, or
+    /// a confirmed table added): claims' co-payment blocks and receipts use them.
+    pub fn with_copay_tables(mut self, tables: rules::copay::CopayTables) -> Engine {
+        self.copay = tables;
+        self
+    }
+
+    pub fn data(&self) -> &Dataset {
+        &self.data
+    }
+    pub fn tiers(&self) -> &TierRules {
+        &self.tiers
+    }
+    pub fn addon_rules(&self) -> &AddonRules {
+        &self.addons
+    }
+    pub fn copay_tables(&self) -> &rules::copay::CopayTables {
+        &self.copay
+    }
+
+    /// Compute one claim.
+    pub fn calc(&self, claim: &Claim) -> Result<CalcOutput, CalcError> {
+        let f = Facts::new(self, claim)?;
+        let mut n = Notes::for_claim(claim);
+        f.check_history(&mut n);
+        let mut work = lines::input_lines(&f, &mut n)?;
+        groups::addon_groups(&f, &mut n, &mut work);
+        age::age_addons(&f, &mut n, &mut work);
+        addons::rule_addons(&f, &mut n, &mut work);
+        hand_addons::check(&f, &mut n, &work);
+        limits::input_limits(&f, &mut n, &work);
+        exclusions::exclusions(&f, &mut n, &mut work);
+        totals::finish(&f, n, work)
+    }
+}

@@ -1,0 +1,44 @@
+//! What every step of the engine writes: the explanation of the result.
+
+use crate::claim::Claim;
+use crate::output::TraceEntry;
+use crate::text::{Text, Texts};
+
+/// The trace, warnings and errors of one claim, with the words they use.
+pub(crate) struct Notes {
+    pub t: Texts,
+    pub trace: Vec<TraceEntry>,
+    pub warnings: Vec<Text>,
+    pub errors: Vec<Text>,
+}
+
+impl Notes {
+    /// Empty notes sized for a claim.
+    pub fn for_claim(claim: &Claim) -> Notes {
+        Notes {
+            t: Texts::with_capacity(64 + 16 * claim.items.len()),
+            trace: Vec::with_capacity(16 + 2 * claim.items.len()),
+            warnings: Vec::with_capacity(4),
+            errors: Vec::new(),
+        }
+    }
+}
+
+/// Push one trace entry onto `Notes`; each part is a [`Text`] or a string, evaluated in order
+/// (so a part may record its words in `$n.t`).
+macro_rules! trace {
+    ($n:expr, $rule:expr, $looked:expr, $source:expr, $decision:expr $(,)?) => {{
+        let rule = $crate::text::IntoText::into_text($rule, &mut $n.t);
+        let looked_at = $crate::text::IntoText::into_text($looked, &mut $n.t);
+        let source = $crate::text::IntoText::into_text($source, &mut $n.t);
+        let decision = $crate::text::IntoText::into_text($decision, &mut $n.t);
+        $n.trace.push($crate::output::TraceEntry {
+            rule,
+            looked_at,
+            wording: None,
+            source,
+            decision,
+        });
+    }};
+}
+pub(crate) use trace;

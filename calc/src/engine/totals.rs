@@ -1,0 +1,122 @@
+//! Step 6: the lines that stay, a revision the data predates, the total, and the co-payment
+//! block when the patient's insurance facts are given.
+
+use super::facts::{revision_after_data, Facts};
+use super::notes::{trace, Notes};
+use super::work::Work;
+use super::CalcError;
+use crate::copay::CopayOutput;
+use crate::output::{sum, CalcOutput, Line};
+use crate::{lit, tx};
+use rust_decimal::Decimal;
+
+pub(crate) fn finish(
+    f: &Facts<'_>,
+    mut n: Notes,
+    work: Vec<Work<'_>>,
+) -> Result<CalcOutput, CalcError> {
+    let mut lines: Vec<Line> = Vec::with_capacity(work.len());
+    lines.extend(work.iter().filter(|l| !l.removed).map(|l| l.line));
+    lines_after_revision(f, &mut n, &mut lines);
+    let total = sum(lines.iter().map(|l| l.subtotal));
+    trace!(
+        n,
+        lit!("total"),
+        tx!(n.t, "{} lines", lines.len()),
+        lit!("sum of subtotals"),
+        tx!(n.t, "{} points", total),
+    );
+    let copay = copay_block(f, &mut n, total)?;
+    Ok(CalcOutput {
+        total_points: total,
+        lines,
+        warnings: n.warnings,
+        errors: n.errors,
+        trace: n.trace,
+        copay,
+        texts: n.t,
+    })
+}
+
+/// A revision between the data's publication and the date of service: the official master
+/// does not reflect it, so the lines it gives are not confirmed for the date (santei's own
+/// entries for the revision are unverified already). One warning names the codes.
+fn lines_after_revision(f: &Facts<'_>, n: &mut Notes, lines: &mut [Line]) {
+    let date = f.date;
+    let Some((rev, as_of)) = revision_after_data(f.data(), f.rules(), date) else {
+        return;
+    };
+    let mut codes = String::new();
+    for l in lines.iter_mut().filter(|l| l.verified) {
+        if let Some(c) = l.code {
+            if !codes.is_empty() {
+                codes.push_str(", ");
+            }
+            codes.push_str(&c.to_string());
+            l.verified = false;
+        }
+    }
+    if codes.is_empty() {
+        return;
+    }
+    let codes = n.t.own(codes);
+    let msg = tx!(
+        n.t,
+        "{} ({}): the official master in use was published up to {}, before this revision; {}: points as in force before it, not confirmed for {}",
+        &rev.name,
+        rev.date,
+        as_of,
+        codes,
+        date
+    );
+    n.warnings.push(msg);
+    trace!(
+        n,
+        lit!("data.revision"),
+        tx!(
+            n.t,
+            "official master through {}; date of service {}",
+            as_of,
+            date
+        ),
+        rev.source.as_str(),
+        msg,
+    );
+}
+
+/// What the patient pays for this visit, when the claim gives the insurance facts.
+fn copay_block(
+    f: &Facts<'_>,
+    n: &mut Notes,
+    total: Decimal,
+) -> Result<Option<CopayOutput>, CalcError> {
+    let claim = f.claim;
+    let Some(patient) = claim.patient.copay_patient() else {
+        return Ok(None);
+    };
+    let patient = patient.map_err(|e| CalcError::Input(e.to_string()))?;
+    let points: i64 = total
+        .round()
+        .try_into()
+        .map_err(|_| CalcError::Input("total points out of range".into()))?;
+    let visit = crate::copay::Visit {
+        patient,
+        date: f.date,
+        setting: claim.setting.copay_setting(),
+        points: points.max(0),
+        public_expense: claim.public_expense.clone(),
+        meals: 0,
+        rate_percent: None,
+        month_to_date: claim.month_to_date,
+    };
+    let out = crate::copay::compute_visit(f.engine.copay_tables(), &visit)
+        .map_err(|e| CalcError::Input(format!("copay: {e}")))?;
+    trace!(
+        n,
+        lit!("copay"),
+        tx!(n.t, "{} points", points),
+        lit!("calc::copay (rules/data/copay)"),
+        tx!(n.t, "patient pays {} yen", out.patient_pays),
+    );
+    Ok(Some(out))
+}

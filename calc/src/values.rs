@@ -1,0 +1,582 @@
+//! The value types of santei's inputs — dates, months, amounts, rates, 法別番号, exact
+//! decimals — each read by serde from JSON or TOML with an error that names the value, and
+//! each with its JSON Schema (feature `schema`).
+//!
+//! Invariants: a value that deserialised is valid (a real date, a whole non-negative amount
+//! within [`MAX_AMOUNT`], a rate in whole percent, a two-digit 法別番号); numbers are read
+//! through their decimal text, never through a binary float in arithmetic.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Largest amount (円, 点, meals, visits) accepted; keeps every product far inside `i64`.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// The key under which serde_json (feature `arbitrary_precision`) hands a number to a visitor.
+const JSON_NUMBER_KEY: &str = "$serde_json::private::Number";
+/// The key under which the toml crate hands a date-time to a visitor.
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
+/// Parse a YYYY-MM-DD date strictly.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    if !ok {
+        return Err(format!("{s:?} is not a date (YYYY-MM-DD)"));
+    }
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+        return NaiveDate::from_ymd_opt(y as i32, m, d)
+            .ok_or_else(|| format!("{s:?} is not a valid date"));
+    }
+    Err(format!("{s:?} is not a valid date"))
+}
+
+/// A scalar as any format hands it over, for the messages and readers below.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Scalar {
+    Str(String),
+    /// The decimal text of a number.
+    Num(String),
+    Bool(bool),
+    /// A TOML date (or date-time) in its text form.
+    Date(String),
+    Other(&'static str),
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Str(s) => write!(f, "\"{s}\""),
+            Scalar::Num(n) | Scalar::Date(n) => f.write_str(n),
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::Other(what) => f.write_str(what),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Num(n.to_string()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Num(n.to_string()))
+            }
+            fn visit_i128<E>(self, n: i128) -> Result<Scalar, E> {
+                Ok(Scalar::Num(n.to_string()))
+            }
+            fn visit_u128<E>(self, n: u128) -> Result<Scalar, E> {
+                Ok(Scalar::Num(n.to_string()))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Scalar, E> {
+                // TOML floats: their shortest round-trip text is the text written.
+                Ok(Scalar::Num(format!("{n:?}")))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Str(s.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Other("null"))
+            }
+            fn visit_none<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Other("null"))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
+                while a.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Scalar, A::Error> {
+                let Some(k) = m.next_key::<String>()? else {
+                    return Ok(Scalar::Other("an object"));
+                };
+                if k == JSON_NUMBER_KEY {
+                    return Ok(Scalar::Num(m.next_value()?));
+                }
+                if k == TOML_DATETIME_KEY {
+                    return Ok(Scalar::Date(m.next_value()?));
+                }
+                m.next_value::<de::IgnoredAny>()?;
+                while m.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other("an object"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Read a value through [`Scalar`] and a check that names it.
+fn read<'de, D: Deserializer<'de>, T>(
+    d: D,
+    f: impl FnOnce(Scalar) -> Result<T, String>,
+) -> Result<T, D::Error> {
+    f(Scalar::deserialize(d)?).map_err(de::Error::custom)
+}
+
+/// An exact decimal from a number's text (JSON, TOML integer or float).
+pub(crate) fn decimal_of(s: &Scalar) -> Option<Decimal> {
+    match s {
+        Scalar::Num(t) => Decimal::from_str(t)
+            .or_else(|_| Decimal::from_scientific(t))
+            .ok(),
+        _ => None,
+    }
+}
+
+/// A date field that names itself when it is malformed (`"YYYY-MM-DD"`, or a TOML date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read(d, |s| match s {
+            Scalar::Str(t) => parse_date(&t).map(Date),
+            Scalar::Date(t) if t.len() == 10 => parse_date(&t).map(Date),
+            Scalar::Date(t) => Err(format!("{t} is not a date (YYYY-MM-DD): give the day only")),
+            other => Err(format!("expected a date YYYY-MM-DD, got {other}")),
+        })
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m-%d"))
+    }
+}
+
+/// A month, `"YYYY-MM"`: its first day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read(d, |s| match s {
+            Scalar::Str(t) => NaiveDate::parse_from_str(&format!("{}-01", t.trim()), "%Y-%m-%d")
+                .map(Month)
+                .map_err(|_| format!("\"{t}\" is not a month YYYY-MM")),
+            other => Err(format!("expected a month YYYY-MM, got {other}")),
+        })
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m"))
+    }
+}
+
+/// A whole, non-negative amount of yen (or points, meals, visits) up to [`MAX_AMOUNT`]
+/// (`10000.0` is read as 10000; `10000.5` is refused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct Amount(pub i64);
+
+impl Amount {
+    /// Check a number: whole, not negative, at most [`MAX_AMOUNT`].
+    pub fn check(n: i64) -> Result<Amount, String> {
+        if n < 0 {
+            return Err(format!("{n} is negative"));
+        }
+        if n > MAX_AMOUNT {
+            return Err(format!("{n} is above {MAX_AMOUNT}"));
+        }
+        Ok(Amount(n))
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read(d, |s| {
+            let dec = decimal_of(&s).ok_or_else(|| format!("expected a whole number, got {s}"))?;
+            if dec.fract() != Decimal::ZERO {
+                return Err(format!("expected a whole number, got {s}"));
+            }
+            let n = rust_decimal::prelude::ToPrimitive::to_i64(&dec)
+                .ok_or_else(|| format!("{s} is out of range"))?;
+            Amount::check(n)
+        })
+    }
+}
+
+/// A 負担割合 in whole percent, written as a decimal fraction (`0.3`, `"0.3"`), `"3割"` or
+/// `"30%"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Rate(pub u32);
+
+impl Rate {
+    /// Read a rate from its text.
+    pub fn parse(text: &str) -> Result<Rate, String> {
+        let text = text.trim();
+        let err = || {
+            format!(
+                "\"{text}\" is not a rate between 0 and 1 in whole percent (0.3, \"3割\", \"30%\")"
+            )
+        };
+        let d = if let Some(w) = text.strip_suffix('割') {
+            Decimal::from_str(w.trim()).map_err(|_| err())? / Decimal::TEN
+        } else if let Some(p) = text.strip_suffix('%') {
+            Decimal::from_str(p.trim()).map_err(|_| err())? / Decimal::ONE_HUNDRED
+        } else {
+            Decimal::from_str(text).map_err(|_| err())?
+        };
+        rules::copay::rate_to_percent(d).map(Rate).ok_or_else(err)
+    }
+}
+
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read(d, |s| match s {
+            Scalar::Num(t) | Scalar::Str(t) => Rate::parse(&t),
+            other => Err(format!("expected a rate such as 0.3, got {other}")),
+        })
+    }
+}
+
+/// 法別番号: two digits (`"54"`; a number or a one-digit string is read as two digits).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Law(pub String);
+
+impl Law {
+    /// Read a 法別番号 from its text.
+    pub fn parse(s: &str) -> Result<Law, String> {
+        let s = s.trim();
+        let s = if s.len() == 1 {
+            format!("0{s}")
+        } else {
+            s.to_string()
+        };
+        if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("\"{s}\" is not a 法別番号 (two digits)"));
+        }
+        Ok(Law(s))
+    }
+}
+
+impl<'de> Deserialize<'de> for Law {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read(d, |s| match &s {
+            Scalar::Str(t) => Law::parse(t),
+            Scalar::Num(t) if t.bytes().all(|b| b.is_ascii_digit()) => Law::parse(t),
+            other => Err(format!("expected a 法別番号 such as \"54\", got {other}")),
+        })
+    }
+}
+
+impl Serialize for Law {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// A boolean that names a wrong value (`expected true or false, got "yes"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+#[serde(transparent)]
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read(d, |s| match s {
+            Scalar::Bool(b) => Ok(Flag(b)),
+            other => Err(format!("expected true or false, got {other}")),
+        })
+    }
+}
+
+/// An optional exact decimal (absent or `null`: `None`).
+pub(crate) fn deserialize_opt_decimal<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Decimal>, D::Error> {
+    read(d, |s| match s {
+        Scalar::Other("null") => Ok(None),
+        s => decimal_of(&s)
+            .map(Some)
+            .ok_or_else(|| format!("expected a number, got {s}")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn j<T: for<'de> Deserialize<'de>>(s: &str) -> Result<T, String> {
+        serde_json::from_str::<T>(s).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn amounts_are_whole_and_bounded() {
+        assert_eq!(j::<Amount>("10000").unwrap(), Amount(10000));
+        assert_eq!(j::<Amount>("10000.0").unwrap(), Amount(10000));
+        assert!(j::<Amount>("10000.5")
+            .unwrap_err()
+            .contains("expected a whole number, got 10000.5"));
+        assert!(j::<Amount>("-1").unwrap_err().contains("-1 is negative"));
+        assert_eq!(j::<Amount>("1000000000000").unwrap(), Amount(MAX_AMOUNT));
+        assert!(j::<Amount>("1000000000001")
+            .unwrap_err()
+            .contains("is above"));
+        assert!(j::<Amount>("\"12\"").unwrap_err().contains("got \"12\""));
+    }
+
+    #[test]
+    fn rates_laws_dates() {
+        assert_eq!(j::<Rate>("0.3").unwrap(), Rate(30));
+        assert_eq!(j::<Rate>("\"3割\"").unwrap(), Rate(30));
+        assert_eq!(j::<Rate>("\"15%\"").unwrap(), Rate(15));
+        assert!(j::<Rate>("0.305").is_err());
+        assert_eq!(j::<Law>("54").unwrap(), Law("54".into()));
+        assert_eq!(j::<Law>("\"8\"").unwrap(), Law("08".into()));
+        assert!(j::<Law>("\"543\"").is_err());
+        assert!(j::<Date>("\"2025-02-30\"")
+            .unwrap_err()
+            .contains("is not a valid date"));
+        assert_eq!(
+            j::<Month>("\"2025-05\"").unwrap(),
+            Month(NaiveDate::from_ymd_opt(2025, 5, 1).unwrap())
+        );
+    }
+
+    #[test]
+    fn toml_dates_are_dates() {
+        #[derive(Deserialize)]
+        struct T {
+            d: Date,
+        }
+        let t: T = toml::from_str("d = 2025-04-10").unwrap();
+        assert_eq!(t.d, Date(NaiveDate::from_ymd_opt(2025, 4, 10).unwrap()));
+    }
+}
+
+// ───────────────────────────── JSON Schemas ─────────────────────────────
+
+#[cfg(feature = "schema")]
+mod schema {
+    use super::*;
+    use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+    use std::borrow::Cow;
+
+    impl JsonSchema for Date {
+        fn schema_name() -> Cow<'static, str> {
+            "Date".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "format": "date",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+            })
+        }
+    }
+
+    impl JsonSchema for Month {
+        fn schema_name() -> Cow<'static, str> {
+            "Month".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "pattern": "^\\s*[0-9]{4}-(0[1-9]|1[0-2])\\s*$"
+            })
+        }
+    }
+
+    impl JsonSchema for Amount {
+        fn schema_name() -> Cow<'static, str> {
+            "Amount".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "integer",
+                "minimum": 0,
+                "maximum": MAX_AMOUNT
+            })
+        }
+    }
+
+    impl JsonSchema for Rate {
+        fn schema_name() -> Cow<'static, str> {
+            "Rate".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "description": "A rate in whole percent: a decimal fraction (0.3 or \"0.3\"), \"3割\" or \"30%\".",
+                "anyOf": [
+                    {"type": "number", "minimum": 0, "maximum": 1},
+                    {"type": "string", "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*(割|%)?\\s*$"}
+                ]
+            })
+        }
+    }
+
+    impl JsonSchema for Law {
+        fn schema_name() -> Cow<'static, str> {
+            "Law".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "anyOf": [
+                    {"type": "string", "pattern": "^\\s*[0-9]{1,2}\\s*$"},
+                    {"type": "integer", "minimum": 0, "maximum": 99}
+                ]
+            })
+        }
+    }
+
+    impl JsonSchema for Flag {
+        fn schema_name() -> Cow<'static, str> {
+            "boolean".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({"type": "boolean"})
+        }
+    }
+
+    /// A whole, non-negative amount for schemas only (no `default` is derived from it).
+    pub struct AmountSchema;
+
+    impl JsonSchema for AmountSchema {
+        fn schema_name() -> Cow<'static, str> {
+            Amount::schema_name()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(g: &mut SchemaGenerator) -> Schema {
+            Amount::json_schema(g)
+        }
+    }
+
+    /// A date for schemas only.
+    pub struct DateSchema;
+
+    impl JsonSchema for DateSchema {
+        fn schema_name() -> Cow<'static, str> {
+            Date::schema_name()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(g: &mut SchemaGenerator) -> Schema {
+            Date::json_schema(g)
+        }
+    }
+
+    /// A month for schemas only.
+    pub struct MonthSchema;
+
+    impl JsonSchema for MonthSchema {
+        fn schema_name() -> Cow<'static, str> {
+            Month::schema_name()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(g: &mut SchemaGenerator) -> Schema {
+            Month::json_schema(g)
+        }
+    }
+
+    /// A rate for schemas only.
+    pub struct RateSchema;
+
+    impl JsonSchema for RateSchema {
+        fn schema_name() -> Cow<'static, str> {
+            Rate::schema_name()
+        }
+        fn json_schema(g: &mut SchemaGenerator) -> Schema {
+            Rate::json_schema(g)
+        }
+    }
+
+    /// A 9-digit 診療行為コード, as a string.
+    pub struct CodeString;
+
+    impl JsonSchema for CodeString {
+        fn schema_name() -> Cow<'static, str> {
+            "Code".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "description": "診療行為コード: 9 digits.",
+                "type": "string",
+                "pattern": "^[0-9]{9}$"
+            })
+        }
+    }
+
+    /// An exact decimal written as a JSON number (never rounded through a binary float).
+    pub struct DecimalNumber;
+
+    impl JsonSchema for DecimalNumber {
+        fn schema_name() -> Cow<'static, str> {
+            "Decimal".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "number",
+                "description": "An exact decimal written as a JSON number; read it as a decimal, not a binary float."
+            })
+        }
+    }
+
+    /// An exact decimal written as a string ("0.3").
+    pub struct DecimalString;
+
+    impl JsonSchema for DecimalString {
+        fn schema_name() -> Cow<'static, str> {
+            "DecimalString".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+                "description": "An exact decimal written as a string (e.g. \"0.3\")."
+            })
+        }
+    }
+}
+
+#[cfg(feature = "schema")]
+pub use schema::{
+    AmountSchema, CodeString, DateSchema, DecimalNumber, DecimalString, MonthSchema, RateSchema,
+};
