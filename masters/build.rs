@@ -7,16 +7,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// (name in messages and reports, file under data/).
-const FILES: &[(&str, &str)] = &[
-    ("default-pack.toml", "default-pack.toml"),
-    ("dx-history.toml", "dx-history.toml"),
-    ("r8-2026.toml", "r8-2026.toml"),
-];
-
 #[path = "toml_json.rs"]
 mod toml_json;
-use toml_json::embed;
+use toml_json::{embed, manifest, ManifestFile};
 
 /// The CP932 (WHATWG Shift_JIS, as 支払基金 files are written) double-byte table, taken from
 /// encoding_rs: for each lead byte (0x81–0x9F, 0xE0–0xFC) and trail byte (0x40–0x7E, 0x80–0xFC)
@@ -47,6 +40,31 @@ fn main() {
     println!("cargo:rerun-if-changed=toml_json.rs");
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
     cp932_table(&out);
-    let list = embed(&out, "the embedded data", FILES);
+    // Every file of the manifest is embedded (packs and overlays alike), in its order; the
+    // overlays are also named in OVERLAYS.
+    let files = manifest();
+    let list: Vec<(&str, &str)> = files
+        .iter()
+        .map(|f: &ManifestFile| {
+            assert!(
+                matches!(f.kind.as_str(), "pack" | "overlay"),
+                "data/manifest.toml: {}: kind {:?} is not pack or overlay",
+                f.path,
+                f.kind
+            );
+            (f.name.as_str(), f.path.as_str())
+        })
+        .collect();
+    let list = embed(&out, "the embedded data", &list);
     std::fs::write(Path::new(&out).join("embedded.rs"), list).expect("write embedded.rs");
+    let overlays: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == "overlay")
+        .map(|f| format!("{:?}", f.name))
+        .collect();
+    std::fs::write(
+        Path::new(&out).join("overlays.rs"),
+        format!("&[{}]", overlays.join(", ")),
+    )
+    .expect("write overlays.rs");
 }

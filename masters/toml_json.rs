@@ -45,3 +45,70 @@ pub fn embed(out: &str, what: &str, files: &[(&str, &str)]) -> String {
     list.push(']');
     list
 }
+
+/// One file of a data folder's `manifest.toml`: where it is (under `data/`), what kind of
+/// data it holds, and the name messages and reports give it (default: the path).
+pub struct ManifestFile {
+    pub path: String,
+    pub kind: String,
+    pub name: String,
+}
+
+/// The files `data/manifest.toml` lists, in order: `[[file]] path = "…", kind = "…"`,
+/// optionally `name = "…"`. A revision's data is added there, not in Rust code.
+pub fn manifest() -> Vec<ManifestFile> {
+    let path = "data/manifest.toml";
+    println!("cargo:rerun-if-changed={path}");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    let value: toml::Value =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid TOML: {e}"));
+    let files = value
+        .get("file")
+        .and_then(|f| f.as_array())
+        .unwrap_or_else(|| panic!("{path}: no [[file]] entries"));
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let get = |k: &str| f.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            let path_of = get("path").unwrap_or_else(|| panic!("{path}: file[{i}] has no `path`"));
+            let kind = get("kind").unwrap_or_else(|| panic!("{path}: file[{i}] has no `kind`"));
+            if !std::path::Path::new("data").join(&path_of).is_file() {
+                panic!("{path}: file[{i}] names data/{path_of}, which does not exist");
+            }
+            ManifestFile {
+                name: get("name").unwrap_or_else(|| path_of.clone()),
+                path: path_of,
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// [`embed`] for the manifest's files of one kind.
+pub fn embed_kind(out: &str, what: &str, files: &[ManifestFile], kind: &str) -> String {
+    let list: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|f| f.kind == kind)
+        .map(|f| (f.name.as_str(), f.path.as_str()))
+        .collect();
+    embed(out, what, &list)
+}
+
+/// The manifest's files of one kind embedded as they are (text that is not TOML, e.g. the
+/// tier rules): the Rust text of `&[(name, include_str!(…)), …]`.
+pub fn embed_raw(files: &[ManifestFile], kind: &str) -> String {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let mut list = String::from("&[\n");
+    for f in files.iter().filter(|f| f.kind == kind) {
+        let path = format!("data/{}", f.path);
+        println!("cargo:rerun-if-changed={path}");
+        list.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            f.name,
+            format!("{dir}/{path}")
+        ));
+    }
+    list.push(']');
+    list
+}

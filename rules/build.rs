@@ -7,37 +7,33 @@
 
 use std::path::Path;
 
-/// (list name, [(name in messages and reports, file under data/)]).
-const LISTS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "embedded_addons.rs",
-        &[
-            ("addons/medical_dx.toml", "addons/medical_dx.toml"),
-            ("addons/bukka_r8.toml", "addons/bukka_r8.toml"),
-        ],
-    ),
-    (
-        "embedded_copay.rs",
-        &[
-            ("rates.toml", "copay/rates.toml"),
-            ("rounding.toml", "copay/rounding.toml"),
-            ("high_cost.toml", "copay/high_cost.toml"),
-            ("kouki_transition.toml", "copay/kouki_transition.toml"),
-            ("meals.toml", "copay/meals.toml"),
-            ("public_expense.toml", "copay/public_expense.toml"),
-        ],
-    ),
-];
-
 #[path = "../masters/toml_json.rs"]
 mod toml_json;
-use toml_json::embed;
+use toml_json::{embed_kind, embed_raw, manifest};
 
 fn main() {
     println!("cargo:rerun-if-changed=../masters/toml_json.rs");
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
-    for (list_name, files) in LISTS {
-        let list = embed(&out, "the rule file", files);
+    let files = manifest();
+    for f in &files {
+        assert!(
+            matches!(f.kind.as_str(), "addons" | "copay" | "tier" | "tier_facts"),
+            "data/manifest.toml: {}: kind {:?} is not addons, copay, tier or tier_facts",
+            f.path,
+            f.kind
+        );
+    }
+    for (list_name, kind) in [
+        ("embedded_addons.rs", "addons"),
+        ("embedded_copay.rs", "copay"),
+        ("embedded_tier_facts.rs", "tier_facts"),
+    ] {
+        let list = embed_kind(&out, "the rule file", &files, kind);
         std::fs::write(Path::new(&out).join(list_name), list).expect("write the list");
     }
+    std::fs::write(
+        Path::new(&out).join("embedded_tier.rs"),
+        embed_raw(&files, "tier"),
+    )
+    .expect("write the list");
 }

@@ -684,6 +684,35 @@ mod tests {
         assert!(get("nope").is_none());
     }
 
+    /// The profile's schema lists the facts `rules/data/tier/facts.toml` declares, and no other.
+    #[test]
+    fn the_profile_schema_lists_the_declared_facts() {
+        let v = get("facility-profile").unwrap();
+        let mut props: Vec<String> = v["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        props.sort();
+        let mut want: Vec<String> = [
+            "kind",
+            "e_prescription_since",
+            "electronic_sharing_since",
+            "usage",
+        ]
+        .into_iter()
+        .map(String::from)
+        .chain(
+            rules::tier::facts::declared()
+                .iter()
+                .map(|d| d.name.clone()),
+        )
+        .collect();
+        want.sort();
+        assert_eq!(props, want);
+    }
+
     #[test]
     fn outputs_are_closed_and_fully_required() {
         let v = get("calc-output").unwrap();

@@ -144,7 +144,7 @@ pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
     let embedded = ds.files.is_empty();
     let mut pack_through = None;
     for (name, text) in masters::pack::EMBEDDED {
-        let overlay = *name == masters::pack::OVERLAY_FILE;
+        let overlay = masters::pack::OVERLAYS.contains(name);
         if !(embedded || overlay && from_pack(name)) {
             continue;
         }

@@ -21,15 +21,18 @@
 
 pub mod claim;
 pub mod copay;
+pub mod digits;
 mod engine;
 pub mod output;
 pub mod rounding;
 pub mod text;
+pub mod trace;
 pub mod values;
 
 pub use claim::{Claim, FieldError};
 pub use engine::{revision_after_data, CalcError, Engine, EngineError};
-pub use output::{CalcOutput, Line, TraceEntry};
+pub use output::{CalcOutput, Line};
+pub use trace::TraceEntry;
 
 // The engine is shared across threads by every front end (the C ABI hands one handle to many
 // threads): it must stay `Send + Sync`.

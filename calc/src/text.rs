@@ -12,6 +12,8 @@
 //! the pool owns everything it holds (strings are copied into one arena), so a result that
 //! holds a pool borrows nothing from the engine or the input.
 
+pub use crate::digits::{code_digits, date_digits, digits2, whole, write_decimal};
+use crate::digits::{write_code, write_date};
 use chrono::NaiveDate;
 use masters::Code;
 use rust_decimal::Decimal;
@@ -466,116 +468,6 @@ pub struct ShowAll<'p> {
 impl serde::Serialize for ShowAll<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.texts.iter().map(|&t| self.pool.show(t)))
-    }
-}
-
-/// The decimal as a whole number, when it is one (`291.00` → 291) and fits in an i64.
-pub fn whole(d: Decimal) -> Option<i64> {
-    // Most decimals here are small (points such as 291.00): integer arithmetic on 64 bits.
-    const POW10: [u64; 20] = {
-        let mut t = [1u64; 20];
-        let mut i = 1;
-        while i < 20 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
-    let m = d.mantissa();
-    if let (Ok(m64), Some(&p)) = (
-        u64::try_from(m.unsigned_abs()),
-        POW10.get(d.scale() as usize),
-    ) {
-        if m64 % p != 0 {
-            return None;
-        }
-        if let Ok(q) = i64::try_from(m64 / p) {
-            return Some(if m < 0 { -q } else { q });
-        }
-    }
-    let p = 10i128.checked_pow(d.scale())?;
-    if m % p != 0 {
-        return None;
-    }
-    i64::try_from(m / p).ok()
-}
-
-/// Two ASCII digits of each number 0–99.
-const DIGITS2: [[u8; 2]; 100] = {
-    let mut t = [[0u8; 2]; 100];
-    let mut i = 0;
-    while i < 100 {
-        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-        i += 1;
-    }
-    t
-};
-
-/// The two ASCII digits of `n` (0–99).
-pub fn digits2(n: usize) -> [u8; 2] {
-    DIGITS2[n % 100]
-}
-
-/// The 9 digits of a code (`None` for a number of more than 9 digits).
-pub fn code_digits(c: Code) -> Option<[u8; 9]> {
-    let mut buf = [b'0'; 9];
-    let mut n = c.0;
-    if n >= 1_000_000_000 {
-        return None;
-    }
-    let mut i = 9;
-    while i > 1 {
-        i -= 2;
-        buf[i..i + 2].copy_from_slice(&digits2((n % 100) as usize));
-        n /= 100;
-    }
-    buf[0] = b'0' + n as u8;
-    Some(buf)
-}
-
-/// `YYYY-MM-DD` (`None` outside years 0–9999).
-pub fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
-    use chrono::Datelike;
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    let y = u32::try_from(y).ok().filter(|y| *y <= 9999)?;
-    Some([
-        b'0' + (y / 1000) as u8,
-        b'0' + (y / 100 % 10) as u8,
-        b'0' + (y / 10 % 10) as u8,
-        b'0' + (y % 10) as u8,
-        b'-',
-        b'0' + (m / 10) as u8,
-        b'0' + (m % 10) as u8,
-        b'-',
-        b'0' + (day / 10) as u8,
-        b'0' + (day % 10) as u8,
-    ])
-}
-
-/// ASCII digits as text (the buffers above hold nothing else).
-fn ascii(b: &[u8]) -> &str {
-    std::str::from_utf8(b).unwrap_or_default()
-}
-
-fn write_code(f: &mut fmt::Formatter<'_>, c: Code) -> fmt::Result {
-    match code_digits(c) {
-        Some(b) => f.write_str(ascii(&b)),
-        None => write!(f, "{}", c.0),
-    }
-}
-
-fn write_date(f: &mut fmt::Formatter<'_>, d: NaiveDate) -> fmt::Result {
-    match date_digits(d) {
-        Some(b) => f.write_str(ascii(&b)),
-        None => write!(f, "{d}"),
-    }
-}
-
-/// An exact decimal, normalised (`291`, `0.5`, `-12`).
-pub fn write_decimal(f: &mut fmt::Formatter<'_>, d: Decimal) -> fmt::Result {
-    match whole(d) {
-        Some(n) => fmt::Display::fmt(&n, f),
-        None => fmt::Display::fmt(&d.normalize(), f),
     }
 }
 

@@ -332,9 +332,10 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
     Ok(ds)
 }
 
-/// The pack file laid over official data by [`load_official_dirs`]: santei's unverified 2026
-/// entries.
-pub const OVERLAY_FILE: &str = "r8-2026.toml";
+/// The embedded files laid over official data by [`load_official_dirs`] (kind `overlay` in
+/// `masters/data/manifest.toml`): santei's unverified entries for a revision the official
+/// master may predate.
+pub static OVERLAYS: &[&str] = include!(concat!(env!("OUT_DIR"), "/overlays.rs"));
 
 /// Load the official files found in `dirs` (as [`Dataset::load_dirs`]) and lay santei's
 /// unverified 2026 entries over the dates they do not reach ([`overlay`]). The one loader
@@ -372,7 +373,7 @@ fn with_overlay(mut ds: Dataset, names: &str) -> Result<(Dataset, Vec<OverlayNot
         });
     }
     let mut notes = Vec::new();
-    for (name, text) in EMBEDDED.iter().filter(|(n, _)| *n == OVERLAY_FILE) {
+    for (name, text) in EMBEDDED.iter().filter(|(n, _)| OVERLAYS.contains(n)) {
         notes.extend(overlay(&mut ds, name, text)?);
     }
     Ok((ds, notes))

@@ -1,6 +1,7 @@
 //! Tier decisions against the acceptance list and the domain tables
 //! (/work/shared/domain/medical-dx-addons.md §1 and §6; every number below is from there).
 
+use rules::tier::facts::Fact;
 use rules::tier::{FacilityKind, FacilityProfile, MonthResult, Status, TierRules, UsageRecord};
 use rules::YearMonth;
 use rust_decimal::Decimal;
@@ -34,9 +35,7 @@ fn clinic() -> FacilityProfile {
         kind: FacilityKind::Clinic,
         e_prescription_since: None,
         electronic_sharing_since: None,
-        pediatric_outpatient_fee: false,
-        under6_share_2024: None,
-        usage_record_2026: None,
+        facts: Default::default(),
         usage: Vec::new(),
     }
 }
@@ -53,6 +52,13 @@ fn with_rate(
     });
     p
 }
+/// Set (or, with `None`, clear) a declared fact of a profile.
+fn set(p: &mut FacilityProfile, name: &str, v: Option<Fact>) {
+    match v {
+        Some(v) => p.facts.insert(name.into(), v),
+        None => p.facts.remove(name),
+    };
+}
 fn eval(p: &FacilityProfile, m: &str) -> MonthResult {
     rules().evaluate_month(p, ym(m))
 }
@@ -65,10 +71,13 @@ fn points(r: &MonthResult) -> (Option<u32>, Option<u32>, Option<u32>) {
 fn example_profile_is_accepted_and_exact() {
     let p = example();
     assert_eq!(p.kind, FacilityKind::Clinic);
-    assert_eq!(p.under6_share_2024, Some(d("0.34")));
+    assert_eq!(
+        p.facts.get("under6_share_2024"),
+        Some(&Fact::Num(d("0.34")))
+    );
     assert_eq!(p.usage[0].receipt_based, Some(d("0.47")));
     assert_eq!(p.usage[0].online_based, Some(d("0.52")));
-    assert_eq!(p.usage_record_2026, None);
+    assert_eq!(p.facts.get("usage_record_2026"), None);
 }
 
 #[test]
@@ -110,8 +119,8 @@ fn capability_counts_from_the_first_day_of_the_month() {
 
 fn pediatric(erx: bool) -> FacilityProfile {
     let mut p = clinic();
-    p.pediatric_outpatient_fee = true;
-    p.under6_share_2024 = Some(d("0.30"));
+    set(&mut p, "pediatric_outpatient_fee", Some(Fact::Bool(true)));
+    set(&mut p, "under6_share_2024", Some(Fact::Num(d("0.30"))));
     if erx {
         p.e_prescription_since = Some(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
     }
@@ -144,10 +153,10 @@ fn pediatric_exemption_2025_04() {
 
     // Under-6 share below 30% or no 小児科外来診療料: no 特例.
     let mut p = with_rate(pediatric(true), "2025-01", Some("0.13"), None);
-    p.under6_share_2024 = Some(d("0.2999"));
+    set(&mut p, "under6_share_2024", Some(Fact::Num(d("0.2999"))));
     assert_eq!(eval(&p, "2025-04").tier, None);
     let mut p = with_rate(pediatric(true), "2025-01", Some("0.13"), None);
-    p.pediatric_outpatient_fee = false;
+    set(&mut p, "pediatric_outpatient_fee", Some(Fact::Bool(false)));
     assert_eq!(eval(&p, "2025-04").tier, None);
 }
 
@@ -370,7 +379,7 @@ fn r8(erx: bool, share: bool, record: Option<bool>) -> FacilityProfile {
     if share {
         p.electronic_sharing_since = Some(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
     }
-    p.usage_record_2026 = record;
+    set(&mut p, "usage_record_2026", record.map(Fact::Bool));
     p
 }
 
@@ -404,7 +413,7 @@ fn r8_2026_denshi_renkei() {
     assert!(r.unknown.iter().any(|u| u.rule == "dn_r8_06.t1.ho"));
     // Example profile: sharing starts 2026-06-01 → counts in 2026-06.
     let mut p = example();
-    p.usage_record_2026 = Some(true);
+    set(&mut p, "usage_record_2026", Some(Fact::Bool(true)));
     assert_eq!(eval(&p, "2026-06").tier, Some(1));
     // 2026-05 is still the old add-on; 2026-06 the new one.
     assert_eq!(eval(&p, "2026-05").family.as_deref(), Some("dx_suishin"));

@@ -3,10 +3,10 @@
 //! programmes' combined-limit policy, the certificate, 多数回 and the 75歳到達月 halving).
 
 use super::age::AgeFacts;
+use super::context::{bad, no_table, step, Claim, Trace};
 use super::input::{Setting, SpecificDisease};
 use super::public::Resolved;
 use super::rounding::{excess_term, round_half_yen};
-use super::run::{bad, no_table, step, Claim, Trace};
 use super::CopayError;
 use crate::text::{Arg, Text};
 use crate::{lit, tx};

@@ -1,8 +1,8 @@
 //! Step 6: 入院時食事療養 — the 標準負担額 per meal (the lowest category that applies) × meals.
 
+use super::context::{bad, no_table, step, Claim, Trace};
 use super::input::Setting;
 use super::public::Resolved;
-use super::run::{bad, no_table, step, Claim, Trace};
 use super::CopayError;
 use crate::{lit, tx};
 use rules::copay::{CombinedLimit, CopayTables, IncomeCategory};

@@ -26,7 +26,10 @@
 //! the 75歳到達月 halving unless the patient was born on the 1st.
 
 pub mod age;
+mod context;
 pub mod input;
+#[cfg(feature = "schema")]
+mod input_schema;
 mod limit;
 mod meals;
 mod public;
@@ -68,7 +71,7 @@ pub enum CopayError {
     Data(#[from] rules::copay::CopayDataError),
 }
 
-pub use crate::output::TraceEntry;
+pub use crate::trace::TraceEntry;
 
 /// What one public programme pays on the claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

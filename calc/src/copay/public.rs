@@ -3,25 +3,25 @@
 //! chain after insurance, each programme taking what its rate and caps leave to the patient.
 
 use super::age::{self, AgeFacts};
+use super::context::{bad, step, Claim, Mode, Trace};
 use super::input::PublicExpenseClaim;
 use super::rounding::window_share;
-use super::run::{bad, step, Claim, Mode, Trace};
 use super::{CopayError, PublicPay};
 use crate::{lit, tx};
 use rules::copay::{CopayTables, Programme, Timing};
 
 /// A public programme of the claim with its table entry.
 pub(super) struct Resolved<'c, 'a> {
-    pub claim: &'c PublicExpenseClaim,
-    pub index: usize,
-    pub programme: &'a Programme,
+    pub(crate) claim: &'c PublicExpenseClaim,
+    pub(crate) index: usize,
+    pub(crate) programme: &'a Programme,
 }
 
 /// What the chain works on: the medical cost, the insurance rate, the window unit.
 pub(super) struct Shares {
-    pub cost: i64,
-    pub rate: u32,
-    pub unit_yen: i64,
+    pub(crate) cost: i64,
+    pub(crate) rate: u32,
+    pub(crate) unit_yen: i64,
 }
 
 fn pct(p: u32) -> String {

@@ -1,8 +1,8 @@
 //! Step 1: the patient's age group on the date of service and the 負担割合 (rate) for it.
 
 use super::age::{self, AgeFacts};
+use super::context::{bad, no_table, step, Claim, Trace};
 use super::input::InsuranceKind;
-use super::run::{bad, no_table, step, Claim, Trace};
 use super::CopayError;
 use crate::text::Arg;
 use crate::{lit, tx};

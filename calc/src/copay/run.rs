@@ -11,80 +11,17 @@
 //! (each step moves an amount from one payer to another, never creates one); every step
 //! pushes a trace entry; a missing table is an error, not a default.
 
-use super::input::{MonthToDate, Patient, PublicExpenseClaim, Receipt, Setting, Visit};
+use super::context::{bad, no_table, step, Claim, Mode, Trace};
+use super::input::{MonthToDate, Receipt, Visit};
 use super::rounding::{window_share, yen_from_points};
 use super::{age, limit, meals, public, rate};
 use super::{CopayError, CopayOutput};
 use crate::copay::input::{InsuranceKind, MAX_AMOUNT};
-use crate::output::TraceEntry;
 use crate::text::{Arg, Texts};
 use crate::{lit, tx};
 use chrono::{Datelike, NaiveDate};
 use rules::copay::CopayTables;
 use rust_decimal::Decimal;
-
-/// How per-visit public caps are read.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Mode {
-    /// A whole month: per-visit caps × `visits`.
-    Receipt { visits: Option<u32> },
-    /// One visit: the per-visit cap itself.
-    Visit,
-}
-
-/// What every step reads: one claim's facts.
-pub(super) struct Claim<'a> {
-    pub patient: &'a Patient,
-    pub date: NaiveDate,
-    pub setting: Setting,
-    pub points: i64,
-    pub meals: i64,
-    pub public_expense: &'a [PublicExpenseClaim],
-    pub rate_percent: Option<u32>,
-    pub mtd: MonthToDate,
-    pub mode: Mode,
-}
-
-/// What every step writes: the trace and the pool of its words.
-pub(super) struct Trace {
-    pub entries: Vec<TraceEntry>,
-    pub t: Texts,
-}
-
-/// Push one trace step; each part is a [`crate::text::Text`] or a string (evaluated in
-/// order, so a part may record its text in `$tr.t`).
-macro_rules! step {
-    ($tr:expr, $step:literal, $input:expr, $rule:expr, $source:expr, $result:expr $(,)?) => {{
-        let looked_at = $crate::text::IntoText::into_text($input, &mut $tr.t);
-        let wording = $crate::text::IntoText::into_text($rule, &mut $tr.t);
-        let source = $crate::text::IntoText::into_text($source, &mut $tr.t);
-        let decision = $crate::text::IntoText::into_text($result, &mut $tr.t);
-        $tr.entries.push($crate::output::TraceEntry {
-            rule: $crate::lit!($step),
-            looked_at,
-            wording: Some(wording),
-            source,
-            decision,
-        });
-    }};
-}
-pub(super) use step;
-
-pub(super) fn bad(field: &str, message: impl Into<String>) -> CopayError {
-    CopayError::Invalid {
-        field: field.to_string(),
-        message: message.into(),
-    }
-}
-
-pub(super) fn no_table(what: &str, date: NaiveDate, key: String, note: String) -> CopayError {
-    CopayError::NoTable {
-        what: what.to_string(),
-        month: date.format("%Y-%m").to_string(),
-        key,
-        note,
-    }
-}
 
 /// The co-payment of one receipt (one patient, one facility, one month, 入院 or 外来).
 pub fn compute(tables: &CopayTables, receipt: &Receipt) -> Result<CopayOutput, CopayError> {

@@ -1,8 +1,8 @@
 //! What every step of the engine reads: the claim, its date of service and the engine's data
 //! (never written during a calculation).
 
+use super::error::CalcError;
 use super::notes::Notes;
-use super::{CalcError, Engine};
 use crate::claim::{Claim, FiledStandard};
 use crate::text::{Arg, Text, Texts};
 use crate::{lit, tx};
@@ -11,22 +11,31 @@ use masters::Dataset;
 use rules::addons::AddonRules;
 use std::cell::OnceCell;
 
+/// The engine's data a calculation reads.
+#[derive(Clone, Copy)]
+pub(crate) struct Data<'a> {
+    pub(crate) data: &'a Dataset,
+    pub(crate) rules: &'a AddonRules,
+    pub(crate) tiers: &'a rules::tier::TierRules,
+    pub(crate) copay: &'a rules::copay::CopayTables,
+}
+
 /// The facts of one claim.
 pub(crate) struct Facts<'a> {
-    pub engine: &'a Engine,
-    pub claim: &'a Claim,
+    pub(crate) engine: Data<'a>,
+    pub(crate) claim: &'a Claim,
     /// The date of service.
-    pub date: NaiveDate,
+    pub(crate) date: NaiveDate,
     /// The facility profile's tier result for the month, computed once per claim when a
     /// rule asks for it.
-    pub tier_month: OnceCell<Result<rules::tier::MonthResult, String>>,
+    pub(crate) tier_month: OnceCell<Result<rules::tier::MonthResult, String>>,
 }
 
 impl<'a> Facts<'a> {
     /// The facts of a claim whose date the rule files cover.
-    pub fn new(engine: &'a Engine, claim: &'a Claim) -> Result<Facts<'a>, CalcError> {
+    pub(crate) fn new(engine: Data<'a>, claim: &'a Claim) -> Result<Facts<'a>, CalcError> {
         let date = claim.date.0;
-        if let Some(cov) = &engine.addon_rules().coverage {
+        if let Some(cov) = &engine.rules.coverage {
             if date < cov.from {
                 return Err(CalcError::BeforeCoverage {
                     date,
@@ -50,16 +59,16 @@ impl<'a> Facts<'a> {
         })
     }
 
-    pub fn data(&self) -> &'a Dataset {
-        self.engine.data()
+    pub(crate) fn data(&self) -> &'a Dataset {
+        self.engine.data
     }
 
-    pub fn rules(&self) -> &'a AddonRules {
-        self.engine.addon_rules()
+    pub(crate) fn rules(&self) -> &'a AddonRules {
+        self.engine.rules
     }
 
     /// An empty claim, and history codes the schedule lacks, are worth a warning.
-    pub fn check_history(&self, n: &mut Notes) {
+    pub(crate) fn check_history(&self, n: &mut Notes) {
         let schedule = &self.data().schedule;
         if self.claim.items.is_empty() && self.claim.visit.is_none() {
             n.warnings.push(lit!(
@@ -80,7 +89,7 @@ impl<'a> Facts<'a> {
     }
 
     /// The filing that meets a standard on the date (directly or through `satisfied_by`).
-    pub fn filing(&self, standard: &str) -> Option<&'a FiledStandard> {
+    pub(crate) fn filing(&self, standard: &str) -> Option<&'a FiledStandard> {
         let also: &[String] = self
             .rules()
             .standard(standard)
@@ -93,7 +102,7 @@ impl<'a> Facts<'a> {
     }
 
     /// `id (name)` of a standard, or the id alone when the rule files do not name it.
-    pub fn standard_name(&self, t: &mut Texts, id: &str) -> Text {
+    pub(crate) fn standard_name(&self, t: &mut Texts, id: &str) -> Text {
         match self.rules().standard(id) {
             Some(s) => tx!(t, "{} ({})", id, &s.name),
             None => t.str(id),
@@ -101,7 +110,7 @@ impl<'a> Facts<'a> {
     }
 
     /// Where a version of the schedule comes from (`file:line`), or `fallback`.
-    pub fn version_src(&self, t: &mut Texts, v: &masters::Version, fallback: Text) -> Text {
+    pub(crate) fn version_src(&self, t: &mut Texts, v: &masters::Version, fallback: Text) -> Text {
         match v.sources.first() {
             Some(s) => tx!(t, "{}", Arg::Src(&s.file, s.line as u32)),
             None => fallback,
@@ -109,7 +118,7 @@ impl<'a> Facts<'a> {
     }
 
     /// Whether a condition of the rule files holds for the claim on its date.
-    pub fn condition(&self, c: rules::addons::Condition) -> bool {
+    pub(crate) fn condition(&self, c: rules::addons::Condition) -> bool {
         use rules::addons::Condition;
         let f = &self.claim.facility;
         let erx = f.e_prescription_since.is_some_and(|d| d.0 <= self.date);
@@ -126,7 +135,7 @@ impl<'a> Facts<'a> {
     }
 
     /// Whether the patient is within an age range of the master on the date.
-    pub fn age_ok(&self, lower: masters::AgeBound, upper: masters::AgeBound) -> bool {
+    pub(crate) fn age_ok(&self, lower: masters::AgeBound, upper: masters::AgeBound) -> bool {
         let birth = self.claim.patient.birth_date.0;
         let lo = lower.threshold_date(birth).is_none_or(|t| self.date >= t);
         let hi = upper.threshold_date(birth).is_none_or(|t| self.date < t);

@@ -2,10 +2,10 @@
 //! 点数識別, and what the master says about where it may be claimed (入外適用区分, 病院・診療所区分,
 //! 年齢, 施設基準).
 
+use super::error::CalcError;
 use super::facts::{u16_str, Facts};
 use super::notes::{trace, Notes};
 use super::work::Work;
-use super::CalcError;
 use crate::claim::{FacilityKind, Setting};
 use crate::output::{subtotal, Line};
 use crate::text::{Arg, Text};

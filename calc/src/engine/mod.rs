@@ -20,6 +20,7 @@
 
 mod addons;
 mod age;
+mod error;
 mod exclusions;
 mod facts;
 mod groups;
@@ -40,45 +41,8 @@ use rules::addons::AddonRules;
 use rules::tier::TierRules;
 use std::sync::Arc;
 
+pub use error::{CalcError, EngineError};
 pub use facts::revision_after_data;
-
-/// Why an engine could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error(transparent)]
-    Load(#[from] masters::LoadError),
-    #[error(transparent)]
-    Addons(#[from] rules::addons::AddonRuleError),
-    #[error("tier rules: {0}")]
-    Tiers(String),
-    #[error("co-payment tables: {0}")]
-    Copay(String),
-    #[error("{0}")]
-    Data(String),
-}
-
-/// Why a claim could not be computed at all (bad input or data that cannot answer).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CalcError {
-    #[error(
-        "date: {date} is before {from}, the first date santei's rule files cover ({source_note})"
-    )]
-    BeforeCoverage {
-        date: chrono::NaiveDate,
-        from: chrono::NaiveDate,
-        source_note: String,
-    },
-    #[error("date: {date} is after {to}, the last date santei's rule files cover ({source_note})")]
-    AfterCoverage {
-        date: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-        source_note: String,
-    },
-    #[error("items[{index}].code: {message}")]
-    Item { index: usize, message: String },
-    #[error("{0}")]
-    Input(String),
-}
 
 /// The engine with its data: the dated schedule and 電子点数表 tables (`masters`) and the rule
 /// files (`rules`). Immutable after construction; cheap to clone (the schedule is shared).
@@ -137,7 +101,15 @@ impl Engine {
 
     /// Compute one claim.
     pub fn calc(&self, claim: &Claim) -> Result<CalcOutput, CalcError> {
-        let f = Facts::new(self, claim)?;
+        let f = Facts::new(
+            facts::Data {
+                data: &self.data,
+                rules: &self.addons,
+                tiers: &self.tiers,
+                copay: &self.copay,
+            },
+            claim,
+        )?;
         let mut n = Notes::for_claim(claim);
         f.check_history(&mut n);
         let mut work = lines::input_lines(&f, &mut n)?;

@@ -1,20 +1,20 @@
 //! What every step of the engine writes: the explanation of the result.
 
 use crate::claim::Claim;
-use crate::output::TraceEntry;
 use crate::text::{Text, Texts};
+use crate::trace::TraceEntry;
 
 /// The trace, warnings and errors of one claim, with the words they use.
 pub(crate) struct Notes {
-    pub t: Texts,
-    pub trace: Vec<TraceEntry>,
-    pub warnings: Vec<Text>,
-    pub errors: Vec<Text>,
+    pub(crate) t: Texts,
+    pub(crate) trace: Vec<TraceEntry>,
+    pub(crate) warnings: Vec<Text>,
+    pub(crate) errors: Vec<Text>,
 }
 
 impl Notes {
     /// Empty notes sized for a claim.
-    pub fn for_claim(claim: &Claim) -> Notes {
+    pub(crate) fn for_claim(claim: &Claim) -> Notes {
         Notes {
             t: Texts::with_capacity(64 + 16 * claim.items.len()),
             trace: Vec::with_capacity(16 + 2 * claim.items.len()),
@@ -32,7 +32,7 @@ macro_rules! trace {
         let looked_at = $crate::text::IntoText::into_text($looked, &mut $n.t);
         let source = $crate::text::IntoText::into_text($source, &mut $n.t);
         let decision = $crate::text::IntoText::into_text($decision, &mut $n.t);
-        $n.trace.push($crate::output::TraceEntry {
+        $n.trace.push($crate::trace::TraceEntry {
             rule,
             looked_at,
             wording: None,

@@ -18,7 +18,7 @@ pub(crate) enum TierKey {
 }
 
 impl TierKey {
-    pub fn arg(self) -> Arg<'static> {
+    pub(crate) fn arg(self) -> Arg<'static> {
         match self {
             TierKey::Any => Arg::Str("any"),
             TierKey::Tier(t) => Arg::Int(t.into()),
@@ -130,7 +130,7 @@ fn computed_tier(f: &Facts<'_>, n: &mut Notes, rule: &AddonRule) -> Option<u8> {
         if p.electronic_sharing_since.is_none() {
             p.electronic_sharing_since = facility.electronic_sharing_since.map(|d| d.0);
         }
-        Ok(f.engine.tiers().evaluate_month(&p, month))
+        Ok(f.engine.tiers.evaluate_month(&p, month))
     });
     let r = match result {
         Ok(r) => r,
@@ -167,7 +167,7 @@ pub(crate) fn tier_points(
     let month = rules::YearMonth::new(f.date.year(), f.date.month())?;
     let period = f
         .engine
-        .tiers()
+        .tiers
         .periods()
         .iter()
         .find(|p| p.family == fam && p.covers(month))?;

@@ -1,10 +1,10 @@
 //! Step 6: the lines that stay, a revision the data predates, the total, and the co-payment
 //! block when the patient's insurance facts are given.
 
+use super::error::CalcError;
 use super::facts::{revision_after_data, Facts};
 use super::notes::{trace, Notes};
 use super::work::Work;
-use super::CalcError;
 use crate::copay::CopayOutput;
 use crate::output::{sum, CalcOutput, Line};
 use crate::{lit, tx};
@@ -109,7 +109,7 @@ fn copay_block(
         rate_percent: None,
         month_to_date: claim.month_to_date,
     };
-    let out = crate::copay::compute_visit(f.engine.copay_tables(), &visit)
+    let out = crate::copay::compute_visit(f.engine.copay, &visit)
         .map_err(|e| CalcError::Input(format!("copay: {e}")))?;
     trace!(
         n,

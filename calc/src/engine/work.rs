@@ -5,14 +5,14 @@ use masters::ProcedureRecord;
 
 /// A line in progress, with what the checks need.
 pub(crate) struct Work<'a> {
-    pub line: Line,
+    pub(crate) line: Line,
     /// The line's name, for messages.
-    pub name: &'a str,
-    pub family: Option<&'a str>,
+    pub(crate) name: &'a str,
+    pub(crate) family: Option<&'a str>,
     /// Index in `claim.items` for input lines.
-    pub input: Option<usize>,
-    pub removed: bool,
+    pub(crate) input: Option<usize>,
+    pub(crate) removed: bool,
     /// The schedule record of the line's code on the date (none for caller-stated points
     /// and codeless add-ons).
-    pub record: Option<&'a ProcedureRecord>,
+    pub(crate) record: Option<&'a ProcedureRecord>,
 }

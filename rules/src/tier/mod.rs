@@ -17,6 +17,7 @@
 //!   (医科 for hospital/clinic, 歯科 for dental, 調剤 for pharmacy); ties go to the lower
 //!   tier number. A tier without points for that table does not exist for the facility.
 
+pub mod facts;
 pub mod profile;
 pub mod syntax;
 
@@ -30,21 +31,8 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, HashMap};
 
-/// The embedded rule files: (file name, text).
-pub static EMBEDDED: &[(&str, &str)] = &[
-    (
-        "tier/dx_suishin_r6.rules",
-        include_str!("../../data/tier/dx_suishin_r6.rules"),
-    ),
-    (
-        "tier/dx_suishin_r7.rules",
-        include_str!("../../data/tier/dx_suishin_r7.rules"),
-    ),
-    (
-        "tier/denshi_renkei_r8.rules",
-        include_str!("../../data/tier/denshi_renkei_r8.rules"),
-    ),
-];
+/// The embedded rule files (file name, text): the `tier` files of `data/manifest.toml`.
+pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_tier.rs"));
 
 /// The loaded and checked tier rules.
 #[derive(Debug, Clone)]
@@ -54,14 +42,11 @@ pub struct TierRules {
 
 /// Names every tier rule may use, with their types.
 pub fn base_signature() -> Signature {
-    Signature::default()
+    let sig = Signature::default()
         .name("usage_rate", Type::Num)
         .name("threshold", Type::Num)
         .name("e_prescription_since", Type::Date)
         .name("electronic_sharing_since", Type::Date)
-        .name("pediatric_outpatient_fee", Type::Bool)
-        .name("under6_share_2024", Type::Num)
-        .name("usage_record_2026", Type::Bool)
         .name("kind", Type::Kind)
         .name("hospital", Type::Kind)
         .name("clinic", Type::Kind)
@@ -70,7 +55,17 @@ pub fn base_signature() -> Signature {
         .function("receipt_rate", &[Type::Month], Type::Num)
         .function("online_rate", &[Type::Month], Type::Num)
         .function("start", &[Type::Month], Type::Date)
-        .function("end", &[Type::Month], Type::Date)
+        .function("end", &[Type::Month], Type::Date);
+    // The facts a profile may state, as data/tier/facts.toml declares them.
+    facts::declared().iter().fold(sig, |sig, d| {
+        sig.name(
+            &d.name,
+            match d.kind {
+                facts::FactType::Bool => Type::Bool,
+                facts::FactType::Fraction => Type::Num,
+            },
+        )
+    })
 }
 
 fn check_file(periods: &[Period], sig0: &Signature) -> Result<(), RawError> {
@@ -405,15 +400,9 @@ impl Env for MonthEnv<'_> {
             "threshold" => opt(self.threshold, Value::Num),
             "e_prescription_since" => opt(p.e_prescription_since, Value::Date),
             "electronic_sharing_since" => opt(p.electronic_sharing_since, Value::Date),
-            "pediatric_outpatient_fee" => Value::Bool(Tri::from_bool(p.pediatric_outpatient_fee)),
-            "under6_share_2024" => opt(p.under6_share_2024, Value::Num),
-            "usage_record_2026" => Value::Bool(match p.usage_record_2026 {
-                Some(b) => Tri::from_bool(b),
-                None => Tri::Unknown,
-            }),
             "kind" => Value::Kind(p.kind.as_str().to_string()),
             "hospital" | "clinic" | "dental" | "pharmacy" => Value::Kind(name.to_string()),
-            _ => Value::Null,
+            _ => fact_value(p, name),
         }
     }
     fn call(&self, name: &str, args: &[Value]) -> Value {
@@ -433,6 +422,21 @@ impl Env for MonthEnv<'_> {
             "end" => opt(m.last_day(), Value::Date),
             _ => Value::Null,
         }
+    }
+}
+
+/// A declared fact of the profile: its stated value, or what an absent fact means (a bool
+/// fact's default, otherwise unknown).
+fn fact_value(p: &FacilityProfile, name: &str) -> Value {
+    use facts::{Fact, FactType};
+    match (p.facts.get(name), facts::find(name)) {
+        (Some(Fact::Bool(b)), _) => Value::Bool(Tri::from_bool(*b)),
+        (Some(Fact::Num(n)), _) => Value::Num(*n),
+        (None, Some(d)) if d.kind == FactType::Bool => Value::Bool(match d.default {
+            Some(b) => Tri::from_bool(b),
+            None => Tri::Unknown,
+        }),
+        _ => Value::Null,
     }
 }
 

@@ -64,12 +64,10 @@ pub struct FacilityProfile {
     pub e_prescription_since: Option<NaiveDate>,
     /// ヌ 電磁的方法により診療情報を共有し活用する体制 — in place since this date.
     pub electronic_sharing_since: Option<NaiveDate>,
-    /// 小児科外来診療料を算定している.
-    pub pediatric_outpatient_fee: bool,
-    /// 2024年の延外来患者数のうち6歳未満の割合 (0–1).
-    pub under6_share_2024: Option<Decimal>,
-    /// ホ 電子資格確認に係る十分な実績 (2026 rules) as stated by the facility; `None` = not stated.
-    pub usage_record_2026: Option<bool>,
+    /// The facts the tier rules read, by the names `data/tier/facts.toml` declares (e.g.
+    /// `pediatric_outpatient_fee`, `under6_share_2024`); a fact not stated is absent.
+    #[serde(flatten)]
+    pub facts: BTreeMap<String, super::facts::Fact>,
     /// Monthly usage rates.
     pub usage: Vec<UsageRecord>,
 }
@@ -505,9 +503,7 @@ impl Builder<'_> {
             kind: FacilityKind::Clinic,
             e_prescription_since: None,
             electronic_sharing_since: None,
-            pediatric_outpatient_fee: false,
-            under6_share_2024: None,
-            usage_record_2026: None,
+            facts: BTreeMap::new(),
             usage: Vec::new(),
         };
         for (k, (leaf, span)) in &root {
@@ -533,16 +529,27 @@ impl Builder<'_> {
                 "electronic_sharing_since" => {
                     p.electronic_sharing_since = self.date(k, leaf, *span)?
                 }
-                "pediatric_outpatient_fee" => {
-                    p.pediatric_outpatient_fee = self.boolean(k, leaf, *span)?.unwrap_or(false)
-                }
-                "under6_share_2024" => p.under6_share_2024 = self.fraction(k, leaf, *span)?,
-                "usage_record_2026" => p.usage_record_2026 = self.boolean(k, leaf, *span)?,
-                _ => {
+                k => {
+                    if let Some(d) = super::facts::find(k) {
+                        use super::facts::{Fact, FactType};
+                        let v = match d.kind {
+                            FactType::Bool => self.boolean(k, leaf, *span)?.map(Fact::Bool),
+                            FactType::Fraction => self.fraction(k, leaf, *span)?.map(Fact::Num),
+                        };
+                        if let Some(v) = v {
+                            p.facts.insert(k.to_string(), v);
+                        }
+                        continue;
+                    }
+                    let names: Vec<&str> = ["kind", "e_prescription_since", "electronic_sharing_since"]
+                        .into_iter()
+                        .chain(super::facts::declared().iter().map(|d| d.name.as_str()))
+                        .chain(["usage"])
+                        .collect();
                     return Err(self.invalid(
                         *span,
-                        format!("unknown field `{k}` (expected kind, e_prescription_since, electronic_sharing_since, pediatric_outpatient_fee, under6_share_2024, usage_record_2026, usage)"),
-                    ))
+                        format!("unknown field `{k}` (expected {})", names.join(", ")),
+                    ));
                 }
             }
         }

@@ -1,0 +1,71 @@
+//! What the co-payment steps share: the claim's facts they read ([`Claim`]) and the trace they
+//! write ([`Trace`], [`step!`]).
+
+use super::input::{MonthToDate, Patient, PublicExpenseClaim, Setting};
+use super::CopayError;
+use crate::text::Texts;
+use crate::trace::TraceEntry;
+use chrono::NaiveDate;
+
+/// How per-visit public caps are read.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Mode {
+    /// A whole month: per-visit caps × `visits`.
+    Receipt { visits: Option<u32> },
+    /// One visit: the per-visit cap itself.
+    Visit,
+}
+
+/// What every step reads: one claim's facts.
+pub(super) struct Claim<'a> {
+    pub(crate) patient: &'a Patient,
+    pub(crate) date: NaiveDate,
+    pub(crate) setting: Setting,
+    pub(crate) points: i64,
+    pub(crate) meals: i64,
+    pub(crate) public_expense: &'a [PublicExpenseClaim],
+    pub(crate) rate_percent: Option<u32>,
+    pub(crate) mtd: MonthToDate,
+    pub(crate) mode: Mode,
+}
+
+/// What every step writes: the trace and the pool of its words.
+pub(super) struct Trace {
+    pub(crate) entries: Vec<TraceEntry>,
+    pub(crate) t: Texts,
+}
+
+/// Push one trace step; each part is a [`crate::text::Text`] or a string (evaluated in
+/// order, so a part may record its text in `$tr.t`).
+macro_rules! step {
+    ($tr:expr, $step:literal, $input:expr, $rule:expr, $source:expr, $result:expr $(,)?) => {{
+        let looked_at = $crate::text::IntoText::into_text($input, &mut $tr.t);
+        let wording = $crate::text::IntoText::into_text($rule, &mut $tr.t);
+        let source = $crate::text::IntoText::into_text($source, &mut $tr.t);
+        let decision = $crate::text::IntoText::into_text($result, &mut $tr.t);
+        $tr.entries.push($crate::trace::TraceEntry {
+            rule: $crate::lit!($step),
+            looked_at,
+            wording: Some(wording),
+            source,
+            decision,
+        });
+    }};
+}
+pub(super) use step;
+
+pub(super) fn bad(field: &str, message: impl Into<String>) -> CopayError {
+    CopayError::Invalid {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+pub(super) fn no_table(what: &str, date: NaiveDate, key: String, note: String) -> CopayError {
+    CopayError::NoTable {
+        what: what.to_string(),
+        month: date.format("%Y-%m").to_string(),
+        key,
+        note,
+    }
+}
