@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 #[path = "toml_json.rs"]
+#[allow(dead_code)] // embed_kind and embed_raw serve the rules build script
 mod toml_json;
 use toml_json::{embed, manifest, ManifestFile};
 

@@ -1,7 +1,6 @@
 //! One line of `santei batch` (and of `POST /v1/batch`): a claim or a receipt in, one JSON line
 //! out — the result, or the published batch-error record `{"line": N, "error": "…"}`.
 
-use crate::json::Json;
 use crate::render;
 use calc::Engine;
 
@@ -61,7 +60,7 @@ pub fn line(
                     if no_trace {
                         o.trace.clear();
                     }
-                    render::copay_into(&mut Json::new(out, false), &o);
+                    render::write_copay(out, &o, false);
                 })
         } else {
             crate::parse::claim("line", line)

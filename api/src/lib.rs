@@ -15,7 +15,7 @@
 pub mod batch;
 #[cfg(feature = "toml")]
 pub mod golden;
-pub mod json;
+mod json;
 pub mod master;
 pub mod parse;
 pub mod render;

@@ -144,8 +144,13 @@ pub fn calc_json(o: &CalcOutput, pretty: bool) -> String {
     into_string(out)
 }
 
+/// A co-payment's JSON, appended to `out`.
+pub fn write_copay(out: &mut Vec<u8>, c: &CopayOutput, pretty: bool) {
+    copay_into(&mut Json::new(out, pretty), c);
+}
+
 /// A co-payment as JSON into a writer (the value of a key or an array element).
-pub fn copay_into(j: &mut Json<'_>, c: &CopayOutput) {
+fn copay_into(j: &mut Json<'_>, c: &CopayOutput) {
     let t = &c.texts;
     j.begin_object();
     j.key("medical_cost");
