@@ -45,6 +45,20 @@ pub struct DataVersions {
     pub tables: Vec<TableFile>,
     /// Files that were present but not used, with the reason.
     pub skipped: Vec<SkippedFile>,
+    /// What looked wrong in data that loaded: a later full file that lacks codes still in
+    /// force or has codes no earlier file had, a reload to data older than the data it
+    /// replaced …
+    pub warnings: Vec<DataWarning>,
+}
+
+/// A remark on the data that loaded.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DataWarning {
+    /// The file concerned (or the data set).
+    pub file: String,
+    /// What looks wrong, and what santei did about it.
+    pub message: String,
 }
 
 /// One official file applied.
@@ -204,6 +218,14 @@ pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
             reason: reason.clone(),
         })
         .collect();
+    let warnings = ds
+        .warnings
+        .iter()
+        .map(|w| DataWarning {
+            file: w.file.clone(),
+            message: w.message.clone(),
+        })
+        .collect();
     let mut rule_files = Vec::new();
     for (name, text) in rules::addons::EMBEDDED {
         rule_files.push(toml_rule_file(name, "addons", text));
@@ -224,6 +246,7 @@ pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
             files,
             tables,
             skipped,
+            warnings,
         },
         rule_files,
     }

@@ -3,6 +3,7 @@
 use crate::data::{engine, DataArgs};
 use anyhow::Context;
 use api::golden::{Case, Outcome};
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -55,41 +56,70 @@ enum GoldenCmd {
 }
 
 /// Every `*.toml` case under the paths, sorted, and the cases of folders whose name starts
-/// with `_` (skipped). A path that does not exist is an error (a mistyped folder must not pass
-/// as "0 failed").
+/// with `_` (skipped). A path that does not exist, a folder that cannot be read, or paths with
+/// no case at all are errors (a mistyped folder must not pass as "0 failed"). Each folder and
+/// each case is visited once, by its canonical path: a symbolic link back to a folder already
+/// walked (a loop) or to a case already found is not followed again.
 pub fn collect(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-    fn walk(p: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) {
+    #[derive(Default)]
+    struct Walk {
+        files: Vec<PathBuf>,
+        skipped: Vec<PathBuf>,
+        seen: HashSet<PathBuf>,
+    }
+    fn walk(p: &Path, under_skip: bool, w: &mut Walk) -> anyhow::Result<()> {
+        let canon = std::fs::canonicalize(p).with_context(|| format!("reading {}", p.display()))?;
+        if !w.seen.insert(canon) {
+            return Ok(());
+        }
         if p.is_file() {
             if p.extension().is_some_and(|e| e == "toml") {
-                files.push(p.to_path_buf());
+                if under_skip {
+                    w.skipped.push(p.to_path_buf());
+                } else {
+                    w.files.push(p.to_path_buf());
+                }
             }
-            return;
+            return Ok(());
         }
-        let Ok(rd) = std::fs::read_dir(p) else { return };
-        let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+        let rd =
+            std::fs::read_dir(p).with_context(|| format!("reading the folder {}", p.display()))?;
+        let mut entries: Vec<PathBuf> = Vec::new();
+        for e in rd {
+            entries.push(
+                e.with_context(|| format!("reading the folder {}", p.display()))?
+                    .path(),
+            );
+        }
         entries.sort();
         for e in entries {
             let name = e
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if e.is_dir() && name.starts_with('_') {
-                let mut inner = Vec::new();
-                walk(&e, &mut inner, skipped);
-                skipped.extend(inner);
-            } else {
-                walk(&e, files, skipped);
-            }
+            let skip = under_skip || (e.is_dir() && name.starts_with('_'));
+            walk(&e, skip, w)?;
         }
+        Ok(())
     }
-    let (mut files, mut skipped) = (Vec::new(), Vec::new());
+    let mut w = Walk::default();
     for p in paths {
         if !p.exists() {
             anyhow::bail!("{}: no such file or folder of golden cases", p.display());
         }
-        walk(p, &mut files, &mut skipped);
+        walk(p, false, &mut w)?;
     }
-    Ok((files, skipped))
+    if w.files.is_empty() && w.skipped.is_empty() {
+        anyhow::bail!(
+            "no golden case (*.toml) in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok((w.files, w.skipped))
 }
 
 struct Ran {
@@ -202,6 +232,9 @@ pub fn run(args: &GoldenArgs) -> anyhow::Result<i32> {
     match &args.cmd {
         GoldenCmd::Run { select, format } => {
             let (ran, skipped) = run_all(select)?;
+            if ran.is_empty() && skipped == 0 {
+                anyhow::bail!("no golden case matches --filter / --tag");
+            }
             let failed = ran
                 .iter()
                 .filter(|r| !r.outcome.as_ref().is_some_and(|o| o.passed))

@@ -23,6 +23,10 @@ pub fn load(args: &DataArgs) -> anyhow::Result<Dataset> {
     }
     let (ds, _notes) =
         masters::pack::load_official_dirs(&args.master).context("loading the official files")?;
+    // What looked wrong in data that loaded (also in `santei version`, `data.warnings`).
+    for w in &ds.warnings {
+        eprintln!("santei: warning: {}: {}", w.file, w.message);
+    }
     Ok(ds)
 }
 

@@ -85,3 +85,66 @@ fn a_missing_folder_is_an_error() {
     let (rc, _) = santei(&["golden", "run", "../goldens/no-such-folder"]);
     assert_eq!(rc, 2);
 }
+
+/// A symbolic link back to a folder already walked (a loop) is not followed again, and a link
+/// to a case already found does not run it twice: 2 cases are reported as 2. On main at
+/// b232bb0 the loop was followed until the path grew too long: 2 cases were reported as 82
+/// failures.
+#[test]
+#[cfg(unix)]
+fn a_symlink_loop_is_walked_once() {
+    let dir = std::env::temp_dir().join(format!("santei-golden-loop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let good = std::fs::read_to_string("../goldens/dx/gen-issue-example.toml").unwrap();
+    std::fs::write(dir.join("a.toml"), &good).unwrap();
+    std::fs::write(dir.join("sub/b.toml"), &good).unwrap();
+    std::os::unix::fs::symlink("..", dir.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink(".", dir.join("here")).unwrap();
+    std::os::unix::fs::symlink("a.toml", dir.join("same-as-a.toml")).unwrap();
+    let (rc, out) = santei(&["golden", "run", dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(rc, 0, "{out}");
+    assert_eq!(out.lines().last().unwrap(), "2 passed, 0 failed", "{out}");
+}
+
+/// A folder with no case, and a filter that selects none, are errors (exit 2, a message), not
+/// "0 passed, 0 failed" with exit 0 as on main at b232bb0.
+#[test]
+fn no_case_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("santei-golden-none-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("empty/deeper")).unwrap();
+    std::fs::write(dir.join("empty/notes.txt"), "not a case").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(["golden", "run", dir.join("empty").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "no golden case (*.toml) in {}",
+            dir.join("empty").display()
+        )),
+        "{stderr}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args([
+            "golden",
+            "run",
+            "../goldens",
+            "--filter",
+            "no case has this in its title",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no golden case matches --filter / --tag"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -101,7 +101,10 @@ SanteiEngine *santei_engine_new_from_dirs(const char *const *dirs,
  put the new update file beside the others and reload). The new data is loaded first; only
  when it loads is it swapped in, atomically: calls already running finish on the old data,
  later calls see the new. On failure the engine keeps its data. Returns a status
- (`SANTEI_OK` on success). Safe to call while other threads use the engine.
+ (`SANTEI_OK` on success). Safe to call while other threads use the engine. A reload to data
+ older than the data in use (its newest 医科診療行為マスター file published earlier) succeeds
+ with a remark in `data.warnings` of `santei_version`, as do the loader's own remarks (a
+ full file that lacks codes still in force …).
  */
 int32_t santei_engine_reload_from_dirs(const SanteiEngine *engine,
                                        const char *const *dirs,

@@ -245,14 +245,23 @@ fn dirs_arg(dirs: *const *const c_char, n_dirs: usize) -> Result<Vec<std::path::
 }
 
 fn load_dirs(dirs: *const *const c_char, n_dirs: usize) -> Result<Engine, Failure> {
+    engine_of(load_dataset(dirs, n_dirs)?)
+}
+
+fn load_dataset(dirs: *const *const c_char, n_dirs: usize) -> Result<masters::Dataset, Failure> {
     let paths = dirs_arg(dirs, n_dirs)?;
-    let load = |message: String| Failure {
+    let (ds, _notes) = masters::pack::load_official_dirs(&paths).map_err(|e| Failure {
         status: SANTEI_ERR_LOAD,
-        message,
-    };
-    let (ds, _notes) = masters::pack::load_official_dirs(&paths)
-        .map_err(|e| load(format!("loading the official files: {e}")))?;
-    Engine::with_data(ds).map_err(|e| load(format!("loading santei's rule files: {e}")))
+        message: format!("loading the official files: {e}"),
+    })?;
+    Ok(ds)
+}
+
+fn engine_of(ds: masters::Dataset) -> Result<Engine, Failure> {
+    Engine::with_data(ds).map_err(|e| Failure {
+        status: SANTEI_ERR_LOAD,
+        message: format!("loading santei's rule files: {e}"),
+    })
 }
 
 /// Hand a result to the caller: the JSON text, or the `{"error": …}` document (with the last
@@ -349,7 +358,10 @@ pub extern "C" fn santei_engine_new_from_dirs(
 /// put the new update file beside the others and reload). The new data is loaded first; only
 /// when it loads is it swapped in, atomically: calls already running finish on the old data,
 /// later calls see the new. On failure the engine keeps its data. Returns a status
-/// (`SANTEI_OK` on success). Safe to call while other threads use the engine.
+/// (`SANTEI_OK` on success). Safe to call while other threads use the engine. A reload to data
+/// older than the data in use (its newest 医科診療行為マスター file published earlier) succeeds
+/// with a remark in `data.warnings` of `santei_version`, as do the loader's own remarks (a
+/// full file that lacks codes still in force …).
 #[no_mangle]
 pub extern "C" fn santei_engine_reload_from_dirs(
     engine: *const SanteiEngine,
@@ -358,7 +370,9 @@ pub extern "C" fn santei_engine_reload_from_dirs(
 ) -> i32 {
     guard(SANTEI_ERR_INTERNAL, || {
         let h = engine_ref(engine)?;
-        let e = load_dirs(dirs, n_dirs)?;
+        let mut ds = load_dataset(dirs, n_dirs)?;
+        ds.note_reload_from(h.get().data().official_through);
+        let e = engine_of(ds)?;
         // Local programmes and co-payment tables declared on the engine stay.
         h.update(|old| Ok(e.with_copay_tables(old.copay_tables().clone())))?;
         Ok(SANTEI_OK)

@@ -194,3 +194,51 @@ fn a_newer_update_file_changes_the_answer_of_a_running_handle() {
     santei_engine_free(h2.0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A reload to data older than the data in use (the files through 2024-09-02 after the files
+/// through 2024-09-06) succeeds — the caller may mean it — with a remark in `data.warnings` of
+/// `santei_version` naming both dates; a reload to newer data has none. On main at b232bb0 the
+/// reload passed without remark (the report had no `warnings`).
+#[test]
+fn a_reload_to_older_data_is_remarked() {
+    let root =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("older-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (old, new) = (root.join("old"), root.join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    for f in BEFORE {
+        std::fs::copy(ika().join(f), old.join(f)).unwrap();
+        std::fs::copy(ika().join(f), new.join(f)).unwrap();
+    }
+    std::fs::copy(ika().join(UPDATE), new.join(UPDATE)).unwrap();
+    let cold = CString::new(old.to_str().unwrap()).unwrap();
+    let cnew = CString::new(new.to_str().unwrap()).unwrap();
+
+    let h = Handle(santei_engine_new_from_dirs([cold.as_ptr()].as_ptr(), 1));
+    assert!(!h.0.is_null(), "{}", last_error());
+    assert_eq!(
+        santei_engine_reload_from_dirs(h.0, [cnew.as_ptr()].as_ptr(), 1),
+        SANTEI_OK
+    );
+    let v: Value = serde_json::from_str(&take(santei_version(h.0))).unwrap();
+    assert_eq!(v["data"]["published_through"], "2024-09-06");
+    assert_eq!(v["data"]["warnings"], serde_json::json!([]));
+
+    assert_eq!(
+        santei_engine_reload_from_dirs(h.0, [cold.as_ptr()].as_ptr(), 1),
+        SANTEI_OK
+    );
+    assert!(santei_last_error().is_null());
+    let v: Value = serde_json::from_str(&take(santei_version(h.0))).unwrap();
+    assert_eq!(v["data"]["published_through"], "2024-09-02");
+    let w = &v["data"]["warnings"];
+    assert_eq!(w.as_array().unwrap().len(), 1, "{w}");
+    assert_eq!(
+        w[0]["message"],
+        "reloaded to data published through 2024-09-02, older than the data it replaced \
+         (published through 2024-09-06): changes published after 2024-09-02 are no longer applied"
+    );
+    santei_engine_free(h.0);
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -67,6 +67,9 @@ pub enum LoadError {
         code: String,
         kind: &'static str,
     },
+    /// An error with what may be wrong with the set of files (e.g. a full file cut short).
+    #[error("{error}; {hint}")]
+    Hinted { error: Box<LoadError>, hint: String },
     /// Reading the file failed.
     #[error("{file}: cannot read: {reason}")]
     Io { file: String, reason: String },
@@ -87,6 +90,7 @@ impl LoadError {
             | LoadError::FieldCount { at, .. }
             | LoadError::Field { at, .. }
             | LoadError::UnknownCode { at, .. } => Some(at),
+            LoadError::Hinted { error, .. } => error.location(),
             _ => None,
         }
     }

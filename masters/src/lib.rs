@@ -9,7 +9,9 @@
 //! - Every load error names the file, the line, the field and the value; nothing panics on bad
 //!   input; a failed load leaves previously loaded data intact.
 //! - The core types do no I/O: loaders take bytes. Only [`Dataset::load_dirs`] touches the
-//!   filesystem (the browser and the C ABI pass bytes through [`Dataset::load_files`]).
+//!   filesystem (the browser and the C ABI pass bytes through [`Dataset::load_files`]); it
+//!   reads regular files only, each up to [`dataset::MAX_FILE_BYTES`], and reports every entry
+//!   it does not read.
 
 pub mod cp932;
 pub mod csvfile;
@@ -22,7 +24,7 @@ pub mod schedule;
 pub mod tables;
 pub mod value;
 
-pub use dataset::{Dataset, FileKind, NamedFile};
+pub use dataset::{DataWarning, Dataset, FileKind, NamedFile};
 pub use error::{LoadError, Location};
 pub use procedure::{ProcedureRecord, FIELDS};
 pub use schedule::{DiffEntry, Entry, History, LookupError, Schedule, Version};

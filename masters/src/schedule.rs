@@ -181,6 +181,18 @@ pub struct FileReport {
     pub rows: usize,
     /// Cells a later full file corrected (the replay disagreed with it).
     pub corrections: Vec<Correction>,
+    /// For a checkpoint (a later full file): the codes the schedule had that the file does not
+    /// have, with the 廃止年月日 of their latest version (`None`: not abolished). A full file
+    /// omits abolished codes; one that lacks codes still in force may be cut short
+    /// ([`crate::Dataset::load_files`] judges it).
+    #[serde(skip)]
+    pub absent: Vec<(Code, Option<NaiveDate>)>,
+    /// For a checkpoint: the codes the file added that no earlier file had.
+    #[serde(skip)]
+    pub added: Vec<Code>,
+    /// The number of distinct codes in the file.
+    #[serde(skip)]
+    pub codes_in_file: usize,
 }
 
 /// A cell that a later full file set differently from the replayed history.
@@ -380,6 +392,18 @@ impl Schedule {
                 self.codes.insert(r.code, History { versions: vec![v] });
             }
         } else {
+            let in_file: HashSet<Code> = rows.iter().map(|r| r.code).collect();
+            report.absent = self
+                .codes
+                .iter()
+                .filter(|(c, _)| !in_file.contains(c))
+                .map(|(c, h)| {
+                    let end = h.versions.last().and_then(|v| v.record.abolished_on.date());
+                    (*c, end)
+                })
+                .collect();
+            report.absent.sort();
+            report.codes_in_file = in_file.len();
             for r in rows {
                 let rec = r.full.expect("full row");
                 let from = rec.changed_on.date().unwrap_or(NaiveDate::MIN);
@@ -397,6 +421,7 @@ impl Schedule {
                             end_verified: true,
                         };
                         self.codes.insert(r.code, History { versions: vec![v] });
+                        report.added.push(r.code);
                     }
                     Some(h) => {
                         let i = h.at(from).unwrap_or(h.versions.len() - 1);
