@@ -105,7 +105,10 @@ impl Table {
 
     /// The name of `code`, when the table lists it.
     pub fn name(self, code: &str) -> Option<&'static str> {
-        tables().get(&self)?.get(code).copied()
+        let t = &tables()[self as usize];
+        t.binary_search_by(|(c, _)| (*c).cmp(code))
+            .ok()
+            .map(|i| t[i].1)
     }
 
     /// Whether the table lists `code`.
@@ -116,6 +119,9 @@ impl Table {
 
 type Names = HashMap<&'static str, &'static str>;
 
+/// The number of [`Table`]s.
+const TABLES: usize = Table::PatientState as usize + 1;
+
 /// Rows of a TSV after its header: the cells of each non-empty line.
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
@@ -124,10 +130,11 @@ fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
         .map(|l| l.split('\t').collect())
 }
 
-fn tables() -> &'static HashMap<Table, Names> {
-    static T: OnceLock<HashMap<Table, Names>> = OnceLock::new();
+/// Each table's (code, name) pairs sorted by code, indexed by `Table as usize`.
+fn tables() -> &'static [Vec<(&'static str, &'static str)>; TABLES] {
+    static T: OnceLock<[Vec<(&'static str, &'static str)>; TABLES]> = OnceLock::new();
     T.get_or_init(|| {
-        let mut t: HashMap<Table, Names> = HashMap::new();
+        let mut t: [Vec<(&'static str, &'static str)>; TABLES] = Default::default();
         let simple = [
             (Table::ShinryoShikibetsu, SHINRYO_SHIKIBETSU),
             (Table::FutanKubun, FUTAN_KUBUN),
@@ -137,10 +144,9 @@ fn tables() -> &'static HashMap<Table, Names> {
             (Table::SpecialNote, TOKKI_JIKO),
         ];
         for (table, text) in simple {
-            let names = t.entry(table).or_default();
             for r in rows(text) {
                 if let [code, name, ..] = r[..] {
-                    names.insert(code, name);
+                    t[table as usize].push((code, name));
                 }
             }
         }
@@ -164,7 +170,11 @@ fn tables() -> &'static HashMap<Table, Names> {
                 "kanja-jotai" => Table::PatientState,
                 _ => continue,
             };
-            t.entry(table).or_default().insert(code, name);
+            t[table as usize].push((code, name));
+        }
+        for x in t.iter_mut() {
+            x.sort_by(|a, b| a.0.cmp(b.0));
+            x.dedup_by(|a, b| a.0 == b.0);
         }
         t
     })
@@ -216,15 +226,15 @@ mod tests {
             Table::ShinryoShikibetsu.name("97"),
             Some("食事療養・生活療養・標準負担額")
         );
-        assert_eq!(tables()[&Table::ShinryoShikibetsu].len(), 27);
+        assert_eq!(tables()[Table::ShinryoShikibetsu as usize].len(), 27);
         // futan-kubun.tsv: 31 codes; 2 = 医保・公費1, 9 = all five.
-        assert_eq!(tables()[&Table::FutanKubun].len(), 31);
+        assert_eq!(tables()[Table::FutanKubun as usize].len(), 31);
         assert_eq!(futan_payers("2"), Some([true, true, false, false, false]));
         assert_eq!(futan_payers("9"), Some([true; 5]));
         assert_eq!(futan_payers("Z"), Some([false, true, true, true, true]));
         assert_eq!(futan_payers("A"), None);
         // receipt-shubetsu-ika.tsv: 108 codes.
-        assert_eq!(tables()[&Table::ReceiptType].len(), 108);
+        assert_eq!(tables()[Table::ReceiptType as usize].len(), 108);
         assert_eq!(
             Table::ReceiptType.name("1112"),
             Some("医科・医保単独・本人・入院外")

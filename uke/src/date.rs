@@ -55,13 +55,43 @@ impl DateStyle {
     }
 }
 
-/// (era digit, name, the year before 元年, first day).
-const ERAS: [(u8, &str, i32, (i32, u32, u32)); 5] = [
-    (1, "明治", 1867, (1868, 1, 1)),
-    (2, "大正", 1911, (1912, 7, 30)),
-    (3, "昭和", 1925, (1926, 12, 25)),
-    (4, "平成", 1988, (1989, 1, 8)),
-    (5, "令和", 2018, (2019, 5, 1)),
+/// One era (元号).
+struct Era {
+    /// 元号区分 digit.
+    digit: u8,
+    /// The 西暦 year before its 元年.
+    base: i32,
+    /// Its first day (year, month, day).
+    start: (i32, u32, u32),
+}
+
+/// 明治, 大正, 昭和, 平成, 令和.
+const ERAS: [Era; 5] = [
+    Era {
+        digit: 1,
+        base: 1867,
+        start: (1868, 1, 1),
+    },
+    Era {
+        digit: 2,
+        base: 1911,
+        start: (1912, 7, 30),
+    },
+    Era {
+        digit: 3,
+        base: 1925,
+        start: (1926, 12, 25),
+    },
+    Era {
+        digit: 4,
+        base: 1988,
+        start: (1989, 1, 8),
+    },
+    Era {
+        digit: 5,
+        base: 2018,
+        start: (2019, 5, 1),
+    },
 ];
 
 fn digits(s: &str, n: usize) -> bool {
@@ -73,7 +103,7 @@ fn era_year(g: u8, yy: i32) -> Option<i32> {
     if yy < 1 {
         return None;
     }
-    ERAS.iter().find(|e| e.0 == g).map(|e| e.2 + yy)
+    ERAS.iter().find(|e| e.digit == g).map(|e| e.base + yy)
 }
 
 /// The era a day falls in: (digit, era year).
@@ -81,9 +111,10 @@ fn era_of(date: NaiveDate) -> Option<(u8, i32)> {
     ERAS.iter()
         .rev()
         .find(|e| {
-            NaiveDate::from_ymd_opt(e.3 .0, e.3 .1, e.3 .2).is_some_and(|start| date >= start)
+            NaiveDate::from_ymd_opt(e.start.0, e.start.1, e.start.2)
+                .is_some_and(|start| date >= start)
         })
-        .map(|e| (e.0, date.year() - e.2))
+        .map(|e| (e.digit, date.year() - e.base))
 }
 
 /// Parse a 年月日. The error says what was expected.

@@ -78,7 +78,23 @@ pub const ALL: &[&RecordLayout] = &[
 
 /// The layout of record type `id`.
 pub fn layout(id: &str) -> Option<&'static RecordLayout> {
-    ALL.iter().copied().find(|l| l.id == id)
+    Some(match id.as_bytes() {
+        b"IR" => &IR,
+        b"RE" => &RE,
+        b"HO" => &HO,
+        b"KO" => &KO,
+        b"SN" => &SN,
+        b"JD" => &JD,
+        b"MF" => &MF,
+        b"SY" => &SY,
+        b"SI" => &SI,
+        b"IY" => &IY,
+        b"TO" => &TO,
+        b"CO" => &CO,
+        b"SJ" => &SJ,
+        b"GO" => &GO,
+        _ => return None,
+    })
 }
 
 const fn f(name: &'static str, mode: Mode, max_bytes: Option<u16>) -> FieldSpec {
@@ -537,5 +553,9 @@ mod tests {
         assert_eq!(MF.field_name(33), "予備31");
         assert_eq!(IR.field_name(2), "審査支払機関");
         assert_eq!(IR.field_name(11), "?");
+        for l in ALL {
+            assert_eq!(layout(l.id).map(|x| x.id), Some(l.id));
+        }
+        assert!(layout("ZZ").is_none());
     }
 }

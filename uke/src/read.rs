@@ -76,16 +76,11 @@ pub struct ReceiptRead {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     /// An IR (a file normally has one; files concatenated per receipt repeat it).
-    Ir {
-        line: u64,
-        ir: Arc<Ir>,
-    },
-    Receipt(ReceiptRead),
+    Ir { line: u64, ir: Arc<Ir> },
+    /// A receipt (boxed: it is much larger than the other items).
+    Receipt(Box<ReceiptRead>),
     /// The GO, the file's last record.
-    Go {
-        line: u64,
-        go: Go,
-    },
+    Go { line: u64, go: Go },
     /// An error outside any receipt.
     Error(ReadError),
 }
@@ -380,7 +375,7 @@ impl State {
                 o.read.errors.push(e);
             }
             self.stats.receipts += 1;
-            self.out.push_back(Item::Receipt(o.read));
+            self.out.push_back(Item::Receipt(Box::new(o.read)));
         }
     }
 
@@ -405,6 +400,20 @@ impl State {
     fn decode(&mut self, bytes: &[u8]) -> Result<(), (usize, String, String)> {
         self.text.clear();
         self.ranges.clear();
+        // Most records are ASCII (codes and numbers): one copy, then the field bounds.
+        if bytes.is_ascii() {
+            self.text
+                .push_str(std::str::from_utf8(bytes).unwrap_or_default());
+            let mut start = 0;
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b',' {
+                    self.ranges.push((start, i));
+                    start = i + 1;
+                }
+            }
+            self.ranges.push((start, bytes.len()));
+            return Ok(());
+        }
         for (i, raw) in bytes.split(|&b| b == b',').enumerate() {
             let start = self.text.len();
             match self.options.encoding {
@@ -447,16 +456,16 @@ impl State {
     fn process(&mut self, bytes: &[u8], len: usize) {
         let line = self.line;
         // The record type: the first two bytes when they are ASCII letters.
-        let id: Option<String> = bytes
+        let id: Option<&str> = bytes
             .get(..2)
             .filter(|b| b.iter().all(u8::is_ascii_uppercase))
             .filter(|_| bytes.get(2).is_none_or(|&b| b == b','))
-            .map(|b| String::from_utf8_lossy(b).into_owned());
-        let described = id.as_deref().and_then(layout::layout);
+            .and_then(|b| std::str::from_utf8(b).ok());
+        let described = id.and_then(layout::layout);
 
         // Skipping (a receipt whose RE is malformed, or a non-医科 file).
         if let Some(s) = &mut self.skip {
-            let ends = match id.as_deref() {
+            let ends = match id {
                 Some("IR") => true,
                 Some("RE") | Some("GO") => s.until_re,
                 _ => false,
@@ -472,7 +481,7 @@ impl State {
         if len > MAX_LINE_BYTES {
             let e = self.error(
                 line,
-                id.as_deref(),
+                id,
                 None,
                 None,
                 Some(format!(
@@ -499,7 +508,7 @@ impl State {
                 value: Some(value),
                 reason,
             };
-            let e = self.error(line, id.as_deref(), described, Some(f), None);
+            let e = self.error(line, id, described, Some(f), None);
             self.report(e);
             return;
         }
@@ -529,8 +538,8 @@ impl State {
         };
 
         match described {
-            Some(l) => self.described(line, &id, l),
-            None => self.other(line, &id),
+            Some(l) => self.described(line, l.id, l),
+            None => self.other(line, id),
         }
     }
 

@@ -244,7 +244,10 @@ impl<F: Fields + ?Sized> In<'_, F> {
         if v.is_empty() {
             return Ok(Vec::new());
         }
-        if !v.is_ascii() || v.len() % width != 0 || v.bytes().any(|b| !b.is_ascii_alphanumeric()) {
+        if !v.is_ascii()
+            || !v.len().is_multiple_of(width)
+            || v.bytes().any(|b| !b.is_ascii_alphanumeric())
+        {
             return Err(fault(
                 no,
                 v,

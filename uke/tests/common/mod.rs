@@ -39,7 +39,7 @@ pub fn receipts(items: &[Item]) -> Vec<&ReceiptRead> {
     items
         .iter()
         .filter_map(|i| match i {
-            Item::Receipt(r) => Some(r),
+            Item::Receipt(r) => Some(r.as_ref()),
             _ => None,
         })
         .collect()
