@@ -30,7 +30,7 @@ pub struct ReadError {
     pub record: Option<String>,
     /// The field at fault.
     pub field: Option<FieldRef>,
-    /// The value as read (invalid bytes shown as `\xNN`).
+    /// The value as read (bytes that do not decode shown as `<NN>`, hex).
     pub value: Option<String>,
     /// What is wrong.
     pub reason: String,
@@ -52,10 +52,27 @@ impl fmt::Display for ReadError {
         }
         write!(f, ": ")?;
         if let Some(v) = &self.value {
-            write!(f, "{v:?} ")?;
+            write!(f, "{} ", quote(v))?;
         }
         write!(f, "{}", self.reason)
     }
+}
+
+/// `v` in double quotes, with control characters, quotes and backslashes escaped (Japanese text
+/// stays as it is: Rust's `{:?}` would escape U+3000).
+pub(crate) fn quote(v: &str) -> String {
+    let mut s = String::with_capacity(v.len() + 2);
+    s.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            c if c.is_control() => s.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    s
 }
 
 impl Serialize for ReadError {
@@ -85,7 +102,10 @@ impl Serialize for ReadError {
 pub enum WriteError {
     /// A field's value cannot be written (a character CP932 lacks, a comma, a value the
     /// reader would refuse).
-    #[error("receipt {receipt}: {record} field {number} ({name}): {value:?} {reason}")]
+    #[error(
+        "receipt {receipt}: {record} field {number} ({name}): {} {reason}",
+        quote(value)
+    )]
     Field {
         /// Which receipt (its index in the input, 1-based, and RE レセプト番号).
         receipt: String,

@@ -788,14 +788,14 @@ impl State {
     }
 }
 
-/// Bytes as text for a message: printable ASCII as is, other bytes as `\xNN`.
+/// Bytes as text for a message: printable ASCII as is, other bytes as `<NN>` (hex).
 fn escape(raw: &[u8]) -> String {
     let mut s = String::new();
     for &b in raw {
         if (0x20..0x7F).contains(&b) {
             s.push(b as char);
         } else {
-            s.push_str(&format!("\\x{b:02X}"));
+            s.push_str(&format!("<{b:02X}>"));
         }
     }
     s

@@ -113,7 +113,7 @@ impl JsonSchema for crate::error::ReadError {
                 "file": {"type": "string"},
                 "record": {"type": "string", "description": "The record type as read (\"SI\")."},
                 "field": field,
-                "value": {"type": "string", "description": "The value as read (invalid bytes as \\xNN)."},
+                "value": {"type": "string", "description": "The value as read (bytes that do not decode as <NN>, hex)."},
                 "reason": {"type": "string"}
             },
             "required": ["line", "error", "reason"],

@@ -143,7 +143,11 @@ fn invalid_cp932_bytes() {
     let e = only_error_in(&items, 2);
     assert_eq!((e.line, e.record.as_deref()), (33, Some("HO")));
     assert_eq!(field(&e), (3, "被保険者証（手帳）等の記号"));
-    assert_eq!(e.value.as_deref(), Some("\\x81\\xFF"));
+    assert_eq!(e.value.as_deref(), Some("<81><FF>"));
+    assert_eq!(
+        e.to_string(),
+        "S.UKE line 33, HO field 3 (被保険者証（手帳）等の記号): \"<81><FF>\" holds bytes that are not CP932 (at byte 1 of the field)"
+    );
     assert_eq!(
         e.reason,
         "holds bytes that are not CP932 (at byte 1 of the field)"
@@ -255,6 +259,10 @@ fn empty_line_and_control_characters() {
     let e = only_error_in(&items2, 1);
     assert_eq!(field(&e), (6, "傷病名称"));
     assert_eq!(e.reason, "holds a control character (U+0009)");
+    assert_eq!(
+        e.to_string(),
+        "S.UKE line 6, SY field 6 (傷病名称): \"テ\\u{0009}スト\" holds a control character (U+0009)"
+    );
 }
 
 /// LF line ends and a missing last line end are accepted (and counted); the receipts are the
