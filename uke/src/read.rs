@@ -23,9 +23,15 @@
 //! (number and Japanese name) and the value; the record is left out, its receipt carries the
 //! error ([`ReceiptRead::errors`]) and every other receipt reads completely. An error outside
 //! any receipt (a bad IR, a record before the first RE, an unknown record between receipts) is
-//! an [`Item::Error`]. A receipt whose RE is malformed cannot be read: the RE's error says so and
-//! the records up to the next RE, IR or GO are skipped (their count is in the message); so are
-//! the records of a file whose IR names another 点数表 than 医科 (one error says how many).
+//! an [`Item::Error`]. An IR, RE or GO line that cannot be read (bad bytes, a bad field, too long)
+//! still ends the receipt before it. A receipt whose RE is malformed cannot be read: the RE's
+//! error says so and the records up to the next RE, IR or GO are skipped (their count is in the
+//! message); so are the records of a file whose IR names another 点数表 than 医科 (one error says
+//! how many).
+//!
+//! Order. Within a receipt the reader takes the records in any order except that a KO after the
+//! 摘要 records is refused (its 公費 number would be wrong: the 9rece sample's 返戻 layout repeats
+//! HO/KO there), as is a second HO or MF and a fifth KO.
 
 use crate::codes::{self, Table};
 use crate::date::DateStyle;
@@ -488,7 +494,12 @@ impl State {
                     "the line is {len} bytes long, more than the {MAX_LINE_BYTES}-byte limit; not read"
                 )),
             );
-            self.report(e);
+            match described {
+                Some(l) if matches!(l.id, "IR" | "RE" | "GO") => {
+                    self.boundary_failed(line, l.id, e)
+                }
+                _ => self.report(e),
+            }
             return;
         }
         if bytes.is_empty() {
@@ -509,7 +520,12 @@ impl State {
                 reason,
             };
             let e = self.error(line, id, described, Some(f), None);
-            self.report(e);
+            match described {
+                Some(l) if matches!(l.id, "IR" | "RE" | "GO") => {
+                    self.boundary_failed(line, l.id, e)
+                }
+                _ => self.report(e),
+            }
             return;
         }
         let Some(id) = id else {
@@ -540,6 +556,34 @@ impl State {
         match described {
             Some(l) => self.described(line, l.id, l),
             None => self.other(line, id),
+        }
+    }
+
+    /// An IR, RE or GO that cannot be read still ends the receipt before it: an IR leaves the
+    /// following receipts without IR facts, an RE's receipt is skipped (it cannot be read
+    /// without its RE), a GO marks the end.
+    fn boundary_failed(&mut self, line: u64, id: &str, mut e: ReadError) {
+        self.close_receipt();
+        match id {
+            "IR" => {
+                self.after_go = false;
+                self.ir = None;
+                self.report(e);
+            }
+            "RE" => {
+                e.reason
+                    .push_str("; the receipt cannot be read without its RE");
+                self.skip = Some(Skip {
+                    error: e,
+                    from: line + 1,
+                    lines: 0,
+                    until_re: true,
+                });
+            }
+            _ => {
+                self.report(e);
+                self.after_go = true;
+            }
         }
     }
 
@@ -653,9 +697,8 @@ impl State {
                 }
                 Ok(_) => unreachable!("IR layout parses to an IR"),
                 Err(f) => {
-                    self.ir = None;
                     let e = self.error(line, Some("IR"), Some(l), Some(f), None);
-                    self.report(e);
+                    self.boundary_failed(line, "IR", e);
                 }
             }
             return;
@@ -671,6 +714,7 @@ impl State {
                     Some("RE after the GO record (the file's end) with no IR between".into()),
                 );
                 self.report(e);
+                self.after_go = false;
             }
             match parsed {
                 Ok(Record::Re(re)) => {
@@ -686,30 +730,25 @@ impl State {
                 }
                 Ok(_) => unreachable!("RE layout parses to an RE"),
                 Err(f) => {
-                    let mut e = self.error(line, Some("RE"), Some(l), Some(f), None);
-                    e.reason
-                        .push_str("; the receipt cannot be read without its RE");
-                    self.skip = Some(Skip {
-                        error: e,
-                        from: line + 1,
-                        lines: 0,
-                        until_re: true,
-                    });
+                    let e = self.error(line, Some("RE"), Some(l), Some(f), None);
+                    self.boundary_failed(line, "RE", e);
                 }
             }
             return;
         }
         if id == "GO" {
-            self.close_receipt();
             match parsed {
-                Ok(Record::Go(go)) => self.out.push_back(Item::Go { line, go }),
+                Ok(Record::Go(go)) => {
+                    self.close_receipt();
+                    self.out.push_back(Item::Go { line, go });
+                    self.after_go = true;
+                }
                 Ok(_) => unreachable!("GO layout parses to a GO"),
                 Err(f) => {
                     let e = self.error(line, Some("GO"), Some(l), Some(f), None);
-                    self.report(e);
+                    self.boundary_failed(line, "GO", e);
                 }
             }
-            self.after_go = true;
             return;
         }
         let Some(open) = &mut self.open else {

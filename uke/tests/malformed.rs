@@ -316,3 +316,51 @@ fn garbage_does_not_panic() {
         let _ = uke::read_bytes(&bytes, Default::default()).count();
     }
 }
+
+/// An RE whose bytes do not decode still ends the receipt before it: its own records are
+/// skipped, not added to the previous receipt.
+#[test]
+fn undecodable_re_skips_its_receipt_only() {
+    let mut lines = receiptisan_lines();
+    lines[31] = lines[31].replace("カキクケコ,1,", "@@,1,");
+    let mut bytes = cp932(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+    let at = bytes.windows(2).position(|w| w == b"@@").unwrap();
+    bytes[at] = 0xEF;
+    bytes[at + 1] = 0x2F;
+    let items = items(&bytes, "S.UKE");
+    let e = errors(&items);
+    assert_eq!(e.len(), 1);
+    assert_eq!((e[0].line, e[0].record.as_deref()), (32, Some("RE")));
+    assert_eq!(field(e[0]), (5, "氏名"));
+    assert!(
+        e[0].reason.ends_with(
+            "the receipt cannot be read without its RE; 6 following line(s) skipped (33–38)"
+        ),
+        "{}",
+        e[0]
+    );
+    let rs = receipts(&items);
+    assert_eq!(rs.len(), 74);
+    let c = clean();
+    assert_eq!(
+        rs[0].receipt,
+        receipts(&c)[0].receipt,
+        "receipt 1 gets none of receipt 2's records"
+    );
+    assert!(rs.iter().all(|r| r.errors.is_empty()));
+}
+
+/// A malformed GO is reported; the receipts before it are complete.
+#[test]
+fn malformed_go() {
+    let lines = receiptisan_lines();
+    let n = lines.len();
+    let items = items(&with_line(n, "GO,140,8６392,99"), "S.UKE");
+    let e = errors(&items);
+    assert_eq!(e.len(), 1);
+    assert_eq!((e[0].line, e[0].record.as_deref()), (636, Some("GO")));
+    assert_eq!(field(e[0]), (3, "総合計点数"));
+    assert_eq!(receipts(&items).len(), 75);
+    assert!(receipts(&items).iter().all(|r| r.errors.is_empty()));
+    assert!(!items.iter().any(|i| matches!(i, Item::Go { .. })));
+}
