@@ -379,6 +379,7 @@ impl State {
                 );
                 self.stats.errors += 1;
                 o.read.errors.push(e);
+                o.read.errors.sort_by_key(|e| e.line);
             }
             self.stats.receipts += 1;
             self.out.push_back(Item::Receipt(Box::new(o.read)));
