@@ -56,8 +56,8 @@ fn read_prints_one_line_per_receipt_and_the_go() {
     assert_eq!(lines[0]["line"], 2);
     assert_eq!(lines[0]["totals"]["payers"][0]["stated"], 13642);
     assert_eq!(lines[0]["totals"]["payers"][1]["summed"], 677);
-    assert_eq!(lines[0]["receipt"]["tekiyo"][0]["SI"]["code"], "111000110");
-    assert_eq!(lines[0]["receipt"]["tekiyo"][0]["SI"]["days"][0], 1);
+    assert_eq!(lines[0]["receipt"]["details"][0]["SI"]["code"], "111000110");
+    assert_eq!(lines[0]["receipt"]["details"][0]["SI"]["days"][0], 1);
     assert_eq!(lines[75]["go"]["total_count"], 140);
     assert_eq!(lines[75]["go_check"]["equal"], true);
     let err = String::from_utf8_lossy(&out.stderr);

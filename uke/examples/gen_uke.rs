@@ -136,8 +136,8 @@ fn drug_points(yen: Decimal) -> u32 {
 
 /// One aggregated 摘要 unit: records that make one charge, on the days given.
 struct Unit {
-    shikibetsu: &'static str,
-    lines: Vec<Tekiyo>,
+    category: &'static str,
+    lines: Vec<Detail>,
     points: u32,
     per_day: u16,
     days: Vec<usize>,
@@ -160,11 +160,11 @@ const DISEASES: &[(&str, &str)] = &[
     ("5559001", ""),
 ];
 
-fn si(shikibetsu: Option<&str>, futan: &str, code: &str, qty: Option<Decimal>) -> Tekiyo {
-    Tekiyo::SI(Si {
-        shikibetsu: shikibetsu.map(str::to_string),
-        effective_shikibetsu: None,
-        futan_kubun: futan.into(),
+fn si(category: Option<&str>, payer_class: &str, code: &str, qty: Option<Decimal>) -> Detail {
+    Detail::SI(Si {
+        category: category.map(str::to_string),
+        effective_category: None,
+        payer_class: payer_class.into(),
         code: code.into(),
         quantity: qty,
         points: None,
@@ -174,11 +174,11 @@ fn si(shikibetsu: Option<&str>, futan: &str, code: &str, qty: Option<Decimal>) -
     })
 }
 
-fn iy(futan: &str, code: &str, qty: Decimal) -> Tekiyo {
-    Tekiyo::IY(Iy {
-        shikibetsu: None,
-        effective_shikibetsu: None,
-        futan_kubun: futan.into(),
+fn iy(payer_class: &str, code: &str, qty: Decimal) -> Detail {
+    Detail::IY(Iy {
+        category: None,
+        effective_category: None,
+        payer_class: payer_class.into(),
         code: code.into(),
         quantity: Some(qty),
         points: None,
@@ -191,7 +191,7 @@ fn iy(futan: &str, code: &str, qty: Decimal) -> Tekiyo {
 /// One receipt, numbered `number`.
 pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
     let kohi = rng.chance(15);
-    let futan = if kohi { "2" } else { "1" };
+    let payer_class = if kohi { "2" } else { "1" };
     let elderly = rng.chance(25);
     let child = !elderly && rng.chance(10);
     let birth_year = if elderly {
@@ -223,21 +223,18 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
     let first_visit = rng.chance(20);
     let mut units: Vec<Unit> = Vec::new();
     let add = |units: &mut Vec<Unit>,
-               shikibetsu: &'static str,
-               lines: Vec<Tekiyo>,
+               category: &'static str,
+               lines: Vec<Detail>,
                points: u32,
                per_day: u16,
                day: usize| {
         if let Some(u) = units.iter_mut().find(|u| {
-            u.shikibetsu == shikibetsu
-                && u.lines == lines
-                && u.points == points
-                && u.per_day == per_day
+            u.category == category && u.lines == lines && u.points == points && u.per_day == per_day
         }) {
             u.days.push(day);
         } else {
             units.push(Unit {
-                shikibetsu,
+                category,
                 lines,
                 points,
                 per_day,
@@ -253,7 +250,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
             add(
                 &mut units,
                 "11",
-                vec![si(Some("11"), futan, "111000110", None)],
+                vec![si(Some("11"), payer_class, "111000110", None)],
                 src.p("111000110"),
                 1,
                 day,
@@ -262,7 +259,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
             add(
                 &mut units,
                 "12",
-                vec![si(Some("12"), futan, "112007410", None)],
+                vec![si(Some("12"), payer_class, "112007410", None)],
                 src.p("112007410"),
                 1,
                 day,
@@ -271,7 +268,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
                 add(
                     &mut units,
                     "12",
-                    vec![si(Some("12"), futan, "112011010", None)],
+                    vec![si(Some("12"), payer_class, "112011010", None)],
                     src.p("112011010"),
                     1,
                     day,
@@ -281,7 +278,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
                 add(
                     &mut units,
                     "13",
-                    vec![si(Some("13"), futan, "113001810", None)],
+                    vec![si(Some("13"), payer_class, "113001810", None)],
                     src.p("113001810"),
                     1,
                     day,
@@ -294,7 +291,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
                     add(
                         &mut units,
                         "60",
-                        vec![si(Some("60"), futan, c, None)],
+                        vec![si(Some("60"), payer_class, c, None)],
                         src.p(c),
                         1,
                         day,
@@ -304,7 +301,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
             add(
                 &mut units,
                 "60",
-                vec![si(Some("60"), futan, "160095710", None)],
+                vec![si(Some("60"), payer_class, "160095710", None)],
                 src.p("160095710"),
                 1,
                 day,
@@ -313,7 +310,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
                 add(
                     &mut units,
                     "60",
-                    vec![si(Some("60"), futan, "160061810", None)],
+                    vec![si(Some("60"), payer_class, "160061810", None)],
                     src.p("160061810"),
                     1,
                     day,
@@ -326,7 +323,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
             add(
                 &mut units,
                 "31",
-                vec![si(Some("31"), futan, "130000510", None)],
+                vec![si(Some("31"), payer_class, "130000510", None)],
                 src.p("130000510"),
                 1,
                 day,
@@ -334,7 +331,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
             add(
                 &mut units,
                 "31",
-                vec![iy(futan, code, Decimal::ONE)],
+                vec![iy(payer_class, code, Decimal::ONE)],
                 drug_points(*price),
                 1,
                 day,
@@ -345,7 +342,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
                 add(
                     &mut units,
                     "80",
-                    vec![si(Some("80"), futan, "120002910", None)],
+                    vec![si(Some("80"), payer_class, "120002910", None)],
                     src.p("120002910"),
                     1,
                     day,
@@ -354,7 +351,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
                     add(
                         &mut units,
                         "80",
-                        vec![si(Some("80"), futan, "120004270", None)],
+                        vec![si(Some("80"), payer_class, "120004270", None)],
                         src.p("120004270"),
                         1,
                         day,
@@ -368,7 +365,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
                 add(
                     &mut units,
                     "21",
-                    vec![iy(futan, code, qty)],
+                    vec![iy(payer_class, code, qty)],
                     drug_points(price * qty),
                     per_day,
                     day,
@@ -376,7 +373,7 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
                 add(
                     &mut units,
                     "24",
-                    vec![si(Some("24"), futan, "120000710", None)],
+                    vec![si(Some("24"), payer_class, "120000710", None)],
                     src.p("120000710"),
                     1,
                     day,
@@ -385,8 +382,8 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
             _ => {}
         }
     }
-    units.sort_by_key(|u| u.shikibetsu);
-    let mut tekiyo = Vec::new();
+    units.sort_by_key(|u| u.category);
+    let mut details = Vec::new();
     let mut total: u64 = 0;
     let mut last = "";
     for u in units {
@@ -399,24 +396,23 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
         let n = u.lines.len();
         for (i, mut t) in u.lines.into_iter().enumerate() {
             let lastline = i + 1 == n;
-            let drug = matches!(t, Tekiyo::IY(_));
-            let (shikibetsu, points, cnt, days) = match &mut t {
-                Tekiyo::SI(x) => (&mut x.shikibetsu, &mut x.points, &mut x.count, &mut x.days),
-                Tekiyo::IY(x) => (&mut x.shikibetsu, &mut x.points, &mut x.count, &mut x.days),
-                Tekiyo::TO(x) => (&mut x.shikibetsu, &mut x.points, &mut x.count, &mut x.days),
-                Tekiyo::CO(_) => unreachable!(),
+            let drug = matches!(t, Detail::IY(_));
+            let (category, points, cnt, days) = match &mut t {
+                Detail::SI(x) => (&mut x.category, &mut x.points, &mut x.count, &mut x.days),
+                Detail::IY(x) => (&mut x.category, &mut x.points, &mut x.count, &mut x.days),
+                Detail::TO(x) => (&mut x.category, &mut x.points, &mut x.count, &mut x.days),
+                Detail::CO(_) => unreachable!(),
             };
             // 診療識別 on the first record of each unit, as the receiptisan sample writes it
             // (`SI,12,…` then `SI,12,…`), except a drug continuing its 診療識別 (`SI,31,…` then
             // `IY,,…`).
-            *shikibetsu =
-                (i == 0 && !(drug && u.shikibetsu == last)).then(|| u.shikibetsu.to_string());
+            *category = (i == 0 && !(drug && u.category == last)).then(|| u.category.to_string());
             *points = lastline.then_some(u.points);
             *cnt = Some(count);
             *days = day_cols;
-            tekiyo.push(t);
+            details.push(t);
         }
-        last = u.shikibetsu;
+        last = u.category;
     }
     let name = NAMES[rng.below(NAMES.len() as u64) as usize];
     let (dcode, modifier) = DISEASES[rng.below(DISEASES.len() as u64) as usize];
@@ -490,8 +486,8 @@ pub fn receipt(src: &Source, rng: &mut Rng, number: u32) -> Receipt {
         main: Some("01".into()),
         note: None,
     });
-    r.tekiyo = tekiyo;
-    r.carry_shikibetsu();
+    r.details = details;
+    r.carry_category();
     r
 }
 

@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const SHINRYO_SHIKIBETSU: &str = include_str!("../data/shinryo-shikibetsu.tsv");
-const FUTAN_KUBUN: &str = include_str!("../data/futan-kubun.tsv");
+const CATEGORY_TSV: &str = include_str!("../data/shinryo-shikibetsu.tsv");
+const PAYER_CLASS_TSV: &str = include_str!("../data/futan-kubun.tsv");
 const RECEIPT_TYPE: &str = include_str!("../data/receipt-shubetsu-ika.tsv");
 const TODOFUKEN: &str = include_str!("../data/todofuken.tsv");
 const TENSUHYO: &str = include_str!("../data/tensuhyo.tsv");
@@ -21,10 +21,10 @@ const OTHER_RECORDS: &str = include_str!("../data/other-records.tsv");
 /// One code table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Table {
-    /// 診療識別 (別表20), `shinryo-shikibetsu.tsv`.
-    ShinryoShikibetsu,
-    /// 負担区分 (別表21), `futan-kubun.tsv`.
-    FutanKubun,
+    /// 診療識別 (treatment category, 別表20), `shinryo-shikibetsu.tsv`.
+    Category,
+    /// 負担区分 (which payers bear a line, 別表21), `futan-kubun.tsv`.
+    PayerClass,
     /// レセプト種別 (別表5), `receipt-shubetsu-ika.tsv`.
     ReceiptType,
     /// 都道府県 (別表2), `todofuken.tsv`.
@@ -65,8 +65,8 @@ impl Table {
     /// The table's Japanese title and source file, for messages.
     pub fn title(self) -> &'static str {
         match self {
-            Table::ShinryoShikibetsu => "診療識別 (shinryo-shikibetsu.tsv)",
-            Table::FutanKubun => "負担区分 (futan-kubun.tsv)",
+            Table::Category => "診療識別 (shinryo-shikibetsu.tsv)",
+            Table::PayerClass => "負担区分 (futan-kubun.tsv)",
             Table::ReceiptType => "レセプト種別 (receipt-shubetsu-ika.tsv)",
             Table::Prefecture => "都道府県 (todofuken.tsv)",
             Table::FeeTable => "点数表 (tensuhyo.tsv)",
@@ -91,8 +91,8 @@ impl Table {
     pub fn closed(self) -> bool {
         matches!(
             self,
-            Table::ShinryoShikibetsu
-                | Table::FutanKubun
+            Table::Category
+                | Table::PayerClass
                 | Table::ReceiptType
                 | Table::Prefecture
                 | Table::FeeTable
@@ -136,8 +136,8 @@ fn tables() -> &'static [Vec<(&'static str, &'static str)>; TABLES] {
     T.get_or_init(|| {
         let mut t: [Vec<(&'static str, &'static str)>; TABLES] = Default::default();
         let simple = [
-            (Table::ShinryoShikibetsu, SHINRYO_SHIKIBETSU),
-            (Table::FutanKubun, FUTAN_KUBUN),
+            (Table::Category, CATEGORY_TSV),
+            (Table::PayerClass, PAYER_CLASS_TSV),
             (Table::ReceiptType, RECEIPT_TYPE),
             (Table::Prefecture, TODOFUKEN),
             (Table::FeeTable, TENSUHYO),
@@ -182,10 +182,10 @@ fn tables() -> &'static [Vec<(&'static str, &'static str)>; TABLES] {
 
 /// Which payers a 負担区分 stands for: `[医保, 公費1, 公費2, 公費3, 公費4]`
 /// (`futan-kubun.tsv`, columns `iho`, `kohi1` … `kohi4`). `None` for a code the table lacks.
-pub fn futan_payers(code: &str) -> Option<[bool; 5]> {
+pub fn class_payers(code: &str) -> Option<[bool; 5]> {
     static P: OnceLock<HashMap<&'static str, [bool; 5]>> = OnceLock::new();
     P.get_or_init(|| {
-        rows(FUTAN_KUBUN)
+        rows(PAYER_CLASS_TSV)
             .filter_map(|r| {
                 let [code, _, _, a, b, c, d, e] = r[..] else {
                     return None;
@@ -221,18 +221,18 @@ mod tests {
     #[test]
     fn tables_load() {
         // shinryo-shikibetsu.tsv: 27 codes, 11 = 初診, 97 = 食事療養・生活療養・標準負担額.
-        assert_eq!(Table::ShinryoShikibetsu.name("11"), Some("初診"));
+        assert_eq!(Table::Category.name("11"), Some("初診"));
         assert_eq!(
-            Table::ShinryoShikibetsu.name("97"),
+            Table::Category.name("97"),
             Some("食事療養・生活療養・標準負担額")
         );
-        assert_eq!(tables()[Table::ShinryoShikibetsu as usize].len(), 27);
+        assert_eq!(tables()[Table::Category as usize].len(), 27);
         // futan-kubun.tsv: 31 codes; 2 = 医保・公費1, 9 = all five.
-        assert_eq!(tables()[Table::FutanKubun as usize].len(), 31);
-        assert_eq!(futan_payers("2"), Some([true, true, false, false, false]));
-        assert_eq!(futan_payers("9"), Some([true; 5]));
-        assert_eq!(futan_payers("Z"), Some([false, true, true, true, true]));
-        assert_eq!(futan_payers("A"), None);
+        assert_eq!(tables()[Table::PayerClass as usize].len(), 31);
+        assert_eq!(class_payers("2"), Some([true, true, false, false, false]));
+        assert_eq!(class_payers("9"), Some([true; 5]));
+        assert_eq!(class_payers("Z"), Some([false, true, true, true, true]));
+        assert_eq!(class_payers("A"), None);
         // receipt-shubetsu-ika.tsv: 108 codes.
         assert_eq!(tables()[Table::ReceiptType as usize].len(), 108);
         assert_eq!(

@@ -42,8 +42,8 @@ pub mod write;
 pub use date::DateStyle;
 pub use error::{FieldRef, ReadError, WriteError};
 pub use model::{
-    Co, Comment, Days, Department, Go, Ho, Ir, Iy, Jd, Ko, Mf, OtherRecord, Re, Receipt, Si, Sj,
-    Sn, Sy, Tekiyo, To,
+    Co, Comment, Days, Department, Detail, Go, Ho, Ir, Iy, Jd, Ko, Mf, OtherRecord, Re, Receipt,
+    Si, Sj, Sn, Sy, To,
 };
 pub use read::{
     read_buf, read_bytes, Encoding, Item, ReadOptions, Reader, ReceiptRead, Stats, MAX_LINE_BYTES,

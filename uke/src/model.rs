@@ -279,14 +279,15 @@ pub struct Comment {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Si {
-    /// 2 診療識別, as written (only on the first record of a 診療識別).
-    pub shikibetsu: Option<String>,
+    /// 2 診療識別 (the treatment category: 11 初診, 60 検査 …), as written: empty on a record that
+    /// continues the category of the one before.
+    pub category: Option<String>,
     /// The 診療識別 in effect: the last one written on this or an earlier 摘要 record of the
     /// receipt (computed by the reader; the writer ignores it).
     #[serde(default)]
-    pub effective_shikibetsu: Option<String>,
+    pub effective_category: Option<String>,
     /// 3 負担区分.
-    pub futan_kubun: String,
+    pub payer_class: String,
     /// 4 診療行為コード (9 digits).
     pub code: String,
     /// 5 数量データ.
@@ -311,12 +312,12 @@ pub struct Si {
 #[serde(deny_unknown_fields)]
 pub struct Iy {
     /// 2 診療識別, as written.
-    pub shikibetsu: Option<String>,
-    /// The 診療識別 in effect (see [`Si::effective_shikibetsu`]).
+    pub category: Option<String>,
+    /// The 診療識別 in effect (see [`Si::effective_category`]).
     #[serde(default)]
-    pub effective_shikibetsu: Option<String>,
+    pub effective_category: Option<String>,
     /// 3 負担区分.
-    pub futan_kubun: String,
+    pub payer_class: String,
     /// 4 医薬品コード (9 digits).
     pub code: String,
     /// 5 使用量.
@@ -341,12 +342,12 @@ pub struct Iy {
 #[serde(deny_unknown_fields)]
 pub struct To {
     /// 2 診療識別, as written.
-    pub shikibetsu: Option<String>,
-    /// The 診療識別 in effect (see [`Si::effective_shikibetsu`]).
+    pub category: Option<String>,
+    /// The 診療識別 in effect (see [`Si::effective_category`]).
     #[serde(default)]
-    pub effective_shikibetsu: Option<String>,
+    pub effective_category: Option<String>,
     /// 3 負担区分.
-    pub futan_kubun: String,
+    pub payer_class: String,
     /// 4 特定器材コード (9 digits).
     pub code: String,
     /// 5 使用量.
@@ -383,95 +384,95 @@ pub struct To {
 #[serde(deny_unknown_fields)]
 pub struct Co {
     /// 2 診療識別, as written.
-    pub shikibetsu: Option<String>,
-    /// The 診療識別 in effect (see [`Si::effective_shikibetsu`]).
+    pub category: Option<String>,
+    /// The 診療識別 in effect (see [`Si::effective_category`]).
     #[serde(default)]
-    pub effective_shikibetsu: Option<String>,
+    pub effective_category: Option<String>,
     /// 3 負担区分.
-    pub futan_kubun: String,
+    pub payer_class: String,
     /// 4 コメントコード (9 digits).
     pub code: String,
     /// 5 文字データ.
     pub text: Option<String>,
 }
 
-/// One 摘要 record, in file order.
+/// One 摘要 (detail) record — SI, IY, TO or CO — in file order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-pub enum Tekiyo {
+pub enum Detail {
     SI(Si),
     IY(Iy),
     TO(To),
     CO(Co),
 }
 
-impl Tekiyo {
+impl Detail {
     /// The record type ("SI" …).
     pub fn record(&self) -> &'static str {
         match self {
-            Tekiyo::SI(_) => "SI",
-            Tekiyo::IY(_) => "IY",
-            Tekiyo::TO(_) => "TO",
-            Tekiyo::CO(_) => "CO",
+            Detail::SI(_) => "SI",
+            Detail::IY(_) => "IY",
+            Detail::TO(_) => "TO",
+            Detail::CO(_) => "CO",
         }
     }
 
     /// 診療識別 as written.
-    pub fn shikibetsu(&self) -> Option<&str> {
+    pub fn category(&self) -> Option<&str> {
         match self {
-            Tekiyo::SI(r) => r.shikibetsu.as_deref(),
-            Tekiyo::IY(r) => r.shikibetsu.as_deref(),
-            Tekiyo::TO(r) => r.shikibetsu.as_deref(),
-            Tekiyo::CO(r) => r.shikibetsu.as_deref(),
+            Detail::SI(r) => r.category.as_deref(),
+            Detail::IY(r) => r.category.as_deref(),
+            Detail::TO(r) => r.category.as_deref(),
+            Detail::CO(r) => r.category.as_deref(),
         }
     }
 
     /// The 診療識別 in effect.
-    pub fn effective_shikibetsu(&self) -> Option<&str> {
+    pub fn effective_category(&self) -> Option<&str> {
         match self {
-            Tekiyo::SI(r) => r.effective_shikibetsu.as_deref(),
-            Tekiyo::IY(r) => r.effective_shikibetsu.as_deref(),
-            Tekiyo::TO(r) => r.effective_shikibetsu.as_deref(),
-            Tekiyo::CO(r) => r.effective_shikibetsu.as_deref(),
+            Detail::SI(r) => r.effective_category.as_deref(),
+            Detail::IY(r) => r.effective_category.as_deref(),
+            Detail::TO(r) => r.effective_category.as_deref(),
+            Detail::CO(r) => r.effective_category.as_deref(),
         }
     }
 
     fn set_effective(&mut self, v: Option<String>) {
         match self {
-            Tekiyo::SI(r) => r.effective_shikibetsu = v,
-            Tekiyo::IY(r) => r.effective_shikibetsu = v,
-            Tekiyo::TO(r) => r.effective_shikibetsu = v,
-            Tekiyo::CO(r) => r.effective_shikibetsu = v,
+            Detail::SI(r) => r.effective_category = v,
+            Detail::IY(r) => r.effective_category = v,
+            Detail::TO(r) => r.effective_category = v,
+            Detail::CO(r) => r.effective_category = v,
         }
     }
 
     /// 負担区分.
-    pub fn futan_kubun(&self) -> &str {
+    pub fn payer_class(&self) -> &str {
         match self {
-            Tekiyo::SI(r) => &r.futan_kubun,
-            Tekiyo::IY(r) => &r.futan_kubun,
-            Tekiyo::TO(r) => &r.futan_kubun,
-            Tekiyo::CO(r) => &r.futan_kubun,
+            Detail::SI(r) => &r.payer_class,
+            Detail::IY(r) => &r.payer_class,
+            Detail::TO(r) => &r.payer_class,
+            Detail::CO(r) => &r.payer_class,
         }
     }
 
     /// The code (診療行為, 医薬品, 特定器材 or コメント).
     pub fn code(&self) -> &str {
         match self {
-            Tekiyo::SI(r) => &r.code,
-            Tekiyo::IY(r) => &r.code,
-            Tekiyo::TO(r) => &r.code,
-            Tekiyo::CO(r) => &r.code,
+            Detail::SI(r) => &r.code,
+            Detail::IY(r) => &r.code,
+            Detail::TO(r) => &r.code,
+            Detail::CO(r) => &r.code,
         }
     }
 
     /// 点数 and 回数 (a CO has neither).
     pub fn points_and_count(&self) -> (Option<u32>, Option<u32>) {
         match self {
-            Tekiyo::SI(r) => (r.points, r.count),
-            Tekiyo::IY(r) => (r.points, r.count),
-            Tekiyo::TO(r) => (r.points, r.count),
-            Tekiyo::CO(_) => (None, None),
+            Detail::SI(r) => (r.points, r.count),
+            Detail::IY(r) => (r.points, r.count),
+            Detail::TO(r) => (r.points, r.count),
+            Detail::CO(_) => (None, None),
         }
     }
 }
@@ -533,7 +534,7 @@ pub struct Receipt {
     pub sy: Vec<Sy>,
     /// 摘要: the SI, IY, TO and CO records in file order.
     #[serde(default)]
-    pub tekiyo: Vec<Tekiyo>,
+    pub details: Vec<Detail>,
     #[serde(default)]
     pub sj: Vec<Sj>,
     #[serde(default)]
@@ -551,20 +552,20 @@ impl Receipt {
             jd: Vec::new(),
             mf: None,
             sy: Vec::new(),
-            tekiyo: Vec::new(),
+            details: Vec::new(),
             sj: Vec::new(),
             other: Vec::new(),
         }
     }
 
-    /// Set each 摘要 record's `effective_shikibetsu` from the 診療識別 written on it or on the
+    /// Set each 摘要 record's `effective_category` from the 診療識別 written on it or on the
     /// last earlier record that has one. Returns the index of the first record that has none
     /// (a 摘要 that starts without a 診療識別).
-    pub fn carry_shikibetsu(&mut self) -> Option<usize> {
+    pub fn carry_category(&mut self) -> Option<usize> {
         let mut current: Option<String> = None;
         let mut first_missing = None;
-        for (i, t) in self.tekiyo.iter_mut().enumerate() {
-            if let Some(s) = t.shikibetsu() {
+        for (i, t) in self.details.iter_mut().enumerate() {
+            if let Some(s) = t.category() {
                 current = Some(s.to_string());
             } else if current.is_none() && first_missing.is_none() {
                 first_missing = Some(i);

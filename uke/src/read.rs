@@ -240,7 +240,7 @@ pub fn read_buf<B: BufRead>(inner: B, options: ReadOptions) -> Reader<BufLines<B
 struct Open {
     read: ReceiptRead,
     /// The line of each 摘要 record.
-    tekiyo_lines: Vec<u64>,
+    detail_lines: Vec<u64>,
 }
 
 /// What the reader is skipping.
@@ -361,9 +361,9 @@ impl State {
 
     fn close_receipt(&mut self) {
         if let Some(mut o) = self.open.take() {
-            if let Some(i) = o.read.receipt.carry_shikibetsu() {
-                let line = o.tekiyo_lines.get(i).copied().unwrap_or(o.read.line);
-                let rec = o.read.receipt.tekiyo[i].record();
+            if let Some(i) = o.read.receipt.carry_category() {
+                let line = o.detail_lines.get(i).copied().unwrap_or(o.read.line);
+                let rec = o.read.receipt.details[i].record();
                 let e = self.error(
                     line,
                     Some(rec),
@@ -726,7 +726,7 @@ impl State {
                             receipt: Receipt::new(re),
                             errors: Vec::new(),
                         },
-                        tekiyo_lines: Vec::new(),
+                        detail_lines: Vec::new(),
                     });
                 }
                 Ok(_) => unreachable!("RE layout parses to an RE"),
@@ -784,7 +784,7 @@ impl State {
                 None
             }
             Record::Ho(_) => Some("a second HO record in the receipt (at most one)"),
-            Record::Ko(_) if !r.tekiyo.is_empty() => Some(
+            Record::Ko(_) if !r.details.is_empty() => Some(
                 "a KO record after the receipt's 摘要 records (the layout puts them after the HO): \
                  its 公費 number is unknown",
             ),
@@ -810,9 +810,9 @@ impl State {
                 r.sy.push(s);
                 None
             }
-            Record::Tekiyo(t) => {
-                r.tekiyo.push(t);
-                open.tekiyo_lines.push(line);
+            Record::Detail(t) => {
+                r.details.push(t);
+                open.detail_lines.push(line);
                 None
             }
             Record::Sj(s) => {

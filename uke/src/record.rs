@@ -33,7 +33,7 @@ pub(crate) enum Record {
     Jd(Jd),
     Mf(Mf),
     Sy(Sy),
-    Tekiyo(Tekiyo),
+    Detail(Detail),
     Sj(Sj),
     Go(Go),
 }
@@ -425,10 +425,10 @@ pub(crate) fn parse<F: Fields + ?Sized>(
             main: i.digits(7)?,
             note: i.text(8)?,
         }),
-        "SI" => Record::Tekiyo(Tekiyo::SI(Si {
-            shikibetsu: i.code(2, Table::ShinryoShikibetsu)?,
-            effective_shikibetsu: None,
-            futan_kubun: i.req_code(3, Table::FutanKubun)?,
+        "SI" => Record::Detail(Detail::SI(Si {
+            category: i.code(2, Table::Category)?,
+            effective_category: None,
+            payer_class: i.req_code(3, Table::PayerClass)?,
             code: i.req_fixed(4, 9)?,
             quantity: i.decimal(5)?,
             points: i.int(6)?,
@@ -436,10 +436,10 @@ pub(crate) fn parse<F: Fields + ?Sized>(
             comments: i.comments(8)?,
             days: i.days(14)?,
         })),
-        "IY" => Record::Tekiyo(Tekiyo::IY(Iy {
-            shikibetsu: i.code(2, Table::ShinryoShikibetsu)?,
-            effective_shikibetsu: None,
-            futan_kubun: i.req_code(3, Table::FutanKubun)?,
+        "IY" => Record::Detail(Detail::IY(Iy {
+            category: i.code(2, Table::Category)?,
+            effective_category: None,
+            payer_class: i.req_code(3, Table::PayerClass)?,
             code: i.req_fixed(4, 9)?,
             quantity: i.decimal(5)?,
             points: i.int(6)?,
@@ -447,10 +447,10 @@ pub(crate) fn parse<F: Fields + ?Sized>(
             comments: i.comments(8)?,
             days: i.days(14)?,
         })),
-        "TO" => Record::Tekiyo(Tekiyo::TO(To {
-            shikibetsu: i.code(2, Table::ShinryoShikibetsu)?,
-            effective_shikibetsu: None,
-            futan_kubun: i.req_code(3, Table::FutanKubun)?,
+        "TO" => Record::Detail(Detail::TO(To {
+            category: i.code(2, Table::Category)?,
+            effective_category: None,
+            payer_class: i.req_code(3, Table::PayerClass)?,
             code: i.req_fixed(4, 9)?,
             quantity: i.decimal(5)?,
             points: i.int(6)?,
@@ -462,10 +462,10 @@ pub(crate) fn parse<F: Fields + ?Sized>(
             comments: i.comments(12)?,
             days: i.days(18)?,
         })),
-        "CO" => Record::Tekiyo(Tekiyo::CO(Co {
-            shikibetsu: i.code(2, Table::ShinryoShikibetsu)?,
-            effective_shikibetsu: None,
-            futan_kubun: i.req_code(3, Table::FutanKubun)?,
+        "CO" => Record::Detail(Detail::CO(Co {
+            category: i.code(2, Table::Category)?,
+            effective_category: None,
+            payer_class: i.req_code(3, Table::PayerClass)?,
             code: i.req_fixed(4, 9)?,
             text: i.text(5)?,
         })),
@@ -663,10 +663,10 @@ pub(crate) fn format(rec: &Record, style: DateStyle) -> R<Vec<String>> {
             o.opt(&r.main);
             o.opt(&r.note);
         }
-        Record::Tekiyo(Tekiyo::SI(r)) => {
+        Record::Detail(Detail::SI(r)) => {
             o = Out::new("SI", style);
-            o.opt(&r.shikibetsu);
-            o.s(&r.futan_kubun);
+            o.opt(&r.category);
+            o.s(&r.payer_class);
             o.s(&r.code);
             o.num(r.quantity);
             o.num(r.points);
@@ -674,10 +674,10 @@ pub(crate) fn format(rec: &Record, style: DateStyle) -> R<Vec<String>> {
             o.comments(&r.comments);
             o.days(&r.days);
         }
-        Record::Tekiyo(Tekiyo::IY(r)) => {
+        Record::Detail(Detail::IY(r)) => {
             o = Out::new("IY", style);
-            o.opt(&r.shikibetsu);
-            o.s(&r.futan_kubun);
+            o.opt(&r.category);
+            o.s(&r.payer_class);
             o.s(&r.code);
             o.num(r.quantity);
             o.num(r.points);
@@ -685,10 +685,10 @@ pub(crate) fn format(rec: &Record, style: DateStyle) -> R<Vec<String>> {
             o.comments(&r.comments);
             o.days(&r.days);
         }
-        Record::Tekiyo(Tekiyo::TO(r)) => {
+        Record::Detail(Detail::TO(r)) => {
             o = Out::new("TO", style);
-            o.opt(&r.shikibetsu);
-            o.s(&r.futan_kubun);
+            o.opt(&r.category);
+            o.s(&r.payer_class);
             o.s(&r.code);
             o.num(r.quantity);
             o.num(r.points);
@@ -700,10 +700,10 @@ pub(crate) fn format(rec: &Record, style: DateStyle) -> R<Vec<String>> {
             o.comments(&r.comments);
             o.days(&r.days);
         }
-        Record::Tekiyo(Tekiyo::CO(r)) => {
+        Record::Detail(Detail::CO(r)) => {
             o = Out::new("CO", style);
-            o.opt(&r.shikibetsu);
-            o.s(&r.futan_kubun);
+            o.opt(&r.category);
+            o.s(&r.payer_class);
             o.s(&r.code);
             o.opt(&r.text);
         }
@@ -733,10 +733,10 @@ pub(crate) fn layout_of(rec: &Record) -> &'static RecordLayout {
         Record::Jd(_) => &layout::JD,
         Record::Mf(_) => &layout::MF,
         Record::Sy(_) => &layout::SY,
-        Record::Tekiyo(Tekiyo::SI(_)) => &layout::SI,
-        Record::Tekiyo(Tekiyo::IY(_)) => &layout::IY,
-        Record::Tekiyo(Tekiyo::TO(_)) => &layout::TO,
-        Record::Tekiyo(Tekiyo::CO(_)) => &layout::CO,
+        Record::Detail(Detail::SI(_)) => &layout::SI,
+        Record::Detail(Detail::IY(_)) => &layout::IY,
+        Record::Detail(Detail::TO(_)) => &layout::TO,
+        Record::Detail(Detail::CO(_)) => &layout::CO,
         Record::Sj(_) => &layout::SJ,
         Record::Go(_) => &layout::GO,
     }

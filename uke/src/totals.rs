@@ -19,7 +19,7 @@ use crate::model::{Go, Receipt};
 use serde::Serialize;
 
 /// The 診療識別 whose lines carry yen instead of points (食事療養・生活療養・標準負担額).
-pub const MEAL_SHIKIBETSU: &str = "97";
+pub const MEAL_CATEGORY: &str = "97";
 
 /// One payer's stated and summed points.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -53,8 +53,8 @@ pub fn check(r: &Receipt) -> TotalsCheck {
     let mut summed = [0u64; 5];
     let mut used = [false; 5];
     let mut without_count = 0u32;
-    for t in &r.tekiyo {
-        if t.effective_shikibetsu() == Some(MEAL_SHIKIBETSU) {
+    for t in &r.details {
+        if t.effective_category() == Some(MEAL_CATEGORY) {
             continue;
         }
         let (points, count) = t.points_and_count();
@@ -64,7 +64,7 @@ pub fn check(r: &Receipt) -> TotalsCheck {
             continue;
         };
         // The reader only admits 負担区分 codes of futan-kubun.tsv.
-        let payers = codes::futan_payers(t.futan_kubun()).unwrap_or([false; 5]);
+        let payers = codes::class_payers(t.payer_class()).unwrap_or([false; 5]);
         for (k, on) in payers.iter().enumerate() {
             if *on {
                 summed[k] += u64::from(points) * u64::from(count);

@@ -17,7 +17,7 @@
 //! [`DateStyle`]: crate::date::DateStyle
 
 use crate::error::WriteError;
-use crate::model::{Ir, Receipt, Tekiyo};
+use crate::model::{Detail, Ir, Receipt};
 use crate::record::{self, Record};
 use crate::totals::GoTotals;
 use std::io::Write;
@@ -92,8 +92,8 @@ impl<W: Write> Writer<W> {
         for s in &r.sy {
             emit(&mut self.buf, &who, &Record::Sy(s.clone()), style)?;
         }
-        for t in &r.tekiyo {
-            emit(&mut self.buf, &who, &Record::Tekiyo(t.clone()), style)?;
+        for t in &r.details {
+            emit(&mut self.buf, &who, &Record::Detail(t.clone()), style)?;
         }
         for s in &r.sj {
             emit(&mut self.buf, &who, &Record::Sj(s.clone()), style)?;
@@ -173,16 +173,16 @@ fn o_record(id: &str) -> &'static str {
     }
 }
 
-/// A record with its 摘要 `effective_shikibetsu` cleared (the reader computes it; the writer
+/// A record with its 摘要 `effective_category` cleared (the reader computes it; the writer
 /// does not write it).
 fn without_effective(rec: &Record) -> Record {
     let mut r = rec.clone();
-    if let Record::Tekiyo(t) = &mut r {
+    if let Record::Detail(t) = &mut r {
         match t {
-            Tekiyo::SI(x) => x.effective_shikibetsu = None,
-            Tekiyo::IY(x) => x.effective_shikibetsu = None,
-            Tekiyo::TO(x) => x.effective_shikibetsu = None,
-            Tekiyo::CO(x) => x.effective_shikibetsu = None,
+            Detail::SI(x) => x.effective_category = None,
+            Detail::IY(x) => x.effective_category = None,
+            Detail::TO(x) => x.effective_category = None,
+            Detail::CO(x) => x.effective_category = None,
         }
     }
     r

@@ -246,8 +246,8 @@ fn first_tekiyo_without_shinryo_shikibetsu() {
     assert_eq!(field(&e), (2, "診療識別"));
     // The record itself is read; it has no 診療識別 in effect.
     let r = receipts(&items)[0];
-    assert_eq!(r.receipt.tekiyo[0].effective_shikibetsu(), None);
-    assert_eq!(r.receipt.tekiyo[1].effective_shikibetsu(), Some("12"));
+    assert_eq!(r.receipt.details[0].effective_category(), None);
+    assert_eq!(r.receipt.details[1].effective_category(), Some("12"));
 }
 
 #[test]

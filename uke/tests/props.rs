@@ -70,20 +70,20 @@ fn comments() -> impl Strategy<Value = [Comment; 3]> {
     .prop_map(|v| <[Comment; 3]>::try_from(v).unwrap())
 }
 
-const SHIKIBETSU: &[&str] = &[
+const CATEGORIES: &[&str] = &[
     "11", "12", "13", "14", "21", "23", "31", "33", "40", "50", "60", "70", "80", "90", "97", "99",
 ];
-const FUTAN: &[&str] = &["1", "2", "3", "5", "6", "7", "B", "C", "E", "M", "Z", "9"];
+const PAYER_CLASSES: &[&str] = &["1", "2", "3", "5", "6", "7", "B", "C", "E", "M", "Z", "9"];
 
-fn shikibetsu() -> impl Strategy<Value = Option<String>> {
-    proptest::option::of(code_of(SHIKIBETSU))
+fn category() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of(code_of(CATEGORIES))
 }
 
-fn tekiyo() -> impl Strategy<Value = Tekiyo> {
+fn details() -> impl Strategy<Value = Detail> {
     prop_oneof![
         (
-            shikibetsu(),
-            code_of(FUTAN),
+            category(),
+            code_of(PAYER_CLASSES),
             fixed(9),
             decimal(),
             proptest::option::of(0u32..10_000_000),
@@ -92,11 +92,11 @@ fn tekiyo() -> impl Strategy<Value = Tekiyo> {
             days()
         )
             .prop_map(
-                |(shikibetsu, futan_kubun, code, quantity, points, count, comments, days)| {
-                    Tekiyo::SI(Si {
-                        shikibetsu,
-                        effective_shikibetsu: None,
-                        futan_kubun,
+                |(category, payer_class, code, quantity, points, count, comments, days)| {
+                    Detail::SI(Si {
+                        category,
+                        effective_category: None,
+                        payer_class,
                         code,
                         quantity,
                         points,
@@ -107,8 +107,8 @@ fn tekiyo() -> impl Strategy<Value = Tekiyo> {
                 }
             ),
         (
-            shikibetsu(),
-            code_of(FUTAN),
+            category(),
+            code_of(PAYER_CLASSES),
             fixed(9),
             decimal(),
             proptest::option::of(0u32..10_000_000),
@@ -117,11 +117,11 @@ fn tekiyo() -> impl Strategy<Value = Tekiyo> {
             days()
         )
             .prop_map(
-                |(shikibetsu, futan_kubun, code, quantity, points, count, comments, days)| {
-                    Tekiyo::IY(Iy {
-                        shikibetsu,
-                        effective_shikibetsu: None,
-                        futan_kubun,
+                |(category, payer_class, code, quantity, points, count, comments, days)| {
+                    Detail::IY(Iy {
+                        category,
+                        effective_category: None,
+                        payer_class,
                         code,
                         quantity,
                         points,
@@ -133,8 +133,8 @@ fn tekiyo() -> impl Strategy<Value = Tekiyo> {
             ),
         (
             (
-                shikibetsu(),
-                code_of(FUTAN),
+                category(),
+                code_of(PAYER_CLASSES),
                 fixed(9),
                 decimal(),
                 proptest::option::of(0u32..10_000_000),
@@ -144,12 +144,12 @@ fn tekiyo() -> impl Strategy<Value = Tekiyo> {
         )
             .prop_map(
                 |(
-                    (shikibetsu, futan_kubun, code, quantity, points, count),
+                    (category, payer_class, code, quantity, points, count),
                     (unit_code, unit_price, reserved, product_name, comments, days),
-                )| Tekiyo::TO(To {
-                    shikibetsu,
-                    effective_shikibetsu: None,
-                    futan_kubun,
+                )| Detail::TO(To {
+                    category,
+                    effective_category: None,
+                    payer_class,
                     code,
                     quantity,
                     points,
@@ -162,11 +162,11 @@ fn tekiyo() -> impl Strategy<Value = Tekiyo> {
                     days
                 })
             ),
-        (shikibetsu(), code_of(FUTAN), fixed(9), text()).prop_map(
-            |(shikibetsu, futan_kubun, code, text)| Tekiyo::CO(Co {
-                shikibetsu,
-                effective_shikibetsu: None,
-                futan_kubun,
+        (category(), code_of(PAYER_CLASSES), fixed(9), text()).prop_map(
+            |(category, payer_class, code, text)| Detail::CO(Co {
+                category,
+                effective_category: None,
+                payer_class,
                 code,
                 text
             })
@@ -469,8 +469,8 @@ fn receipt() -> impl Strategy<Value = Receipt> {
             proptest::collection::vec(sy(), 0..4),
         ),
         (
-            code_of(SHIKIBETSU),
-            proptest::collection::vec(tekiyo(), 0..8),
+            code_of(CATEGORIES),
+            proptest::collection::vec(details(), 0..8),
             proptest::collection::vec(
                 (digits(), text()).prop_map(|(kind, text)| Sj { kind, text }),
                 0..3,
@@ -479,14 +479,14 @@ fn receipt() -> impl Strategy<Value = Receipt> {
         ),
     )
         .prop_map(
-            |((re, ho, ko, sn), (jd, mf, sy), (first, mut tekiyo, sj, other))| {
+            |((re, ho, ko, sn), (jd, mf, sy), (first, mut details, sj, other))| {
                 // A 摘要 starts with its 診療識別.
-                if let Some(t) = tekiyo.first_mut() {
+                if let Some(t) = details.first_mut() {
                     match t {
-                        Tekiyo::SI(x) => x.shikibetsu = Some(first),
-                        Tekiyo::IY(x) => x.shikibetsu = Some(first),
-                        Tekiyo::TO(x) => x.shikibetsu = Some(first),
-                        Tekiyo::CO(x) => x.shikibetsu = Some(first),
+                        Detail::SI(x) => x.category = Some(first),
+                        Detail::IY(x) => x.category = Some(first),
+                        Detail::TO(x) => x.category = Some(first),
+                        Detail::CO(x) => x.category = Some(first),
                     }
                 }
                 let mut r = Receipt {
@@ -497,11 +497,11 @@ fn receipt() -> impl Strategy<Value = Receipt> {
                     jd,
                     mf,
                     sy,
-                    tekiyo,
+                    details,
                     sj,
                     other,
                 };
-                r.carry_shikibetsu();
+                r.carry_category();
                 r
             },
         )
