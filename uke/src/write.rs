@@ -10,9 +10,10 @@
 //! Every record is checked before anything of its receipt is written: each field must encode
 //! to CP932 and decode back to the same text (a character CP932 lacks, or one it maps to another
 //! such as ¥ → `\`, is refused), hold no comma, and the record's text must read back as the same
-//! record ([`crate::record::parse`]). So `read(write(x)) == x` for every receipt the reader
-//! yields; a receipt that would not read back is an error naming its field, and nothing of it
-//! is written.
+//! record ([`crate::record::parse`]; an empty text `""` counts as absent, which is what it reads
+//! back as). So `read(write(x)) == x` for every receipt the reader yields; a receipt that would
+//! not read back (a list code of the wrong width, …) is an error naming the field, and nothing of
+//! it is written.
 //!
 //! [`DateStyle`]: crate::date::DateStyle
 
@@ -188,6 +189,52 @@ fn without_effective(rec: &Record) -> Record {
     r
 }
 
+/// A record as JSON (for comparing what is given with what reads back).
+fn record_json(rec: &Record) -> serde_json::Value {
+    let v = match rec {
+        Record::Ir(r) => serde_json::to_value(r),
+        Record::Re(r) => serde_json::to_value(r),
+        Record::Ho(r) => serde_json::to_value(r),
+        Record::Ko(r) => serde_json::to_value(r),
+        Record::Sn(r) => serde_json::to_value(r),
+        Record::Jd(r) => serde_json::to_value(r),
+        Record::Mf(r) => serde_json::to_value(r),
+        Record::Sy(r) => serde_json::to_value(r),
+        Record::Detail(r) => serde_json::to_value(r),
+        Record::Sj(r) => serde_json::to_value(r),
+        Record::Go(r) => serde_json::to_value(r),
+    };
+    v.unwrap_or(serde_json::Value::Null)
+}
+
+/// The first place where `given` and `back` differ (an empty string and null are the same):
+/// its path, and both values.
+fn first_difference(
+    given: &serde_json::Value,
+    back: &serde_json::Value,
+    path: String,
+) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    match (given, back) {
+        (Value::String(s), Value::Null) | (Value::Null, Value::String(s)) if s.is_empty() => None,
+        (Value::Object(a), Value::Object(b)) => a.iter().find_map(|(k, x)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            first_difference(x, b.get(k).unwrap_or(&Value::Null), p)
+        }),
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_difference(x, y, format!("{path}[{i}]"))),
+        (a, b) if a == b => None,
+        (a, b) => Some((path, a.to_string(), b.to_string())),
+    }
+}
+
 /// Format, check and append one record.
 fn emit(
     buf: &mut Vec<u8>,
@@ -250,12 +297,16 @@ fn line(
     if let Some((layout, rec, style)) = typed {
         match record::parse(layout, fields, style) {
             Ok(back) => {
-                if without_effective(&back) != without_effective(rec) {
-                    return Err(WriteError::Input(format!(
-                        "receipt {who}: the {id} record would not read back as given (a list \
-                         code of the wrong width, an empty text, a number out of its form): {}",
-                        fields.join(",")
-                    )));
+                let (back, given) = (without_effective(&back), without_effective(rec));
+                if back != given {
+                    // An empty text ("") reads back as absent: the same file. Anything else (a
+                    // list code of the wrong width …) would change the receipt.
+                    let (b, g) = (record_json(&back), record_json(&given));
+                    if let Some((path, want, got)) = first_difference(&g, &b, String::new()) {
+                        return Err(WriteError::Input(format!(
+                            "receipt {who}: {id} {path}: {want} would read back as {got}"
+                        )));
+                    }
                 }
             }
             Err(f) => {
@@ -333,5 +384,39 @@ mod tests {
         assert_eq!(encode("¥", &mut Vec::new()), Err('¥'));
         // Hangul is not CP932.
         assert_eq!(encode("한", &mut Vec::new()), Err('한'));
+    }
+
+    fn sample() -> (Ir, Receipt) {
+        let text = "IR,1,13,1,1234567,,,202410,00,\r\nRE,1,1112,202409,ア,1,19800101,,,,,26,,,,,,,,,,,,,,,,,,,,,,,,,,\r\nHO,01130016,,,1,75,,,,,,,,,\r\nGO,1,75,99\r\n";
+        let (b, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+        let items: Vec<_> = crate::read_bytes(&b, Default::default()).collect();
+        let crate::Item::Receipt(r) = &items[1] else {
+            panic!("{items:?}")
+        };
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        (r.ir.as_deref().unwrap().clone(), r.receipt.clone())
+    }
+
+    /// The sample receipt reads, and writes back byte for byte (RE 特記事項 26 = 区ア).
+    #[test]
+    fn empty_text_is_absent_and_wrong_width_lists_are_refused() {
+        let (ir, mut r) = sample();
+        let plain = write_file([(&ir, &r)]).unwrap();
+        // "" is written as an empty field, as None is.
+        r.re.name = Some(String::new());
+        r.re.chart_number = Some(String::new());
+        let with_empty = write_file([(&ir, &r)]).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&with_empty).lines().nth(1),
+            Some("RE,1,1112,202409,,1,19800101,,,,,26,,,,,,,,,,,,,,,,,,,,,,,,,,")
+        );
+        assert_ne!(plain, with_empty);
+        // 特記事項 written as "2" and "6" would read back as one code "26": refused.
+        r.re.special_notes = vec!["2".into(), "6".into()];
+        let e = write_file([(&ir, &r)]).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "receipt 1 (RE レセプト番号 1): RE special_notes: [\"2\",\"6\"] would read back as [\"26\"]"
+        );
     }
 }
