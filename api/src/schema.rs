@@ -112,6 +112,12 @@ pub const SCHEMAS: &[SchemaInfo] = &[
         generate: || output::<BatchError>(),
     },
     SchemaInfo {
+        name: "uke-read-line",
+        direction: Direction::Output,
+        about: "one line of santei uke read: a receipt of a UKE file, its GO record, or an error outside a receipt",
+        generate: || Schema::try_from(uke::schema::read_line()).unwrap_or_default(),
+    },
+    SchemaInfo {
         name: "error",
         direction: Direction::Output,
         about: "what every call returns instead of its result when the input cannot be computed",

@@ -19,6 +19,7 @@ mod cmd_master;
 mod cmd_schema;
 mod cmd_serve;
 mod cmd_tier;
+mod cmd_uke;
 mod cmd_version;
 mod data;
 
@@ -51,6 +52,8 @@ enum Command {
     Copay(cmd_copay::CopayArgs),
     /// Print a JSON Schema of santei's interface (schemas/v1), or list them.
     Schema(cmd_schema::SchemaArgs),
+    /// UKE receipt files (レセプト電算処理システム, 医科): read them to JSON lines, write them back.
+    Uke(cmd_uke::UkeArgs),
     /// The library, interface and data versions (which files, which rule files, their dates).
     Version(cmd_version::VersionArgs),
 }
@@ -79,6 +82,7 @@ fn main() {
         Command::Tier(a) => cmd_tier::run(a),
         Command::Copay(a) => cmd_copay::run(a),
         Command::Schema(a) => cmd_schema::run(a),
+        Command::Uke(a) => cmd_uke::run(a),
         Command::Version(a) => cmd_version::run(a),
     };
     match result {

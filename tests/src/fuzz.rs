@@ -79,6 +79,42 @@ pub fn profile_input(data: &[u8]) {
     let _ = api::tier(engine(), "fuzz.toml", text, "2024-06", "2026-12");
 }
 
+/// UKE receipt files (CP932 and UTF-8): the reader yields items for any bytes; every receipt it
+/// reads without an error is written back and reads back identically.
+pub fn uke_file(data: &[u8]) {
+    for encoding in [uke::Encoding::Cp932, uke::Encoding::Utf8] {
+        let opts = uke::ReadOptions {
+            file: Some("fuzz.UKE".into()),
+            encoding,
+        };
+        for item in uke::read_bytes(data, opts) {
+            let uke::Item::Receipt(r) = item else {
+                continue;
+            };
+            let _ = serde_json::to_string(&uke::lines::ReceiptLine::new(&r));
+            let (Some(ir), true) = (r.ir.as_deref(), r.errors.is_empty()) else {
+                continue;
+            };
+            // The writer may refuse (a character CP932 cannot write exactly, a missing total);
+            // what it writes must read back as the same receipt.
+            if let Ok(bytes) = uke::write_file([(ir, &r.receipt)]) {
+                let back: Vec<_> = uke::read_bytes(&bytes, Default::default())
+                    .filter_map(|i| match i {
+                        uke::Item::Receipt(b) => Some(b),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(back.len(), 1, "one receipt written, one read");
+                assert!(back[0].errors.is_empty(), "{:?}", back[0].errors);
+                assert_eq!(
+                    back[0].receipt, r.receipt,
+                    "write → read changed the receipt"
+                );
+            }
+        }
+    }
+}
+
 /// Every target, for an input found by any of them.
 pub fn every_target(data: &[u8]) {
     master_csv(data);
@@ -87,4 +123,5 @@ pub fn every_target(data: &[u8]) {
     claim_input(data);
     receipt_input(data);
     profile_input(data);
+    uke_file(data);
 }
