@@ -1,4 +1,5 @@
-//! The rule files with data in TOML (rules/data/addons/*.toml, rules/data/copay/*.toml:
+//! The rule files with data in TOML (rules/data/addons/*.toml, rules/data/copay/*.toml,
+//! rules/data/receipt/*.toml, rules/data/calendar/holidays.toml:
 //! readable, reviewable) are embedded as JSON, converted here: the engine then reads them with
 //! the JSON reader every front end has anyway, and the WebAssembly build needs no TOML parser.
 //! The conversion is generic (TOML value → JSON value; dates become strings), so the JSON
@@ -26,6 +27,21 @@ const LISTS: &[(&str, &[(&str, &str)])] = &[
             ("meals.toml", "copay/meals.toml"),
             ("public_expense.toml", "copay/public_expense.toml"),
         ],
+    ),
+    (
+        "embedded_receipt.rs",
+        &[
+            ("receipt/sets.toml", "receipt/sets.toml"),
+            ("receipt/marume.toml", "receipt/marume.toml"),
+            ("receipt/inclusion.toml", "receipt/inclusion.toml"),
+            ("receipt/taper.toml", "receipt/taper.toml"),
+            ("receipt/conditions.toml", "receipt/conditions.toml"),
+            ("receipt/time.toml", "receipt/time.toml"),
+        ],
+    ),
+    (
+        "embedded_calendar.rs",
+        &[("calendar/holidays.toml", "calendar/holidays.toml")],
     ),
 ];
 
