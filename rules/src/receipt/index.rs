@@ -41,13 +41,18 @@ pub struct RuleRef {
     pub index: usize,
 }
 
+/// (letter, 区分番号, 枝番) of a 告示区分 pattern.
+type SectionKey = (String, u16, u8);
+/// A set version and the 項番 range its pattern takes.
+type ItemRange = (usize, Option<(u16, u16)>);
+
 #[derive(Clone, Debug, Default)]
 pub(super) struct Index {
     /// Set id → its versions (indices into `sets`), by `from`.
     versions: HashMap<String, Vec<usize>>,
     by_code: HashMap<u32, Vec<usize>>,
     /// (letter, 区分番号, 枝番) → (version, 項番 range).
-    by_section: HashMap<(String, u16, u8), Vec<(usize, Option<(u16, u16)>)>>,
+    by_section: HashMap<SectionKey, Vec<ItemRange>>,
     /// Letter-only patterns.
     by_alpha: HashMap<String, Vec<usize>>,
     by_bundled_test: HashMap<u8, Vec<usize>>,

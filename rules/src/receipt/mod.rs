@@ -20,6 +20,7 @@
 mod check;
 mod index;
 mod kubun;
+pub mod semantics;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use index::{RuleKind, RuleRef};
 pub use kubun::KubunPattern;
+pub use semantics::{time_holds, FacilityHours, TimeCheck};
 
 /// The embedded receipt rule files (name, text): written in TOML (`data/receipt/`), embedded
 /// as JSON (converted by `build.rs`).
