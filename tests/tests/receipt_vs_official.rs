@@ -178,3 +178,49 @@ fn rules_of_official_lines() {
     assert_eq!((ecg12.bundled_tapering, ecg6.bundled_tapering), (34, 34));
     assert!(r.contains("seitai_circulation", &facts(ecg12), day));
 }
+
+/// A recovered real 03-1 row plugs into the engine's 1日 背反 (ExclusionScope::SameDay): 人格検査
+/// (160085610) and 人格検査（極複雑） (160085810), 背反区分 3 (何れか一方), R6 03-1 as recovered in
+/// ../shared/oracles/tensuhyo-r6-fragments/03-1-partial-rows-recovered.tsv. Without 03-1 the
+/// engine says it did not check; with it, the second line is refused.
+#[test]
+fn a_loaded_03_1_refuses_a_same_day_pair() {
+    use calc::{Claim, Engine};
+    let claim = serde_json::json!({
+        "date": "2025-02-12",
+        "patient": {"birth_date": "1980-04-01"},
+        "facility": {"kind": "clinic"},
+        "items": [{"code": "112007410"}, {"code": "160085610"}, {"code": "160085810"}],
+        "history": [],
+    });
+    let c = Claim::parse("c.json", &claim.to_string()).unwrap();
+    let mut ds =
+        masters::Dataset::load_dirs(&[santei_tests::ika_dir(), santei_tests::tensuhyo_dir()])
+            .unwrap();
+    let without =
+        serde_json::to_value(Engine::with_data(ds.clone()).unwrap().calc(&c).unwrap()).unwrap();
+    assert!(
+        without["errors"].as_array().unwrap().is_empty(),
+        "{without}"
+    );
+    assert!(
+        without["warnings"].to_string().contains("03-1"),
+        "the missing table is named: {}",
+        without["warnings"]
+    );
+    let rows = "\"0\",\"160085610\",\"人格検査\",\"160085810\",\"人格検査（極複雑）\",\"3\",\"0\",\"0\",\"20100401\",\"99999999\"\r\n\"0\",\"160085810\",\"人格検査（極複雑）\",\"160085610\",\"人格検査\",\"3\",\"0\",\"0\",\"20100401\",\"99999999\"\r\n";
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(rows);
+    ds.tables
+        .load(
+            masters::TableKind::ExclusionSameDay,
+            "03-1 背反テーブル1.csv",
+            &bytes,
+        )
+        .unwrap();
+    let with = serde_json::to_value(Engine::with_data(ds).unwrap().calc(&c).unwrap()).unwrap();
+    let errors = with["errors"].to_string();
+    assert!(
+        errors.contains("160085810") || errors.contains("160085610"),
+        "{with}"
+    );
+}
