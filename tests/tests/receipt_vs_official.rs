@@ -224,3 +224,46 @@ fn a_loaded_03_1_refuses_a_same_day_pair() {
         "{with}"
     );
 }
+
+/// `sets_of` (the indexed lookup the engine calls per line) equals asking every set in force,
+/// for every code of the R6 master.
+#[test]
+fn indexed_lookup_equals_asking_every_set() {
+    let ds = official();
+    let r = ReceiptRules::embedded().unwrap();
+    for day in ["2025-02-12", "2026-06-01"].map(date) {
+        let master_day = date("2025-02-12");
+        for c in ds.schedule.codes() {
+            let Ok(e) = ds.schedule.lookup(c, master_day) else {
+                continue;
+            };
+            for sk in [None, Some("21"), Some("32"), Some("60")] {
+                let mut f = facts(e.record());
+                f.shikibetsu = sk;
+                let fast = r.sets_of(&f, day);
+                let slow: Vec<usize> = (0..r.sets.len())
+                    .filter(|&v| {
+                        let s = &r.sets[v];
+                        s.from <= day && s.to.is_none_or(|t| day <= t) && r.contains(&s.id, &f, day)
+                    })
+                    .collect();
+                assert_eq!(fast, slow, "{day} {} {sk:?}", c.0);
+            }
+        }
+        // A drug line in a 内服 剤 (no procedure-master fields).
+        let drug = LineFacts {
+            code: 612170710,
+            shikibetsu: Some("21"),
+            ..LineFacts::default()
+        };
+        let ids: Vec<&str> = r
+            .sets_of(&drug, day)
+            .iter()
+            .map(|&v| r.sets[v].id.as_str())
+            .collect();
+        assert!(
+            ids.contains(&"naifuku_drugs") && ids.contains(&"all_fees"),
+            "{ids:?}"
+        );
+    }
+}

@@ -2,7 +2,40 @@
 //! them, and set ids → the rules that name them.
 
 use super::*;
-use std::collections::HashMap;
+
+/// A cheap hasher for the small integer keys of the lookups (one multiply; no DoS concern: the
+/// keys come from santei's own data and the official master).
+#[derive(Clone, Copy, Default)]
+pub(super) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        let h = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+type HashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// The kind of a receipt rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -41,20 +74,45 @@ pub struct RuleRef {
     pub index: usize,
 }
 
+/// The versions of the sets one set version combines (one list per id named).
+#[derive(Clone, Debug, Default)]
+struct Refs {
+    /// The versions reached through `union` (and through the `union`s of sets that have no
+    /// `within`/`except` of their own), flattened: a line is a member when one of them matches
+    /// directly, on a date inside the window (the periods of the chain, intersected).
+    atoms: Vec<(usize, NaiveDate, Option<NaiveDate>)>,
+    /// The versions reached through `union` that have a `within` or `except` (evaluated).
+    nested: Vec<(usize, NaiveDate, Option<NaiveDate>)>,
+    within: Vec<Vec<usize>>,
+    except: Vec<Vec<usize>>,
+}
+
+fn intersect(
+    a: (NaiveDate, Option<NaiveDate>),
+    b: (NaiveDate, Option<NaiveDate>),
+) -> Option<(NaiveDate, Option<NaiveDate>)> {
+    let from = a.0.max(b.0);
+    let to = match (a.1, b.1) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    to.is_none_or(|t| from <= t).then_some((from, to))
+}
+
 /// (letter, 区分番号, 枝番) of a 告示区分 pattern.
-type SectionKey = (String, u16, u8);
+type SectionKey = (u8, u16, u8);
 /// A set version and the 項番 range its pattern takes.
 type ItemRange = (usize, Option<(u16, u16)>);
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct Index {
     /// Set id → its versions (indices into `sets`), by `from`.
-    versions: HashMap<String, Vec<usize>>,
+    versions: std::collections::HashMap<String, Vec<usize>>,
     by_code: HashMap<u32, Vec<usize>>,
     /// (letter, 区分番号, 枝番) → (version, 項番 range).
     by_section: HashMap<SectionKey, Vec<ItemRange>>,
     /// Letter-only patterns.
-    by_alpha: HashMap<String, Vec<usize>>,
+    by_alpha: HashMap<u8, Vec<usize>>,
     by_bundled_test: HashMap<u8, Vec<usize>>,
     by_shikibetsu: HashMap<String, Vec<usize>>,
     by_outpatient_mgmt: HashMap<u8, Vec<usize>>,
@@ -65,10 +123,13 @@ pub(super) struct Index {
     by_code_kind: HashMap<CodeKind, Vec<usize>>,
     /// Versions that combine other sets (union, within or except).
     composite: Vec<bool>,
-    /// The composite versions, ascending.
-    composite_list: Vec<usize>,
-    /// Set id → the rules that name it.
-    rules_by_set: HashMap<String, Vec<RuleRef>>,
+    /// For each version: the versions of each id its `union`, `within` and `except` name.
+    refs: Vec<Refs>,
+    /// Version → the composite versions whose membership it can make true (through `union`,
+    /// directly or further down): only those are evaluated for a line.
+    triggers: HashMap<usize, Vec<usize>>,
+    /// Set version → the rules that name its id.
+    rules_by_version: Vec<Vec<RuleRef>>,
 }
 
 fn push<K: std::hash::Hash + Eq, V>(m: &mut HashMap<K, Vec<V>>, k: K, v: V) {
@@ -82,7 +143,7 @@ impl Index {
             ..Index::default()
         };
         for (v, s) in r.sets.iter().enumerate() {
-            push(&mut ix.versions, s.id.clone(), v);
+            ix.versions.entry(s.id.clone()).or_default().push(v);
             for c in &s.codes {
                 if let Ok(n) = c.parse::<u32>() {
                     push(&mut ix.by_code, n, v);
@@ -90,11 +151,10 @@ impl Index {
             }
             for k in &s.kubun {
                 if let Ok(p) = KubunPattern::parse(k) {
+                    let a = p.alpha.as_bytes()[0];
                     match p.section {
-                        None => push(&mut ix.by_alpha, p.alpha, v),
-                        Some((sec, br)) => {
-                            push(&mut ix.by_section, (p.alpha, sec, br), (v, p.items))
-                        }
+                        None => push(&mut ix.by_alpha, a, v),
+                        Some((sec, br)) => push(&mut ix.by_section, (a, sec, br), (v, p.items)),
                     }
                 }
             }
@@ -124,12 +184,70 @@ impl Index {
             }
             ix.composite[v] = !s.union.is_empty() || !s.within.is_empty() || !s.except.is_empty();
         }
-        ix.composite_list = (0..r.sets.len()).filter(|&v| ix.composite[v]).collect();
         for vs in ix.versions.values_mut() {
             vs.sort_by_key(|&v| r.sets[v].from);
         }
+        let resolve = |ids: &[String]| -> Vec<Vec<usize>> {
+            ids.iter()
+                .map(|id| ix.versions.get(id).cloned().unwrap_or_default())
+                .collect()
+        };
+        ix.refs = r
+            .sets
+            .iter()
+            .map(|s| {
+                let mut refs = Refs {
+                    within: resolve(&s.within),
+                    except: resolve(&s.except),
+                    ..Refs::default()
+                };
+                // Walk the unions: (version, window) pairs, the window narrowing down the chain.
+                let mut stack: Vec<(usize, (NaiveDate, Option<NaiveDate>))> = resolve(&s.union)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|w| {
+                        intersect((s.from, s.to), (r.sets[w].from, r.sets[w].to)).map(|p| (w, p))
+                    })
+                    .collect();
+                let mut seen = std::collections::HashSet::new();
+                while let Some((w, win)) = stack.pop() {
+                    if !seen.insert((w, win)) {
+                        continue;
+                    }
+                    let t = &r.sets[w];
+                    if !t.within.is_empty() || !t.except.is_empty() {
+                        refs.nested.push((w, win.0, win.1));
+                        continue;
+                    }
+                    refs.atoms.push((w, win.0, win.1));
+                    for u in resolve(&t.union).into_iter().flatten() {
+                        if let Some(p) = intersect(win, (r.sets[u].from, r.sets[u].to)) {
+                            stack.push((u, p));
+                        }
+                    }
+                }
+                refs
+            })
+            .collect();
+        // For each composite version: every version reachable through `union` (any version of
+        // a named id: the date picks one at evaluation), itself included.
+        for v in (0..r.sets.len()).filter(|&v| ix.composite[v]) {
+            let mut seen = vec![false; r.sets.len()];
+            let mut stack = vec![v];
+            while let Some(x) = stack.pop() {
+                if std::mem::replace(&mut seen[x], true) {
+                    continue;
+                }
+                ix.triggers.entry(x).or_default().push(v);
+                for u in &r.sets[x].union {
+                    stack.extend(ix.versions.get(u).into_iter().flatten().copied());
+                }
+            }
+        }
+        let mut rules_by_set: std::collections::HashMap<String, Vec<RuleRef>> =
+            std::collections::HashMap::new();
         let mut add = |id: &str, rr: RuleRef| {
-            let v = ix.rules_by_set.entry(id.to_string()).or_default();
+            let v = rules_by_set.entry(id.to_string()).or_default();
             if !v.contains(&rr) {
                 v.push(rr);
             }
@@ -209,6 +327,11 @@ impl Index {
                 },
             );
         }
+        ix.rules_by_version = r
+            .sets
+            .iter()
+            .map(|s| rules_by_set.get(&s.id).cloned().unwrap_or_default())
+            .collect();
         ix
     }
 
@@ -222,11 +345,17 @@ impl Index {
 
     /// The versions one of whose own criteria (not union/within/except) selects the line.
     fn direct(&self, f: &LineFacts) -> Vec<usize> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(16);
         let mut take = |v: Option<&Vec<usize>>| out.extend(v.into_iter().flatten().copied());
         take(self.by_code.get(&f.code));
-        if !f.alpha.is_empty() {
-            take(self.by_alpha.get(f.alpha));
+        let alpha = f
+            .alpha
+            .as_bytes()
+            .first()
+            .copied()
+            .filter(|_| f.alpha.len() == 1);
+        if let Some(a) = alpha {
+            take(self.by_alpha.get(&a));
         }
         take(
             self.by_bundled_test
@@ -260,11 +389,8 @@ impl Index {
                 .filter(|_| f.tapering != 0),
         );
         take(self.by_code_kind.get(&CodeKind::of(f.code)));
-        if !f.alpha.is_empty() {
-            if let Some(v) = self
-                .by_section
-                .get(&(f.alpha.to_string(), f.section, f.branch))
-            {
+        if let Some(a) = alpha {
+            if let Some(v) = self.by_section.get(&(a, f.section, f.branch)) {
                 out.extend(
                     v.iter()
                         .filter(|(_, items)| items.is_none_or(|(a, b)| a <= f.item && f.item <= b))
@@ -284,24 +410,36 @@ impl Index {
         v: usize,
         direct: &[usize],
         date: NaiveDate,
-        memo: &mut HashMap<usize, bool>,
+        memo: &mut Vec<(usize, bool)>,
     ) -> bool {
-        if let Some(&m) = memo.get(&v) {
+        if let Some(&(_, m)) = memo.iter().find(|(x, _)| *x == v) {
             return m;
         }
-        let s = &r.sets[v];
-        let by_id = |id: &str, memo: &mut HashMap<usize, bool>| -> bool {
-            self.set_version(&r.sets, id, date)
+        let refs = &self.refs[v];
+        // The version of a referenced id in force on the date, and its membership.
+        let by_id = |versions: &Vec<usize>, memo: &mut Vec<(usize, bool)>| -> bool {
+            versions
+                .iter()
+                .copied()
+                .find(|&w| in_force(r.sets[w].from, r.sets[w].to, date))
                 .is_some_and(|w| self.eval(r, w, direct, date, memo))
         };
-        let mut m = direct.binary_search(&v).is_ok() || s.union.iter().any(|u| by_id(u, memo));
-        if m && !s.within.is_empty() {
-            m = s.within.iter().any(|u| by_id(u, memo));
+        let mut m = direct.binary_search(&v).is_ok()
+            || refs
+                .atoms
+                .iter()
+                .any(|&(a, f, t)| in_force(f, t, date) && direct.binary_search(&a).is_ok())
+            || refs
+                .nested
+                .iter()
+                .any(|&(c, f, t)| in_force(f, t, date) && self.eval(r, c, direct, date, memo));
+        if m && !refs.within.is_empty() {
+            m = refs.within.iter().any(|u| by_id(u, memo));
         }
-        if m && s.except.iter().any(|u| by_id(u, memo)) {
+        if m && refs.except.iter().any(|u| by_id(u, memo)) {
             m = false;
         }
-        memo.insert(v, m);
+        memo.push((v, m));
         m
     }
 
@@ -316,25 +454,30 @@ impl Index {
         if !self.composite[v] {
             return direct.binary_search(&v).is_ok();
         }
-        self.eval(r, v, &direct, date, &mut HashMap::new())
+        self.eval(r, v, &direct, date, &mut Vec::new())
     }
 
     pub(super) fn sets_of(&self, r: &ReceiptRules, f: &LineFacts, date: NaiveDate) -> Vec<usize> {
         let direct = self.direct(f);
-        let mut memo = HashMap::new();
+        let mut memo = Vec::new();
         let mut out: Vec<usize> = direct
             .iter()
             .copied()
             .filter(|&v| !self.composite[v] && in_force(r.sets[v].from, r.sets[v].to, date))
             .collect();
-        for &v in &self.composite_list {
-            if in_force(r.sets[v].from, r.sets[v].to, date)
-                && self.eval(r, v, &direct, date, &mut memo)
-            {
-                out.push(v);
+        // Only the composites a direct match can reach (a composite with no criterion of its own
+        // and no reachable direct match is false).
+        for &d in &direct {
+            for &v in self.triggers.get(&d).into_iter().flatten() {
+                if in_force(r.sets[v].from, r.sets[v].to, date)
+                    && self.eval(r, v, &direct, date, &mut memo)
+                {
+                    out.push(v);
+                }
             }
         }
         out.sort_unstable();
+        out.dedup();
         out
     }
 
@@ -346,7 +489,7 @@ impl Index {
     ) -> Vec<RuleRef> {
         let mut out: Vec<RuleRef> = Vec::new();
         for v in self.sets_of(r, f, date) {
-            for &rr in self.rules_by_set.get(&r.sets[v].id).into_iter().flatten() {
+            for &rr in &self.rules_by_version[v] {
                 let (_, _, from, to) = r.rule_info(rr);
                 if in_force(from, to, date) {
                     out.push(rr);
