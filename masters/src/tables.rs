@@ -1,10 +1,15 @@
 //! 医科電子点数表 — the official tables that say how codes combine (補助, 包括, 背反 1–4,
 //! 入院基本料, 算定回数), typed and dated by their 新設/廃止 dates.
 //!
-//! Layouts: `specs/denshi-tensuhyo-guide-ika-R06.txt` §4 (and official-files.md). A table not
-//! loaded is recorded as absent, so the engine can say plainly that a check did not run.
+//! Layouts: `specs/denshi-tensuhyo-guide-ika-R06.txt` §4–§5 (and official-files.md; 02 and
+//! 03-1: `specs/tensuhyo-02-03-1-layout.md`). A table not loaded is recorded as absent, so the
+//! engine can say plainly that a check did not run. 03-1 (１日につき) feeds the same 背反 lookup
+//! as 03-2..03-4 ([`ExclusionScope::SameDay`]); 02 joins the parents' 01 (包括単位,
+//! グループ番号) pairs: [`Tables::included_in`] (a parent's groups and children) and
+//! [`Tables::including`] (a child's parents).
 //!
-//! Invariant: a table is replaced whole when loaded; a failed load leaves the old one.
+//! Invariants: a table is replaced whole when loaded; a failed load leaves the old one; every
+//! row error names the file, the line, the field (number and published name) and the value.
 
 use crate::csvfile::read_rows;
 use crate::error::{LoadError, Location};
