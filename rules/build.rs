@@ -1,4 +1,5 @@
-//! The rule files with data in TOML (rules/data/addons/*.toml, rules/data/copay/*.toml:
+//! The rule files with data in TOML (rules/data/addons/*.toml, rules/data/copay/*.toml,
+//! rules/data/receipt/*.toml, rules/data/calendar/holidays.toml:
 //! readable, reviewable) are embedded as JSON, converted here: the engine then reads them with
 //! the JSON reader every front end has anyway, and the WebAssembly build needs no TOML parser.
 //! The conversion is generic (TOML value → JSON value; dates become strings), so the JSON
@@ -17,8 +18,11 @@ fn main() {
     let files = manifest();
     for f in &files {
         assert!(
-            matches!(f.kind.as_str(), "addons" | "copay" | "tier" | "tier_facts"),
-            "data/manifest.toml: {}: kind {:?} is not addons, copay, tier or tier_facts",
+            matches!(
+                f.kind.as_str(),
+                "addons" | "copay" | "tier" | "tier_facts" | "receipt" | "calendar"
+            ),
+            "data/manifest.toml: {}: kind {:?} is not addons, copay, tier, tier_facts, receipt or calendar",
             f.path,
             f.kind
         );
@@ -27,6 +31,8 @@ fn main() {
         ("embedded_addons.rs", "addons"),
         ("embedded_copay.rs", "copay"),
         ("embedded_tier_facts.rs", "tier_facts"),
+        ("embedded_receipt.rs", "receipt"),
+        ("embedded_calendar.rs", "calendar"),
     ] {
         let list = embed_kind(&out, "the rule file", &files, kind);
         std::fs::write(Path::new(&out).join(list_name), list).expect("write the list");

@@ -29,7 +29,7 @@ pub use error::{LoadError, Location};
 pub use procedure::{ProcedureRecord, FIELDS};
 pub use schedule::{DiffEntry, Entry, History, LookupError, Schedule, Version};
 pub use tables::{
-    CountUnit, ExclusionKind, ExclusionList, ExclusionRule, ExclusionScope, FrequencyRule, Period,
-    TableKind, Tables,
+    BundleLink, BundleRecord, BundleUnit, CountUnit, ExclusionKind, ExclusionList, ExclusionRule,
+    ExclusionScope, FrequencyRule, IncludedGroup, Including, Period, TableKind, Tables,
 };
 pub use value::{AgeBound, ChangeKind, Code, FacilityScope, InOutScope, PointKind};

@@ -1,10 +1,15 @@
 //! 医科電子点数表 — the official tables that say how codes combine (補助, 包括, 背反 1–4,
 //! 入院基本料, 算定回数), typed and dated by their 新設/廃止 dates.
 //!
-//! Layouts: `specs/denshi-tensuhyo-guide-ika-R06.txt` §4 (and official-files.md). A table not
-//! loaded is recorded as absent, so the engine can say plainly that a check did not run.
+//! Layouts: `specs/denshi-tensuhyo-guide-ika-R06.txt` §4–§5 (and official-files.md; 02 and
+//! 03-1: `specs/tensuhyo-02-03-1-layout.md`). A table not loaded is recorded as absent, so the
+//! engine can say plainly that a check did not run. 03-1 (１日につき) feeds the same 背反 lookup
+//! as 03-2..03-4 ([`ExclusionScope::SameDay`]); 02 joins the parents' 01 (包括単位,
+//! グループ番号) pairs: [`Tables::included_in`] (a parent's groups and children) and
+//! [`Tables::including`] (a child's parents).
 //!
-//! Invariant: a table is replaced whole when loaded; a failed load leaves the old one.
+//! Invariants: a table is replaced whole when loaded; a failed load leaves the old one; every
+//! row error names the file, the line, the field (number and published name) and the value.
 
 use crate::csvfile::read_rows;
 use crate::error::{LoadError, Location};
@@ -164,7 +169,8 @@ pub struct ExclusionRule {
     pub second: Code,
     pub second_name: String,
     pub kind: ExclusionKind,
-    /// 特例条件
+    /// 特例条件: 1 when the 背反 has a special condition (the row alone does not decide), 0
+    /// otherwise (checked to be 0 or 1 when an official file is read).
     pub special: u8,
     pub period: Period,
     pub source: RowSource,
@@ -236,13 +242,64 @@ pub struct FrequencyRule {
     pub source: RowSource,
 }
 
+/// 包括単位 — over which period a parent includes the children of a 包括・被包括 group (01
+/// fields 4, 6, 8; the guide §5 (1): 00 関連なし, 01 １日につき, 02 同一月内, 03 同時, 05
+/// 手術前１週間, 06 １手術につき).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BundleUnit {
+    /// 01 １日につき
+    Day,
+    /// 02 同一月内
+    Month,
+    /// 03 同時
+    SameTime,
+    /// 05 手術前１週間
+    WeekBeforeSurgery,
+    /// 06 １手術につき
+    PerSurgery,
+}
+
+impl BundleUnit {
+    /// The unit of a 包括単位 value; `Ok(None)` for 00 (関連なし).
+    pub fn from_value(v: u8) -> Result<Option<BundleUnit>, String> {
+        Ok(Some(match v {
+            0 => return Ok(None),
+            1 => BundleUnit::Day,
+            2 => BundleUnit::Month,
+            3 => BundleUnit::SameTime,
+            5 => BundleUnit::WeekBeforeSurgery,
+            6 => BundleUnit::PerSurgery,
+            _ => return Err("包括単位: expected 00, 01, 02, 03, 05 or 06".into()),
+        }))
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            BundleUnit::Day => "１日につき",
+            BundleUnit::Month => "同一月内",
+            BundleUnit::SameTime => "同時",
+            BundleUnit::WeekBeforeSurgery => "手術前１週間",
+            BundleUnit::PerSurgery => "１手術につき",
+        }
+    }
+}
+
+/// One (包括単位, グループ番号) pair of a 01 row that is set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BundleLink {
+    pub unit: BundleUnit,
+    /// グループ番号 (英数 1–7, e.g. "D324001"): the 02 rows of this group are the children.
+    pub group: String,
+}
+
 /// One 補助マスターテーブル row.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AuxiliaryRecord {
     pub code: Code,
     pub name: String,
-    /// Three (包括単位, グループ番号) pairs; 包括単位 00 none, 01 1日, 02 同一月, 03 同時, 05 手術前1週間, 06 1手術.
-    pub bundles: [(u8, String); 3],
+    /// The 包括・被包括 pairs ①–③ that are set (包括単位 ≠ 00), in order.
+    pub bundles: Vec<BundleLink>,
     /// 背反 flags: 1日, 同一月, 同時, 1週.
     pub exclusion_flags: [bool; 4],
     /// 入院基本料識別
@@ -253,13 +310,14 @@ pub struct AuxiliaryRecord {
     pub source: RowSource,
 }
 
-/// One 包括テーブル row.
+/// One 包括テーブル row: a child `code` of the 包括・被包括 group `group`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BundleRecord {
     pub group: String,
     pub code: Code,
     pub name: String,
-    pub special: u8,
+    /// 特例条件: true when the inclusion has a special condition (read the 告示/通知).
+    pub special: bool,
     pub period: Period,
     pub source: RowSource,
 }
@@ -317,6 +375,23 @@ impl OtherCodes {
         let (w, b) = self.bit(code);
         self.filter.get(w).is_some_and(|x| x & b != 0)
     }
+}
+
+/// One group a parent includes: its 包括単位 and the child rows in force.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IncludedGroup<'a> {
+    pub unit: BundleUnit,
+    pub group: &'a str,
+    pub children: Vec<&'a BundleRecord>,
+}
+
+/// One parent that includes a child: the parent's code, the 包括単位, the group and the 02 row.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Including<'a> {
+    pub parent: Code,
+    pub unit: BundleUnit,
+    pub group: &'a str,
+    pub row: &'a BundleRecord,
 }
 
 /// The 背反 rules of one code, sorted by the other code.
@@ -379,7 +454,14 @@ impl<'a> ExclusionList<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Tables {
     pub auxiliary: CodeMap<Vec<AuxiliaryRecord>>,
+    /// 02 rows, in file order (see [`Tables::included_in`] and [`Tables::including`]).
     pub bundles: Vec<BundleRecord>,
+    /// グループ番号 → the indices of its 02 rows (built by [`Tables::index_bundles`]).
+    bundle_groups: std::collections::HashMap<String, Vec<usize>>,
+    /// Child code → the indices of its 02 rows.
+    bundle_children: CodeMap<Vec<usize>>,
+    /// グループ番号 → the 01 parents that name it (code, the 01 row's index in its list).
+    bundle_parents: std::collections::HashMap<String, Vec<(Code, usize)>>,
     /// 背反 rules indexed by both codes (each rule appears under ① and ②), sorted by the
     /// other code (call [`Tables::index_exclusions`] after changing them by hand).
     pub exclusions: CodeMap<Vec<ExclusionRule>>,
@@ -393,9 +475,89 @@ pub struct Tables {
 }
 
 struct Cells<'a> {
+    kind: TableKind,
     file: &'a str,
     line: usize,
     cells: &'a [String],
+}
+
+/// The length of a text in Shift_JIS (CP932) bytes: ASCII and half-width katakana take one
+/// byte, every other character two (the layouts give 漢字 fields as a byte maximum).
+pub fn cp932_len(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii() || ('\u{FF61}'..='\u{FF9F}').contains(&c) {
+                1
+            } else {
+                2
+            }
+        })
+        .sum()
+}
+
+impl TableKind {
+    /// The published name of a field (0-based index), as in the guide §5.
+    pub fn field_name(&self, i: usize) -> Option<&'static str> {
+        const AUX: [&str; 27] = [
+            "変更区分",
+            "診療行為コード",
+            "診療行為省略名称",
+            "包括単位①",
+            "グループ番号①",
+            "包括単位②",
+            "グループ番号②",
+            "包括単位③",
+            "グループ番号③",
+            "背反関連識別（１日につき）",
+            "背反関連識別（同一月内）",
+            "背反関連識別（同時）",
+            "背反関連識別（１週間につき）",
+            "予備",
+            "予備",
+            "予備",
+            "予備",
+            "予備",
+            "予備",
+            "入院基本料識別",
+            "算定回数関連",
+            "予備",
+            "予備",
+            "予備",
+            "予備",
+            "新設年月日",
+            "廃止年月日",
+        ];
+        const BUNDLE: [&str; 7] = [
+            "変更区分",
+            "グループ番号",
+            "診療行為コード",
+            "診療行為省略名称",
+            "特例条件",
+            "新設年月日",
+            "廃止年月日",
+        ];
+        const EXCL: [&str; 10] = [
+            "変更区分",
+            "診療行為コード①",
+            "診療行為省略名称①",
+            "診療行為コード②",
+            "診療行為省略名称②",
+            "背反区分",
+            "特例条件",
+            "予備",
+            "新設年月日",
+            "廃止年月日",
+        ];
+        match self {
+            TableKind::Auxiliary => AUX.get(i).copied(),
+            TableKind::Bundle => BUNDLE.get(i).copied(),
+            TableKind::ExclusionSameDay
+            | TableKind::ExclusionSameMonth
+            | TableKind::ExclusionSameTime
+            | TableKind::ExclusionWeek => EXCL.get(i).copied(),
+            _ => None,
+        }
+    }
 }
 
 impl Cells<'_> {
@@ -404,7 +566,7 @@ impl Cells<'_> {
             file: self.file.into(),
             line: self.line,
             field: Some(i + 1),
-            field_name: None,
+            field_name: self.kind.field_name(i),
         }
     }
     fn err(&self, i: usize, reason: impl Into<String>) -> LoadError {
@@ -437,10 +599,65 @@ impl Cells<'_> {
         }
     }
     fn period(&self, from: usize, to: usize) -> Result<Period, LoadError> {
-        Ok(Period {
+        let p = Period {
             from: self.date(from)?,
             to: self.end_date(to)?,
-        })
+        };
+        if p.to.is_some_and(|t| t < p.from) {
+            return Err(self.err(to, format!("廃止年月日 is before 新設年月日 {}", p.from)));
+        }
+        Ok(p)
+    }
+    /// A 漢字 name of at most 64 bytes (32 full-width characters).
+    fn name(&self, i: usize) -> Result<String, LoadError> {
+        let s = &self.cells[i];
+        if cp932_len(s) > 64 {
+            return Err(self.err(
+                i,
+                format!("name is {} bytes in Shift_JIS, at most 64", cp932_len(s)),
+            ));
+        }
+        Ok(s.clone())
+    }
+    /// A 1-digit flag that must be 0 or 1 (特例条件).
+    fn flag01(&self, i: usize) -> Result<bool, LoadError> {
+        match self.cells[i].as_str() {
+            "0" => Ok(false),
+            "1" => Ok(true),
+            _ => Err(self.err(i, "expected 0 or 1")),
+        }
+    }
+    /// 予備: always "0".
+    fn reserved(&self, i: usize) -> Result<(), LoadError> {
+        match self.cells[i].as_str() {
+            "0" => Ok(()),
+            _ => Err(self.err(i, "予備: expected 0")),
+        }
+    }
+    /// グループ番号: 1 to 7 half-width alphanumerics.
+    fn group(&self, i: usize) -> Result<String, LoadError> {
+        let s = &self.cells[i];
+        if s.is_empty() || s.len() > 7 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(self.err(
+                i,
+                "グループ番号: expected 1 to 7 half-width letters or digits",
+            ));
+        }
+        Ok(s.clone())
+    }
+    /// One (包括単位, グループ番号) pair of 01 (the unit at `i`, the group at `i + 1`).
+    fn bundle_link(&self, i: usize) -> Result<Option<BundleLink>, LoadError> {
+        let unit = BundleUnit::from_value(self.num(i)?).map_err(|e| self.err(i, e))?;
+        match unit {
+            None => match self.cells[i + 1].as_str() {
+                "" | "0" => Ok(None),
+                _ => Err(self.err(i + 1, "グループ番号 given while 包括単位 is 00 (関連なし)")),
+            },
+            Some(unit) => Ok(Some(BundleLink {
+                unit,
+                group: self.group(i + 1)?,
+            })),
+        }
     }
     fn flag(&self, i: usize) -> Result<bool, LoadError> {
         match self.cells[i].as_str() {
@@ -491,6 +708,7 @@ impl Tables {
                 });
             }
             let c = Cells {
+                kind,
                 file,
                 line: row.line,
                 cells: &row.cells,
@@ -504,12 +722,11 @@ impl Tables {
                 TableKind::Auxiliary => {
                     let rec = AuxiliaryRecord {
                         code: c.code(1)?,
-                        name: c.cells[2].clone(),
-                        bundles: [
-                            (c.num(3)?, c.cells[4].clone()),
-                            (c.num(5)?, c.cells[6].clone()),
-                            (c.num(7)?, c.cells[8].clone()),
-                        ],
+                        name: c.name(2)?,
+                        bundles: [c.bundle_link(3)?, c.bundle_link(5)?, c.bundle_link(7)?]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
                         exclusion_flags: [c.flag(9)?, c.flag(10)?, c.flag(11)?, c.flag(12)?],
                         inpatient_basic: c.num(20)?,
                         has_frequency: c.flag(21)?,
@@ -519,10 +736,10 @@ impl Tables {
                     staged.auxiliary.entry(rec.code).or_default().push(rec);
                 }
                 TableKind::Bundle => staged.bundles.push(BundleRecord {
-                    group: c.cells[1].clone(),
+                    group: c.group(1)?,
                     code: c.code(2)?,
-                    name: c.cells[3].clone(),
-                    special: c.num(4)?,
+                    name: c.name(3)?,
+                    special: c.flag01(4)?,
                     period: c.period(5, 6)?,
                     source: c.source(),
                 }),
@@ -537,14 +754,15 @@ impl Tables {
                         "3" => ExclusionKind::Either,
                         _ => return Err(c.err(5, "背反区分: expected 1, 2 or 3")),
                     };
+                    c.reserved(7)?;
                     let rule = ExclusionRule {
                         scope,
                         first: c.code(1)?,
-                        first_name: c.cells[2].clone(),
+                        first_name: c.name(2)?,
                         second: c.code(3)?,
-                        second_name: c.cells[4].clone(),
+                        second_name: c.name(4)?,
                         kind,
-                        special: c.num(6)?,
+                        special: u8::from(c.flag01(6)?),
                         period: c.period(8, 9)?,
                         source: c.source(),
                     };
@@ -602,10 +820,100 @@ impl Tables {
         if kind.exclusion_scope().is_some() {
             self.index_exclusions();
         }
+        if matches!(kind, TableKind::Auxiliary | TableKind::Bundle) {
+            self.index_bundles();
+        }
         self.loaded.retain(|(k, _)| *k != kind);
         self.loaded.push((kind, file.to_string()));
         self.loaded.sort();
         Ok(n)
+    }
+
+    /// Rebuild the 包括 lookups from `auxiliary` and `bundles` (call after changing them by
+    /// hand; loading does it).
+    pub fn index_bundles(&mut self) {
+        self.bundle_groups.clear();
+        self.bundle_children.clear();
+        self.bundle_parents.clear();
+        for (i, b) in self.bundles.iter().enumerate() {
+            self.bundle_groups
+                .entry(b.group.clone())
+                .or_default()
+                .push(i);
+            self.bundle_children.entry(b.code).or_default().push(i);
+        }
+        for (code, recs) in &self.auxiliary {
+            for (k, rec) in recs.iter().enumerate() {
+                for link in &rec.bundles {
+                    let v = self.bundle_parents.entry(link.group.clone()).or_default();
+                    if !v.contains(&(*code, k)) {
+                        v.push((*code, k));
+                    }
+                }
+            }
+        }
+        for v in self.bundle_parents.values_mut() {
+            v.sort();
+        }
+    }
+
+    /// 包括: the groups a parent code includes on `date` — for each (包括単位, グループ番号)
+    /// pair of the parent's 01 row in force, the 02 rows of that group in force. Empty when the
+    /// parent includes nothing, or when 01 or 02 is not loaded (check [`Tables::has`]).
+    pub fn included_in(&self, parent: Code, date: NaiveDate) -> Vec<IncludedGroup<'_>> {
+        let Some(aux) = self
+            .auxiliary
+            .get(&parent)
+            .and_then(|v| v.iter().find(|a| a.period.contains(date)))
+        else {
+            return Vec::new();
+        };
+        aux.bundles
+            .iter()
+            .map(|link| IncludedGroup {
+                unit: link.unit,
+                group: &link.group,
+                children: self
+                    .bundle_groups
+                    .get(&link.group)
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| &self.bundles[i])
+                    .filter(|b| b.period.contains(date))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// 被包括: the parents that include `child` on `date`, with the 包括単位 and the group
+    /// (each 02 row of the child in force, joined with the 01 parents in force naming its
+    /// group). Sorted by parent code.
+    pub fn including(&self, child: Code, date: NaiveDate) -> Vec<Including<'_>> {
+        let mut out = Vec::new();
+        for &i in self.bundle_children.get(&child).into_iter().flatten() {
+            let row = &self.bundles[i];
+            if !row.period.contains(date) {
+                continue;
+            }
+            for &(parent, k) in self.bundle_parents.get(&row.group).into_iter().flatten() {
+                let Some(aux) = self.auxiliary.get(&parent).and_then(|v| v.get(k)) else {
+                    continue;
+                };
+                if !aux.period.contains(date) {
+                    continue;
+                }
+                for link in aux.bundles.iter().filter(|l| l.group == row.group) {
+                    out.push(Including {
+                        parent,
+                        unit: link.unit,
+                        group: &row.group,
+                        row,
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|x| (x.parent, x.group));
+        out
     }
 
     /// 算定回数 rules for a code in force on a date.

@@ -8,13 +8,19 @@
 //!   `data/copay/`.
 //! - [`addons`]: which add-ons the engine adds automatically, when, and what excludes them
 //!   (`data/addons/`).
+//! - [`receipt`]: the outpatient receipt's rules as data (まるめ, 包括, 逓減, requires,
+//!   conflicts, not-within periods, replaced add-ons, time add-ons) in `data/receipt/`.
+//! - [`calendar`]: 休日 for 診療報酬 (祝日法 第3条 休日 2022–2028 and the 休日 rules) in
+//!   `data/calendar/`.
 //!
 //! Invariants: every number of the fee rules lives in the data files with its source; the
 //! library never touches the filesystem (it builds for `wasm32-unknown-unknown`).
 
 pub mod addons;
+pub mod calendar;
 pub mod copay;
 pub mod lang;
+pub mod receipt;
 #[cfg(feature = "schema")]
 pub mod schema_types;
 pub mod tier;

@@ -1,0 +1,503 @@
+//! Lookups built once at load: code and master-field values → the set versions that select
+//! them, and set ids → the rules that name them.
+
+use super::*;
+
+/// A cheap hasher for the small integer keys of the lookups (one multiply; no DoS concern: the
+/// keys come from santei's own data and the official master).
+#[derive(Clone, Copy, Default)]
+pub(super) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        let h = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+type HashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The kind of a receipt rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    Bundle,
+    Inclusion,
+    Taper,
+    Requires,
+    Conflicts,
+    NotWithin,
+    Replaces,
+    Time,
+}
+
+impl RuleKind {
+    /// The table name in the rule files.
+    pub fn table(&self) -> &'static str {
+        match self {
+            RuleKind::Bundle => "bundle",
+            RuleKind::Inclusion => "inclusion",
+            RuleKind::Taper => "taper",
+            RuleKind::Requires => "requires",
+            RuleKind::Conflicts => "conflicts",
+            RuleKind::NotWithin => "not_within",
+            RuleKind::Replaces => "replaces",
+            RuleKind::Time => "time",
+        }
+    }
+}
+
+/// A rule: its kind and index in the rules' list of that kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct RuleRef {
+    pub kind: RuleKind,
+    pub index: usize,
+}
+
+/// The versions of the sets one set version combines (one list per id named).
+#[derive(Clone, Debug, Default)]
+struct Refs {
+    /// The versions reached through `union` (and through the `union`s of sets that have no
+    /// `within`/`except` of their own), flattened: a line is a member when one of them matches
+    /// directly, on a date inside the window (the periods of the chain, intersected).
+    atoms: Vec<(usize, NaiveDate, Option<NaiveDate>)>,
+    /// The versions reached through `union` that have a `within` or `except` (evaluated).
+    nested: Vec<(usize, NaiveDate, Option<NaiveDate>)>,
+    within: Vec<Vec<usize>>,
+    except: Vec<Vec<usize>>,
+}
+
+fn intersect(
+    a: (NaiveDate, Option<NaiveDate>),
+    b: (NaiveDate, Option<NaiveDate>),
+) -> Option<(NaiveDate, Option<NaiveDate>)> {
+    let from = a.0.max(b.0);
+    let to = match (a.1, b.1) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    to.is_none_or(|t| from <= t).then_some((from, to))
+}
+
+/// (letter, 区分番号, 枝番) of a 告示区分 pattern.
+type SectionKey = (u8, u16, u8);
+/// A set version and the 項番 range its pattern takes.
+type ItemRange = (usize, Option<(u16, u16)>);
+
+#[derive(Clone, Debug, Default)]
+pub(super) struct Index {
+    /// Set id → its versions (indices into `sets`), by `from`.
+    versions: std::collections::HashMap<String, Vec<usize>>,
+    by_code: HashMap<u32, Vec<usize>>,
+    /// (letter, 区分番号, 枝番) → (version, 項番 range).
+    by_section: HashMap<SectionKey, Vec<ItemRange>>,
+    /// Letter-only patterns.
+    by_alpha: HashMap<u8, Vec<usize>>,
+    by_bundled_test: HashMap<u8, Vec<usize>>,
+    by_shikibetsu: HashMap<String, Vec<usize>>,
+    by_outpatient_mgmt: HashMap<u8, Vec<usize>>,
+    by_time_addition: HashMap<u8, Vec<usize>>,
+    by_test_judgement: HashMap<u8, Vec<usize>>,
+    by_test_judgement_group: HashMap<u16, Vec<usize>>,
+    by_tapering: HashMap<u8, Vec<usize>>,
+    by_code_kind: HashMap<CodeKind, Vec<usize>>,
+    /// Versions that combine other sets (union, within or except).
+    composite: Vec<bool>,
+    /// For each version: the versions of each id its `union`, `within` and `except` name.
+    refs: Vec<Refs>,
+    /// Version → the composite versions whose membership it can make true (through `union`,
+    /// directly or further down): only those are evaluated for a line.
+    triggers: HashMap<usize, Vec<usize>>,
+    /// Set version → the rules that name its id.
+    rules_by_version: Vec<Vec<RuleRef>>,
+}
+
+fn push<K: std::hash::Hash + Eq, V>(m: &mut HashMap<K, Vec<V>>, k: K, v: V) {
+    m.entry(k).or_default().push(v);
+}
+
+impl Index {
+    pub(super) fn build(r: &ReceiptRules) -> Index {
+        let mut ix = Index {
+            composite: vec![false; r.sets.len()],
+            ..Index::default()
+        };
+        for (v, s) in r.sets.iter().enumerate() {
+            ix.versions.entry(s.id.clone()).or_default().push(v);
+            for c in &s.codes {
+                if let Ok(n) = c.parse::<u32>() {
+                    push(&mut ix.by_code, n, v);
+                }
+            }
+            for k in &s.kubun {
+                if let Ok(p) = KubunPattern::parse(k) {
+                    let a = p.alpha.as_bytes()[0];
+                    match p.section {
+                        None => push(&mut ix.by_alpha, a, v),
+                        Some((sec, br)) => push(&mut ix.by_section, (a, sec, br), (v, p.items)),
+                    }
+                }
+            }
+            for &x in &s.bundled_test {
+                push(&mut ix.by_bundled_test, x, v);
+            }
+            for x in &s.sections {
+                push(&mut ix.by_shikibetsu, x.clone(), v);
+            }
+            for &x in &s.outpatient_mgmt {
+                push(&mut ix.by_outpatient_mgmt, x, v);
+            }
+            for &x in &s.time_addition {
+                push(&mut ix.by_time_addition, x, v);
+            }
+            for &x in &s.test_judgement {
+                push(&mut ix.by_test_judgement, x, v);
+            }
+            for &x in &s.test_judgement_group {
+                push(&mut ix.by_test_judgement_group, x, v);
+            }
+            for &x in &s.tapering {
+                push(&mut ix.by_tapering, x, v);
+            }
+            for &x in &s.code_kinds {
+                push(&mut ix.by_code_kind, x, v);
+            }
+            ix.composite[v] = !s.union.is_empty() || !s.within.is_empty() || !s.except.is_empty();
+        }
+        for vs in ix.versions.values_mut() {
+            vs.sort_by_key(|&v| r.sets[v].from);
+        }
+        let resolve = |ids: &[String]| -> Vec<Vec<usize>> {
+            ids.iter()
+                .map(|id| ix.versions.get(id).cloned().unwrap_or_default())
+                .collect()
+        };
+        ix.refs = r
+            .sets
+            .iter()
+            .map(|s| {
+                let mut refs = Refs {
+                    within: resolve(&s.within),
+                    except: resolve(&s.except),
+                    ..Refs::default()
+                };
+                // Walk the unions: (version, window) pairs, the window narrowing down the chain.
+                let mut stack: Vec<(usize, (NaiveDate, Option<NaiveDate>))> = resolve(&s.union)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|w| {
+                        intersect((s.from, s.to), (r.sets[w].from, r.sets[w].to)).map(|p| (w, p))
+                    })
+                    .collect();
+                let mut seen = std::collections::HashSet::new();
+                while let Some((w, win)) = stack.pop() {
+                    if !seen.insert((w, win)) {
+                        continue;
+                    }
+                    let t = &r.sets[w];
+                    if !t.within.is_empty() || !t.except.is_empty() {
+                        refs.nested.push((w, win.0, win.1));
+                        continue;
+                    }
+                    refs.atoms.push((w, win.0, win.1));
+                    for u in resolve(&t.union).into_iter().flatten() {
+                        if let Some(p) = intersect(win, (r.sets[u].from, r.sets[u].to)) {
+                            stack.push((u, p));
+                        }
+                    }
+                }
+                refs
+            })
+            .collect();
+        // For each composite version: every version reachable through `union` (any version of
+        // a named id: the date picks one at evaluation), itself included.
+        for v in (0..r.sets.len()).filter(|&v| ix.composite[v]) {
+            let mut seen = vec![false; r.sets.len()];
+            let mut stack = vec![v];
+            while let Some(x) = stack.pop() {
+                if std::mem::replace(&mut seen[x], true) {
+                    continue;
+                }
+                ix.triggers.entry(x).or_default().push(v);
+                for u in &r.sets[x].union {
+                    stack.extend(ix.versions.get(u).into_iter().flatten().copied());
+                }
+            }
+        }
+        let mut rules_by_set: std::collections::HashMap<String, Vec<RuleRef>> =
+            std::collections::HashMap::new();
+        let mut add = |id: &str, rr: RuleRef| {
+            let v = rules_by_set.entry(id.to_string()).or_default();
+            if !v.contains(&rr) {
+                v.push(rr);
+            }
+        };
+        for (i, x) in r.bundles.iter().enumerate() {
+            add(
+                &x.members,
+                RuleRef {
+                    kind: RuleKind::Bundle,
+                    index: i,
+                },
+            );
+        }
+        for (i, x) in r.inclusions.iter().enumerate() {
+            let rr = RuleRef {
+                kind: RuleKind::Inclusion,
+                index: i,
+            };
+            for s in std::iter::once(&x.by).chain(&x.includes).chain(&x.except) {
+                add(s, rr);
+            }
+        }
+        for (i, x) in r.tapers.iter().enumerate() {
+            let rr = RuleRef {
+                kind: RuleKind::Taper,
+                index: i,
+            };
+            let opt = [&x.with_fee, &x.without_fee, &x.second];
+            for s in std::iter::once(&x.members)
+                .chain(&x.unless)
+                .chain(&x.not_with)
+                .chain(&x.also_counts)
+                .chain(opt.into_iter().flatten())
+            {
+                add(s, rr);
+            }
+        }
+        for (i, x) in r.requires.iter().enumerate() {
+            let rr = RuleRef {
+                kind: RuleKind::Requires,
+                index: i,
+            };
+            for s in std::iter::once(&x.code).chain(&x.needs) {
+                add(s, rr);
+            }
+        }
+        for (i, x) in r.conflicts.iter().enumerate() {
+            let rr = RuleRef {
+                kind: RuleKind::Conflicts,
+                index: i,
+            };
+            add(&x.a, rr);
+            add(&x.b, rr);
+        }
+        for (i, x) in r.not_within.iter().enumerate() {
+            let rr = RuleRef {
+                kind: RuleKind::NotWithin,
+                index: i,
+            };
+            add(&x.code, rr);
+            add(&x.after, rr);
+        }
+        for (i, x) in r.replaces.iter().enumerate() {
+            let rr = RuleRef {
+                kind: RuleKind::Replaces,
+                index: i,
+            };
+            add(&x.auto, rr);
+            add(&x.by, rr);
+        }
+        for (i, x) in r.times.iter().enumerate() {
+            add(
+                &x.codes,
+                RuleRef {
+                    kind: RuleKind::Time,
+                    index: i,
+                },
+            );
+        }
+        ix.rules_by_version = r
+            .sets
+            .iter()
+            .map(|s| rules_by_set.get(&s.id).cloned().unwrap_or_default())
+            .collect();
+        ix
+    }
+
+    pub(super) fn set_version(&self, sets: &[CodeSet], id: &str, date: NaiveDate) -> Option<usize> {
+        self.versions
+            .get(id)?
+            .iter()
+            .copied()
+            .find(|&v| in_force(sets[v].from, sets[v].to, date))
+    }
+
+    /// The versions one of whose own criteria (not union/within/except) selects the line.
+    fn direct(&self, f: &LineFacts) -> Vec<usize> {
+        let mut out = Vec::with_capacity(16);
+        let mut take = |v: Option<&Vec<usize>>| out.extend(v.into_iter().flatten().copied());
+        take(self.by_code.get(&f.code));
+        let alpha = f
+            .alpha
+            .as_bytes()
+            .first()
+            .copied()
+            .filter(|_| f.alpha.len() == 1);
+        if let Some(a) = alpha {
+            take(self.by_alpha.get(&a));
+        }
+        take(
+            self.by_bundled_test
+                .get(&f.bundled_test)
+                .filter(|_| f.bundled_test != 0),
+        );
+        if let Some(s) = f.shikibetsu {
+            take(self.by_shikibetsu.get(s));
+        }
+        take(
+            self.by_outpatient_mgmt
+                .get(&f.outpatient_mgmt)
+                .filter(|_| f.outpatient_mgmt != 0),
+        );
+        if f.notice_class2 == 7 && f.time_addition != 0 {
+            take(self.by_time_addition.get(&f.time_addition));
+        }
+        take(
+            self.by_test_judgement
+                .get(&f.test_judgement)
+                .filter(|_| f.test_judgement != 0),
+        );
+        take(
+            self.by_test_judgement_group
+                .get(&f.test_judgement_group)
+                .filter(|_| f.test_judgement_group != 0),
+        );
+        take(
+            self.by_tapering
+                .get(&f.tapering)
+                .filter(|_| f.tapering != 0),
+        );
+        take(self.by_code_kind.get(&CodeKind::of(f.code)));
+        if let Some(a) = alpha {
+            if let Some(v) = self.by_section.get(&(a, f.section, f.branch)) {
+                out.extend(
+                    v.iter()
+                        .filter(|(_, items)| items.is_none_or(|(a, b)| a <= f.item && f.item <= b))
+                        .map(|(v, _)| *v),
+                );
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Membership of version `v` given the directly matched versions (memoised per call).
+    fn eval(
+        &self,
+        r: &ReceiptRules,
+        v: usize,
+        direct: &[usize],
+        date: NaiveDate,
+        memo: &mut Vec<(usize, bool)>,
+    ) -> bool {
+        if let Some(&(_, m)) = memo.iter().find(|(x, _)| *x == v) {
+            return m;
+        }
+        let refs = &self.refs[v];
+        // The version of a referenced id in force on the date, and its membership.
+        let by_id = |versions: &Vec<usize>, memo: &mut Vec<(usize, bool)>| -> bool {
+            versions
+                .iter()
+                .copied()
+                .find(|&w| in_force(r.sets[w].from, r.sets[w].to, date))
+                .is_some_and(|w| self.eval(r, w, direct, date, memo))
+        };
+        let mut m = direct.binary_search(&v).is_ok()
+            || refs
+                .atoms
+                .iter()
+                .any(|&(a, f, t)| in_force(f, t, date) && direct.binary_search(&a).is_ok())
+            || refs
+                .nested
+                .iter()
+                .any(|&(c, f, t)| in_force(f, t, date) && self.eval(r, c, direct, date, memo));
+        if m && !refs.within.is_empty() {
+            m = refs.within.iter().any(|u| by_id(u, memo));
+        }
+        if m && refs.except.iter().any(|u| by_id(u, memo)) {
+            m = false;
+        }
+        memo.push((v, m));
+        m
+    }
+
+    pub(super) fn member(
+        &self,
+        r: &ReceiptRules,
+        v: usize,
+        f: &LineFacts,
+        date: NaiveDate,
+    ) -> bool {
+        let direct = self.direct(f);
+        if !self.composite[v] {
+            return direct.binary_search(&v).is_ok();
+        }
+        self.eval(r, v, &direct, date, &mut Vec::new())
+    }
+
+    pub(super) fn sets_of(&self, r: &ReceiptRules, f: &LineFacts, date: NaiveDate) -> Vec<usize> {
+        let direct = self.direct(f);
+        let mut memo = Vec::new();
+        let mut out: Vec<usize> = direct
+            .iter()
+            .copied()
+            .filter(|&v| !self.composite[v] && in_force(r.sets[v].from, r.sets[v].to, date))
+            .collect();
+        // Only the composites a direct match can reach (a composite with no criterion of its own
+        // and no reachable direct match is false).
+        for &d in &direct {
+            for &v in self.triggers.get(&d).into_iter().flatten() {
+                if in_force(r.sets[v].from, r.sets[v].to, date)
+                    && self.eval(r, v, &direct, date, &mut memo)
+                {
+                    out.push(v);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    pub(super) fn rules_of(
+        &self,
+        r: &ReceiptRules,
+        f: &LineFacts,
+        date: NaiveDate,
+    ) -> Vec<RuleRef> {
+        let mut out: Vec<RuleRef> = Vec::new();
+        for v in self.sets_of(r, f, date) {
+            for &rr in &self.rules_by_version[v] {
+                let (_, _, from, to) = r.rule_info(rr);
+                if in_force(from, to, date) {
+                    out.push(rr);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
