@@ -52,38 +52,6 @@ struct Chunk {
     ends: Vec<usize>,
 }
 
-/// Whether a JSON object text has `key` among its top-level keys (a receipt has `"month"`
-/// at the top, a claim has it only inside, e.g. in `facility.profile.usage`). A scan of the
-/// bytes: strings are skipped whole, so a key inside a value or a nested object does not count.
-fn has_top_level_key(text: &str, key: &str) -> bool {
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                let end = i.min(b.len());
-                if depth == 1 && &b[start..end] == key.as_bytes() {
-                    let rest = b.get(end + 1..).unwrap_or_default();
-                    if rest.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':') {
-                        return true;
-                    }
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    false
-}
-
 /// The results of a chunk: the output lines (each ending in a newline) and the counts.
 struct Done {
     seq: u64,
@@ -92,42 +60,10 @@ struct Done {
     failed: u64,
 }
 
-/// Compute one input line into `out` (one JSON line): a receipt when it has a "month" key,
-/// a claim otherwise. False when the line gave an error record.
+/// Compute one input line into `out` (one JSON line): the per-line logic `POST /v1/batch`
+/// shares (`server::batch::line`). False when the line gave an error record.
 fn one(engine: &Engine, line_no: usize, line: &str, no_trace: bool, out: &mut Vec<u8>) -> bool {
-    let result: Result<(), String> =
-        if line.contains("\"month\"") && has_top_level_key(line, "month") {
-            calc::copay::Receipt::from_json(line)
-                .map_err(|e| e.to_string())
-                .and_then(|r| {
-                    calc::copay::compute(engine.copay_tables(), &r).map_err(|e| e.to_string())
-                })
-                .map(|mut o| {
-                    if no_trace {
-                        o.trace.clear();
-                    }
-                    o.write_json_into(&mut calc::json::Json::new(out, false));
-                })
-        } else {
-            calc::Claim::parse("line", line)
-                .map_err(|e| e.to_string())
-                .and_then(|c| {
-                    let mut o = engine.calc(&c).map_err(|e| e.to_string())?;
-                    if no_trace {
-                        o.trace.clear();
-                    }
-                    o.write_json(out, false);
-                    Ok(())
-                })
-        };
-    let ok = result.is_ok();
-    if let Err(e) = result {
-        let e = e.strip_prefix("line: ").unwrap_or(&e);
-        let record = serde_json::json!({"line": line_no, "error": e}).to_string();
-        out.extend_from_slice(record.as_bytes());
-    }
-    out.push(b'\n');
-    ok
+    server::batch::line(engine, line_no, line, no_trace, out)
 }
 
 pub fn run(args: &BatchArgs) -> anyhow::Result<i32> {

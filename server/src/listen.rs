@@ -1,0 +1,233 @@
+//! The accept loop (connection cap, hyper's HTTP/1.1 limits), graceful shutdown, and the
+//! signals of `santei serve` (SIGTERM/SIGINT: drain and stop; SIGHUP: reload).
+
+use crate::app::{load_engine, App, LoadError};
+use crate::http::{log_line, Peer};
+use crate::Config;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Semaphore};
+use tower::ServiceExt;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("{0}: no such folder (build the page with wasm/build-page, or leave the folder out to serve the API alone)")]
+    Page(PathBuf),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A server that is running (in this process's tokio runtime).
+pub struct Running {
+    addr: SocketAddr,
+    app: Arc<App>,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// Read the data again and swap it in (as `POST /v1/admin/reload`): the new engine's
+    /// version report, or why the reload failed (the old data stays).
+    pub async fn reload(&self) -> Result<String, String> {
+        self.app.reload().await
+    }
+    /// Stop accepting; requests in flight finish, idle connections close.
+    pub fn shutdown(&self) {
+        let _ = self.stop.send(true);
+    }
+    /// Wait until the server has stopped (after [`Running::shutdown`]): every connection
+    /// closed, or the shutdown timeout passed.
+    pub async fn join(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Load the engine and start serving on `listener` (a bound, listening socket) in the current
+/// tokio runtime.
+pub async fn start(config: Config, listener: std::net::TcpListener) -> Result<Running, ServeError> {
+    let page = match &config.page {
+        Some(p) => Some(p.canonicalize().map_err(|_| ServeError::Page(p.clone()))?),
+        None => None,
+    };
+    let data = config.data.clone();
+    let engine = tokio::task::spawn_blocking(move || load_engine(&data))
+        .await
+        .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))??;
+    let app = Arc::new(App::new(
+        engine,
+        config.data,
+        config.limits,
+        config.admin,
+        config.access_log,
+        page,
+    ));
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(accept_loop(listener, app.clone(), stopped));
+    Ok(Running {
+        addr,
+        app,
+        stop,
+        task,
+    })
+}
+
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let router = crate::routes::router(app.clone());
+    let limits = app.limits.clone();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_header_size(limits.max_header)
+        .max_buf_size(limits.max_header.max(64 << 10))
+        .keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    loop {
+        let slot = tokio::select! {
+            s = slots.clone().acquire_owned() => match s { Ok(s) => s, Err(_) => break },
+            _ = stop.changed() => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, keep serving.
+                    log_line(&serde_json::json!({"event": "accept", "error": e.to_string()}).to_string());
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = router.clone().map_request(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(Peer(peer));
+                req
+            },
+        );
+        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(limits.shutdown_timeout) => {
+            log_line(&serde_json::json!({
+                "event": "shutdown",
+                "error": format!("requests still running after {} s were cut (--shutdown-timeout)", limits.shutdown_timeout.as_secs_f64()),
+            }).to_string());
+        }
+    }
+}
+
+/// `santei serve`: build a runtime, load the data, listen on `host:port`, call `listening`
+/// with the address, and serve until SIGTERM or SIGINT (then drain); SIGHUP reloads. A second
+/// SIGTERM/SIGINT while draining stops at once.
+pub fn run(
+    config: Config,
+    host: &str,
+    port: u16,
+    listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("santei-serve")
+        .build()?;
+    rt.block_on(async move {
+        let listener = std::net::TcpListener::bind((host, port)).map_err(|source| ServeError::Bind {
+            addr: format!("{host}:{port}"),
+            source,
+        })?;
+        let running = start(config, listener).await?;
+        listening(running.addr());
+        signals(&running).await;
+        running.shutdown();
+        log_line(&serde_json::json!({"event": "shutdown", "draining": true}).to_string());
+        tokio::select! {
+            _ = running.join() => {}
+            _ = stop_signal() => {
+                log_line(&serde_json::json!({"event": "shutdown", "error": "second signal: stopped without waiting"}).to_string());
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Wait for SIGTERM or SIGINT, reloading on each SIGHUP meanwhile.
+#[cfg(unix)]
+async fn signals(running: &Running) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hup = match signal(SignalKind::hangup()) {
+        Ok(s) => Some(s),
+        Err(_) => None,
+    };
+    loop {
+        tokio::select! {
+            _ = stop_signal() => return,
+            Some(()) = async { match hup.as_mut() { Some(h) => h.recv().await, None => std::future::pending().await } } => {
+                let line = match running.reload().await {
+                    Ok(_) => serde_json::json!({"event": "reload", "signal": "SIGHUP", "ok": true}),
+                    Err(e) => serde_json::json!({"event": "reload", "signal": "SIGHUP", "ok": false, "error": e}),
+                };
+                log_line(&line.to_string());
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn signals(_running: &Running) {
+    stop_signal().await;
+}
+
+/// SIGTERM or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut t), Ok(mut i)) => {
+                tokio::select! {
+                    _ = t.recv() => {}
+                    _ = i.recv() => {}
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
