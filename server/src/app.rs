@@ -120,16 +120,39 @@ impl App {
     }
 
     /// Read the data source again and swap the new engine in. On failure the engine in use
-    /// stays. Returns the new engine's version report (`santei version`).
-    pub async fn reload(&self) -> Result<String, String> {
+    /// stays. Returns the new engine's version report (`santei version`). `via` names what
+    /// asked (in the event line logged).
+    pub async fn reload(&self, via: &str) -> Result<String, String> {
         let _one = self.reloading.lock().await;
         let data = self.data.clone();
-        let loaded = tokio::task::spawn_blocking(move || load_engine(&data))
-            .await
-            .map_err(|e| format!("internal error while reloading: {e}"))?;
-        let engine = loaded.map_err(|e| format!("reload failed, the data in use stays: {e}"))?;
-        let report = calc::api::version(&engine, None).map_err(|e| e.message)?;
-        self.engine.store(Arc::new(engine));
-        Ok(report)
+        let result = async {
+            let loaded = tokio::task::spawn_blocking(move || load_engine(&data))
+                .await
+                .map_err(|e| format!("internal error while reloading: {e}"))?;
+            let engine =
+                loaded.map_err(|e| format!("reload failed, the data in use stays: {e}"))?;
+            let report = calc::api::version(&engine, None).map_err(|e| e.message)?;
+            self.engine.store(Arc::new(engine));
+            Ok::<_, String>(report)
+        }
+        .await;
+        self.event(match &result {
+            Ok(_) => serde_json::json!({"event": "reload", "via": via, "ok": true}),
+            Err(e) => serde_json::json!({"event": "reload", "via": via, "ok": false, "error": e}),
+        });
+        result
+    }
+
+    /// An event line (reload, shutdown, accept errors): to the access log's function when it
+    /// has one, else to standard error — also with the access log off.
+    pub fn event(&self, mut v: serde_json::Value) {
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("time".into(), crate::http::now().into());
+        }
+        let line = v.to_string();
+        match &self.access_log {
+            AccessLog::Custom(f) => f(line),
+            _ => crate::http::log_line(&line),
+        }
     }
 }

@@ -249,10 +249,12 @@ async fn produce(
                     limits.batch_timeout.as_secs_f64()
                 ))
             }
-            Err(_) => stop = Some(format!(
+            Err(_) => {
+                stop = Some(format!(
                 "no data from the client for {} s (santei serve --request-timeout): stopped here",
                 limits.request_timeout.as_secs_f64()
-            )),
+            ))
+            }
             Ok(None) => {
                 split.finish(&mut items);
                 end = true;

@@ -293,8 +293,7 @@ pub(crate) async fn access_log(State(app): State<Arc<App>>, req: Request, next: 
     let (parts, body) = res.into_parts();
     let on_end = move |bytes: u64| {
         let line = serde_json::json!({
-            "time": chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "time": now(),
             "remote": remote,
             "method": method,
             "path": path,
@@ -312,6 +311,12 @@ pub(crate) async fn access_log(State(app): State<Arc<App>>, req: Request, next: 
         parts,
         Body::new(Tracked::new(body, (), Some(Box::new(on_end)))),
     )
+}
+
+/// The time of day, UTC, RFC 3339 with milliseconds.
+pub(crate) fn now() -> String {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// One line on standard error, in one write.

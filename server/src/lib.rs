@@ -44,7 +44,7 @@ mod page;
 mod routes;
 
 pub use app::{load_engine, DataSource, LoadError};
-pub use listen::{run, start, Running, ServeError};
+pub use listen::{bind, run, start, Running, ServeError, BACKLOG};
 
 use std::path::PathBuf;
 use std::sync::Arc;

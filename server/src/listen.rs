@@ -2,7 +2,7 @@
 //! signals of `santei serve` (SIGTERM/SIGINT: drain and stop; SIGHUP: reload).
 
 use crate::app::{load_engine, App, LoadError};
-use crate::http::{log_line, Peer};
+use crate::http::Peer;
 use crate::Config;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -45,7 +45,7 @@ impl Running {
     /// Read the data again and swap it in (as `POST /v1/admin/reload`): the new engine's
     /// version report, or why the reload failed (the old data stays).
     pub async fn reload(&self) -> Result<String, String> {
-        self.app.reload().await
+        self.app.reload("Running::reload").await
     }
     /// Stop accepting; requests in flight finish, idle connections close.
     pub fn shutdown(&self) {
@@ -56,6 +56,23 @@ impl Running {
     pub async fn join(self) {
         let _ = self.task.await;
     }
+}
+
+/// The connections the kernel holds for the accept loop while it waits (see
+/// [`crate::Limits::max_connections`]); Linux caps it at `net.core.somaxconn`.
+pub const BACKLOG: u32 = 1024;
+
+/// A listening socket on `addr` with a backlog of [`BACKLOG`] (std's `bind` uses 128, which
+/// drops connections in a burst instead of queueing them).
+pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)?.into_std()
 }
 
 /// Load the engine and start serving on `listener` (a bound, listening socket) in the current
@@ -115,7 +132,7 @@ async fn accept_loop(
                 Ok(x) => x,
                 Err(e) => {
                     // Out of file descriptors and the like: wait a little, keep serving.
-                    log_line(&serde_json::json!({"event": "accept", "error": e.to_string()}).to_string());
+                    app.event(serde_json::json!({"event": "accept", "error": e.to_string()}));
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
@@ -140,10 +157,10 @@ async fn accept_loop(
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(limits.shutdown_timeout) => {
-            log_line(&serde_json::json!({
+            app.event(serde_json::json!({
                 "event": "shutdown",
                 "error": format!("requests still running after {} s were cut (--shutdown-timeout)", limits.shutdown_timeout.as_secs_f64()),
-            }).to_string());
+            }));
         }
     }
 }
@@ -162,19 +179,26 @@ pub fn run(
         .thread_name("santei-serve")
         .build()?;
     rt.block_on(async move {
-        let listener = std::net::TcpListener::bind((host, port)).map_err(|source| ServeError::Bind {
+        let bind_error = |source| ServeError::Bind {
             addr: format!("{host}:{port}"),
             source,
-        })?;
+        };
+        let addr = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(bind_error)?
+            .next()
+            .ok_or_else(|| bind_error(std::io::Error::other("no address")))?;
+        let listener = bind(addr).map_err(bind_error)?;
         let running = start(config, listener).await?;
         listening(running.addr());
         signals(&running).await;
         running.shutdown();
-        log_line(&serde_json::json!({"event": "shutdown", "draining": true}).to_string());
+        let app = running.app.clone();
+        app.event(serde_json::json!({"event": "shutdown", "draining": true}));
         tokio::select! {
             _ = running.join() => {}
             _ = stop_signal() => {
-                log_line(&serde_json::json!({"event": "shutdown", "error": "second signal: stopped without waiting"}).to_string());
+                app.event(serde_json::json!({"event": "shutdown", "error": "second signal: stopped without waiting"}));
             }
         }
         Ok(())
@@ -193,11 +217,7 @@ async fn signals(running: &Running) {
         tokio::select! {
             _ = stop_signal() => return,
             Some(()) = async { match hup.as_mut() { Some(h) => h.recv().await, None => std::future::pending().await } } => {
-                let line = match running.reload().await {
-                    Ok(_) => serde_json::json!({"event": "reload", "signal": "SIGHUP", "ok": true}),
-                    Err(e) => serde_json::json!({"event": "reload", "signal": "SIGHUP", "ok": false, "error": e}),
-                };
-                log_line(&line.to_string());
+                let _ = running.app.reload("SIGHUP").await;
             }
         }
     }

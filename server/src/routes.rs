@@ -220,21 +220,13 @@ async fn reload(
 ) -> Answer {
     params(uri.query(), &[])?;
     admin_allowed(&app, &headers, peer.map(|p| p.0 .0))?;
-    match app.reload().await {
-        Ok(report) => {
-            crate::http::log_line(&serde_json::json!({"event": "reload", "ok": true}).to_string());
-            Ok(printed(StatusCode::OK, report))
-        }
-        Err(message) => {
-            crate::http::log_line(
-                &serde_json::json!({"event": "reload", "ok": false, "error": message}).to_string(),
-            );
-            Err(HttpError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "data",
-                message,
-            ))
-        }
+    match app.reload("POST /v1/admin/reload").await {
+        Ok(report) => Ok(printed(StatusCode::OK, report)),
+        Err(message) => Err(HttpError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "data",
+            message,
+        )),
     }
 }
 

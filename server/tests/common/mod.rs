@@ -19,16 +19,16 @@ pub fn read(path: &str) -> String {
     std::fs::read_to_string(repo().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// A config with no access log and the given page folder.
+/// A config whose access log and event lines are dropped.
 pub fn config() -> server::Config {
     server::Config {
-        access_log: server::AccessLog::Off,
+        access_log: server::AccessLog::Custom(std::sync::Arc::new(|_| {})),
         ..Default::default()
     }
 }
 
 pub async fn start(config: server::Config) -> server::Running {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let listener = server::bind("127.0.0.1:0".parse().unwrap()).expect("bind");
     server::start(config, listener).await.expect("start")
 }
 
