@@ -23,9 +23,10 @@
 //!   the CLI prints it before exiting 1), 404/405 (with `Allow`), 408, 413, 503 when busy; 500
 //!   only for a bug (a caught panic) or a failed reload, never for input.
 //! - Every request is bounded: header size and time, body size, whole-request time (for batch:
-//!   the longest pause and the whole batch), in-flight requests (a FIFO queue behind a
-//!   semaphore whose permit lives until the response body has been sent), open connections
-//!   (the accept loop waits: backpressure reaches the client as a slower connect).
+//!   the longest pause and the whole batch), the time an answer may stay unread, in-flight
+//!   requests (a FIFO queue behind a semaphore whose permit lives until the response body has
+//!   been sent), open connections (the accept loop waits: backpressure reaches the client as
+//!   a slower connect).
 //! - The engine is behind an atomic pointer ([`arc_swap`]): a request takes the engine of the
 //!   moment it starts and finishes on it; a reload builds the new engine first and swaps it in
 //!   only when it loaded, so a failed reload leaves the old one serving.
@@ -61,7 +62,8 @@ pub struct Limits {
     /// this long is closed.
     pub header_timeout: Duration,
     /// After the headers: the body and the answer within this (408). For `/v1/batch`, the
-    /// longest pause between two pieces of the body.
+    /// longest pause between two pieces of the body. Also the longest a client may leave the
+    /// answer unread (writing blocked) before its connection is closed.
     pub request_timeout: Duration,
     /// The longest a whole `/v1/batch` request may take.
     pub batch_timeout: Duration,

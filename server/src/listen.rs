@@ -8,8 +8,13 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{watch, Semaphore};
 use tower::ServiceExt;
 
@@ -55,6 +60,89 @@ impl Running {
     /// closed, or the shutdown timeout passed.
     pub async fn join(self) {
         let _ = self.task.await;
+    }
+}
+
+/// Since when writing to a connection has been blocked (the client does not read).
+#[derive(Default)]
+struct Stall {
+    /// Nanoseconds since [`epoch`] when the write blocked; 0: not blocked.
+    since: AtomicU64,
+}
+
+fn epoch() -> Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+impl Stall {
+    fn blocked(&self) {
+        let now = epoch().elapsed().as_nanos().max(1) as u64;
+        let _ = self
+            .since
+            .compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
+    }
+    fn moved(&self) {
+        self.since.store(0, Ordering::Relaxed);
+    }
+    fn longer_than(&self, limit: Duration) -> bool {
+        let since = self.since.load(Ordering::Relaxed);
+        since != 0 && epoch().elapsed().as_nanos() as u64 - since > limit.as_nanos() as u64
+    }
+}
+
+/// A connection's socket that notes when its writes block and when they move again.
+struct Watched {
+    inner: tokio::net::TcpStream,
+    stall: Arc<Stall>,
+}
+
+impl Watched {
+    fn note<T>(&self, r: &Poll<std::io::Result<T>>) {
+        match r {
+            Poll::Pending => self.stall.blocked(),
+            Poll::Ready(_) => self.stall.moved(),
+        }
+    }
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.note(&r);
+        r
+    }
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.note(&r);
+        r
+    }
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 
@@ -146,10 +234,29 @@ async fn accept_loop(
                 req
             },
         );
-        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
+        let stall = Arc::new(Stall::default());
+        let io = Watched {
+            inner: stream,
+            stall: stall.clone(),
+        };
+        let conn = http.serve_connection(TokioIo::new(io), TowerToHyperService::new(svc));
         let conn = graceful.watch(conn);
+        let limit = limits.request_timeout;
         tokio::spawn(async move {
-            let _ = conn.await;
+            tokio::pin!(conn);
+            // A client that stops reading the answer is cut after `limit` (its in-flight
+            // permit and connection slot are released when the connection is dropped).
+            let check = (limit / 4).max(Duration::from_millis(10));
+            loop {
+                tokio::select! {
+                    _ = &mut conn => break,
+                    _ = tokio::time::sleep(check) => {
+                        if stall.longer_than(limit) {
+                            break;
+                        }
+                    }
+                }
+            }
             drop(slot);
         });
     }
@@ -209,15 +316,13 @@ pub fn run(
 #[cfg(unix)]
 async fn signals(running: &Running) {
     use tokio::signal::unix::{signal, SignalKind};
-    let mut hup = match signal(SignalKind::hangup()) {
-        Ok(s) => Some(s),
-        Err(_) => None,
-    };
+    let mut hup = signal(SignalKind::hangup()).ok();
     loop {
         tokio::select! {
             _ = stop_signal() => return,
             Some(()) = async { match hup.as_mut() { Some(h) => h.recv().await, None => std::future::pending().await } } => {
-                let _ = running.app.reload("SIGHUP").await;
+                let app = running.app.clone();
+                tokio::spawn(async move { app.reload("SIGHUP").await });
             }
         }
     }

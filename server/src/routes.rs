@@ -220,7 +220,12 @@ async fn reload(
 ) -> Answer {
     params(uri.query(), &[])?;
     admin_allowed(&app, &headers, peer.map(|p| p.0 .0))?;
-    match app.reload("POST /v1/admin/reload").await {
+    // In a task of its own: a reload that outlasts the request timeout still completes.
+    let task = tokio::spawn(async move { app.reload("POST /v1/admin/reload").await });
+    let result = task.await.map_err(|e| {
+        HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+    })?;
+    match result {
         Ok(report) => Ok(printed(StatusCode::OK, report)),
         Err(message) => Err(HttpError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
