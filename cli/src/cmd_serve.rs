@@ -38,7 +38,8 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 5.0, value_name = "SECS")]
     header_timeout: f64,
     /// Seconds for the body and the answer after the headers (408); for /v1/batch, the
-    /// longest pause between two pieces of the body.
+    /// longest pause between two pieces of the body; also the longest an answer may stay
+    /// unread before the connection is closed.
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     request_timeout: f64,
     /// Seconds a whole /v1/batch request may take.
