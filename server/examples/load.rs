@@ -5,13 +5,14 @@
 //! cargo build --release -p santei-cli --example load -p santei-server
 //! target/release/santei serve --port 8080 --no-access-log &
 //! target/release/examples/load --addr 127.0.0.1:8080 --input /tmp/claims.jsonl \
-//!     --requests 100000 --concurrency 64 --santei target/release/santei
+//!     --requests 100000 --concurrency 64 --santei target/release/santei --server-pid $!
 //! ```
 //!
 //! Each of `--concurrency` tasks keeps one HTTP/1.1 connection open and sends `POST --path`
 //! (default `/v1/calc`) with the next line of `--input` as the body, until `--requests` have
 //! been sent; it times each request from sending to the last byte of the answer. Prints
 //! requests/s, latency percentiles, the statuses, and the load average before and after. With
+//! `--server-pid PID` it also prints the server's CPU time per request (from /proc). With
 //! `--santei BIN`, it then runs `BIN batch --input FILE --output /dev/null` on the same claims
 //! (`--requests` lines of them) as the floor and prints the ratio.
 
@@ -29,6 +30,7 @@ struct Args {
     requests: usize,
     concurrency: usize,
     santei: Option<String>,
+    server_pid: Option<u32>,
 }
 
 fn args() -> Args {
@@ -39,6 +41,7 @@ fn args() -> Args {
         requests: 100_000,
         concurrency: 64,
         santei: None,
+        server_pid: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -50,6 +53,7 @@ fn args() -> Args {
             "--requests" => a.requests = v().parse().expect("--requests N"),
             "--concurrency" => a.concurrency = v().parse().expect("--concurrency N"),
             "--santei" => a.santei = Some(v()),
+            "--server-pid" => a.server_pid = Some(v().parse().expect("--server-pid PID")),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -61,6 +65,19 @@ fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "?".into())
+}
+
+/// CPU seconds (user + system) of a process, and of its waited-for children, from
+/// /proc/PID/stat (clock ticks of 1/100 s, Linux's USER_HZ).
+fn cpu(pid: &str) -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14–17 of stat: utime stime cutime cstime (rest starts at field 3).
+    Some(((f[11] + f[12]) / 100.0, (f[13] + f[14]) / 100.0))
 }
 
 fn pct(sorted: &[u32], p: f64) -> f64 {
@@ -84,6 +101,9 @@ async fn main() {
     assert!(!lines.is_empty(), "no lines in {}", a.input);
     let next = Arc::new(AtomicUsize::new(0));
     let before = loadavg();
+    let server_pid = a.server_pid.map(|p| p.to_string());
+    let server_cpu0 = server_pid.as_deref().and_then(cpu).map(|c| c.0);
+    let client_cpu0 = cpu("self").map(|c| c.0);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..a.concurrency {
@@ -141,6 +161,12 @@ async fn main() {
         bytes += b;
     }
     let secs = started.elapsed().as_secs_f64();
+    let server_cpu = server_pid
+        .as_deref()
+        .and_then(cpu)
+        .zip(server_cpu0)
+        .map(|(c, c0)| c.0 - c0);
+    let client_cpu = cpu("self").zip(client_cpu0).map(|(c, c0)| c.0 - c0);
     lat.sort_unstable();
     let rate = lat.len() as f64 / secs;
     println!(
@@ -159,6 +185,13 @@ async fn main() {
         pct(&lat, 1.0)
     );
     println!("statuses: {statuses:?}");
+    let per = |c: f64| c * 1e6 / lat.len().max(1) as f64;
+    if let Some(c) = server_cpu {
+        println!("server CPU {c:.2} s = {:.1} µs per request", per(c));
+    }
+    if let Some(c) = client_cpu {
+        println!("client CPU {c:.2} s = {:.1} µs per request", per(c));
+    }
     println!("load average before {before}, after {}", loadavg());
     if let Some(bin) = a.santei {
         // The floor: the same claims through `santei batch` (every core, no HTTP).
@@ -178,6 +211,7 @@ async fn main() {
             .output()
             .expect("santei batch");
         let bsecs = t.elapsed().as_secs_f64();
+        let children = cpu("self").map(|c| c.1).unwrap_or(0.0);
         let _ = std::fs::remove_file(&file);
         let brate = a.requests as f64 / bsecs;
         println!(
@@ -186,10 +220,20 @@ async fn main() {
             String::from_utf8_lossy(&out.stderr).trim()
         );
         println!(
+            "santei batch CPU {children:.2} s = {:.1} µs per claim",
+            children * 1e6 / a.requests as f64
+        );
+        println!(
             "ratio HTTP / batch: {:.3} ({:.1}x slower over HTTP); load average now {}",
             rate / brate,
             brate / rate,
             loadavg()
         );
+        if let Some(c) = server_cpu {
+            println!(
+                "CPU per claim, server / batch: {:.1}x",
+                per(c) / (children * 1e6 / a.requests as f64)
+            );
+        }
     }
 }
