@@ -159,7 +159,7 @@ async fn a_client_that_stops_reading_is_cut() {
 async fn a_request_that_waits_too_long_gets_503() {
     let mut c = config();
     c.limits.max_concurrent = 1;
-    c.limits.request_timeout = Duration::from_millis(400);
+    c.limits.request_timeout = Duration::from_millis(600);
     let s = start(c).await;
     let addr = s.addr();
     let claim = claim_on("2025-05-01");
