@@ -29,7 +29,8 @@ use serde::Serialize;
 /// An error as a JSON-able value: what went wrong and where.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ApiError {
-    /// `input` (malformed or invalid input), `data` (the data cannot answer), `internal`.
+    /// `input` (malformed or invalid input), `data` (the data cannot answer), `internal`;
+    /// `unavailable` from the HTTP service only (busy, or a route not available yet).
     pub kind: &'static str,
     pub message: String,
 }

@@ -580,7 +580,8 @@ struct ErrorDocument {
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 struct ErrorBody {
-    /// `input` (malformed or invalid input), `data` (the data cannot answer), `internal`.
+    /// `input` (malformed or invalid input), `data` (the data cannot answer), `internal`;
+    /// `unavailable` from the HTTP service only (busy, or a route not available yet).
     kind: ErrorKind,
     /// What went wrong and where (the field path and the value).
     message: String,
@@ -593,6 +594,7 @@ enum ErrorKind {
     Input,
     Data,
     Internal,
+    Unavailable,
 }
 
 /// Compiles only while the mirrors above list exactly the fields of the real types.

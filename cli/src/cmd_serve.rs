@@ -1,202 +1,135 @@
-//! `santei serve [DIR] [--port N] [--host ADDR]`: a small static file server for the browser
-//! page (`wasm/build-page` builds it into `wasm/www/`). std::net only: GET and HEAD of files
-//! under DIR, one thread per connection, `Connection: close`. It serves nothing outside DIR
-//! (no `..`, symbolic links resolved and checked) and listens on 127.0.0.1 unless told otherwise.
+//! `santei serve [DIR] [--port N] [--host ADDR] [--master DIR]...`: santei as a local HTTP
+//! service — the JSON interface of the other commands (same bytes) and the browser page. A
+//! thin call into the `server` crate, which holds the routes, limits and their documentation.
 
-use anyhow::Context;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
-    /// The folder to serve.
-    #[arg(default_value = "wasm/www")]
-    dir: PathBuf,
+    /// The browser page's folder (wasm/build-page builds it). Default wasm/www; when the
+    /// default folder is missing the API is served alone.
+    dir: Option<PathBuf>,
     /// Port (0 = any free port; the address is printed).
     #[arg(long, default_value_t = 8080)]
     port: u16,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
+    /// Directory of official files (repeatable); without it, the embedded data. Read again on
+    /// POST /v1/admin/reload and SIGHUP.
+    #[arg(long = "master", value_name = "DIR")]
+    master: Vec<PathBuf>,
+    /// Local public-programme file(s) for /v1/copay, /v1/batch and claims' co-payment (as
+    /// `santei copay --local`).
+    #[arg(long = "local", value_name = "FILE")]
+    local: Vec<PathBuf>,
+    /// Additional dated co-payment table file(s) (as `santei copay --tables`).
+    #[arg(long = "tables", value_name = "FILE")]
+    tables: Vec<PathBuf>,
+    /// Largest request body in bytes (413 above); for /v1/batch, the longest line.
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    max_body: usize,
+    /// Largest request line plus headers in bytes (431 above).
+    #[arg(long, default_value_t = 16 << 10, value_name = "BYTES")]
+    max_header: usize,
+    /// Seconds for the request line and headers to arrive (and for an idle keep-alive
+    /// connection to stay open).
+    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+    header_timeout: f64,
+    /// Seconds for the body and the answer after the headers (408); for /v1/batch, the
+    /// longest pause between two pieces of the body; also the longest an answer may stay
+    /// unread before the connection is closed.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    request_timeout: f64,
+    /// Seconds a whole /v1/batch request may take.
+    #[arg(long, default_value_t = 300.0, value_name = "SECS")]
+    batch_timeout: f64,
+    /// Requests answered at once; more wait in line (503 after the request timeout).
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    max_concurrent: usize,
+    /// Open connections; more wait to be accepted.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    max_connections: usize,
+    /// Seconds requests in flight may take to finish on SIGTERM/SIGINT.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    shutdown_timeout: f64,
+    /// Who may POST /v1/admin/reload: loopback (clients on this machine), any, off.
+    #[arg(long, value_enum, default_value = "loopback")]
+    admin: Admin,
+    /// No access log (one JSON line per request on standard error otherwise).
+    #[arg(long)]
+    no_access_log: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Admin {
+    Loopback,
+    Any,
+    Off,
+}
+
+fn secs(what: &str, v: f64) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(v)
+        .map_err(|_| anyhow::anyhow!("--{what}: {v} is not a number of seconds"))
 }
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<i32> {
-    let root = args
-        .dir
-        .canonicalize()
-        .with_context(|| format!("{}: no such folder", args.dir.display()))?;
-    if !root.join("index.html").is_file() {
-        eprintln!(
-            "santei serve: note: {} has no index.html (build the page with wasm/build-page)",
-            root.display()
-        );
-    }
-    let listener = TcpListener::bind((args.host.as_str(), args.port))
-        .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
-    let addr = listener.local_addr()?;
-    println!("serving {} at http://{addr}/", root.display());
-    std::io::stdout().flush()?;
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        let root = root.clone();
-        std::thread::spawn(move || {
-            let _ = handle(stream, &root);
-        });
-    }
-    Ok(0)
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("wasm") => "application/wasm",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("ico") => "image/x-icon",
-        Some("csv") => "text/csv",
-        Some("txt" | "md") => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
+    let page = match &args.dir {
+        Some(d) => Some(d.clone()),
+        None => {
+            let d = PathBuf::from("wasm/www");
+            if d.is_dir() {
+                Some(d)
+            } else {
+                eprintln!("santei serve: note: no wasm/www here: serving the API alone");
+                None
+            }
+        }
+    };
+    if let Some(p) = &page {
+        if !p.join("index.html").is_file() {
+            eprintln!(
+                "santei serve: note: {} has no index.html (build the page with wasm/build-page)",
+                p.display()
+            );
         }
     }
-    String::from_utf8(out).ok()
-}
-
-/// The file a request path names, if it is inside `root`.
-fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
-    let path = target.split(['?', '#']).next()?;
-    let path = percent_decode(path)?;
-    if !path.starts_with('/') {
-        return None;
-    }
-    let mut p = root.to_path_buf();
-    for part in path.split('/').filter(|s| !s.is_empty()) {
-        if part == "." || part == ".." || part.contains('\\') || part.contains('\0') {
-            return None;
-        }
-        p.push(part);
-    }
-    if p.is_dir() {
-        p.push("index.html");
-    }
-    let real = p.canonicalize().ok()?;
-    (real.starts_with(root) && real.is_file()).then_some(real)
-}
-
-fn respond(
-    s: &mut TcpStream,
-    status: &str,
-    ctype: &str,
-    body: &[u8],
-    head_only: bool,
-) -> std::io::Result<()> {
-    write!(
-        s,
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    if !head_only {
-        s.write_all(body)?;
-    }
-    s.flush()
-}
-
-fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    // Read (and ignore) the header lines, at most 16 KiB.
-    let mut seen = line.len();
-    loop {
-        let mut h = String::new();
-        let n = reader.read_line(&mut h)?;
-        seen += n;
-        if n == 0 || h == "\r\n" || h == "\n" || seen > 16 * 1024 {
-            break;
-        }
-    }
-    let mut parts = line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let head_only = method == "HEAD";
-    if method != "GET" && !head_only {
-        return respond(
-            &mut stream,
-            "405 Method Not Allowed",
-            "text/plain",
-            b"only GET and HEAD\n",
-            false,
-        );
-    }
-    match resolve(root, target) {
-        Some(file) => match std::fs::read(&file) {
-            Ok(body) => respond(&mut stream, "200 OK", content_type(&file), &body, head_only),
-            Err(_) => respond(
-                &mut stream,
-                "500 Internal Server Error",
-                "text/plain",
-                b"cannot read the file\n",
-                head_only,
-            ),
+    let config = server::Config {
+        page: page.clone(),
+        data: server::DataSource {
+            master: args.master.clone(),
+            local: args.local.clone(),
+            tables: args.tables.clone(),
         },
-        None => respond(
-            &mut stream,
-            "404 Not Found",
-            "text/plain",
-            b"not found\n",
-            head_only,
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_stay_inside_the_root() {
-        let dir = std::env::temp_dir().join(format!("santei-serve-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("pkg")).unwrap();
-        std::fs::write(dir.join("index.html"), "<p>x</p>").unwrap();
-        std::fs::write(dir.join("pkg/a b.wasm"), b"\0asm").unwrap();
-        let root = dir.canonicalize().unwrap();
-        assert_eq!(resolve(&root, "/"), Some(root.join("index.html")));
-        assert_eq!(
-            resolve(&root, "/index.html?x=1"),
-            Some(root.join("index.html"))
-        );
-        assert_eq!(
-            resolve(&root, "/pkg/a%20b.wasm"),
-            Some(root.join("pkg/a b.wasm"))
-        );
-        assert_eq!(resolve(&root, "/../etc/passwd"), None);
-        assert_eq!(resolve(&root, "/pkg/%2e%2e/%2e%2e/etc/passwd"), None);
-        assert_eq!(resolve(&root, "/nope.js"), None);
-        assert_eq!(resolve(&root, "relative"), None);
-        assert_eq!(content_type(Path::new("x.wasm")), "application/wasm");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
+        limits: server::Limits {
+            max_body: args.max_body,
+            max_header: args.max_header,
+            header_timeout: secs("header-timeout", args.header_timeout)?,
+            request_timeout: secs("request-timeout", args.request_timeout)?,
+            batch_timeout: secs("batch-timeout", args.batch_timeout)?,
+            max_concurrent: args.max_concurrent,
+            max_connections: args.max_connections,
+            shutdown_timeout: secs("shutdown-timeout", args.shutdown_timeout)?,
+        },
+        admin: match args.admin {
+            Admin::Loopback => server::AdminAccess::Loopback,
+            Admin::Any => server::AdminAccess::Any,
+            Admin::Off => server::AdminAccess::Off,
+        },
+        access_log: if args.no_access_log {
+            server::AccessLog::Off
+        } else {
+            server::AccessLog::Stderr
+        },
+    };
+    server::run(config, &args.host, args.port, |addr| {
+        use std::io::Write;
+        match &page {
+            Some(p) => println!("serving {} at http://{addr}/", p.display()),
+            None => println!("serving the API at http://{addr}/"),
+        }
+        let _ = std::io::stdout().flush();
+    })?;
+    Ok(0)
 }

@@ -44,7 +44,8 @@ enum Command {
     Golden(cmd_golden::GoldenArgs),
     /// Query the dated fee schedule (医科診療行為マスター).
     Master(cmd_master::MasterArgs),
-    /// Serve a folder over HTTP on this machine (the browser page: wasm/build-page builds it).
+    /// santei as a local HTTP service: the JSON interface of these commands (same bytes) and the
+    /// browser page (wasm/build-page builds it).
     Serve(cmd_serve::ServeArgs),
     /// Which 医療DX add-on tier a facility earns, month by month.
     Tier(cmd_tier::TierArgs),

@@ -53,7 +53,7 @@ async function step(name, fn) {
 
 before(async () => {
   assert.ok(existsSync(path.join(root, 'wasm/www/pkg/santei_wasm_bg.wasm')), 'run wasm/build-page first');
-  server = spawn(santei, ['serve', path.join(root, 'wasm/www'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(santei, ['serve', path.join(root, 'wasm/www'), '--port', '0', '--no-access-log'], { stdio: ['ignore', 'pipe', 'inherit'] });
   base = await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (d) => {
