@@ -134,15 +134,25 @@ pub fn tier_with(
     let to: rules::YearMonth = to
         .parse()
         .map_err(|e| ApiError::input(format!("to: {e}")))?;
+    tier_range(from, to)?;
+    render(&tiers.evaluate_range(&profile, from, to))
+}
+
+/// The month range of `santei tier`, checked: `from` ≤ `to`, at most 1,200 months, and `to` not
+/// after the rule files' coverage (the same last date as `calc`).
+pub fn tier_range(from: rules::YearMonth, to: rules::YearMonth) -> Result<(), ApiError> {
     if to < from {
         return Err(ApiError::input(format!(
             "to ({to}) is before from ({from})"
         )));
     }
+    if let Some(first) = to.first_day() {
+        within_coverage(rules::addons::AddonRules::embedded_coverage(), "to", first)?;
+    }
     if from.through(to).count() > 1200 {
         return Err(ApiError::input("range too long (at most 1200 months)"));
     }
-    render(&tiers.evaluate_range(&profile, from, to))
+    Ok(())
 }
 
 #[cfg(feature = "toml")]
@@ -183,10 +193,20 @@ pub fn master_show(engine: &Engine, code: &str, date: &str) -> Result<String, Ap
 /// A date after the last one the rule files describe (a later revision may have changed the
 /// schedule) is an error, as for `calc`.
 fn after_coverage(engine: &Engine, date: chrono::NaiveDate) -> Result<(), ApiError> {
-    if let Some(cov) = &engine.addon_rules().coverage {
+    within_coverage(engine.addon_rules().coverage.as_ref(), "date", date)
+}
+
+/// `date` (of field `field`) is not after the coverage's last date. The coverage is the rule
+/// files' one `[coverage]` statement (rules/data/addons): every command refuses the same dates.
+fn within_coverage(
+    cov: Option<&rules::addons::Coverage>,
+    field: &str,
+    date: chrono::NaiveDate,
+) -> Result<(), ApiError> {
+    if let Some(cov) = cov {
         if let Some(to) = cov.to.filter(|&to| date > to) {
             return Err(ApiError::input(format!(
-                "date: {date} is after {to}, the last date santei's rule files cover ({})",
+                "{field}: {date} is after {to}, the last date santei's rule files cover ({})",
                 cov.to_source.as_deref().unwrap_or_default()
             )));
         }
@@ -235,6 +255,12 @@ pub fn copay_with(
     text: &str,
 ) -> Result<String, ApiError> {
     let receipt = receipt(name, text)?;
+    within_coverage(
+        rules::addons::AddonRules::embedded_coverage(),
+        "month",
+        receipt.month,
+    )
+    .map_err(|e| ApiError::input(format!("{name}: {}", e.message)))?;
     let out = calc::copay::compute(tables, &receipt)
         .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
     Ok(render::copay_json(&out, true))

@@ -6,7 +6,7 @@
 //! 9-digit codes, and co-payment facts that make a patient when `insurance` is given;
 //! everything else (codes unknown to the schedule, rules broken) is the engine's to report.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rules::addons::ClaimKind;
 use serde::{Deserialize, Serialize};
 
@@ -212,13 +212,16 @@ pub struct Facility {
 pub struct Item {
     #[cfg_attr(feature = "schema", schemars(with = "crate::values::CodeString"))]
     pub code: masters::Code,
+    /// 回数 (日数 for 内服), 1–9,999.
     #[serde(default = "one")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 9999)))]
     pub count: i64,
-    /// Points stated by the caller, accepted only for 歯科/調剤 codes santei has no record of.
+    /// Points stated by the caller, accepted only for 歯科/調剤 codes santei has no record of:
+    /// 0–99,999,999, at most two decimal places.
     #[serde(default, deserialize_with = "crate::values::deserialize_opt_decimal")]
     #[cfg_attr(
         feature = "schema",
-        schemars(with = "Option<crate::values::DecimalNumber>")
+        schemars(with = "Option<crate::values::StatedPointsSchema>")
     )]
     pub points: Option<rust_decimal::Decimal>,
     #[serde(default)]
@@ -237,7 +240,9 @@ pub struct HistoryLine {
     pub date: Date,
     #[cfg_attr(feature = "schema", schemars(with = "crate::values::CodeString"))]
     pub code: masters::Code,
+    /// 回数, 1–9,999.
     #[serde(default = "one")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 9999)))]
     pub count: i64,
 }
 
@@ -253,9 +258,13 @@ pub struct Claim {
     pub setting: Setting,
     pub patient: Patient,
     pub facility: Facility,
+    /// The lines of the visit (at most 50,000).
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(max = 50000)))]
     pub items: Vec<Item>,
+    /// This patient's earlier lines at this facility (at most 50,000).
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(max = 50000)))]
     pub history: Vec<HistoryLine>,
     /// 歯科/調剤: what kind of visit this is (医科 visits are known from their codes).
     #[serde(default)]
@@ -301,28 +310,73 @@ impl Claim {
     /// dates in order, and the co-payment facts when `insurance` is given — so bad input is
     /// reported before anything is computed.
     pub fn validate(&self) -> Result<(), FieldError> {
+        use crate::values::{MAX_COUNT, MAX_HISTORY, MAX_ITEMS, MAX_STATED_POINTS, MIN_BIRTH_YEAR};
         let field = |path: String, message: String| FieldError { path, message };
-        for (i, it) in self.items.iter().enumerate() {
-            if it.count < 1 {
+        if self.items.len() > MAX_ITEMS {
+            return Err(field(
+                "items".into(),
+                format!(
+                    "{} lines; a claim has at most {MAX_ITEMS}",
+                    self.items.len()
+                ),
+            ));
+        }
+        if self.history.len() > MAX_HISTORY {
+            return Err(field(
+                "history".into(),
+                format!(
+                    "{} lines; a claim's history has at most {MAX_HISTORY}",
+                    self.history.len()
+                ),
+            ));
+        }
+        let count = |path: String, n: i64| -> Result<(), FieldError> {
+            if n < 1 {
+                return Err(field(path, format!("{n} is not a count (1 or more)")));
+            }
+            if n > MAX_COUNT {
                 return Err(field(
-                    format!("items[{i}].count"),
-                    format!("{} is not a count (1 or more)", it.count),
+                    path,
+                    format!("{n} is above the largest count, {MAX_COUNT}"),
                 ));
+            }
+            Ok(())
+        };
+        for (i, it) in self.items.iter().enumerate() {
+            count(format!("items[{i}].count"), it.count)?;
+            if let Some(p) = it.points {
+                let path = format!("items[{i}].points");
+                if p.is_sign_negative() && !p.is_zero() {
+                    return Err(field(path, format!("{p} is negative")));
+                }
+                if p > rust_decimal::Decimal::from(MAX_STATED_POINTS) {
+                    return Err(field(
+                        path,
+                        format!("{p} is above the largest stated points, {MAX_STATED_POINTS}"),
+                    ));
+                }
+                if p.normalize().scale() > 2 {
+                    return Err(field(path, format!("{p} has more than two decimal places")));
+                }
             }
         }
         for (i, h) in self.history.iter().enumerate() {
-            if h.count < 1 {
-                return Err(field(
-                    format!("history[{i}].count"),
-                    format!("{} is not a count (1 or more)", h.count),
-                ));
-            }
+            count(format!("history[{i}].count"), h.count)?;
             if h.date.0 > self.date.0 {
                 return Err(field(
                     format!("history[{i}].date"),
                     format!("{} is after the date of service {}", h.date.0, self.date.0),
                 ));
             }
+        }
+        if self.patient.birth_date.0.year() < MIN_BIRTH_YEAR {
+            return Err(field(
+                "patient.birth_date".into(),
+                format!(
+                    "{} is before {MIN_BIRTH_YEAR}-01-01, the earliest birth date santei accepts",
+                    self.patient.birth_date.0
+                ),
+            ));
         }
         if self.patient.birth_date.0 > self.date.0 {
             return Err(field(
@@ -341,6 +395,17 @@ impl Claim {
                         format!("{} is before from {}", t.0, f.0),
                     ));
                 }
+            }
+        }
+        if let Some(m) = &self.month_to_date {
+            if let Err(e) = m.check("month_to_date") {
+                return Err(match e {
+                    crate::copay::CopayError::Invalid {
+                        field: path,
+                        message,
+                    } => FieldError { path, message },
+                    other => field("month_to_date".into(), other.to_string()),
+                });
             }
         }
         if let Some(Err(e)) = self.patient.copay_patient() {

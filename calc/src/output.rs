@@ -75,7 +75,10 @@ impl CalcOutput {
     }
 }
 
-/// `points × count`, exactly (whole points multiply as integers).
+/// `points × count`, exactly (whole points multiply as integers). The claim's bounds
+/// (`calc::values::MAX_COUNT`, `MAX_STATED_POINTS`) keep it far from overflowing; should it
+/// ever, the result is `Decimal::MAX`, which [`sum`] refuses — never a panic, never a wrong
+/// total.
 pub fn subtotal(points: Decimal, count: i64) -> Decimal {
     if points.scale() == 0 {
         if let Some(n) = i64::try_from(points.mantissa())
@@ -85,21 +88,28 @@ pub fn subtotal(points: Decimal, count: i64) -> Decimal {
             return Decimal::from(n);
         }
     }
-    points * Decimal::from(count)
+    points
+        .checked_mul(Decimal::from(count))
+        .unwrap_or(Decimal::MAX)
 }
 
-/// The exact sum (whole points add as integers).
-pub fn sum(values: impl Iterator<Item = Decimal> + Clone) -> Decimal {
+/// The exact sum (whole points add as integers); `None` when it does not fit an `i64` of
+/// points or a subtotal overflowed.
+pub fn sum(mut values: impl Iterator<Item = Decimal> + Clone) -> Option<Decimal> {
     let whole = values.clone().try_fold(0i64, |acc, d| {
         if d.scale() != 0 {
             return None;
         }
         acc.checked_add(i64::try_from(d.mantissa()).ok()?)
     });
-    match whole {
-        Some(n) => Decimal::from(n),
-        None => values.sum(),
+    if let Some(n) = whole {
+        return Some(Decimal::from(n));
     }
+    let total = values.try_fold(Decimal::ZERO, |acc, d| {
+        (d != Decimal::MAX).then_some(())?;
+        acc.checked_add(d)
+    })?;
+    (total.abs() <= Decimal::from(i64::MAX)).then_some(total)
 }
 
 /// Serialise a decimal as an exact JSON number.

@@ -13,8 +13,26 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// Largest amount (円, 点, meals, visits) accepted; keeps every product far inside `i64`.
+/// Largest amount (円, 点) accepted; keeps every product far inside `i64`.
 pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// Bounds of a claim (published in `schemas/v1/claim.json`): a line's count (回数, 日数), the
+/// points a caller may state for a code santei does not know, the lines of a claim and of its
+/// history. With them every product and sum stays below 10^17, far inside `i64` (9.2 × 10^18):
+/// a total fits a Java/C# `long` with room to spare.
+pub const MAX_COUNT: i64 = 9_999;
+/// See [`MAX_COUNT`]: at most 99,999,999 points, two decimal places.
+pub const MAX_STATED_POINTS: i64 = 99_999_999;
+/// See [`MAX_COUNT`].
+pub const MAX_ITEMS: usize = 50_000;
+/// See [`MAX_COUNT`].
+pub const MAX_HISTORY: usize = 50_000;
+/// The earliest birth date santei accepts (no patient alive today was born before it).
+pub const MIN_BIRTH_YEAR: i32 = 1900;
+/// Meals a receipt or visit may state (a month has at most 31 × 3).
+pub const MAX_MEALS: i64 = 10_000;
+/// Visits a receipt may state.
+pub const MAX_VISITS: i64 = 10_000;
 
 /// The key under which serde_json (feature `arbitrary_precision`) hands a number to a visitor.
 const JSON_NUMBER_KEY: &str = "$serde_json::private::Number";
@@ -519,6 +537,27 @@ mod schema {
         }
     }
 
+    /// Points a caller states for a code santei does not know (an exact decimal, 0–99,999,999,
+    /// at most two decimal places).
+    pub struct StatedPointsSchema;
+
+    impl JsonSchema for StatedPointsSchema {
+        fn schema_name() -> Cow<'static, str> {
+            "StatedPoints".into()
+        }
+        fn inline_schema() -> bool {
+            true
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "number",
+                "minimum": 0,
+                "maximum": MAX_STATED_POINTS,
+                "description": "An exact decimal written as a JSON number (0–99,999,999, at most two decimal places); read it as a decimal, not a binary float."
+            })
+        }
+    }
+
     /// A 9-digit 診療行為コード, as a string.
     pub struct CodeString;
 
@@ -579,4 +618,5 @@ mod schema {
 #[cfg(feature = "schema")]
 pub use schema::{
     AmountSchema, CodeString, DateSchema, DecimalNumber, DecimalString, MonthSchema, RateSchema,
+    StatedPointsSchema,
 };

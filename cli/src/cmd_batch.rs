@@ -484,13 +484,11 @@ fn batch_engine(args: &BatchArgs) -> anyhow::Result<Engine> {
     if !args.tables.is_empty() || !args.local.is_empty() {
         let mut tables = engine.copay_tables().clone();
         for p in &args.tables {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let text = crate::data::read_input(p)?.1;
             tables = tables.with_tables(&p.display().to_string(), &text)?;
         }
         for p in &args.local {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let text = crate::data::read_input(p)?.1;
             tables = tables.with_local_programmes(&p.display().to_string(), &text)?;
         }
         engine = engine.with_copay_tables(tables);

@@ -5,9 +5,7 @@
 //! adds dated tables (e.g. a confirmed 2026-08 limit row), both in the `rules/data/copay`
 //! schema. Exit code 0 on success; errors go to stderr with exit code 2.
 
-use anyhow::Context;
 use calc::copay::CopayTables;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -26,14 +24,7 @@ pub struct CopayArgs {
 }
 
 fn read(path: &Path) -> anyhow::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading stdin")?;
-        return Ok(s);
-    }
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    crate::data::read_input(path).map(|(_, text)| text)
 }
 
 pub fn run(args: &CopayArgs) -> anyhow::Result<i32> {

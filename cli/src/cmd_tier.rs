@@ -39,9 +39,7 @@ pub fn run(args: &TierArgs) -> anyhow::Result<i32> {
     if to < args.from {
         bail!("--to {to} is before --from {}", args.from);
     }
-    if args.from.through(to).count() > 1200 {
-        bail!("range too long (at most 1200 months)");
-    }
+    api::tier_range(args.from, to).map_err(|e| anyhow::anyhow!("--{}", e.message))?;
     let rules = if args.rules.is_empty() {
         TierRules::embedded().map_err(|e| anyhow::anyhow!("embedded tier rules:\n{e}"))?
     } else {
@@ -54,8 +52,9 @@ pub fn run(args: &TierArgs) -> anyhow::Result<i32> {
         TierRules::from_sources(&sources).map_err(|e| anyhow::anyhow!("\n{e}"))?
     };
     let name = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read profile {name}"))?;
+    let text = crate::data::read_input(&args.file)
+        .with_context(|| format!("cannot read profile {name}"))?
+        .1;
     let is_json = args
         .file
         .extension()

@@ -38,14 +38,39 @@ pub fn engine(args: &DataArgs) -> anyhow::Result<Engine> {
 /// Read an input file ("-" for standard input).
 pub fn read_input(path: &std::path::Path) -> anyhow::Result<(String, String)> {
     use std::io::Read;
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let mut b = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut s)
+            .read_to_end(&mut b)
             .context("reading standard input")?;
-        return Ok(("-".into(), s));
+        ("-".to_string(), b)
+    } else {
+        let b = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        (path.display().to_string(), b)
+    };
+    let text = utf8(&name, bytes)?;
+    Ok((name, text))
+}
+
+/// The bytes as UTF-8, or an error naming the first invalid byte's position (line, column and
+/// byte offset) and its value.
+pub fn utf8(name: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let before = &bytes[..at];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = at - line_start + 1;
+            anyhow::bail!(
+                "{name}: not UTF-8: byte 0x{:02X} at line {line}, column {column} (byte offset {at}); save the file as UTF-8",
+                bytes[at]
+            )
+        }
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok((path.display().to_string(), text))
 }

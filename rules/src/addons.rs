@@ -443,6 +443,15 @@ impl AddonRules {
         AddonRules::from_sources(EMBEDDED)
     }
 
+    /// The `[coverage]` of the embedded rule files: the one statement of the dates santei's
+    /// rules describe, which `calc`, `copay`, `tier` and `master` all check (a date of service
+    /// after `to` is an error everywhere).
+    pub fn embedded_coverage() -> Option<&'static Coverage> {
+        static COV: std::sync::OnceLock<Option<Coverage>> = std::sync::OnceLock::new();
+        COV.get_or_init(|| AddonRules::embedded().ok().and_then(|r| r.coverage))
+            .as_ref()
+    }
+
     /// Load rule files (name, text).
     pub fn from_sources(files: &[(&str, &str)]) -> Result<AddonRules, AddonRuleError> {
         let mut r = AddonRules::default();

@@ -2,14 +2,11 @@
 //! points, i64::MAX counts, meals/visits bounds, dates at the limits, a BOM, empty official
 //! files) through their target's parsers: each must give a value or an error, never a panic.
 //!
-//! Ignored until the engine's checked arithmetic of issue 18 lands (the lead's part): on main
-//! at b232bb0 `claim_input/points-near-decimal-max-count-2.json` and
-//! `claim_input/points-decimal-max-summed.json` panic in the engine ("Multiplication
-//! overflowed", "Addition overflowed"). Run with
-//! `cargo test -p santei-tests --test fuzz_seeds -- --ignored`.
+//! Before issue 18's checked arithmetic, `claim_input/points-near-decimal-max-count-2.json` and
+//! `claim_input/points-decimal-max-summed.json` panicked in the engine ("Multiplication
+//! overflowed", "Addition overflowed") on main at b232bb0.
 
 #[test]
-#[ignore = "panics until the engine's checked arithmetic (issue 18, lead's part) lands"]
 fn every_seed_through_its_target() {
     let root = santei_tests::workspace_root().join("fuzz/seeds");
     let mut n = 0;

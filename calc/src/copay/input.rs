@@ -296,6 +296,33 @@ pub struct MonthToDate {
     pub patient_share: i64,
 }
 
+impl MonthToDate {
+    /// Both amounts within bounds, and the share already charged no more than the cost.
+    pub fn check(&self, path: &str) -> Result<(), CopayError> {
+        for (name, v) in [
+            ("medical_cost", self.medical_cost),
+            ("patient_share", self.patient_share),
+        ] {
+            if !(0..=MAX_AMOUNT).contains(&v) {
+                return Err(bad(
+                    &format!("{path}.{name}"),
+                    format!("{v} is out of range"),
+                ));
+            }
+        }
+        if self.patient_share > self.medical_cost {
+            return Err(bad(
+                &format!("{path}.patient_share"),
+                format!(
+                    "{} is more than the medical cost {} already incurred this month",
+                    self.patient_share, self.medical_cost
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// One receipt: one patient, one facility, one month, 入院 or 外来.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "ReceiptFields")]
@@ -385,8 +412,22 @@ impl TryFrom<ReceiptFields> for Receipt {
         let patient = Patient::from_facts("patient", p.birth_date.0, &facts)?;
         let visits = r
             .visits
-            .map(|n| u32::try_from(n.0).map_err(|_| bad("visits", format!("{} is too large", n.0))))
+            .map(|n| {
+                if n.0 > crate::values::MAX_VISITS {
+                    return Err(bad(
+                        "visits",
+                        format!("{} is above {}", n.0, crate::values::MAX_VISITS),
+                    ));
+                }
+                Ok(n.0 as u32)
+            })
             .transpose()?;
+        if let Some(m) = r.meals.filter(|m| m.0 > crate::values::MAX_MEALS) {
+            return Err(bad(
+                "meals",
+                format!("{} is above {}", m.0, crate::values::MAX_MEALS),
+            ));
+        }
         Ok(Receipt {
             month,
             date,

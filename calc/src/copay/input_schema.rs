@@ -31,13 +31,13 @@ pub struct ReceiptInput {
     points: Amount,
     /// Number of meals (入院時食事療養).
     #[serde(default)]
-    meals: Option<Amount>,
+    meals: Option<Small>,
     /// 負担割合 override.
     #[serde(default)]
     rate: Option<Rate>,
     /// Visits in the month (needed only by per-visit public caps).
     #[serde(default)]
-    visits: Option<Amount>,
+    visits: Option<Small>,
 }
 
 /// 入院 or 外来.
@@ -203,6 +203,25 @@ impl JsonSchema for LawInput {
                 {"type": "string", "pattern": "^\\s*[0-9]{1,2}\\s*$"},
                 {"type": "integer", "minimum": 0, "maximum": 99}
             ]
+        })
+    }
+}
+
+/// A whole number 0–10,000 (meals, visits in a month).
+struct Small;
+
+impl JsonSchema for Small {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SmallCount".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "integer",
+            "minimum": 0,
+            "maximum": crate::values::MAX_MEALS
         })
     }
 }

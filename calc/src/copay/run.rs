@@ -97,17 +97,10 @@ fn check_amounts(c: &Claim) -> Result<(), CopayError> {
     if c.points < 0 || c.points > MAX_AMOUNT {
         return Err(bad("points", format!("{} is out of range", c.points)));
     }
-    if c.meals < 0 || c.meals > 10_000 {
+    if c.meals < 0 || c.meals > crate::values::MAX_MEALS {
         return Err(bad("meals", format!("{} is out of range", c.meals)));
     }
-    for (name, v) in [
-        ("month_to_date.medical_cost", c.mtd.medical_cost),
-        ("month_to_date.patient_share", c.mtd.patient_share),
-    ] {
-        if !(0..=MAX_AMOUNT).contains(&v) {
-            return Err(bad(name, format!("{v} is out of range")));
-        }
-    }
+    c.mtd.check("month_to_date")?;
     for (i, pe) in c.public_expense.iter().enumerate() {
         for (name, v) in [
             ("monthly_cap", pe.monthly_cap.unwrap_or(0)),

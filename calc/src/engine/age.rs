@@ -10,6 +10,8 @@ use crate::{lit, tx};
 pub(crate) fn age_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'a>>) {
     let schedule = &f.data().schedule;
     let n_input = work.len();
+    let mut on_claim: std::collections::HashSet<masters::Code> =
+        work.iter().filter_map(|l| l.line.code).collect();
     for i in 0..n_input {
         let (Some(rec), Some(code)) = (work[i].record, work[i].line.code) else {
             continue;
@@ -18,7 +20,7 @@ pub(crate) fn age_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'
             if !f.age_ok(a.lower, a.upper) {
                 continue;
             }
-            if work.iter().any(|l| l.line.code == Some(a.code)) {
+            if on_claim.contains(&a.code) {
                 trace!(
                     n,
                     lit!("age_addon"),
@@ -48,6 +50,7 @@ pub(crate) fn age_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'
                         tx!(n.t, "master {} 年齢加算{} → {}", code, slot + 1, a.code),
                         tx!(n.t, "added {} {} ({} points)", a.code, &ar.name, p),
                     );
+                    on_claim.insert(a.code);
                     work.push(Work {
                         line: Line {
                             code: Some(a.code),

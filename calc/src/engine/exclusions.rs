@@ -1,15 +1,20 @@
 //! Step 5c: 背反 — pairs on this claim (同時, 1日) and against the history (同一月, 1週, 1日), from
 //! the 電子点数表 背反 tables. An input line refused is an error; an automatic add-on refused is
 //! removed with a warning.
+//!
+//! Linear in the claim: partners are found through an index of the lines by code, and a code
+//! refused on several lines, or against several partners, gives one error that names them
+//! (capped) and counts the lines.
 
 use super::facts::Facts;
 use super::limits::{month_index, week_index};
 use super::notes::{trace, Notes};
-use super::work::Work;
-use crate::text::Arg;
+use super::work::{capped_list, ByCode, Work, LIST_CAP};
+use crate::text::{Arg, Text};
 use crate::{lit, tx};
 use masters::tables::{ExclusionKind, ExclusionScope, TableKind};
 use masters::Code;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]) {
     let date = f.date;
@@ -27,6 +32,13 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
     present.sort_unstable();
     present.dedup();
     let same_day_loaded = tables.has(TableKind::ExclusionSameDay);
+    let by_code = ByCode::new(work);
+    let mut history_dates: HashMap<Code, Vec<chrono::NaiveDate>> = HashMap::new();
+    for h in history {
+        history_dates.entry(h.code).or_default().push(h.date.0);
+    }
+    let dates_of = |c: Code| history_dates.get(&c).map_or(&[][..], |v| v.as_slice());
+    let mut refused: HashMap<Code, Refused> = HashMap::new();
     for i in 0..work.len() {
         let Some(ci) = work[i].line.code else {
             continue;
@@ -69,24 +81,20 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
             if !refuse_i {
                 continue;
             }
-            let on_claim = work.iter().enumerate().any(|(j, l)| {
-                j != i
-                    && !l.removed
-                    && l.line.code == Some(other)
-                    && (r.kind != ExclusionKind::Either || j < i)
-            });
+            let on_claim = by_code
+                .of(other)
+                .iter()
+                .any(|&j| j != i && !work[j].removed && (r.kind != ExclusionKind::Either || j < i));
             let conflict = on_claim
                 || match r.scope {
                     ExclusionScope::SameTime => false,
-                    ExclusionScope::SameDay => {
-                        history.iter().any(|h| h.code == other && h.date.0 == date)
-                    }
-                    ExclusionScope::SameMonth => history
+                    ExclusionScope::SameDay => dates_of(other).contains(&date),
+                    ExclusionScope::SameMonth => dates_of(other)
                         .iter()
-                        .any(|h| h.code == other && month_index(h.date.0) == month_index(date)),
-                    ExclusionScope::Week => history
+                        .any(|d| month_index(*d) == month_index(date)),
+                    ExclusionScope::Week => dates_of(other)
                         .iter()
-                        .any(|h| h.code == other && week_index(h.date.0) == week_index(date)),
+                        .any(|d| week_index(*d) == week_index(date)),
                 };
             if !conflict {
                 continue;
@@ -102,6 +110,16 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
                 ExclusionKind::SecondMay => "SecondMay",
                 ExclusionKind::Either => "Either",
             };
+            if work[i].input.is_some() {
+                if let Some(prev) = refused.get_mut(&ci) {
+                    // The code is refused already: count the line, name a new partner once.
+                    prev.lines += 1;
+                    if prev.seen.insert(other) && prev.partners.len() <= LIST_CAP {
+                        prev.partners.push(other);
+                    }
+                    break;
+                }
+            }
             let src = tx!(n.t, "{}", Arg::Src(&r.source.file, r.source.line as u32));
             let msg = tx!(
                 n.t,
@@ -114,6 +132,16 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
                 src
             );
             if work[i].input.is_some() {
+                refused.insert(
+                    ci,
+                    Refused {
+                        error: n.errors.len(),
+                        first: msg,
+                        partners: vec![other],
+                        seen: HashSet::from([other]),
+                        lines: 1,
+                    },
+                );
                 n.errors.push(msg);
             } else {
                 n.warnings.push(msg);
@@ -129,4 +157,35 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
             break;
         }
     }
+    // A code refused on several lines or against several partners: one error for them all.
+    for r in refused.values().filter(|r| r.lines > 1 || r.seen.len() > 1) {
+        let mut extra = String::new();
+        if r.seen.len() > 1 {
+            let also: Vec<String> = r.partners[1..].iter().map(|c| c.to_string()).collect();
+            let mut list = capped_list(&also);
+            if r.seen.len() - 1 > also.len() {
+                list = format!(
+                    "{} and {} more",
+                    also.join(", "),
+                    r.seen.len() - 1 - also.len()
+                );
+            }
+            extra.push_str(&format!("; also with {list}"));
+        }
+        if r.lines > 1 {
+            extra.push_str(&format!("; {} lines of this code refused", r.lines));
+        }
+        let extra = n.t.own(extra);
+        n.errors[r.error] = tx!(n.t, "{}{}", r.first, extra);
+    }
+}
+
+/// An input code refused by 背反: its error, the partners found (the first [`LIST_CAP`] + 1
+/// kept, all counted) and the lines refused.
+struct Refused {
+    error: usize,
+    first: Text,
+    partners: Vec<Code>,
+    seen: HashSet<Code>,
+    lines: usize,
 }

@@ -3,10 +3,11 @@
 
 use super::facts::Facts;
 use super::notes::{trace, Notes};
-use super::work::Work;
+use super::work::{capped_list, Work};
 use crate::output::subtotal;
 use crate::{lit, tx};
-use masters::PointKind;
+use masters::{Code, PointKind};
+use std::collections::HashMap;
 
 pub(crate) fn addon_groups<'a>(_f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]) {
     let group = |l: &Work<'a>| {
@@ -20,6 +21,18 @@ pub(crate) fn addon_groups<'a>(_f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'
         return;
     }
     let groups: Vec<_> = work.iter().map(group).collect();
+    // The first base item of each group.
+    let mut base_of = HashMap::new();
+    for (j, g) in groups.iter().enumerate() {
+        if let Some((g, s, _, _)) = g {
+            if s.is_base() {
+                base_of.entry(*g).or_insert(j);
+            }
+        }
+    }
+    // The input lines of each (group, 通番) of additions, in order.
+    let mut same_serial: Vec<((&str, masters::value::AddonSerial), Vec<usize>)> = Vec::new();
+    let mut serial_at: HashMap<(&str, masters::value::AddonSerial), usize> = HashMap::new();
     for i in 0..work.len() {
         let Some((g, s, kind, pts)) = groups[i] else {
             continue;
@@ -28,9 +41,7 @@ pub(crate) fn addon_groups<'a>(_f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'
             continue;
         }
         let code = work[i].line.code;
-        let base = (0..work.len())
-            .find(|&j| matches!(groups[j], Some((g2, s2, _, _)) if g2 == g && s2.is_base()));
-        match base {
+        match base_of.get(&g).copied() {
             None => {
                 let m = n.t.own(format!(
                     "{} {}: an addition (注加算コード {g}, 通番 {s}) needs its base item in the claim",
@@ -65,22 +76,42 @@ pub(crate) fn addon_groups<'a>(_f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'
                 }
             }
         }
-        for j in 0..i {
-            if let Some((g2, s2, _, _)) = groups[j] {
-                if g2 == g && s2 == s && work[j].input.is_some() && work[i].input.is_some() {
-                    let m = n.t.own(format!(
-                        "{} and {} exclude each other (same 注加算 group {g}, 通番 {s})",
-                        code.map(|c| c.to_string())
-                            .unwrap_or_else(|| "(no code)".into()),
-                        work[j]
-                            .line
-                            .code
-                            .map(|c| c.to_string())
-                            .unwrap_or_else(|| "(no code)".into()),
-                    ));
-                    n.errors.push(m);
+        if work[i].input.is_some() {
+            match serial_at.get(&(g, s)) {
+                Some(&k) => same_serial[k].1.push(i),
+                None => {
+                    serial_at.insert((g, s), same_serial.len());
+                    same_serial.push(((g, s), vec![i]));
                 }
             }
         }
+    }
+    // Additions with the same 通番 exclude each other: one error per group of them, naming the
+    // last one listed and the others (a claim that repeats an addition gets one error, not one
+    // per pair).
+    for ((g, s), lines) in same_serial.iter().filter(|(_, v)| v.len() > 1) {
+        let name = |c: Option<Code>| {
+            c.map(|c| c.to_string())
+                .unwrap_or_else(|| "(no code)".into())
+        };
+        let (&last, earlier) = lines.split_last().unwrap_or((&0, &[]));
+        let mut others: Vec<String> = Vec::new();
+        for &j in earlier {
+            let c = name(work[j].line.code);
+            if !others.contains(&c) {
+                others.push(c);
+            }
+        }
+        let repeated = if lines.len() > 2 {
+            format!("; {} lines of this 通番", lines.len())
+        } else {
+            String::new()
+        };
+        let m = n.t.own(format!(
+            "{} and {} exclude each other (same 注加算 group {g}, 通番 {s}{repeated})",
+            name(work[last].line.code),
+            capped_list(&others),
+        ));
+        n.errors.push(m);
     }
 }

@@ -7,12 +7,15 @@ use super::facts::Facts;
 use super::limits::{add_on_rules_for, claimed_in_month};
 use super::notes::Notes;
 use super::tier::tier_needs;
-use super::work::Work;
+use super::work::{ByCode, Work};
 use crate::tx;
 use masters::Code;
 use rules::addons::{AddonRule, ClaimKind};
 
 pub(crate) fn check<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
+    let by_code = ByCode::new(work);
+    // A code listed on several lines is checked once (its errors would repeat).
+    let mut done: std::collections::HashSet<Code> = std::collections::HashSet::new();
     for (i, l) in work.iter().enumerate() {
         let (Some(c), Some(_)) = (l.line.code, l.input) else {
             continue;
@@ -21,22 +24,27 @@ pub(crate) fn check<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
         let Some(&(_, first)) = found.first() else {
             continue;
         };
+        if !done.insert(c) {
+            continue;
+        }
         if f.claim.kind == ClaimKind::Ika {
-            base_item(f, n, work, i, c, &found, first);
+            base_item(f, n, work, &by_code, i, c, &found, first);
         }
         for &(ri, rule) in &found {
             filed_tier(f, n, l, c, rule);
-            not_with(f, n, work, l, c, ri, rule);
+            not_with(f, n, work, &by_code, l, c, ri, rule);
         }
         month_exclusions(f, n, work, l, c, first);
     }
 }
 
 /// The base item (医科: a trigger code of one of the rules on the claim).
+#[allow(clippy::too_many_arguments)]
 fn base_item(
     f: &Facts<'_>,
     n: &mut Notes,
     work: &[Work<'_>],
+    by_code: &ByCode,
     i: usize,
     c: Code,
     found: &[(usize, &AddonRule)],
@@ -44,8 +52,11 @@ fn base_item(
 ) {
     let rules = f.rules();
     let on_claim = |codes: &[u32]| {
-        work.iter().enumerate().any(|(j, o)| {
-            j != i && o.input.is_some() && o.line.code.is_some_and(|x| codes.contains(&x.0))
+        codes.iter().any(|&x| {
+            by_code
+                .of(Code(x))
+                .iter()
+                .any(|&j| j != i && work[j].input.is_some())
         })
     };
     if found
@@ -106,22 +117,25 @@ fn filed_tier(f: &Facts<'_>, n: &mut Notes, l: &Work<'_>, c: Code, rule: &AddonR
 }
 
 /// Codes it is not claimed with.
+#[allow(clippy::too_many_arguments)]
 fn not_with(
     f: &Facts<'_>,
     n: &mut Notes,
     work: &[Work<'_>],
+    by_code: &ByCode,
     l: &Work<'_>,
     c: Code,
     ri: usize,
     rule: &AddonRule,
 ) {
     let not_with = f.rules().rule_not_with(ri);
-    if let Some(o) = work.iter().find(|o| {
-        !o.removed
-            && o.line
-                .code
-                .is_some_and(|x| x != c && not_with.contains(&x.0))
-    }) {
+    let first = not_with
+        .iter()
+        .filter(|&&x| x != c.0)
+        .flat_map(|&x| by_code.of(Code(x)).iter().copied())
+        .filter(|&j| !work[j].removed)
+        .min();
+    if let Some(o) = first.map(|j| &work[j]) {
         let m = n.t.own(format!(
             "{c} {}: not claimed together with {} {} ({})",
             l.name,

@@ -10,6 +10,7 @@ use crate::{lit, tx};
 use chrono::{Datelike, NaiveDate};
 use masters::{Code, CountUnit};
 use rules::addons::AddonRule;
+use std::collections::HashMap;
 
 pub(crate) fn month_index(d: NaiveDate) -> i32 {
     d.year() * 12 + d.month0() as i32
@@ -44,6 +45,15 @@ pub(crate) enum Codes<'a> {
 }
 
 impl<'a> Codes<'a> {
+    /// The codes counted.
+    fn list(&self) -> impl Iterator<Item = Code> + 'a {
+        let (one, many): (Option<Code>, &'a [u32]) = match *self {
+            Codes::One(c) => (Some(c), &[]),
+            Codes::Many(xs) => (None, xs),
+        };
+        one.into_iter().chain(many.iter().map(|&x| Code(x)))
+    }
+
     fn contains(&self, c: Code) -> bool {
         match self {
             Codes::One(x) => *x == c,
@@ -254,45 +264,77 @@ pub(crate) fn add_on_rules_for<'a>(
         .filter(move |(_, a)| a.kind == kind && a.in_force(date))
 }
 
-/// Frequency limits for the lines the caller listed.
+/// Frequency limits for the lines the caller listed. Linear in the claim: the history is
+/// indexed by code and the lines before each line are counted as it goes; a code over its
+/// limit on several lines gives one error that counts them.
 pub(crate) fn input_limits<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
-    for (i, l) in work.iter().enumerate() {
-        if l.input.is_none() || l.removed {
-            continue;
-        }
-        let Some(c) = l.line.code else { continue };
-        // A code an add-on rule adds carries the rule's own limit too.
-        let rule = add_on_rules_for(f, c).next().map(|(_, r)| r);
-        let refused = limit_checks(f, n, c, rule, |n, k| {
-            // Count the earlier lines of this claim and the history, then this line.
-            match used(f, &work[..i], k.codes, k.unit) {
-                None => trace!(
-                    n,
-                    lit!("frequency"),
-                    tx!(n.t, "{}: {} ({})", c, k.unit_name, k.unit_code),
-                    k.source,
-                    lit!("not checked: santei does not count this unit"),
-                ),
-                // The first limit broken is the error (the same allowance may be stated by the
-                // 算定回数 table and the rule both).
-                Some(u) if u + l.line.count > k.max as i64 => {
-                    return Some(tx!(
-                        n.t,
-                        "{} {}: limit {} per {} exceeded ({} already claimed in the window; {})",
-                        c,
-                        l.name,
-                        k.max,
-                        k.unit_name,
-                        u,
-                        k.source
-                    ))
+    let mut history: HashMap<Code, Vec<(NaiveDate, i64)>> = HashMap::new();
+    for h in &f.claim.history {
+        history.entry(h.code).or_default().push((h.date.0, h.count));
+    }
+    // Lines of each code before the current one (not removed).
+    let mut before: HashMap<Code, i64> = HashMap::with_capacity(work.len());
+    // Codes over a limit: (the error's index, its text, lines over the limit).
+    let mut over: HashMap<Code, (usize, Text, usize)> = HashMap::new();
+    for l in work.iter() {
+        let code = l.line.code;
+        if l.input.is_some() && !l.removed {
+            if let Some(c) = code {
+                if let Some(o) = over.get_mut(&c) {
+                    o.2 += 1;
+                } else {
+                    let rule = add_on_rules_for(f, c).next().map(|(_, r)| r);
+                    let counted = |codes: Codes<'_>, unit: CountUnit| -> Option<i64> {
+                        let mut u = 0;
+                        for x in codes.list() {
+                            for &(d, k) in history.get(&x).map_or(&[][..], |v| v.as_slice()) {
+                                if in_window(unit, f.date, d)? {
+                                    u += k;
+                                }
+                            }
+                            u += before.get(&x).copied().unwrap_or(0);
+                        }
+                        Some(u)
+                    };
+                    let refused = limit_checks(f, n, c, rule, |n, k| {
+                        match counted(k.codes, k.unit) {
+                            None => trace!(
+                                n,
+                                lit!("frequency"),
+                                tx!(n.t, "{}: {} ({})", c, k.unit_name, k.unit_code),
+                                k.source,
+                                lit!("not checked: santei does not count this unit"),
+                            ),
+                            // The first limit broken is the error (the same allowance may be
+                            // stated by the 算定回数 table and the rule both).
+                            Some(u) if u + l.line.count > k.max as i64 => {
+                                return Some(tx!(
+                                    n.t,
+                                    "{} {}: limit {} per {} exceeded ({} already claimed in the window; {})",
+                                    c,
+                                    l.name,
+                                    k.max,
+                                    k.unit_name,
+                                    u,
+                                    k.source
+                                ))
+                            }
+                            Some(_) => {}
+                        }
+                        None
+                    });
+                    if let Some(e) = refused {
+                        over.insert(c, (n.errors.len(), e, 1));
+                        n.errors.push(e);
+                    }
                 }
-                Some(_) => {}
             }
-            None
-        });
-        if let Some(e) = refused {
-            n.errors.push(e);
         }
+        if let (Some(c), false) = (code, l.removed) {
+            *before.entry(c).or_insert(0) += l.line.count;
+        }
+    }
+    for &(i, e, lines) in over.values().filter(|o| o.2 > 1) {
+        n.errors[i] = tx!(n.t, "{}; {} lines of this code over the limit", e, lines);
     }
 }

@@ -54,6 +54,19 @@ fn input_line<'a>(f: &Facts<'a>, n: &mut Notes, i: usize) -> Result<Work<'a>, Ca
     let label = n.t.str(&f.data().label);
     let src = f.version_src(&mut n.t, entry.version, label);
     let (points, rule) = points_of(n, code, r);
+    if let Some(p) = it.points.filter(|p| *p != r.points) {
+        n.errors.push(tx!(
+            n.t,
+            "items[{}].points: {} stated, but {} {} has {} points on {} ({}); santei prices it from the master",
+            i,
+            p,
+            code,
+            r.name.as_str(),
+            r.points,
+            date,
+            &f.data().label
+        ));
+    }
     trace!(
         n,
         rule,

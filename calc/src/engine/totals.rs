@@ -4,7 +4,7 @@
 use super::error::CalcError;
 use super::facts::{revision_after_data, Facts};
 use super::notes::{trace, Notes};
-use super::work::Work;
+use super::work::{capped_list, Work};
 use crate::copay::CopayOutput;
 use crate::output::{sum, CalcOutput, Line};
 use crate::{lit, tx};
@@ -18,7 +18,11 @@ pub(crate) fn finish(
     let mut lines: Vec<Line> = Vec::with_capacity(work.len());
     lines.extend(work.iter().filter(|l| !l.removed).map(|l| l.line));
     lines_after_revision(f, &mut n, &mut lines);
-    let total = sum(lines.iter().map(|l| l.subtotal));
+    let total = sum(lines.iter().map(|l| l.subtotal)).ok_or_else(|| {
+        CalcError::Input(
+            "the total points do not fit a 64-bit integer (a subtotal overflowed)".into(),
+        )
+    })?;
     trace!(
         n,
         lit!("total"),
@@ -46,20 +50,20 @@ fn lines_after_revision(f: &Facts<'_>, n: &mut Notes, lines: &mut [Line]) {
     let Some((rev, as_of)) = revision_after_data(f.data(), f.rules(), date) else {
         return;
     };
-    let mut codes = String::new();
+    let mut codes: Vec<masters::Code> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for l in lines.iter_mut().filter(|l| l.verified) {
         if let Some(c) = l.code {
-            if !codes.is_empty() {
-                codes.push_str(", ");
+            if seen.insert(c) {
+                codes.push(c);
             }
-            codes.push_str(&c.to_string());
             l.verified = false;
         }
     }
     if codes.is_empty() {
         return;
     }
-    let codes = n.t.own(codes);
+    let codes = n.t.own(capped_list(&codes));
     let msg = tx!(
         n.t,
         "{} ({}): the official master in use was published up to {}, before this revision; {}: points as in force before it, not confirmed for {}",
@@ -95,10 +99,19 @@ fn copay_block(
         return Ok(None);
     };
     let patient = patient.map_err(|e| CalcError::Input(e.to_string()))?;
-    let points: i64 = total
-        .round()
-        .try_into()
-        .map_err(|_| CalcError::Input("total points out of range".into()))?;
+    // 医療費 is whole points × 10円: the co-payment has no rounding of points to apply, so a
+    // total with a fraction (points a caller stated with decimals) cannot be priced.
+    if total.fract() != Decimal::ZERO {
+        return Err(CalcError::Input(format!(
+            "copay: the total of {} points is not a whole number of points; the co-payment is computed on whole points",
+            total.normalize()
+        )));
+    }
+    let points: i64 = total.try_into().map_err(|_| {
+        CalcError::Input(format!(
+            "copay: the total of {total} points is out of range"
+        ))
+    })?;
     let visit = crate::copay::Visit {
         patient,
         date: f.date,

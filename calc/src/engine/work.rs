@@ -1,18 +1,57 @@
-//! The lines of a claim while the engine works on them.
+//! The lines of a claim while the engine works on them, and an index of them by code (so
+//! that every check stays linear in the size of the claim).
 
 use crate::output::Line;
-use masters::ProcedureRecord;
+use masters::{Code, ProcedureRecord};
+use std::collections::HashMap;
 
 /// A line in progress, with what the checks need.
 pub(crate) struct Work<'a> {
-    pub(crate) line: Line,
+    pub line: Line,
     /// The line's name, for messages.
-    pub(crate) name: &'a str,
-    pub(crate) family: Option<&'a str>,
+    pub name: &'a str,
+    pub family: Option<&'a str>,
     /// Index in `claim.items` for input lines.
-    pub(crate) input: Option<usize>,
-    pub(crate) removed: bool,
+    pub input: Option<usize>,
+    pub removed: bool,
     /// The schedule record of the line's code on the date (none for caller-stated points
     /// and codeless add-ons).
-    pub(crate) record: Option<&'a ProcedureRecord>,
+    pub record: Option<&'a ProcedureRecord>,
+}
+
+/// The positions of the lines of each code, in order.
+pub(crate) struct ByCode(HashMap<Code, Vec<usize>>);
+
+impl ByCode {
+    pub fn new(work: &[Work<'_>]) -> ByCode {
+        let mut m: HashMap<Code, Vec<usize>> = HashMap::with_capacity(work.len());
+        for (i, l) in work.iter().enumerate() {
+            if let Some(c) = l.line.code {
+                m.entry(c).or_default().push(i);
+            }
+        }
+        ByCode(m)
+    }
+
+    /// The positions of the lines of `c` (ascending).
+    pub fn of(&self, c: Code) -> &[usize] {
+        self.0.get(&c).map_or(&[], |v| v.as_slice())
+    }
+}
+
+/// The longest list of codes or partners a message names; the rest are counted.
+pub(crate) const LIST_CAP: usize = 10;
+
+/// `a, b, c` (at most [`LIST_CAP`] items, then `and N more`).
+pub(crate) fn capped_list<T: std::fmt::Display>(items: &[T]) -> String {
+    let mut s = items
+        .iter()
+        .take(LIST_CAP)
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > LIST_CAP {
+        s.push_str(&format!(" and {} more", items.len() - LIST_CAP));
+    }
+    s
 }
