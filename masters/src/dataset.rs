@@ -100,6 +100,10 @@ pub struct Dataset {
     /// from (for santei's own pack: of the newest official file its entries were checked
     /// against). A revision after this date is not reflected in the official data.
     pub official_through: Option<NaiveDate>,
+    /// The revisions santei's own entries were laid over this data set for, with what each
+    /// changed: [`Dataset::lookup`] refuses a pre-revision figure for a changed code they do
+    /// not cover (see [`crate::revision`]). Empty for official files loaded alone.
+    pub revision_checks: Vec<crate::revision::RevisionCheck>,
 }
 
 /// `YYYYMMDD` (the date in a published file name) as a date.

@@ -18,6 +18,7 @@ pub mod drugs;
 pub mod error;
 pub mod pack;
 pub mod procedure;
+pub mod revision;
 pub mod schedule;
 pub mod tables;
 pub mod value;
@@ -25,6 +26,7 @@ pub mod value;
 pub use dataset::{Dataset, FileKind, NamedFile};
 pub use error::{LoadError, Location};
 pub use procedure::{ProcedureRecord, FIELDS};
+pub use revision::{RevisionChanges, RevisionCheck, RevisionGap};
 pub use schedule::{DiffEntry, Entry, History, LookupError, Schedule, Version};
 pub use tables::{
     ExclusionKind, ExclusionList, ExclusionRule, ExclusionScope, FrequencyRule, Period, TableKind,

@@ -156,6 +156,10 @@ pub enum LookupError {
         date: NaiveDate,
         ranges: Vec<(NaiveDate, Option<NaiveDate>)>,
     },
+    /// A revision the official master in use predates changed the code's 区分, and santei's
+    /// own entries for the revision do not cover the code (see [`crate::revision`]).
+    #[error("{0}")]
+    RevisionGap(Box<crate::revision::RevisionGap>),
 }
 
 /// "from 2024-10-01 to 2025-03-31, from 2025-04-01" …
@@ -352,7 +356,9 @@ impl Schedule {
 
     /// Load a full master file (s_ALL…). Into an empty schedule it is the base; into a
     /// loaded one it is a checkpoint: codes it lacks are added and key fields that differ
-    /// from the replay are corrected (each correction is reported).
+    /// from the replay are corrected (each correction is reported) — in the version in force
+    /// on the row's 変更年月日 when that version starts then, otherwise in a new version from
+    /// that date (a later revision's full file does not rewrite the earlier days).
     pub fn apply_full(&mut self, file: &str, bytes: &[u8]) -> Result<&FileReport, LoadError> {
         let rows = parse_rows(file, bytes, true)?;
         let src: Arc<str> = Arc::from(file);
@@ -399,7 +405,8 @@ impl Schedule {
                         self.codes.insert(r.code, History { versions: vec![v] });
                     }
                     Some(h) => {
-                        let i = h.at(from).unwrap_or(h.versions.len() - 1);
+                        let in_force = h.at(from);
+                        let i = in_force.unwrap_or(h.versions.len() - 1);
                         let v = &mut h.versions[i];
                         let mut changed = false;
                         let mut updated: Option<ProcedureRecord> = None;
@@ -422,9 +429,24 @@ impl Schedule {
                                 full_file: after,
                             });
                         }
-                        if let (true, Some(updated)) = (changed, updated) {
-                            v.record = Arc::new(updated);
-                            v.sources.push(sref);
+                        if let (true, Some(mut updated)) = (changed, updated) {
+                            if in_force.is_some() && from > v.valid_from {
+                                // The full file states the record from its 変更年月日 on (a later
+                                // revision's full file over older data): a new version from that
+                                // date, the earlier days keep what the replay gave them.
+                                updated.changed_on = DateCell(Some(from));
+                                let nv = Version {
+                                    valid_from: from,
+                                    record: Arc::new(updated),
+                                    sources: vec![sref],
+                                    verified: true,
+                                    end_verified: v.end_verified,
+                                };
+                                h.versions.insert(i + 1, nv);
+                            } else {
+                                v.record = Arc::new(updated);
+                                v.sources.push(sref);
+                            }
                         }
                     }
                 }

@@ -1,0 +1,248 @@
+//! What a fee revision changed, and the check that keeps a pre-revision figure from passing
+//! for a revised one.
+//!
+//! santei writes its own entries for a revision no official master here reflects yet
+//! (`data/r8-2026.toml`, laid over the official files or the embedded pack). They cover the
+//! codes santei was checked for, not the whole schedule. A data file generated from the 告示
+//! texts (`data/r8-kokuji69-changes.toml`, by `scripts/kokuji-diff.py`) lists every 区分 whose
+//! figures the revision changed, keyed as the official 医科診療行為マスター records a code's 区分
+//! (コード表用番号: letter, 区分番号 and the first 枝番, e.g. `B001-2` for Ｂ００１－２－９).
+//!
+//! The rule ([`Dataset::lookup`]): on a date from the revision on, when the official master
+//! the data set was built from was published before the revision, a code whose version in
+//! force started before the revision, whose 区分 the revision changed, and which santei's
+//! entries for the revision do not cover (no `new`, `change`, `abolish` or `unchanged` entry)
+//! is an error naming the code, the 区分, the 告示 lines and what to load — not its old figure.
+//!
+//! Invariant: the check only narrows what a lookup answers; it never changes a record.
+
+use crate::dataset::Dataset;
+use crate::error::LoadError;
+use crate::procedure::ProcedureRecord;
+use crate::schedule::{Entry, LookupError};
+use crate::value::Code;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+/// The embedded revision-change files: (file name, JSON text).
+pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_revisions.rs"));
+
+/// `[revision]` of a revision-change file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Meta {
+    name: String,
+    effective: NaiveDate,
+    source: String,
+    load: String,
+}
+
+/// `[[section]]`: one master 区分 and the 告示 区分 under it that the revision changed.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Section {
+    key: String,
+    kokuji: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangesFile {
+    revision: Meta,
+    section: Vec<Section>,
+}
+
+/// What one revision changed (改定), by master 区分.
+#[derive(Clone, Debug)]
+pub struct RevisionChanges {
+    /// e.g. "令和8年度診療報酬改定".
+    pub name: String,
+    /// The first day of service the revision applies to.
+    pub effective: NaiveDate,
+    /// Which texts were compared.
+    pub source: String,
+    /// What a user should load to price these codes.
+    pub load: String,
+    /// The file the list comes from.
+    pub file: String,
+    /// master 区分 → the 告示 区分 under it the revision changed ("B001-2-9 changed 57:5481
+    /// 69:5686": 告示 区分, status, line in the old and in the new text).
+    pub sections: HashMap<String, Vec<String>>,
+}
+
+impl RevisionChanges {
+    /// Read a revision-change file (the embedded JSON).
+    pub fn parse(file: &str, text: &str) -> Result<RevisionChanges, LoadError> {
+        let f: ChangesFile = serde_json::from_str(text).map_err(|e| LoadError::Pack {
+            file: file.to_string(),
+            reason: e.to_string(),
+        })?;
+        let mut sections = HashMap::with_capacity(f.section.len());
+        for s in f.section {
+            if s.kokuji.is_empty() {
+                return Err(LoadError::Pack {
+                    file: file.to_string(),
+                    reason: format!("section {}: no 告示 区分 listed", s.key),
+                });
+            }
+            if sections.insert(s.key.clone(), s.kokuji).is_some() {
+                return Err(LoadError::Pack {
+                    file: file.to_string(),
+                    reason: format!("section {} is listed twice", s.key),
+                });
+            }
+        }
+        Ok(RevisionChanges {
+            name: f.revision.name,
+            effective: f.revision.effective,
+            source: f.revision.source,
+            load: f.revision.load,
+            file: file.to_string(),
+            sections,
+        })
+    }
+
+    /// The 告示 区分 under a master 区分 that the revision changed (none: not changed).
+    pub fn changed(&self, key: &str) -> Option<&[String]> {
+        self.sections.get(key).map(|v| v.as_slice())
+    }
+}
+
+/// A revision's changes with the codes santei's own entries for it cover.
+#[derive(Clone, Debug)]
+pub struct RevisionCheck {
+    pub changes: Arc<RevisionChanges>,
+    /// The pack file whose entries cover the revision (e.g. `r8-2026.toml`).
+    pub entries_file: String,
+    /// Codes with an entry (new, change, abolish, unchanged) effective from the revision on.
+    pub covered: HashSet<Code>,
+}
+
+/// The master 区分 of a record: コード表用番号 letter, 区分番号 (3 digits) and 枝番 when not 0
+/// ("A001", "B001-2"); `None` when the record has no 区分 letter.
+pub fn master_key(r: &ProcedureRecord) -> Option<String> {
+    if r.code_alpha.is_empty() {
+        return None;
+    }
+    let mut k = format!("{}{:03}", r.code_alpha, r.section);
+    if r.branch != 0 {
+        k.push_str(&format!("-{}", r.branch));
+    }
+    Some(k)
+}
+
+/// A lookup refused because the revision changed the code's 区分, the master in use predates
+/// the revision and santei's own entries do not cover the code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionGap {
+    pub code: Code,
+    pub name: String,
+    pub date: NaiveDate,
+    pub key: String,
+    pub kokuji: Vec<String>,
+    pub revision: String,
+    pub effective: NaiveDate,
+    pub source: String,
+    pub master_as_of: NaiveDate,
+    pub points: String,
+    pub entries_file: String,
+    pub changes_file: String,
+    pub load: String,
+}
+
+impl fmt::Display for RevisionGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "code {} {} on {}: the {} (from {}) changed its 区分 {} ({}; lines of {}, listed in {}), \
+             and santei's entries for the revision ({}) do not cover this code; the official master \
+             in use was published up to {}, so its figure ({} points) is the one before the revision \
+             and santei will not guess the new one. Load {}",
+            self.code,
+            self.name,
+            self.date,
+            self.revision,
+            self.effective,
+            self.key,
+            self.kokuji.join("; "),
+            self.source,
+            self.changes_file,
+            self.entries_file,
+            self.master_as_of,
+            self.points,
+            self.load
+        )
+    }
+}
+
+/// The checks for santei's embedded revision files, with the codes of `entries` (the pack
+/// text of santei's own entries for the revision, `entries_file`) as covered.
+pub fn checks_for(entries_file: &str, entries: &str) -> Result<Vec<RevisionCheck>, LoadError> {
+    let codes = crate::pack::entry_codes(entries_file, entries)?;
+    let mut out = Vec::new();
+    for (file, text) in EMBEDDED {
+        let changes = Arc::new(RevisionChanges::parse(file, text)?);
+        let covered = codes
+            .iter()
+            .filter(|(_, d)| *d >= changes.effective)
+            .map(|(c, _)| *c)
+            .collect();
+        out.push(RevisionCheck {
+            changes,
+            entries_file: entries_file.to_string(),
+            covered,
+        });
+    }
+    Ok(out)
+}
+
+impl Dataset {
+    /// The version of `code` in force on `date` ([`crate::Schedule::lookup`]), refused with
+    /// [`LookupError::RevisionGap`] when a revision this data set's official master predates
+    /// changed the code's 区分 and santei's entries for the revision do not cover it.
+    pub fn lookup(&self, code: Code, date: NaiveDate) -> Result<Entry<'_>, LookupError> {
+        let e = self.schedule.lookup(code, date)?;
+        match self.revision_gap(&e, date) {
+            Some(gap) => Err(LookupError::RevisionGap(Box::new(gap))),
+            None => Ok(e),
+        }
+    }
+
+    /// Why `e` (looked up on `date`) may not be used, if it may not.
+    pub fn revision_gap(&self, e: &Entry<'_>, date: NaiveDate) -> Option<RevisionGap> {
+        let as_of = self.official_through?;
+        for check in &self.revision_checks {
+            let ch = &check.changes;
+            if date < ch.effective || as_of >= ch.effective || e.valid_from >= ch.effective {
+                continue;
+            }
+            if check.covered.contains(&e.code) {
+                continue;
+            }
+            let r = e.record();
+            let Some(key) = master_key(r) else { continue };
+            let Some(kokuji) = ch.changed(&key) else {
+                continue;
+            };
+            return Some(RevisionGap {
+                code: e.code,
+                name: r.name.clone(),
+                date,
+                key,
+                kokuji: kokuji.to_vec(),
+                revision: ch.name.clone(),
+                effective: ch.effective,
+                source: ch.source.clone(),
+                master_as_of: as_of,
+                points: r.points.normalize().to_string(),
+                entries_file: check.entries_file.clone(),
+                changes_file: ch.file.clone(),
+                load: ch.load.clone(),
+            });
+        }
+        None
+    }
+}
