@@ -466,7 +466,7 @@ pub fn calculate<'a, W: World + ?Sized>(
     for i in order {
         let it = &claim.items[i];
         let code = it.code;
-        let entry = match schedule.lookup(code, date) {
+        let entry = match w.data().lookup(code, date) {
             Ok(e) => e,
             Err(masters::LookupError::UnknownCode(_))
                 if claim.kind != ClaimKind::Ika && it.points.is_some() =>
@@ -711,7 +711,7 @@ pub fn calculate<'a, W: World + ?Sized>(
                 );
                 continue;
             }
-            match schedule.lookup(a.code, date) {
+            match w.data().lookup(a.code, date) {
                 Ok(ae) => {
                     let ar = ae.record();
                     let p = ar.points;
@@ -1383,7 +1383,7 @@ fn resolve_target<'a, W: World + ?Sized>(
     let date = cx.date;
     if let Some(c) = &target.code {
         let code = Code::parse(c).ok()?;
-        return match cx.w.data().schedule.lookup(code, date) {
+        return match cx.w.data().lookup(code, date) {
             Ok(e) => {
                 let src = cx.version_src(e.version, lit!(""));
                 let r = e.record();

@@ -154,27 +154,44 @@ pub struct RevisionGap {
 }
 
 impl fmt::Display for RevisionGap {
+    /// Several short lines (front ends cut long lines of error messages), the last one what
+    /// to load.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
+        writeln!(
             f,
-            "code {} {} on {}: the {} (from {}) changed its 区分 {} ({}; lines of {}, listed in {}), \
-             and santei's entries for the revision ({}) do not cover this code; the official master \
-             in use was published up to {}, so its figure ({} points) is the one before the revision \
-             and santei will not guess the new one. Load {}",
+            "code {} {} on {}: the {} (from {}) changed its 区分 {}, and santei's entries for the \
+             revision ({}) do not cover this code.",
             self.code,
             self.name,
             self.date,
             self.revision,
             self.effective,
             self.key,
-            self.kokuji.join("; "),
-            self.source,
-            self.changes_file,
-            self.entries_file,
-            self.master_as_of,
-            self.points,
-            self.load
-        )
+            self.entries_file
+        )?;
+        writeln!(
+            f,
+            "The official master in use was published up to {}: its figure ({} points) is the one \
+             before the revision, and santei does not guess the new one.",
+            self.master_as_of, self.points
+        )?;
+        const SHOWN: usize = 4;
+        let more = match self.kokuji.len() {
+            n if n > SHOWN => format!(" … ({n} in all)"),
+            _ => String::new(),
+        };
+        writeln!(
+            f,
+            "告示 区分 changed (告示第57号 → 告示第69号 line): {}{more}; see {}.",
+            self.kokuji
+                .iter()
+                .take(SHOWN)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
+            self.changes_file
+        )?;
+        write!(f, "Load {}.", self.load)
     }
 }
 
