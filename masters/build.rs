@@ -21,7 +21,7 @@ const REVISIONS: &[(&str, &str)] = &[("r8-kokuji69-changes.toml", "r8-kokuji69-c
 mod toml_json;
 use toml_json::embed;
 
-/// The CP932 (WHATWG Shift_JIS, as 支払基金 files are written) double-byte table, taken from
+/// The CP932 (WHATWG Shift_JIS, as the official files are written) double-byte table, taken from
 /// encoding_rs: for each lead byte (0x81–0x9F, 0xE0–0xFC) and trail byte (0x40–0x7E, 0x80–0xFC)
 /// the UTF-16 code unit it decodes to, or 0 where the pair is not CP932. The decoder in
 /// `src/cp932.rs` uses it instead of encoding_rs's all-encodings decoder, which would link

@@ -229,7 +229,7 @@ impl Dataset {
                         None if ds.schedule.is_empty() => {
                             return Err(LoadError::Unrecognised {
                                 file: f.name.clone(),
-                                reason: "an update file needs a full file (s_ALL…) to apply to; none was given".into(),
+                                reason: "an update file needs a full file (s_ALL…, published by 医療情報基盤・診療報酬審査支払機構 at https://www.hpdx.or.jp/) to apply to; none was given".into(),
                             })
                         }
                         _ => {}

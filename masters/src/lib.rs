@@ -1,4 +1,5 @@
-//! # masters — the official fee data, loaded exactly as 支払基金 publishes it
+//! # masters — the official fee data, loaded exactly as it is published (by
+//! 医療情報基盤・診療報酬審査支払機構, the former 社会保険診療報酬支払基金, at https://www.hpdx.or.jp/)
 //!
 //! Job: read the official files (医科診療行為マスター full and update files, the 医科電子点数表
 //! tables, the 医薬品 and 特定器材 masters) and santei's own embedded data pack, and answer

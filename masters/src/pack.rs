@@ -489,7 +489,7 @@ fn with_overlay(mut ds: Dataset, names: &str) -> Result<(Dataset, Vec<OverlayNot
     if ds.schedule.is_empty() {
         return Err(LoadError::Unrecognised {
             file: names.to_string(),
-            reason: "no 医科診療行為マスター full file (s_ALL….csv) found".into(),
+            reason: "no 医科診療行為マスター full file (s_ALL….csv) found; the official files are published by 医療情報基盤・診療報酬審査支払機構 at https://www.hpdx.or.jp/ (extract the .zip archives)".into(),
         });
     }
     let mut notes = Vec::new();
