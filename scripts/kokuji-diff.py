@@ -16,9 +16,10 @@ How it compares (review the output; the rules are mechanical on purpose):
   removed, full-width digits folded) or of percentages ("100分のN") differs; "deleted" when the
   R8 区分 reads 削除; "missing" when no R8 block pairs with it. Only points and percentages are
   compared: a changed condition with the same figures is not detected.
-- Each entry of `kokuji` reads "<告示 区分>[ → <2026 区分>] <status> 57:<line> 69:<line>"
-  (lines of the two texts; "69:none" when the 2026 text has no counterpart); the 区分's name
-  follows as a comment. "extended" = the 2026 figures are the 2024 ones in order with figures
+- Each entry of `kokuji` reads "<告示 区分>[ → <2026 区分>] <status> 69:<line>" (the heading's
+  line in the 2026 text; "69:none" when it has no counterpart); the 区分's name and its line in
+  the 2024 text follow as a comment (kept out of the embedded data, which the browser page
+  carries). "extended" = the 2026 figures are the 2024 ones in order with figures
   inserted (new items or 注): likely unchanged for the 2024 codes, but which figure belongs to
   which code is not decided from the text, so it counts as changed.
 - The master records one 枝番 level only (Ｂ００１－２－９ 地域包括診療料 is B001-2 with its own
@@ -182,7 +183,7 @@ def main():
         for b, m, status in changed[key]:
             new = f"69:{m['line']}" if m else "69:none"
             renum = f" → {m['key']}" if m and m["key"] != b["key"] else ""
-            print(f'  "{b["key"]}{renum} {status} 57:{b["line"]} {new}",  # {b["name"]}')
+            print(f'  "{b["key"]}{renum} {status} {new}",  # {b["name"]} (告示第57号 l.{b["line"]})')
         print("]")
 
 

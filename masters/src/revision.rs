@@ -68,8 +68,8 @@ pub struct RevisionChanges {
     pub load: String,
     /// The file the list comes from.
     pub file: String,
-    /// master 区分 → the 告示 区分 under it the revision changed ("B001-2-9 changed 57:5481
-    /// 69:5686": 告示 区分, status, line in the old and in the new text).
+    /// master 区分 → the 告示 区分 under it the revision changed ("B001-2-9 changed 69:5686": 告示
+    /// 区分, status — changed, extended, deleted, missing — and its heading's line in the new text).
     pub sections: HashMap<String, Vec<String>>,
 }
 
@@ -182,7 +182,7 @@ impl fmt::Display for RevisionGap {
         };
         writeln!(
             f,
-            "告示 区分 changed (告示第57号 → 告示第69号 line): {}{more}; see {}.",
+            "告示 区分 changed (line of 告示第69号): {}{more}; see {}.",
             self.kokuji
                 .iter()
                 .take(SHOWN)
