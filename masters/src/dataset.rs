@@ -103,7 +103,7 @@ pub struct Dataset {
     /// The revisions santei's own entries were laid over this data set for, with what each
     /// changed: [`Dataset::lookup`] refuses a pre-revision figure for a changed code they do
     /// not cover (see [`crate::revision`]). Empty for official files loaded alone.
-    pub revision_checks: Vec<crate::revision::RevisionCheck>,
+    pub revision_checks: Vec<std::sync::Arc<crate::revision::RevisionCheck>>,
 }
 
 /// `YYYYMMDD` (the date in a published file name) as a date.

@@ -22,38 +22,11 @@ use crate::procedure::ProcedureRecord;
 use crate::schedule::{Entry, LookupError};
 use crate::value::Code;
 use chrono::NaiveDate;
-use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
 /// The embedded revision-change files: (file name, JSON text).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_revisions.rs"));
-
-/// `[revision]` of a revision-change file.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Meta {
-    name: String,
-    effective: NaiveDate,
-    source: String,
-    load: String,
-}
-
-/// `[[section]]`: one master 区分 and the 告示 区分 under it that the revision changed.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Section {
-    key: String,
-    kokuji: Vec<String>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChangesFile {
-    revision: Meta,
-    section: Vec<Section>,
-}
 
 /// What one revision changed (改定), by master 区分.
 #[derive(Clone, Debug)]
@@ -69,37 +42,61 @@ pub struct RevisionChanges {
     /// The file the list comes from.
     pub file: String,
     /// master 区分 → the 告示 区分 under it the revision changed ("B001-2-9 changed 69:5686": 告示
-    /// 区分, status — changed, extended, deleted, missing — and its heading's line in the new text).
-    pub sections: HashMap<String, Vec<String>>,
+    /// 区分, status — changed, extended, deleted, missing — and its heading's line in the new text),
+    /// sorted by 区分.
+    pub sections: Vec<(String, Vec<String>)>,
 }
 
 impl RevisionChanges {
-    /// Read a revision-change file (the embedded JSON).
+    /// Read a revision-change file (the embedded JSON: `revision` {name, effective, source,
+    /// load} and `section` [{key, kokuji}]). Read through `serde_json::Value`, which the
+    /// loaders use anyway (a derived reader would add its own code to the browser page).
     pub fn parse(file: &str, text: &str) -> Result<RevisionChanges, LoadError> {
-        let f: ChangesFile = serde_json::from_str(text).map_err(|e| LoadError::Pack {
+        let err = |reason: String| LoadError::Pack {
             file: file.to_string(),
-            reason: e.to_string(),
-        })?;
-        let mut sections = HashMap::with_capacity(f.section.len());
-        for s in f.section {
-            if s.kokuji.is_empty() {
-                return Err(LoadError::Pack {
-                    file: file.to_string(),
-                    reason: format!("section {}: no 告示 区分 listed", s.key),
-                });
+            reason,
+        };
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+        let meta = &v["revision"];
+        let text_of = |o: &serde_json::Value, k: &str| -> Result<String, LoadError> {
+            o[k].as_str()
+                .map(str::to_string)
+                .ok_or_else(|| err(format!("{k}: a text is needed")))
+        };
+        let effective = text_of(meta, "effective")?;
+        let effective = NaiveDate::parse_from_str(&effective, "%Y-%m-%d")
+            .map_err(|e| err(format!("revision.effective {effective:?}: {e}")))?;
+        let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+        for s in v["section"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let key = text_of(s, "key")?;
+            let kokuji: Vec<String> = s["kokuji"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect();
+            if kokuji.is_empty() {
+                return Err(err(format!("section {key}: no 告示 区分 listed")));
             }
-            if sections.insert(s.key.clone(), s.kokuji).is_some() {
-                return Err(LoadError::Pack {
-                    file: file.to_string(),
-                    reason: format!("section {} is listed twice", s.key),
-                });
-            }
+            sections.push((key, kokuji));
+        }
+        // The generator writes them sorted; lookups search them.
+        if let Some(w) = sections.windows(2).find(|w| w[0].0 >= w[1].0) {
+            return Err(err(format!(
+                "sections must be sorted and listed once: {} before {}",
+                w[0].0, w[1].0
+            )));
         }
         Ok(RevisionChanges {
-            name: f.revision.name,
-            effective: f.revision.effective,
-            source: f.revision.source,
-            load: f.revision.load,
+            name: text_of(meta, "name")?,
+            effective,
+            source: text_of(meta, "source")?,
+            load: text_of(meta, "load")?,
             file: file.to_string(),
             sections,
         })
@@ -107,7 +104,10 @@ impl RevisionChanges {
 
     /// The 告示 区分 under a master 区分 that the revision changed (none: not changed).
     pub fn changed(&self, key: &str) -> Option<&[String]> {
-        self.sections.get(key).map(|v| v.as_slice())
+        self.sections
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| self.sections[i].1.as_slice())
     }
 }
 
@@ -117,8 +117,9 @@ pub struct RevisionCheck {
     pub changes: Arc<RevisionChanges>,
     /// The pack file whose entries cover the revision (e.g. `r8-2026.toml`).
     pub entries_file: String,
-    /// Codes with an entry (new, change, abolish, unchanged) effective from the revision on.
-    pub covered: HashSet<Code>,
+    /// Codes with an entry (new, change, abolish, unchanged) effective from the revision on,
+    /// sorted.
+    pub covered: Vec<Code>,
 }
 
 /// The master 区分 of a record: コード表用番号 letter, 区分番号 (3 digits) and 枝番 when not 0
@@ -197,21 +198,23 @@ impl fmt::Display for RevisionGap {
 
 /// The checks for santei's embedded revision files, with the codes of `entries` (the pack
 /// text of santei's own entries for the revision, `entries_file`) as covered.
-pub fn checks_for(entries_file: &str, entries: &str) -> Result<Vec<RevisionCheck>, LoadError> {
+pub fn checks_for(entries_file: &str, entries: &str) -> Result<Vec<Arc<RevisionCheck>>, LoadError> {
     let codes = crate::pack::entry_codes(entries_file, entries)?;
     let mut out = Vec::new();
     for (file, text) in EMBEDDED {
         let changes = Arc::new(RevisionChanges::parse(file, text)?);
-        let covered = codes
+        let mut covered: Vec<Code> = codes
             .iter()
             .filter(|(_, d)| *d >= changes.effective)
             .map(|(c, _)| *c)
             .collect();
-        out.push(RevisionCheck {
+        covered.sort();
+        covered.dedup();
+        out.push(Arc::new(RevisionCheck {
             changes,
             entries_file: entries_file.to_string(),
             covered,
-        });
+        }));
     }
     Ok(out)
 }
@@ -236,7 +239,7 @@ impl Dataset {
             if date < ch.effective || as_of >= ch.effective || e.valid_from >= ch.effective {
                 continue;
             }
-            if check.covered.contains(&e.code) {
+            if check.covered.binary_search(&e.code).is_ok() {
                 continue;
             }
             let r = e.record();

@@ -69,6 +69,9 @@ fn explained() -> Vec<Explained> {
     f.explained
 }
 
+/// A disagreement: data set, day, code, the third party's points, santei's (or its error).
+type Disagreement = (String, String, Code, Decimal, String);
+
 /// What santei says of every row on `day`: disagreements (data, day, code, oracle, santei or
 /// the lookup error) and the codes the data does not have.
 fn join(
@@ -76,11 +79,7 @@ fn join(
     data: &str,
     day: &str,
     rows: &[(Code, String, Decimal)],
-) -> (
-    Vec<(String, String, Code, Decimal, String)>,
-    BTreeSet<Code>,
-    usize,
-) {
+) -> (Vec<Disagreement>, BTreeSet<Code>, usize) {
     let mut disagree = Vec::new();
     let mut absent = BTreeSet::new();
     let mut agree = 0;
