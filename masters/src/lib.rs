@@ -9,6 +9,9 @@
 //! - Every field of the procedure layout is a typed value; points are exact decimals.
 //! - Every load error names the file, the line, the field and the value; nothing panics on bad
 //!   input; a failed load leaves previously loaded data intact.
+//! - A lookup through [`Dataset::lookup`] never passes a pre-revision figure for a code a
+//!   revision changed when the master predates the revision and santei's own entries do not
+//!   cover the code ([`revision`]): it is an error naming what to load.
 //! - The core types do no I/O: loaders take bytes. Only [`Dataset::load_dirs`] touches the
 //!   filesystem (the browser and the C ABI pass bytes through [`Dataset::load_files`]).
 

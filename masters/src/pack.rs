@@ -2,9 +2,10 @@
 //! TOML, readable and reviewable, each version with its source. The embedded default data
 //! is a pack; users can load their own.
 //!
-//! A pack file has up to five parts:
-//! - `[pack]` — title, description, and `official_through` (the last official update the
-//!   verified entries were checked against).
+//! A pack file has up to six parts:
+//! - `[pack]` — title, description, `official_through` (the last official update the
+//!   verified entries were checked against) and `overlay` (its changes may name codes the data
+//!   lacks: those are skipped).
 //! - `[[code]]` with `[[code.version]]` — a code's full history. Each version has `from`,
 //!   `sources` (official file:line references), `verified` (default true) and `fields`
 //!   (any field of the 医科診療行為マスター layout by its English name, see
@@ -15,10 +16,13 @@
 //!   versions they create are flagged in every result. `kind = "unchanged"` records that the
 //!   revision's text leaves the code's figure as it was (checked, with its source): it
 //!   changes nothing, and it counts as covered for [`crate::revision`].
-//! - `[[frequency]]` — 算定回数 entries; `[[exclusion]]` — 背反 entries.
+//! - `[[unchanged]]` — codes a revision leaves as they were, as a group with one source.
+//! - `[[frequency]]` — 算定回数 entries; `[[exclusion]]` — 背反 entries (names may be left out:
+//!   the schedule's are used).
 //!
 //! Invariant: loading validates every entry (unknown field names, bad dates, unknown codes in
-//! changes) before anything is built; errors name the pack file and the entry.
+//! changes — except in an `overlay` pack) before anything is built; errors name the pack file
+//! and the entry.
 
 use crate::dataset::Dataset;
 use crate::error::LoadError;
