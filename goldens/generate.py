@@ -103,10 +103,12 @@ def std(code, tier=None, frm="2022-01-01", to=None):
     return s
 
 # O100 外来・在宅物価対応料 (告示69 Ｏ１００ l.20212–20216: 初診時 2, 再診時等 2, 訪問診療時 3; 注5: 100分の200
-# from 2027-06-01): santei adds it at every 初診 / 再診等 / 訪問診療 from 2026-06-01, without a code.
+# from 2027-06-01): santei adds it at every 初診 / 再診等 / 訪問診療 from 2026-06-01, under its codes
+# (180819910 / 180820010 / 180820110: third-party codes, santei's unverified 2026 entries).
 BUKKA = {"初診時": [("2026-06-01", 2), ("2027-06-01", 4)],
          "再診時等": [("2026-06-01", 2), ("2027-06-01", 4)],
          "訪問診療時": [("2026-06-01", 3), ("2027-06-01", 6)]}
+BUKKA_CODE = {"初診時": "180819910", "再診時等": "180820010", "訪問診療時": "180820110"}
 # Which base item makes which visit (通知 Ｏ１００ (2)–(4)): 初診料 (and its 注加算 group), 小児科外来診療料,
 # 再診料, 外来診療料, 在宅患者訪問診療料, 在宅がん医療総合診療料.
 BUKKA_ON = {**{c: "初診時" for c in ["111000110", "111012510", "111012710", "111014210", "111014310", "111014410",
@@ -146,7 +148,7 @@ def dx(name, title, date, codes, standards, adds, source, tags, mynumber=True, e
     if errors:
         exp["errors_contain"] = list(errors)
     lines = [{"code": c, "points": p, "origin": "auto"} if c else {"points": p, "origin": "auto"} for c, p in adds]
-    lines += [{"name": f"外来・在宅物価対応料（{k}）", "points": p, "origin": "auto"} for k, p in bk]
+    lines += [{"code": BUKKA_CODE[k], "points": p, "origin": "auto"} for k, p in bk]
     write_case("dx", name, title, "calc", source + "; " + BASE_SRC, tags,
                claim(date, codes, standards, mynumber, erx, history, birth, fkind, sharing), exp, lines)
 
@@ -712,6 +714,104 @@ cp("meals-2026-06-unconfirmed", "meals 2026-06 → error: 標準負担額 not co
    {"error_contains": "confirmed"}, C5 + ": from 2026-06-01 the meal charge must be reported as unconfirmed unless a dated table is supplied", ["copay", "meals", "boundary-2026-06"])
 cp("meals-2026-06-none", "2026-06 入院 without meals → computed (3割 3,000)", receipt("2026-06", "1980-01-01", "kenpo", "ウ", 1000, setting="inpatient"),
    {"patient_pays": window(pct(10000, 30)), "meal_charge": 0}, CA + "; §5: only meals are unconfirmed from 2026-06", ["copay", "meals", "boundary-2026-06"])
+
+# ── 4. The 2026 revision (令和8年度改定) across its boundaries — goldens/r8 ────────────────────
+# Each family on 2026-05-31 / 2026-06-01 and 2027-05-31 / 2027-06-01, on the embedded data.
+# 2024 figures: the official master row cited (s_ALL20240531.csv; no later update file up to
+# s_20250901 changes them). 2026 figures: 告示第69号 (specs/r8-2026/ika-tensuhyo-kokuji69.txt, line
+# cited). 2027 steps: its 注 (Ｏ００１ 注６ ベースアップ評価料 ×2, Ｏ１００ 注５ 物価対応料 ×2). From
+# 2026-06-01 every line is unverified (santei's entries, or a 2025 master before the revision).
+K69 = "specs/r8-2026/ika-tensuhyo-kokuji69.txt"
+R8 = {  # code: (2024 points, master row, 2026 points, 告示69 line, 2027-06 points or None, its line)
+    "111000110": (291, 1, 291, 121, None, None),       # 初診料
+    "112007410": (75, 54, 76, 233, None, None),        # 再診料
+    "112011010": (52, 58, 52, 272, None, None),        # 外来管理加算 (Ａ００１ 注８)
+    "112011310": (76, 59, 77, 344, None, None),        # 外来診療料
+    "112016070": (5, 79, 7, 280, None, None),          # 時間外対応（体制）加算１ (Ａ００１ 注10 イ)
+    "112708570": (1, 149, 2, 283, None, None),         # 時間外対応（体制）加算４ (注10 ニ)
+    "180725710": (6, 7584, 17, 19422, 34, 19485),      # 外来・在宅ベースアップ評価料（Ⅰ）１ 初診時
+    "180725810": (2, 7585, 4, 19423, 8, 19485),        # 同 ２ 再診時等
+    "113003610": (410, 184, 411, 5535, None, None),    # 小児科外来診療料 １ ロ 再診時
+    "113024810": (1660, 350, 1661, 5689, None, None),  # 地域包括診療料１ (2026: １ ロ)
+    "113001810": (225, 168, 225, 4784, None, None),    # 特定疾患療養管理料 １ 診療所
+    "120002910": (60, 1308, 60, 11564, None, None),    # 処方箋料 ３
+    "120004270": (10, 1318, 8, 11592, None, None),     # 一般名処方加算１ (Ｆ４００ 注６ イ)
+    "160008010": (21, 5128, 21, 9095, None, None),     # 末梢血液一般検査 (Ｄ００５ ５)
+    "160061810": (125, 5431, 125, 9938, None, None),   # 血液学的検査判断料 (Ｄ０２６ ３)
+    "160095710": (40, 5693, 40, 10874, None, None),    # Ｂ－Ｖ (Ｄ４００ １)
+    "170027910": (68, 6905, 68, 11103, None, None),    # 単純撮影 デジタル撮影 (Ｅ００２ １ ロ)
+    "170000410": (85, 6765, 85, 11093, None, None),    # 写真診断 単純撮影 イ (Ｅ００１ １ イ)
+    "170000210": (57, 6763, 57, 11082, None, None),    # 電子画像管理加算 単純撮影 (第４部 通則４ イ)
+    "114001110": (888, 559, 890, 7059, None, None),    # 在宅患者訪問診療料（Ⅰ）１ イ
+}
+# Ｏ１００ 外来・在宅物価対応料 (l.20214–20216, 注５ l.20700) by the visit the claim's base items make.
+R8_BUKKA = {"180819910": (2, 20214, 4), "180820010": (2, 20215, 4), "180820110": (3, 20216, 6)}
+R8_BUKKA_ON = {"111000110": "180819910", "112007410": "180820010", "112011310": "180820010",
+               "113003610": "180820010", "113024810": "180820010", "114001110": "180820110"}
+R8_DAYS = ["2026-05-31", "2026-06-01", "2027-05-31", "2027-06-01"]
+
+def r8_points(code, day):
+    old, _, new, _, step, _ = R8[code]
+    if day < "2026-06-01":
+        return old
+    if step is not None and day >= "2027-06-01":
+        return step
+    return new
+
+def r8_source(codes):
+    parts = []
+    for c in codes:
+        old, row, new, line, step, sline = R8[c]
+        t = f"{c} {old}点 (s_ALL20240531.csv:{row}) → {new}点 ({K69}:{line})"
+        if step is not None:
+            t += f" → {step}点 from 2027-06-01 (100分の200, l.{sline})"
+        parts.append(t)
+    for c in sorted({R8_BUKKA_ON[c] for c in codes if c in R8_BUKKA_ON}):
+        p, line, step = R8_BUKKA[c]
+        parts.append(f"Ｏ１００ 外来・在宅物価対応料 {c} {p}点 from 2026-06-01 ({K69}:{line}), {step}点 from 2027-06-01 (注５, l.20700)")
+    return "; ".join(parts)
+
+def r8(name, title, codes, standards=(), birth="1980-05-01", fkind="clinic"):
+    for day in R8_DAYS:
+        lines, total = [], 0
+        for c in codes:
+            p = r8_points(c, day)
+            total += p
+            lines.append({"code": c, "points": p, "origin": "input", "verified": day < "2026-06-01"})
+        for b in sorted({R8_BUKKA_ON[c] for c in codes if c in R8_BUKKA_ON}):
+            if day >= "2026-06-01":
+                p = R8_BUKKA[b][2] if day >= "2027-06-01" else R8_BUKKA[b][0]
+                total += p
+                lines.append({"code": b, "points": p, "origin": "auto", "verified": False})
+        exp = {"total_points": total}
+        if day < "2026-06-01":
+            exp["absent_codes"] = sorted(R8_BUKKA)
+        write_case("r8", f"{name}-{day}", f"{day} {title} → {total}", "calc", r8_source(codes),
+                   ["r8", "boundary-2026-06" if day.startswith("2026") else "boundary-2027-06"],
+                   claim(day, codes, standards, False, None, (), birth, fkind), exp, lines)
+
+r8("shoshin", "初診料", ["111000110"])
+r8("saishin", "再診料 + 外来管理加算", ["112007410", "112011010"])
+r8("gairai", "外来診療料 (病院)", ["112011310"], fkind="hospital")
+r8("jikangai-taio-1", "再診料 + 時間外対応体制加算１ (施設基準 3001)", ["112007410", "112016070"], [std("3001", None, "2024-06-01")])
+r8("jikangai-taio-4", "再診料 + 時間外対応体制加算４ (施設基準 3002)", ["112007410", "112708570"], [std("3002", None, "2024-06-01")])
+r8("baseup-shoshin", "初診料 + 外来・在宅ベースアップ評価料（Ⅰ）初診時 (施設基準 4307)", ["111000110", "180725710"], [std("4307", None, "2024-06-01")])
+r8("baseup-saishin", "再診料 + 外来・在宅ベースアップ評価料（Ⅰ）再診時等 (施設基準 4307)", ["112007410", "180725810"], [std("4307", None, "2024-06-01")])
+r8("shoni-gairai", "小児科外来診療料 再診時 (3歳)", ["113003610"], birth="2023-01-01")
+r8("chiiki-houkatsu", "地域包括診療料１ (施設基準 3585)", ["113024810"], [std("3585", None, "2024-06-01")])
+r8("tokutei-shikkan", "再診料 + 特定疾患療養管理料 (診療所)", ["112007410", "113001810"])
+r8("shohousen", "再診料 + 処方箋料 + 一般名処方加算１", ["112007410", "120002910", "120004270"])
+r8("kensa-gazou", "再診料 + 末梢血液一般・判断料・採血 + 胸部単純撮影（デジタル）・写真診断・電子画像管理加算",
+   ["112007410", "160008010", "160061810", "160095710", "170027910", "170000410", "170000210"])
+r8("houmon", "在宅患者訪問診療料（Ⅰ）１ イ", ["114001110"])
+# Abolished: Ｂ００１－２－10 認知症地域包括診療料 is 削除 in 告示第69号 (l.5725).
+write_case("r8", "ninchisho-chiiki-houkatsu-2026-05-31", "2026-05-31 認知症地域包括診療料１ 1,681", "calc",
+           f"113025710 1681点 (s_ALL20240531.csv:352); Ｂ００１－２－10 削除 from 2026-06-01 ({K69}:5725)", ["r8", "boundary-2026-06"],
+           claim("2026-05-31", ["113025710"], [std("3585", None, "2024-06-01")], False, None), {"total_points": 1681},
+           [{"code": "113025710", "points": 1681, "verified": True}])
+write_case("r8", "ninchisho-chiiki-houkatsu-2026-06-01", "2026-06-01 認知症地域包括診療料１ → error: abolished", "calc",
+           f"Ｂ００１－２－10 認知症地域包括診療料: 削除 in 告示第69号 ({K69}:5725); santei's entry abolishes 113025710 from 2026-06-01 (last day 2026-05-31)", ["r8", "boundary-2026-06"],
+           claim("2026-06-01", ["113025710"], [std("3585", None, "2024-06-01")], False, None), {"error_contains": "to 2026-05-31"})
 
 if __name__ == "__main__":
     pass

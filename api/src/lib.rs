@@ -174,14 +174,12 @@ pub fn master_show(engine: &Engine, code: &str, date: &str) -> Result<String, Ap
     let code = masters::Code::parse(code).map_err(|e| ApiError::input(format!("code: {e}")))?;
     let date = calc::claim::parse_date(date).map_err(|e| ApiError::input(format!("date: {e}")))?;
     after_coverage(engine, date)?;
-    let e = engine
-        .data()
-        .schedule
-        .lookup(code, date)
-        .map_err(|e| match e {
-            masters::LookupError::NotValidOn { .. } => ApiError::data(e.to_string()),
-            _ => ApiError::input(format!("{e} ({})", engine.data().label)),
-        })?;
+    let e = engine.data().lookup(code, date).map_err(|e| match e {
+        masters::LookupError::NotValidOn { .. } | masters::LookupError::RevisionGap(_) => {
+            ApiError::data(e.to_string())
+        }
+        _ => ApiError::input(format!("{e} ({})", engine.data().label)),
+    })?;
     render(&master::entry_json(
         &e,
         engine.data(),

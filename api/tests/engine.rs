@@ -396,8 +396,9 @@ fn boundary_2026_06_01() {
         .std("denshi_renkei", Some(1), "2026-06-01")
         .run();
     assert_eq!(o.auto(), a(&[("111704070", 15)]));
-    // and O100 外来・在宅物価対応料 初診時 2 (告示69 Ｏ１００ １イ), no code known.
+    // and O100 外来・在宅物価対応料 初診時 2 (告示69 Ｏ１００ １イ) under 180819910.
     assert_eq!(o.bukka(), vec![2]);
+    assert_eq!(o.line("180819910")["verified"], false);
     assert_eq!(o.total(), 291 + 15 + 2);
     assert_eq!(
         o.line("111704070")["verified"],
@@ -454,6 +455,56 @@ fn boundary_2026_06_01() {
         Vec::<i64>::new()
     );
     assert_eq!(claim("2027-06-01", &["112007410"]).run().bukka(), vec![4]);
+}
+
+/// Ｏ１００ 外来・在宅物価対応料 under its codes (santei's unverified 2026 entries: 180819910 初診時,
+/// 180820010 再診時等, 180820110 訪問診療時) for every base item 通知 Ｏ１００ (2)–(4) lists
+/// (../shared/specs/r8-2026/ika-ryuijiko-tsuchi.txt l.30022–30037); points from 告示69 Ｏ１００ １
+/// イ/ロ/ハ (l.20214–20216: 2, 2, 3), twice from 2027-06 (注5, l.20700).
+#[test]
+fn bukka_under_its_codes_for_every_listed_base_item() {
+    let cases: &[(&str, &str, i64)] = &[
+        ("111000110", "180819910", 2), // Ａ０００ 初診料
+        ("113003510", "180819910", 2), // Ｂ００１－２ １イ
+        ("113037210", "180819910", 2), // Ｂ００１－２－11 １イ(1)
+        ("113037810", "180819910", 2), // Ｂ００１－２－11 ２ロ(1)
+        ("112007410", "180820010", 2), // Ａ００１ 再診料
+        ("112024210", "180820010", 2), // Ａ００１ 再診料（情報通信機器）
+        ("113003610", "180820010", 2), // Ｂ００１－２ １ロ
+        ("113037310", "180820010", 2), // Ｂ００１－２－11 １イ(2)
+        ("113024810", "180820010", 2), // Ｂ００１－２－９ 地域包括診療料
+        ("113013910", "180820010", 2), // Ｂ００１－２－７ 外来リハビリテーション診療料
+        ("113014110", "180820010", 2), // Ｂ００１－２－８ 外来放射線照射診療料
+        // (Ｂ００１－２－12 外来腫瘍化学療法診療料 is in the official files only: tests/tests/r8_overlay.rs.)
+        ("114001110", "180820110", 3), // Ｃ００１ 在宅患者訪問診療料（Ⅰ）
+        ("114042810", "180820110", 3), // Ｃ００１－２ （Ⅱ）
+        ("114007610", "180820110", 3), // Ｃ００３ 在宅がん医療総合診療料
+    ];
+    for &(base, code, points) in cases {
+        let o = claim("2026-07-01", &[base]).run();
+        let l = o.line(code);
+        assert_eq!(
+            (
+                l["points"].as_i64(),
+                l["origin"].as_str(),
+                l["verified"].as_bool()
+            ),
+            (Some(points), Some("auto"), Some(false)),
+            "{base}"
+        );
+        assert_eq!(o.bukka(), vec![points], "{base}: one 物価対応料 line");
+        let o = claim("2027-07-01", &[base]).run();
+        assert_eq!(o.line(code)["points"].as_i64(), Some(points * 2), "{base}");
+        assert!(
+            claim("2026-05-31", &[base]).run().bukka().is_empty(),
+            "{base}: none before the revision"
+        );
+    }
+    // 初診料 with 小児科外来診療料 初診: one 初診時 line (the same family).
+    let o = claim("2026-07-01", &["111000110", "113003510"]).run();
+    assert_eq!(o.bukka(), vec![2]);
+    // Not a listed base item: 電話等再診 (undecided) adds none.
+    assert!(claim("2026-07-01", &["112007950"]).run().bukka().is_empty());
 }
 
 // Add-on codes listed by hand are held to the same rules as the ones santei adds (domain §6,

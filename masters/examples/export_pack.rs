@@ -35,6 +35,7 @@ fn main() {
                       checked by tests/tests/pack_vs_official.rs."
             .into(),
         official_through: last,
+        overlay: false,
     };
     let pf = export(&ds, &codes, meta).unwrap_or_else(|e| panic!("{e}"));
     let text = toml::to_string_pretty(&pf).expect("serialise pack");

@@ -1,5 +1,5 @@
-//! CP932 (Shift_JIS as WHATWG and encoding_rs define it, the encoding 支払基金 writes its files
-//! in) to UTF-8. The double-byte table is generated from encoding_rs by `build.rs`; the tests
+//! CP932 (Shift_JIS as WHATWG and encoding_rs define it, the encoding the official files are
+//! written in) to UTF-8. The double-byte table is generated from encoding_rs by `build.rs`; the tests
 //! check this decoder against encoding_rs on every byte and every byte pair, including where
 //! each reports an error.
 //!

@@ -139,6 +139,10 @@ pub struct Dataset {
     /// from (for santei's own pack: of the newest official file its entries were checked
     /// against). A revision after this date is not reflected in the official data.
     pub official_through: Option<NaiveDate>,
+    /// The revisions santei's own entries were laid over this data set for, with what each
+    /// changed: [`Dataset::lookup`] refuses a pre-revision figure for a changed code they do
+    /// not cover (see [`crate::revision`]). Empty for official files loaded alone.
+    pub revision_checks: Vec<std::sync::Arc<crate::revision::RevisionCheck>>,
 }
 
 /// `YYYYMMDD` (the date in a published file name) as a date.
@@ -265,7 +269,7 @@ impl Dataset {
                         None if ds.schedule.is_empty() => {
                             return Err(LoadError::Unrecognised {
                                 file: f.name.clone(),
-                                reason: "an update file needs a full file (s_ALL…) to apply to; none was given".into(),
+                                reason: "an update file needs a full file (s_ALL…, published by 医療情報基盤・診療報酬審査支払機構 at https://www.hpdx.or.jp/) to apply to; none was given".into(),
                             })
                         }
                         _ => {}
@@ -689,5 +693,63 @@ mod tests {
             e.starts_with("s_ALL20240531.csv: 67108865 bytes, more than the 67108864 bytes"),
             "{e}"
         );
+    }
+}
+
+impl Dataset {
+    /// The version of `code` in force on `date` ([`crate::Schedule::lookup`]), refused with
+    /// [`LookupError::RevisionGap`] when a revision this data set's official master predates
+    /// changed the code's 区分 and santei's entries for the revision do not cover it.
+    pub fn lookup(
+        &self,
+        code: crate::value::Code,
+        date: chrono::NaiveDate,
+    ) -> Result<crate::schedule::Entry<'_>, crate::schedule::LookupError> {
+        let e = self.schedule.lookup(code, date)?;
+        match self.revision_gap(&e, date) {
+            Some(gap) => Err(crate::schedule::LookupError::RevisionGap(Box::new(gap))),
+            None => Ok(e),
+        }
+    }
+
+    /// Why `e` (looked up on `date`) may not be used, if it may not.
+    pub fn revision_gap(
+        &self,
+        e: &crate::schedule::Entry<'_>,
+        date: chrono::NaiveDate,
+    ) -> Option<crate::schedule::RevisionGap> {
+        let as_of = self.official_through?;
+        for check in &self.revision_checks {
+            let ch = &check.changes;
+            if date < ch.effective || as_of >= ch.effective || e.valid_from >= ch.effective {
+                continue;
+            }
+            if check.covered.binary_search(&e.code).is_ok() {
+                continue;
+            }
+            let r = e.record();
+            let Some(key) = crate::revision::master_key(r) else {
+                continue;
+            };
+            let Some(kokuji) = ch.changed(&key) else {
+                continue;
+            };
+            return Some(crate::schedule::RevisionGap {
+                code: e.code,
+                name: r.name.clone(),
+                date,
+                key,
+                kokuji: kokuji.to_vec(),
+                revision: ch.name.clone(),
+                effective: ch.effective,
+                source: ch.source.clone(),
+                master_as_of: as_of,
+                points: r.points.normalize().to_string(),
+                entries_file: check.entries_file.clone(),
+                changes_file: ch.file.clone(),
+                load: ch.load.clone(),
+            });
+        }
+        None
     }
 }

@@ -2,9 +2,10 @@
 //! TOML, readable and reviewable, each version with its source. The embedded default data
 //! is a pack; users can load their own.
 //!
-//! A pack file has up to five parts:
-//! - `[pack]` — title, description, and `official_through` (the last official update the
-//!   verified entries were checked against).
+//! A pack file has up to six parts:
+//! - `[pack]` — title, description, `official_through` (the last official update the
+//!   verified entries were checked against) and `overlay` (its changes may name codes the data
+//!   lacks: those are skipped).
 //! - `[[code]]` with `[[code.version]]` — a code's full history. Each version has `from`,
 //!   `sources` (official file:line references), `verified` (default true) and `fields`
 //!   (any field of the 医科診療行為マスター layout by its English name, see
@@ -12,11 +13,16 @@
 //! - `[[change]]` — hand-written updates in the official update semantics (`kind` = `new`,
 //!   `change` or `abolish`; `effective` date; `fields`), for facts no official file here
 //!   carries yet (the 2026 revision). They are unverified unless they say otherwise, and the
-//!   versions they create are flagged in every result.
-//! - `[[frequency]]` — 算定回数 entries; `[[exclusion]]` — 背反 entries.
+//!   versions they create are flagged in every result. `kind = "unchanged"` records that the
+//!   revision's text leaves the code's figure as it was (checked, with its source): it
+//!   changes nothing, and it counts as covered for [`crate::revision`].
+//! - `[[unchanged]]` — codes a revision leaves as they were, as a group with one source.
+//! - `[[frequency]]` — 算定回数 entries; `[[exclusion]]` — 背反 entries (names may be left out:
+//!   the schedule's are used).
 //!
 //! Invariant: loading validates every entry (unknown field names, bad dates, unknown codes in
-//! changes) before anything is built; errors name the pack file and the entry.
+//! changes — except in an `overlay` pack) before anything is built; errors name the pack file
+//! and the entry.
 
 use crate::dataset::Dataset;
 use crate::error::LoadError;
@@ -51,6 +57,11 @@ pub struct PackMeta {
     /// The newest official update file the verified entries were checked against.
     #[serde(default)]
     pub official_through: Option<String>,
+    /// An overlay of hand-written entries for data that may not have every code they name
+    /// (santei's 2026 entries over the embedded pack, which carries only the common codes):
+    /// a `change`, `abolish` or `unchanged` entry for a code the data lacks is skipped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overlay: bool,
 }
 
 /// `[[code]]`
@@ -79,7 +90,7 @@ pub struct PackVersion {
 #[serde(deny_unknown_fields)]
 pub struct PackChange {
     pub code: Code,
-    /// new | change | abolish
+    /// new | change | abolish | unchanged
     pub kind: String,
     pub effective: NaiveDate,
     pub source: String,
@@ -91,11 +102,24 @@ pub struct PackChange {
     pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
+/// `[[unchanged]]` — codes a revision's text leaves as they were, checked as a group (e.g.
+/// every figure of a table): one source for them all. Like a `kind = "unchanged"` change, it
+/// changes nothing and counts as covered for [`crate::revision`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackUnchanged {
+    pub effective: NaiveDate,
+    pub source: String,
+    pub codes: Vec<Code>,
+}
+
 /// `[[frequency]]`
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackFrequency {
     pub code: Code,
+    /// The code's name (the embedded pack leaves it out: the schedule's name is used).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     pub unit_code: u16,
     pub unit: String,
@@ -141,8 +165,11 @@ impl PackFrequency {
 pub struct PackExclusion {
     pub scope: ExclusionScope,
     pub first: Code,
+    /// The codes' names (the embedded pack leaves them out: the schedule's names are used).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub first_name: String,
     pub second: Code,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub second_name: String,
     pub kind: ExclusionKind,
     #[serde(default)]
@@ -165,6 +192,8 @@ pub struct PackFile {
     pub codes: Vec<PackCode>,
     #[serde(default, rename = "change", skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<PackChange>,
+    #[serde(default, rename = "unchanged", skip_serializing_if = "Vec::is_empty")]
+    pub unchanged: Vec<PackUnchanged>,
     #[serde(default, rename = "frequency", skip_serializing_if = "Vec::is_empty")]
     pub frequency: Vec<PackFrequency>,
     #[serde(default, rename = "exclusion", skip_serializing_if = "Vec::is_empty")]
@@ -215,9 +244,53 @@ fn source_ref(s: &str) -> SourceRef {
     }
 }
 
-/// Load the embedded default data.
+/// Load the embedded default data (with the revision checks of [`crate::revision`] for the
+/// overlay file's revision).
 pub fn embedded() -> Result<Dataset, LoadError> {
-    load_packs(EMBEDDED)
+    let mut ds = load_packs(EMBEDDED)?;
+    attach_revision_checks(&mut ds)?;
+    Ok(ds)
+}
+
+/// Attach the checks of the revisions santei's overlay files ([`OVERLAYS`]) cover.
+fn attach_revision_checks(ds: &mut Dataset) -> Result<(), LoadError> {
+    for (name, text) in EMBEDDED.iter().filter(|(n, _)| OVERLAYS.contains(n)) {
+        ds.revision_checks.extend(checks_for(name, text)?);
+    }
+    Ok(())
+}
+
+/// The codes a pack's `[[change]]` entries name, each with its effective date.
+pub fn entry_codes(name: &str, text: &str) -> Result<Vec<(Code, NaiveDate)>, LoadError> {
+    let pf = parse_pack(name, text)?;
+    let mut out: Vec<(Code, NaiveDate)> =
+        pf.changes.iter().map(|c| (c.code, c.effective)).collect();
+    for u in &pf.unchanged {
+        out.extend(u.codes.iter().map(|c| (*c, u.effective)));
+    }
+    Ok(out)
+}
+
+/// A `[[change]]` kind santei knows.
+fn check_kind(file: &str, ch: &PackChange) -> Result<(), LoadError> {
+    match ch.kind.as_str() {
+        "new" | "change" | "abolish" => Ok(()),
+        "unchanged" if ch.fields.is_empty() => Ok(()),
+        "unchanged" => Err(pack_err(
+            file,
+            format!(
+                "change of {} effective {}: an `unchanged` entry has no fields",
+                ch.code, ch.effective
+            ),
+        )),
+        other => Err(pack_err(
+            file,
+            format!(
+                "change of {} effective {}: kind must be new, change, abolish or unchanged, found {other:?}",
+                ch.code, ch.effective
+            ),
+        )),
+    }
 }
 
 /// Load pack files (name, text) in order into one data set.
@@ -271,11 +344,19 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
             }
             ds.schedule.insert_history(pc.code, History { versions });
         }
+        let is_overlay = pf.pack.as_ref().is_some_and(|m| m.overlay);
         for ch in pf.changes {
+            check_kind(name, &ch)?;
+            if is_overlay && ch.kind != "new" && ds.schedule.history(ch.code).is_none() {
+                continue;
+            }
             apply_change(&mut ds, name, ch)?;
         }
-        for f in pf.frequency {
+        for mut f in pf.frequency {
             frequency_seen = true;
+            if f.name.is_empty() {
+                f.name = schedule_name(&ds, f.code);
+            }
             let rule = f.into_rule();
             ds.tables.frequency.entry(rule.code).or_default().push(rule);
         }
@@ -283,12 +364,19 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
             if !exclusion_scopes.contains(&x.scope) {
                 exclusion_scopes.push(x.scope);
             }
+            let name = |n: String, c: Code| {
+                if n.is_empty() {
+                    schedule_name(&ds, c)
+                } else {
+                    n
+                }
+            };
             let rule = ExclusionRule {
                 scope: x.scope,
                 first: x.first,
-                first_name: x.first_name,
+                first_name: name(x.first_name, x.first),
                 second: x.second,
-                second_name: x.second_name,
+                second_name: name(x.second_name, x.second),
                 kind: x.kind,
                 special: x.special,
                 period: Period {
@@ -337,6 +425,42 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
 /// master may predate.
 pub static OVERLAYS: &[&str] = include!(concat!(env!("OUT_DIR"), "/overlays.rs"));
 
+/// The name of a code's latest version in the data set (for table entries a pack gives
+/// without names); empty when the data set lacks the code.
+fn schedule_name(ds: &Dataset, code: Code) -> String {
+    ds.schedule
+        .history(code)
+        .and_then(|h| h.versions.last())
+        .map(|v| v.record.name.clone())
+        .unwrap_or_default()
+}
+
+/// Fields of the 医科診療行為マスター layout that [`export`] leaves out of the embedded pack:
+/// how a row was published (公表順序番号, 旧点数, name lengths and change flags) and fields no
+/// computation of santei reads (集計先, 告示等識別区分, コード表用番号 章/部/項番, きざみ上限 …).
+/// The official files carry them; keeping the embedded data small keeps the browser page
+/// within its size budget. The 区分 fields the revision check reads (letter, 区分番号, 枝番)
+/// stay.
+pub const PACK_OMITS: &[&str] = &[
+    "abbr_name_len",
+    "kana_name_len",
+    "base_name",
+    "tally_outpatient",
+    "tally_inpatient",
+    "publication_order",
+    "notice_class1",
+    "notice_class2",
+    "old_point_kind",
+    "old_points",
+    "kanji_name_changed",
+    "kana_name_changed",
+    "chapter",
+    "part",
+    "item",
+    "dpc",
+    "step_upper",
+];
+
 /// Load the official files found in `dirs` (as [`Dataset::load_dirs`]) and lay santei's
 /// unverified 2026 entries over the dates they do not reach ([`overlay`]). The one loader
 /// every front end that reads directories uses (the CLI's `--master`, the C ABI), so they
@@ -369,13 +493,14 @@ fn with_overlay(mut ds: Dataset, names: &str) -> Result<(Dataset, Vec<OverlayNot
     if ds.schedule.is_empty() {
         return Err(LoadError::Unrecognised {
             file: names.to_string(),
-            reason: "no 医科診療行為マスター full file (s_ALL….csv) found".into(),
+            reason: "no 医科診療行為マスター full file (s_ALL….csv) found; the official files are published by 医療情報基盤・診療報酬審査支払機構 at https://www.hpdx.or.jp/ (extract the .zip archives)".into(),
         });
     }
     let mut notes = Vec::new();
     for (name, text) in EMBEDDED.iter().filter(|(n, _)| OVERLAYS.contains(n)) {
         notes.extend(overlay(&mut ds, name, text)?);
     }
+    attach_revision_checks(&mut ds)?;
     Ok((ds, notes))
 }
 
@@ -399,6 +524,7 @@ pub fn overlay(ds: &mut Dataset, name: &str, text: &str) -> Result<Vec<OverlayNo
     let mut notes = Vec::new();
     let mut staged = ds.clone();
     for ch in pf.changes {
+        check_kind(name, &ch)?;
         if ch.kind != "new" && staged.schedule.history(ch.code).is_none() {
             // The official files end before the code was introduced (an older data set): the
             // change has nothing to apply to, and dates after the data's end stay unknown.
@@ -435,12 +561,29 @@ pub fn overlay(ds: &mut Dataset, name: &str, text: &str) -> Result<Vec<OverlayNo
             });
             continue;
         }
+        if ch.kind == "unchanged" {
+            notes.push(OverlayNote {
+                code: ch.code,
+                effective: ch.effective,
+                status: format!("unchanged by the revision ({})", ch.source),
+            });
+            continue;
+        }
         notes.push(OverlayNote {
             code: ch.code,
             effective: ch.effective,
             status: "applied (unverified)".into(),
         });
         apply_change(&mut staged, name, ch)?;
+    }
+    for u in &pf.unchanged {
+        for &code in &u.codes {
+            notes.push(OverlayNote {
+                code,
+                effective: u.effective,
+                status: format!("unchanged by the revision ({})", u.source),
+            });
+        }
     }
     for f in pf.frequency {
         let official_has = staged
@@ -560,10 +703,15 @@ fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), Load
             }
             ds.schedule.insert_history(ch.code, h);
         }
+        "unchanged" => {
+            if ds.schedule.history(ch.code).is_none() {
+                return Err(pack_err(file, format!("{what}: unknown code")));
+            }
+        }
         other => {
             return Err(pack_err(
                 file,
-                format!("{what}: kind must be new, change or abolish, found {other:?}"),
+                format!("{what}: kind must be new, change, abolish or unchanged, found {other:?}"),
             ))
         }
     }
@@ -609,6 +757,10 @@ pub fn export(ds: &Dataset, codes: &[Code], meta: PackMeta) -> Result<PackFile, 
             })
             .map(|v| {
                 let mut rec = (*v.record).clone();
+                let blank = ProcedureRecord::default();
+                for f in PACK_OMITS {
+                    rec.copy_field(&blank, f);
+                }
                 rec.code = Code::default();
                 rec.master_kind = String::new();
                 rec.changed_on = DateCell(None);
@@ -629,7 +781,7 @@ pub fn export(ds: &Dataset, codes: &[Code], meta: PackMeta) -> Result<PackFile, 
         for r in ds.tables.frequency.get(&code).into_iter().flatten() {
             pf.frequency.push(PackFrequency {
                 code,
-                name: r.name.clone(),
+                name: String::new(),
                 unit_code: r.unit.code,
                 unit: r.unit.name.clone(),
                 count: r.count,
@@ -651,17 +803,45 @@ pub fn export(ds: &Dataset, codes: &[Code], meta: PackMeta) -> Result<PackFile, 
             pf.exclusions.push(PackExclusion {
                 scope: r.scope,
                 first: r.first,
-                first_name: r.first_name.clone(),
+                first_name: String::new(),
                 second: r.second,
-                second_name: r.second_name.clone(),
+                second_name: String::new(),
                 kind: r.kind,
                 special: r.special,
                 from: r.period.from,
                 to: r.period.to,
-                source: format!("{}:{}", r.source.file, r.source.line),
+                // The table file only: its row is found by the two codes (the line numbers of
+                // hundreds of rows would grow the browser page's data by a tenth).
+                source: r.source.file.clone(),
                 verified: true,
             });
         }
     }
     Ok(pf)
+}
+
+/// The checks for santei's embedded revision files, with the codes of `entries` (the pack
+/// text of santei's own entries for the revision, `entries_file`) as covered.
+fn checks_for(
+    entries_file: &str,
+    entries: &str,
+) -> Result<Vec<std::sync::Arc<crate::revision::RevisionCheck>>, LoadError> {
+    let codes = entry_codes(entries_file, entries)?;
+    let mut out = Vec::new();
+    for (file, text) in crate::revision::EMBEDDED {
+        let changes = std::sync::Arc::new(crate::revision::RevisionChanges::parse(file, text)?);
+        let mut covered: Vec<Code> = codes
+            .iter()
+            .filter(|(_, d)| *d >= changes.effective)
+            .map(|(c, _)| *c)
+            .collect();
+        covered.sort();
+        covered.dedup();
+        out.push(std::sync::Arc::new(crate::revision::RevisionCheck {
+            changes,
+            entries_file: entries_file.to_string(),
+            covered,
+        }));
+    }
+    Ok(out)
 }

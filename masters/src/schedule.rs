@@ -156,6 +156,10 @@ pub enum LookupError {
         date: NaiveDate,
         ranges: Vec<(NaiveDate, Option<NaiveDate>)>,
     },
+    /// A revision the official master in use predates changed the code's 区分, and santei's
+    /// own entries for the revision do not cover the code (see [`crate::revision`]).
+    #[error("{0}")]
+    RevisionGap(Box<RevisionGap>),
 }
 
 /// "from 2024-10-01 to 2025-03-31, from 2025-04-01" …
@@ -364,7 +368,9 @@ impl Schedule {
 
     /// Load a full master file (s_ALL…). Into an empty schedule it is the base; into a
     /// loaded one it is a checkpoint: codes it lacks are added and key fields that differ
-    /// from the replay are corrected (each correction is reported).
+    /// from the replay are corrected (each correction is reported) — in the version in force
+    /// on the row's 変更年月日 when that version starts then, otherwise in a new version from
+    /// that date (a later revision's full file does not rewrite the earlier days).
     pub fn apply_full(&mut self, file: &str, bytes: &[u8]) -> Result<&FileReport, LoadError> {
         let rows = parse_rows(file, bytes, true)?;
         let src: Arc<str> = Arc::from(file);
@@ -424,7 +430,8 @@ impl Schedule {
                         report.added.push(r.code);
                     }
                     Some(h) => {
-                        let i = h.at(from).unwrap_or(h.versions.len() - 1);
+                        let in_force = h.at(from);
+                        let i = in_force.unwrap_or(h.versions.len() - 1);
                         let v = &mut h.versions[i];
                         let mut changed = false;
                         let mut updated: Option<ProcedureRecord> = None;
@@ -447,9 +454,24 @@ impl Schedule {
                                 full_file: after,
                             });
                         }
-                        if let (true, Some(updated)) = (changed, updated) {
-                            v.record = Arc::new(updated);
-                            v.sources.push(sref);
+                        if let (true, Some(mut updated)) = (changed, updated) {
+                            if in_force.is_some() && from > v.valid_from {
+                                // The full file states the record from its 変更年月日 on (a later
+                                // revision's full file over older data): a new version from that
+                                // date, the earlier days keep what the replay gave them.
+                                updated.changed_on = DateCell(Some(from));
+                                let nv = Version {
+                                    valid_from: from,
+                                    record: Arc::new(updated),
+                                    sources: vec![sref],
+                                    verified: true,
+                                    end_verified: v.end_verified,
+                                };
+                                h.versions.insert(i + 1, nv);
+                            } else {
+                                v.record = Arc::new(updated);
+                                v.sources.push(sref);
+                            }
                         }
                     }
                 }
@@ -736,5 +758,66 @@ fn official_cell(rec: &ProcedureRecord, index: usize) -> String {
             None => "99999999".into(),
         },
         _ => String::new(),
+    }
+}
+
+/// A lookup refused because the revision changed the code's 区分, the master in use predates
+/// the revision and santei's own entries do not cover the code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionGap {
+    pub code: Code,
+    pub name: String,
+    pub date: NaiveDate,
+    pub key: String,
+    pub kokuji: Vec<String>,
+    pub revision: String,
+    pub effective: NaiveDate,
+    pub source: String,
+    pub master_as_of: NaiveDate,
+    pub points: String,
+    pub entries_file: String,
+    pub changes_file: String,
+    pub load: String,
+}
+
+impl std::fmt::Display for RevisionGap {
+    /// Several short lines (front ends cut long lines of error messages), the last one what
+    /// to load.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "code {} {} on {}: the {} (from {}) changed its 区分 {}, and santei's entries for the \
+             revision ({}) do not cover this code.",
+            self.code,
+            self.name,
+            self.date,
+            self.revision,
+            self.effective,
+            self.key,
+            self.entries_file
+        )?;
+        writeln!(
+            f,
+            "The official master in use was published up to {}: its figure ({} points) is the one \
+             before the revision, and santei does not guess the new one.",
+            self.master_as_of, self.points
+        )?;
+        const SHOWN: usize = 4;
+        let more = match self.kokuji.len() {
+            n if n > SHOWN => format!(" … ({n} in all)"),
+            _ => String::new(),
+        };
+        writeln!(
+            f,
+            "告示 区分 changed (line of 告示第69号): {}{more}; see {}.",
+            self.kokuji
+                .iter()
+                .take(SHOWN)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
+            self.changes_file
+        )?;
+        write!(f, "Load {}.", self.load)
     }
 }

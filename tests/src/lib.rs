@@ -51,3 +51,46 @@ pub fn official() -> &'static masters::Dataset {
         masters::Dataset::load_dirs(&[ika_dir(), tensuhyo_dir()]).expect("official files load")
     })
 }
+
+/// The official 医科 data set with the 電子点数表 tables and santei's 2026 entries laid over it
+/// ([`masters::pack::load_official_dirs`], as `--master` loads it; loaded once per test binary).
+pub fn official_with_overlay() -> &'static masters::Dataset {
+    use std::sync::OnceLock;
+    static DS: OnceLock<masters::Dataset> = OnceLock::new();
+    DS.get_or_init(|| {
+        masters::pack::load_official_dirs(&[ika_dir(), tensuhyo_dir()])
+            .expect("official files load")
+            .0
+    })
+}
+
+/// The 2026 告示 text (告示第69号), lines as in the file (`../shared/specs/r8-2026/…`).
+pub fn kokuji69() -> &'static [String] {
+    use std::sync::OnceLock;
+    static T: OnceLock<Vec<String>> = OnceLock::new();
+    T.get_or_init(|| {
+        std::fs::read_to_string(
+            shared()
+                .join("specs")
+                .join("r8-2026")
+                .join("ika-tensuhyo-kokuji69.txt"),
+        )
+        .expect("告示第69号 text")
+        .lines()
+        .map(str::to_string)
+        .collect()
+    })
+}
+
+/// Full-width digits and comma folded to ASCII, whitespace removed (figures in the 告示 texts
+/// are written either way and split by line breaks).
+pub fn fold_figures(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '，' => ',',
+            c => c,
+        })
+        .collect()
+}

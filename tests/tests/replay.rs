@@ -1,6 +1,6 @@
 //! The replay check of official-files.md: the 2022 full file plus every update file
 //! published up to 2024-05 reproduces `s_ALL20240531.csv` on the key fields for every code
-//! it lists, except the 19 cells named below (corrected by 支払基金 without an update row in
+//! it lists, except the 19 cells named below (corrected by 支払基金 — now 医療情報基盤・診療報酬審査支払機構 — without an update row in
 //! the files we have).
 
 use masters::{Code, Dataset, NamedFile, Schedule};

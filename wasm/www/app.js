@@ -529,7 +529,7 @@ async function loadMaster() {
   if (isError(value)) {
     status.textContent = '';
     showError(box, `読み込めませんでした（これまでのデータで計算を続けます）: ${value.error.message}\n` +
-      '全件ファイル（s_ALL….csv）と、その後に公表された更新ファイル（s_YYYYMMDD.csv）をまとめて選んでください。電子点数表（01補助マスターテーブル.csv など）も一緒に選べます。');
+      '医療情報基盤・診療報酬審査支払機構（https://www.hpdx.or.jp/）が公開する全件ファイル（s_ALL….csv）と、その後に公表された更新ファイル（s_YYYYMMDD.csv）をまとめて選んでください。電子点数表（01補助マスターテーブル.csv など）も一緒に選べます。');
     return;
   }
   const names = ((value.data || {}).files || []).map((f) => f.file).join('、');

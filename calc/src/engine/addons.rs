@@ -260,7 +260,7 @@ fn resolve_target<'a>(
     let date = f.date;
     if let Some(c) = &target.code {
         let code = Code::parse(c).ok()?;
-        return match f.data().schedule.lookup(code, date) {
+        return match f.data().lookup(code, date) {
             Ok(e) => {
                 let src = f.version_src(&mut n.t, e.version, lit!(""));
                 let r = e.record();

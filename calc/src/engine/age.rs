@@ -8,7 +8,6 @@ use crate::text::Arg;
 use crate::{lit, tx};
 
 pub(crate) fn age_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'a>>) {
-    let schedule = &f.data().schedule;
     let n_input = work.len();
     let mut on_claim: std::collections::HashSet<masters::Code> =
         work.iter().filter_map(|l| l.line.code).collect();
@@ -30,7 +29,7 @@ pub(crate) fn age_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'
                 );
                 continue;
             }
-            match schedule.lookup(a.code, f.date) {
+            match f.data().lookup(a.code, f.date) {
                 Ok(ae) => {
                     let ar = ae.record();
                     let p = ar.points;

@@ -35,7 +35,7 @@ fn input_line<'a>(f: &Facts<'a>, n: &mut Notes, i: usize) -> Result<Work<'a>, Ca
     let (claim, date) = (f.claim, f.date);
     let it = &claim.items[i];
     let code = it.code;
-    let entry = match f.data().schedule.lookup(code, date) {
+    let entry = match f.data().lookup(code, date) {
         Ok(e) => e,
         Err(masters::LookupError::UnknownCode(_))
             if claim.kind != ClaimKind::Ika && it.points.is_some() =>
