@@ -17,6 +17,7 @@
 //! [`ReceiptRules::rules_of`]): a few hash lookups per line, whatever the number of rules.
 //! Nothing numeric of the fee rules lives in this code.
 
+pub mod apply;
 mod check;
 mod index;
 mod kubun;
