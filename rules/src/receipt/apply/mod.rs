@@ -190,21 +190,27 @@ pub enum Why {
     },
     /// `drug_kinds`: the 処方料・処方箋料 line should be of the set `expected` (`kinds` counted).
     WrongFee { expected: String, kinds: u32 },
-    /// `second_department`: an item marked second department without a code of `second`, a
-    /// `second` line without a line of `members` that day, or an add-on of `not_with`.
+    /// `second_department`: an item marked second department without a code of the set
+    /// `expected` (`second`), or a `second` line without a line of `expected` (`members`) that
+    /// day.
     SecondDepartment { expected: String },
+    /// `second_department`: an add-on of the set `set` (`not_with`) on the second department.
+    NotForSecond { set: String },
     /// `bundle`: a code on several lines (or with count > 1) of one group: several specimens
     /// cannot be told apart without `specimen`; counted once.
     RepeatedCode { code: u32 },
-    /// `inclusion`: a history line of the month is an item the `by` line (in this claim)
-    /// includes; that earlier claim is not changed.
-    IncludedInHistory { by: usize },
+    /// `inclusion`: history lines of the scope (indices into `history`) are items the `by`
+    /// line of this claim includes; those earlier claims are not changed.
+    IncludedInHistory { history: Vec<usize> },
     /// `taper.same_part`: lines of the set without `part`: the taper cannot be checked.
     NoPart,
     /// The rules do not cover the date (`[coverage]` from `from`).
     BeforeCoverage { from: Option<NaiveDate> },
-    /// `not_within`: the period could not be decided (a date outside the calendar).
-    PeriodUndecided { after: LineRef },
+    /// `not_within`: within the period after the claim's `discharge_date` (`also_after`).
+    AfterDischarge { date: NaiveDate },
+    /// `not_within`: the period from `date` could not be decided (a 休日 adjustment needs a
+    /// day outside the calendar).
+    PeriodUndecided { date: NaiveDate },
     /// A fact the rule needs is not in the input (`also_after`: `discharge_date` …).
     MissingFact(String),
     /// The rule rests on explicit codes no official master confirms on the date

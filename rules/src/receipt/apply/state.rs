@@ -184,6 +184,23 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         out
     }
 
+    /// As [`State::in_scope`], with the claim lines on the receipt whether charged or not
+    /// (a test in a まるめ, a 処置 priced 0 still was done): for what a rule *needs* or
+    /// *conflicts with*.
+    pub fn in_scope_present(&self, scope: Scope, id: &str) -> Vec<LineRef> {
+        let mut out: Vec<LineRef> = (0..self.lines.len())
+            .filter(|&i| self.present(i) && self.is(LineRef::Claim(i), id))
+            .map(LineRef::Claim)
+            .collect();
+        out.extend(
+            self.hist_scope(scope)
+                .iter()
+                .map(|&h| LineRef::History(h))
+                .filter(|&l| self.is(l, id)),
+        );
+        out
+    }
+
     /// The history lines on or before the date that are members of `id` (any date).
     pub fn history_in(&self, id: &str) -> Vec<usize> {
         (0..self.history.len())
@@ -194,14 +211,6 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     /// Take a claim line out of every later count.
     pub fn uncharge(&mut self, i: usize) {
         self.charged[i] = false;
-    }
-
-    /// The date of a line.
-    pub fn date_of(&self, l: LineRef) -> NaiveDate {
-        match l {
-            LineRef::Claim(_) => self.date,
-            LineRef::History(h) => self.history[h].date,
-        }
     }
 
     /// Step 1a: `replaces` — an automatic add-on of `auto` is not added when a line of `by`
