@@ -202,3 +202,58 @@ fn night_addition_boundaries() {
     );
     assert_eq!(ids(&f), vec!["cannot_decide:night_visit"]);
 }
+
+/// The explicit codes of the sets are confirmed by the R6 master through 2026-05-31
+/// (`codes_confirmed_through`, rules/data/receipt/README.md): a finding resting on them on
+/// 2026-06-01 (R8, no master at hand) says so.
+#[test]
+fn unverified_after_the_confirmed_date() {
+    let r = rules();
+    let f = run(&r, &visit("2026-05-29"), &items(&[SAISHIN, IPPANMEI]), &[]);
+    assert_eq!(ids(&f), vec!["refuse:ippanmei_needs_shohosen"]);
+    let f = run(&r, &visit("2026-06-01"), &items(&[SAISHIN, IPPANMEI]), &[]);
+    assert_eq!(
+        ids(&f),
+        vec![
+            "refuse:ippanmei_needs_shohosen",
+            "unverified:ippanmei_needs_shohosen"
+        ]
+    );
+    assert!(
+        matches!(&f[1], Finding::Unverified { sets, .. } if sets == &vec!["ippanmei_kasan".to_string(), "shohosen".to_string()])
+    );
+}
+
+/// 告示 Ａ００１ 注７ (r6-2024/ika-tensuhyo-kokuji57.txt:251-255, 「診療所に限る」 by Ａ０００ 注９:
+/// 182-187): the rule `evening_early` has `facility_kind = "clinic"`: at a hospital the line
+/// is an error, without the kind it cannot be decided. 夜間・早朝等加算（再診） 50点
+/// (s_ALL20240531.csv:75).
+#[test]
+fn evening_early_clinic_only() {
+    let r = rules();
+    let yakan: Row = (112015570, 50, "A", 1, 0, 6, [0, 0, 6, 7, 0, 0, 0, 0]);
+    let lines = items(&[SAISHIN, yakan]);
+    let mut v = visit("2025-02-12");
+    v.time = t("19:00");
+    let f = run(&r, &v, &lines, &[]);
+    assert!(matches!(
+        &f[0],
+        Finding::CannotDecide {
+            why: Why::FacilityKind { given: None, .. },
+            ..
+        }
+    ));
+    v.facility_kind = Some(FacilityKind::Hospital);
+    assert_eq!(ids(&run(&r, &v, &lines, &[])), vec!["refuse:evening_early"]);
+    // At a clinic, 19:00 on a Wednesday inside its displayed hours (to 19:30): holds.
+    let iv = (t("09:00").unwrap(), t("19:30").unwrap());
+    let hours = FacilityHours {
+        wed: vec![iv],
+        ..FacilityHours::default()
+    };
+    v.facility_kind = Some(FacilityKind::Clinic);
+    v.hours = Some(&hours);
+    assert!(run(&r, &v, &lines, &[]).is_empty());
+    v.time = t("17:59");
+    assert_eq!(ids(&run(&r, &v, &lines, &[])), vec!["refuse:evening_early"]);
+}

@@ -189,3 +189,57 @@ fn seikatsu1_includes_tokutei_and_tests() {
         matches!(&f[0], Finding::Warn { lines, why: Why::IncludedInHistory { history }, .. } if lines == &vec![1] && history == &vec![0])
     );
 }
+
+/// 告示 Ｄ２８７ 注１ (r6-2024/ika-tensuhyo-kokuji57.txt:10046): 内分泌負荷試験 「１月に3,600点を
+/// 限度」. 下垂体後葉負荷試験 1,200点 (s_ALL20240531.csv:5623), 甲状腺負荷試験 1,200点 (:5624),
+/// 下垂体前葉負荷試験（ＬＨ及びＦＳＨ） 1,600点 (:5813), 包括対象検査 8. Earlier in the month
+/// 1,200 + 1,200 = 2,400 used; today's 1,600 gets 1,200.
+#[test]
+fn endocrine_load_month_cap() {
+    let r = rules();
+    let v = visit("2025-02-12");
+    let kouyou: Row = (160086710, 1200, "D", 287, 0, 2, [8, 1, 0, 1, 0, 0, 0, 0]);
+    let koujousen: Row = (160086810, 1200, "D", 287, 0, 3, [8, 1, 0, 1, 0, 0, 0, 0]);
+    let lh_fsh: Row = (160119810, 1600, "D", 287, 0, 1, [8, 1, 0, 1, 0, 0, 0, 0]);
+    let h = [hist(kouyou, "2025-02-03")];
+    assert!(
+        run(&r, &v, &items(&[lh_fsh]), &h).is_empty(),
+        "1,200 + 1,600 ≤ 3,600"
+    );
+    let h = [hist(kouyou, "2025-02-03"), hist(koujousen, "2025-02-05")];
+    let f = run(&r, &v, &items(&[lh_fsh]), &h);
+    assert_eq!(bundle_points(&f), vec![(vec![0], Decimal::from(1200))]);
+    // Last month's do not count.
+    let h = [hist(kouyou, "2025-01-03"), hist(koujousen, "2025-01-05")];
+    assert!(run(&r, &v, &items(&[lh_fsh]), &h).is_empty());
+}
+
+/// 告示 Ｂ００１－２－９ 注２ (r6-2024/ika-tensuhyo-kokuji57.txt:5491-5502): 地域包括診療料 includes
+/// the month's fees; 「急性増悪時に実施した…所定点数が550点未満のものに限り」: a line of 550 points
+/// or more marked `acute` stays billable; unmarked, it is included and cannot be checked.
+/// 下垂体前葉負荷試験（ＬＨ及びＦＳＨ） 1,600点 (s_ALL20240531.csv:5813); 尿一般 26点.
+#[test]
+fn chiiki_houkatsu_acute_550() {
+    /// 地域包括診療料１ 1,660点, Ｂ００１－２ 項番12 (s_ALL20240531.csv:350).
+    const CHIIKI: Row = (113024810, 1660, "B", 1, 2, 12, [0, 0, 1, 1, 0, 0, 0, 0]);
+    let r = rules();
+    let v = visit("2025-02-12");
+    let lh_fsh: Row = (160119810, 1600, "D", 287, 0, 1, [8, 1, 0, 1, 0, 0, 0, 0]);
+    let fee = line(CHIIKI, 0);
+    let mut lines = vec![fee, line(NYO_IPPAN, 1), line(lh_fsh, 2)];
+    let f = run(&r, &v, &lines, &[]);
+    let rid = "b001_2_9_chiiki_houkatsu_r6";
+    assert_eq!(
+        ids(&f),
+        vec![
+            format!("zero:{rid}"),
+            format!("cannot_decide:{rid}"),
+            format!("zero:{rid}")
+        ]
+    );
+    lines[2].acute = true;
+    lines[1].acute = true;
+    let f = run(&r, &v, &lines, &[]);
+    assert_eq!(ids(&f), vec![format!("zero:{rid}")]);
+    assert!(matches!(f[0], Finding::Zero { line: 1, .. }));
+}

@@ -120,6 +120,7 @@ pub(super) fn ids(f: &[Finding]) -> Vec<String> {
                 Finding::Warn { .. } => "warn",
                 Finding::DropAuto { .. } => "drop_auto",
                 Finding::CannotDecide { .. } => "cannot_decide",
+                Finding::Unverified { .. } => "unverified",
             };
             format!("{tag}:{}", x.rule().map_or("-", |r| r.id))
         })

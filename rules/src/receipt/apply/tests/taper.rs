@@ -161,3 +161,31 @@ fn drug_kinds_seven() {
         assert_eq!(run(&r, &v, &lines, &[]).len(), n, "{days} days");
     }
 }
+
+/// 告示 Ａ００１ 注３ (r6-2024/ika-tensuhyo-kokuji57.txt:231-234): the second department's 再診料 is
+/// its own code (再診料（同一日複数科受診時の２科目）); an item marked `second_department` without
+/// it, or a 2科目 fee without a first one that day, is an error; 外来管理加算 (注８) is not claimed
+/// for it.
+#[test]
+fn second_department() {
+    let r = rules();
+    let v = visit("2025-02-12");
+    let second: Row = (112015810, 38, "A", 1, 0, 2, [0, 0, 0, 1, 0, 0, 0, 0]);
+    let mut lines = items(&[SAISHIN, second]);
+    lines[1].second_department = true;
+    assert!(run(&r, &v, &lines, &[]).is_empty());
+    let f = run(&r, &v, &lines[1..], &[]);
+    assert_eq!(ids(&f), vec!["refuse:second_department"]);
+    lines[1] = line(SAISHIN, 1);
+    lines[1].second_department = true;
+    let f = run(&r, &v, &lines, &[]);
+    assert!(
+        matches!(&f[0], Finding::Refuse { why: Why::SecondDepartment { expected }, .. } if expected == "visit_second_department")
+    );
+    let mut lines = items(&[SAISHIN, second, GAIRAI_KANRI]);
+    lines[1].second_department = true;
+    lines[2].second_department = true;
+    lines[2].group = 1;
+    let f = run(&r, &v, &lines, &[]);
+    assert!(f.iter().any(|x| matches!(x, Finding::Refuse { lines, why: Why::NotForSecond { .. }, .. } if lines == &vec![2])), "{f:?}");
+}
