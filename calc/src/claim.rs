@@ -221,7 +221,10 @@ pub struct Facility {
 pub struct Item {
     /// The code of a plain line (absent for a 剤, whose codes are its `lines`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::values::CodeString>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::values::CodeString>")
+    )]
     pub code: Option<masters::Code>,
     /// 回数 (日数 for 内服), 1–9,999.
     #[serde(default = "one")]

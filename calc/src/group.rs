@@ -171,7 +171,10 @@ pub(crate) fn check_item(i: usize, it: &Item) -> Result<(), FieldError> {
         let Some(q) = l.quantity else { continue };
         let path = format!("items[{i}].lines[{j}].quantity");
         if q <= Decimal::ZERO {
-            return field(path, format!("{} is not a quantity (more than 0)", q.normalize()));
+            return field(
+                path,
+                format!("{} is not a quantity (more than 0)", q.normalize()),
+            );
         }
         if q > Decimal::from(MAX_QUANTITY) {
             return field(

@@ -204,7 +204,11 @@ impl Pricing {
 
     /// The first drug price revision after `published` that is on or before `date`: a master
     /// published on `published` has no price for `date`.
-    pub fn revision_between(&self, published: NaiveDate, date: NaiveDate) -> Option<&PriceRevision> {
+    pub fn revision_between(
+        &self,
+        published: NaiveDate,
+        date: NaiveDate,
+    ) -> Option<&PriceRevision> {
         self.price_revisions
             .iter()
             .find(|r| published < r.date && r.date <= date)
@@ -226,7 +230,9 @@ mod tests {
         assert_eq!(p.section(60).unwrap().letters, ["D", "N"]);
         assert!(p.section(99).is_none());
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert!(p.revision_between(d("2024-05-31"), d("2025-03-31")).is_none());
+        assert!(p
+            .revision_between(d("2024-05-31"), d("2025-03-31"))
+            .is_none());
         assert_eq!(
             p.revision_between(d("2024-05-31"), d("2025-04-01"))
                 .unwrap()

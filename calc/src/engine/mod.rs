@@ -20,6 +20,7 @@
 
 mod addons;
 mod age;
+mod drugs;
 mod error;
 mod exclusions;
 mod facts;
@@ -28,6 +29,7 @@ mod hand_addons;
 mod limits;
 mod lines;
 mod notes;
+mod receipt;
 mod tier;
 mod totals;
 mod work;
@@ -52,6 +54,9 @@ pub struct Engine {
     addons: AddonRules,
     tiers: TierRules,
     copay: rules::copay::CopayTables,
+    pricing: rules::pricing::Pricing,
+    receipt: rules::receipt::ReceiptRules,
+    calendar: rules::calendar::Calendar,
 }
 
 impl Engine {
@@ -68,6 +73,12 @@ impl Engine {
             tiers: TierRules::embedded().map_err(|e| EngineError::Tiers(e.to_string()))?,
             copay: rules::copay::CopayTables::embedded()
                 .map_err(|e| EngineError::Copay(e.to_string()))?,
+            pricing: rules::pricing::Pricing::embedded()
+                .map_err(|e| EngineError::Data(e.to_string()))?,
+            receipt: rules::receipt::ReceiptRules::embedded()
+                .map_err(|e| EngineError::Data(e.to_string()))?,
+            calendar: rules::calendar::Calendar::embedded()
+                .map_err(|e| EngineError::Data(e.to_string()))?,
         })
     }
 
@@ -107,6 +118,9 @@ impl Engine {
                 rules: &self.addons,
                 tiers: &self.tiers,
                 copay: &self.copay,
+                pricing: &self.pricing,
+                receipt: &self.receipt,
+                calendar: &self.calendar,
             },
             claim,
         )?;
@@ -116,6 +130,7 @@ impl Engine {
         groups::addon_groups(&f, &mut n, &mut work);
         age::age_addons(&f, &mut n, &mut work);
         addons::rule_addons(&f, &mut n, &mut work);
+        receipt::receipt_rules(&f, &mut n, &mut work);
         hand_addons::check(&f, &mut n, &work);
         limits::input_limits(&f, &mut n, &work);
         exclusions::exclusions(&f, &mut n, &mut work);
