@@ -59,12 +59,18 @@ fn bench(c: &mut Criterion) {
     c.bench_function("receipt 20 lines: parse + calc + render JSON", |b| {
         b.iter(|| api::calc(&engine, "b.json", black_box(RECEIPT)).unwrap())
     });
-    c.bench_function("receipt 20 lines: floor (parse + render JSON, no engine)", |b| {
-        b.iter(|| {
-            let c = api::parse::claim("b.json", black_box(RECEIPT)).unwrap();
-            (c.items.len(), api::render::calc_json(black_box(&out), false))
-        })
-    });
+    c.bench_function(
+        "receipt 20 lines: floor (parse + render JSON, no engine)",
+        |b| {
+            b.iter(|| {
+                let c = api::parse::claim("b.json", black_box(RECEIPT)).unwrap();
+                (
+                    c.items.len(),
+                    api::render::calc_json(black_box(&out), false),
+                )
+            })
+        },
+    );
 }
 
 criterion_group!(benches, bench);

@@ -230,14 +230,38 @@ mod tests {
     #[test]
     fn bad_shapes_name_the_item_and_the_value() {
         let cases = [
-            (r#"[{"section": "21", "lines": []}]"#, "items[0].lines: [] is empty: a 剤 needs at least one line"),
-            (r#"[{"section": "21"}]"#, "items[0]: a 剤 of 診療識別 21 without `lines`"),
-            (r#"[{"count": 2}]"#, "items[0]: neither `code` (a line) nor `section` and `lines` (a 剤)"),
-            (r#"[{"lines": [{"code": "612170710", "quantity": 1}]}]"#, "items[0].section: missing"),
-            (r#"[{"section": "21", "lines": [{"code": "612170710", "quantity": 0}]}]"#, "items[0].lines[0].quantity: 0 is not a quantity (more than 0)"),
-            (r#"[{"code": "112007410", "section": "21", "lines": [{"code": "612170710", "quantity": 1}]}]"#, "items[0].code: a 剤 (an item with `lines`) has no code of its own"),
-            (r#"[{"section": "21", "lines": [{"code": "612170710", "quantity": 0.000001}]}]"#, "items[0].lines[0].quantity: 0.000001 has more than 5 decimal places"),
-            (r#"[{"section": "2x", "lines": [{"code": "612170710", "quantity": 1}]}]"#, "\"2x\" is not a 診療識別"),
+            (
+                r#"[{"section": "21", "lines": []}]"#,
+                "items[0].lines: [] is empty: a 剤 needs at least one line",
+            ),
+            (
+                r#"[{"section": "21"}]"#,
+                "items[0]: a 剤 of 診療識別 21 without `lines`",
+            ),
+            (
+                r#"[{"count": 2}]"#,
+                "items[0]: neither `code` (a line) nor `section` and `lines` (a 剤)",
+            ),
+            (
+                r#"[{"lines": [{"code": "612170710", "quantity": 1}]}]"#,
+                "items[0].section: missing",
+            ),
+            (
+                r#"[{"section": "21", "lines": [{"code": "612170710", "quantity": 0}]}]"#,
+                "items[0].lines[0].quantity: 0 is not a quantity (more than 0)",
+            ),
+            (
+                r#"[{"code": "112007410", "section": "21", "lines": [{"code": "612170710", "quantity": 1}]}]"#,
+                "items[0].code: a 剤 (an item with `lines`) has no code of its own",
+            ),
+            (
+                r#"[{"section": "21", "lines": [{"code": "612170710", "quantity": 0.000001}]}]"#,
+                "items[0].lines[0].quantity: 0.000001 has more than 5 decimal places",
+            ),
+            (
+                r#"[{"section": "2x", "lines": [{"code": "612170710", "quantity": 1}]}]"#,
+                "\"2x\" is not a 診療識別",
+            ),
         ];
         for (items, want) in cases {
             let e = check(items).unwrap_err();

@@ -67,7 +67,11 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
     let mut order: Vec<usize> = (0..out.lines.len()).collect();
     order.sort_by_key(|&i| {
         let l = &out.lines[i];
-        (l.section.map_or(0, |s| s.0), l.group.map_or(0, |g| g + 1), i)
+        (
+            l.section.map_or(0, |s| s.0),
+            l.group.map_or(0, |g| g + 1),
+            i,
+        )
     });
     let mut current: Option<(Option<u8>, Option<u32>)> = None;
     for i in order {
@@ -91,7 +95,11 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
                 println!(
                     "  剤 items[{g}] × {}{}  計 {} 点",
                     item.count,
-                    if l.section.is_some_and(|s| s.0 == 21) { "日" } else { "回" },
+                    if l.section.is_some_and(|s| s.0 == 21) {
+                        "日"
+                    } else {
+                        "回"
+                    },
                     total.normalize()
                 );
             }

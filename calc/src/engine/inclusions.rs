@@ -31,7 +31,9 @@ pub(crate) fn official_inclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [
         .claim
         .history
         .iter()
-        .filter(|h| h.date.0 <= date && h.date.0.year() == date.year() && h.date.0.month() == date.month())
+        .filter(|h| {
+            h.date.0 <= date && h.date.0.year() == date.year() && h.date.0.month() == date.month()
+        })
         .map(|h| h.code)
         .collect();
     in_month.sort_unstable();
@@ -53,7 +55,11 @@ pub(crate) fn official_inclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [
             if !found {
                 continue;
             }
-            let src = tx!(n.t, "{}", crate::text::Arg::Src(&inc.row.source.file, inc.row.source.line as u32));
+            let src = tx!(
+                n.t,
+                "{}",
+                crate::text::Arg::Src(&inc.row.source.file, inc.row.source.line as u32)
+            );
             if inc.row.special {
                 n.warnings.push(tx!(
                     n.t,
