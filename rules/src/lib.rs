@@ -20,6 +20,7 @@ pub mod addons;
 pub mod calendar;
 pub mod copay;
 pub mod lang;
+pub mod pricing;
 pub mod receipt;
 #[cfg(feature = "schema")]
 pub mod schema_types;
