@@ -429,13 +429,48 @@ fn bad_month_input() {
     assert!(e.contains("visits"), "{e}");
 }
 
+/// The one limit of the receipt month counts the 一部負担金 a 公費 paid: more points on a 54
+/// visit (paid by 54 within a 0 cap) leave less of the ウ limit to a later 保険単独 visit, so
+/// the patient's month total falls. copayment.md §3.1 (ウ 80,100 + (医療費 − 267,000) × 1%),
+/// §3.3 (one limit per facility and month), §4 (54 after insurance).
+#[test]
+fn mixed_month_limit_counts_public_paid_copayment() {
+    // 0点 (54) + 257,920円 保険単独: 77,376 → 77,380 (limit 80,100 not reached).
+    let a = ok(&prop_month(&[0, 0, 25792], &[true, false, false], 0));
+    assert_eq!(a.totals.patient_pays, 77_380);
+    // 909点 on the 54 visit: its 一部負担金 2,727 → 2,730, paid by 54 (cap 0). The month's
+    // 医療費 267,010 → limit 80,100 (0.1円 → 0), which leaves 80,100 − 2,730 = 77,370.
+    let b = ok(&prop_month(&[909, 0, 25792], &[true, false, false], 0));
+    assert_eq!(b.visits[0].window_payment, 0);
+    assert_eq!(b.visits[2].window_payment, 77_370);
+    assert_eq!(b.totals.patient_pays, 77_370);
+}
+
 fn prop_month(points: &[i64], public: &[bool], cap: i64) -> String {
+    prop_month_with(points, public, cap, true, None)
+}
+
+/// `certificate`: the patient's 限度額適用認定証; `only`: every visit under this combination
+/// (0 = 保険単独, 1 = 54, 2 = 83, 3 = 54 + 83) instead of the mix by `public`.
+fn prop_month_with(
+    points: &[i64],
+    public: &[bool],
+    cap: i64,
+    certificate: bool,
+    only: Option<usize>,
+) -> String {
     let mut s = format!(
-        "{UNDER70_U}\n[[public_expense]]\nlaw = \"54\"\nmonthly_cap = {cap}\n[[public_expense]]\nlaw = \"83\"\n"
+        "{}\n[[public_expense]]\nlaw = \"54\"\nmonthly_cap = {cap}\n[[public_expense]]\nlaw = \"83\"\n",
+        UNDER70_U.replace("limit_certificate = true", &format!("limit_certificate = {certificate}"))
     );
     for (i, (p, pubx)) in points.iter().zip(public).enumerate() {
         let day = 1 + (i % 28);
-        let laws = match (pubx, i % 3) {
+        let pick = match only {
+            Some(0) => (false, 0),
+            Some(k) => (true, k - 1),
+            None => (*pubx, i % 3),
+        };
+        let laws = match pick {
             (false, _) => "",
             (true, 0) => "public = [\"54\"]",
             (true, 1) => "public = [\"83\"]",
@@ -460,17 +495,25 @@ proptest! {
         check_sums(&o);
     }
 
-    /// Raising one visit's points never lowers the month's patient total.
+    /// Raising one visit's points never lowers the month's patient total: in a month of one
+    /// combination (with the limit at the window), and in a mixed month when no limit applies
+    /// at the window. (With the limit at the window in a mixed month it can: see
+    /// `mixed_month_limit_counts_public_paid_copayment`; and under a per-visit cap after the
+    /// limit the month total follows L(final) − L(earlier), whose 50銭 rounding can fall by 1円:
+    /// points [17284, 51796, 21521, 1724] under 83 give 1,673, with 4 more points on the first
+    /// visit 1,672 — so 83 months are left out here.)
     #[test]
     fn more_points_never_lower_the_month(points in prop::collection::vec(0i64..60_000, 1..12),
                      public in prop::collection::vec(any::<bool>(), 12),
                      cap in prop::sample::select(vec![0i64, 2500, 5000, 10000]),
+                     only in prop::sample::select(vec![None, Some(0usize), Some(1)]),
                      which in any::<prop::sample::Index>(), extra in 1i64..20_000) {
-        let a = month(&prop_month(&points, &public, cap)).unwrap();
+        let certificate = only.is_some();
+        let a = month(&prop_month_with(&points, &public, cap, certificate, only)).unwrap();
         let mut more = points.clone();
         let i = which.index(more.len());
         more[i] += extra;
-        let b = month(&prop_month(&more, &public, cap)).unwrap();
+        let b = month(&prop_month_with(&more, &public, cap, certificate, only)).unwrap();
         prop_assert!(b.totals.patient_pays >= a.totals.patient_pays,
             "{} → {}: {:?} {:?}", a.totals.patient_pays, b.totals.patient_pays, points, more);
     }

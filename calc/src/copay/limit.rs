@@ -249,6 +249,24 @@ fn kouki_measure(
     Some(amount)
 }
 
+/// Whether the limit applies only because a local programme pays up to it without a
+/// certificate (under 70, no certificate, no 公費併用 limit): the share above the limit is then
+/// the patient's at the window, not the insurer's in kind.
+pub(super) fn excess_to_patient(c: &Claim, group: RateGroup, progs: &[Resolved<'_, '_>]) -> bool {
+    let p = c.patient;
+    !p.limit_certificate
+        && limit_age_group(group) == LimitAgeGroup::Under70
+        && p.specific_disease == SpecificDisease::None
+        && progs
+            .iter()
+            .any(|r| r.programme.local_rules.limit_without_certificate)
+        && progs.iter().all(|r| {
+            r.programme.timing == Timing::AfterInsurance
+                && (r.programme.combined_limit == CombinedLimit::None
+                    || r.programme.local_rules.combined_limit_needs_certificate)
+        })
+}
+
 /// Which category's table applies, and why (the programmes' combined-limit policy, the
 /// certificate); `None` when under 70 without a certificate (no limit at the window).
 fn category(

@@ -170,27 +170,43 @@ pub(super) fn run_counted(
         rate,
         unit_yen: rnd.window_unit_yen,
     };
-    let (limit, patient_medical, insurer, mut public_pays) =
-        if let Some(first) = public::before_insurance(&progs) {
-            public::pay_before_insurance(&progs, first, &shares, &mut trace)
+    let (limit, patient_medical, insurer, mut public_pays) = if let Some(first) =
+        public::before_insurance(&progs)
+    {
+        public::pay_before_insurance(&progs, first, &shares, &mut trace)
+    } else {
+        // 4. Limit.
+        let birthday_month = limit::birthday_month(&f, c);
+        let limit = limit::decide(
+            tables,
+            c,
+            group,
+            rate,
+            cost,
+            birthday_month,
+            &progs,
+            &mut trace,
+        )?;
+        let after_ins = limit::apply(c, limit, share, &mut trace);
+        // 5. Public chain.
+        let (patient, pays) = public::chain(c, &progs, &shares, after_ins, &mut trace)?;
+        if limit::excess_to_patient(c, group, &progs) {
+            // The programme paid only up to the limit; without a certificate the share
+            // above it is the patient's at the window (the insurer refunds it later).
+            let excess = share - after_ins;
+            step!(
+                    trace,
+                    "apply limit",
+                    tx!(trace.t, "share {}, within the limit {}", share, after_ins),
+                    lit!("no 限度額適用認定証: the local programme pays only up to the limit (limit_without_certificate); the share above it is collected at the window and refunded by the insurer as 高額療養費"),
+                    lit!("local programme file; 健康保険法施行令43条 (no limit at the window without a certificate)"),
+                    tx!(trace.t, "patient {} + {}", patient, excess),
+                );
+            (limit, patient + excess, cost - share, pays)
         } else {
-            // 4. Limit.
-            let birthday_month = limit::birthday_month(&f, c);
-            let limit = limit::decide(
-                tables,
-                c,
-                group,
-                rate,
-                cost,
-                birthday_month,
-                &progs,
-                &mut trace,
-            )?;
-            let after_ins = limit::apply(c, limit, share, &mut trace);
-            // 5. Public chain.
-            let (patient, pays) = public::chain(c, &progs, &shares, after_ins, &mut trace)?;
             (limit, patient, cost - after_ins, pays)
-        };
+        }
+    };
     let took_part = public_pays.len();
     // Programmes skipped by age still appear, with 0.
     for pe in c.public_expense {

@@ -40,8 +40,9 @@ pub struct LocalRules {
     /// Applies only to patients of these insurers (empty = all). Two rows of one 法別番号 may
     /// overlap in time only when their scopes are disjoint.
     pub insurance: Vec<InsurerScope>,
-    /// The 高額療養費 limit is applied at the window with this programme even without a
-    /// 限度額適用認定証: the programme pays only up to the limit, the insurer the excess.
+    /// Without a 限度額適用認定証 (under 70) the programme pays only up to the 高額療養費 limit:
+    /// the share above the limit is the patient's at the window (refunded by the insurer later
+    /// as 高額療養費), the programme's part is worked on the share within it.
     pub limit_without_certificate: bool,
     /// The 公費併用 limit (`combined_limit`) applies only when the patient shows a certificate.
     pub combined_limit_needs_certificate: bool,

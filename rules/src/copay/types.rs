@@ -698,7 +698,8 @@ pub struct LocalProgrammeRaw {
     /// omitted = all. Rows of one 法別番号 with disjoint scopes may overlap in time.
     #[serde(default)]
     insurance: Vec<super::InsurerScope>,
-    /// The 高額療養費 limit applies at the window with this programme even without a 限度額適用認定証.
+    /// Without a 限度額適用認定証 (under 70) the programme pays only up to the 高額療養費 limit; the
+    /// share above it is the patient's at the window (refunded later by the insurer).
     #[serde(default)]
     limit_without_certificate: bool,
     /// `combined_limit` applies only when the patient shows a 限度額適用認定証.
