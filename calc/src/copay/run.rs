@@ -124,15 +124,17 @@ fn check_amounts(c: &Claim) -> Result<(), CopayError> {
 }
 
 fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
-    run_counted(tables, c).map(|(o, _)| o)
+    run_counted(tables, c).map(|(o, _, _)| o)
 }
 
 /// [`run`], also returning how many programmes took part (the first entries of
-/// `public_pays`; the rest were skipped by age or insurer and show 0).
+/// `public_pays`; the rest were skipped by age or insurer and show 0) and, when a programme
+/// paid only up to the limit without a certificate, the 一部負担金 within the limit (what
+/// counts toward it; the rest was the patient's above it).
 pub(super) fn run_counted(
     tables: &CopayTables,
     c: &Claim,
-) -> Result<(CopayOutput, usize), CopayError> {
+) -> Result<(CopayOutput, usize, Option<i64>), CopayError> {
     let mut trace = Trace {
         entries: Vec::with_capacity(8),
         t: Texts::new(),
@@ -170,6 +172,7 @@ pub(super) fn run_counted(
         rate,
         unit_yen: rnd.window_unit_yen,
     };
+    let mut counted = None;
     let (limit, patient_medical, insurer, mut public_pays) = if let Some(first) =
         public::before_insurance(&progs)
     {
@@ -202,6 +205,7 @@ pub(super) fn run_counted(
                     lit!("local programme file; 健康保険法施行令43条 (no limit at the window without a certificate)"),
                     tx!(trace.t, "patient {} + {}", patient, excess),
                 );
+            counted = Some(after_ins);
             (limit, patient + excess, cost - share, pays)
         } else {
             (limit, patient, cost - after_ins, pays)
@@ -232,6 +236,7 @@ pub(super) fn run_counted(
             texts: trace.t,
         },
         took_part,
+        counted,
     ))
 }
 

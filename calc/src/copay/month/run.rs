@@ -139,7 +139,7 @@ fn visit(
         claim.mtd = st.combo.get(&key).copied().unwrap_or_default();
         claim.public_expense = &claims;
     }
-    let (out, took_part) = run_counted(tables, &claim)?;
+    let (out, took_part, counted) = run_counted(tables, &claim)?;
     let cost = out.medical_cost;
     let before_insurance = out.insurer_pays == 0
         && claims.first().is_some_and(|c| {
@@ -153,7 +153,7 @@ fn visit(
         });
     let copayment = cost - out.insurer_pays;
     // The 公費 steps: what the patient paid at each programme's step.
-    let mut running = copayment;
+    let mut running = counted.unwrap_or(copayment);
     for pp in out.public_pays.iter().take(took_part) {
         let pay = running - pp.amount;
         if !before_insurance {
@@ -180,9 +180,10 @@ fn visit(
             amount,
         }
     });
+    let toward_limit = counted.unwrap_or(copayment);
     let add = |t: &mut MonthToDate| {
         t.medical_cost += cost;
-        t.patient_share += copayment;
+        t.patient_share += toward_limit;
     };
     add(st.period.entry(pi).or_default());
     add(st.combo.entry(key).or_default());
