@@ -65,14 +65,18 @@ fn bench(c: &mut Criterion) {
     c.bench_function("copay/month of 20 visits, 3 combinations: compute", |b| {
         b.iter(|| compute_month(black_box(&tables), black_box(&month)).expect("computes"))
     });
-    c.bench_function("copay/month of 20 visits: JSON in, compute, JSON out", |b| {
-        b.iter(|| {
-            let m: Month = serde_json::from_str(black_box(&text)).expect("month");
-            let o = compute_month(&tables, &m).expect("computes");
-            serde_json::to_string(&o).expect("json")
-        })
-    });
-    let value: serde_json::Value = serde_json::from_str(&serde_json::to_string(&out).unwrap()).unwrap();
+    c.bench_function(
+        "copay/month of 20 visits: JSON in, compute, JSON out",
+        |b| {
+            b.iter(|| {
+                let m: Month = serde_json::from_str(black_box(&text)).expect("month");
+                let o = compute_month(&tables, &m).expect("computes");
+                serde_json::to_string(&o).expect("json")
+            })
+        },
+    );
+    let value: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&out).unwrap()).unwrap();
     c.bench_function("copay/month floor: JSON in + JSON out only", |b| {
         b.iter(|| {
             let m: Month = serde_json::from_str(black_box(&text)).expect("month");
