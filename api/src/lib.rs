@@ -252,6 +252,11 @@ pub fn copay_with(
     name: &str,
     text: &str,
 ) -> Result<String, ApiError> {
+    if is_month(name, text) {
+        let out = copay_month(tables, name, text)?;
+        return serde_json::to_string_pretty(&out)
+            .map_err(|e| ApiError::input(format!("{name}: {e}")));
+    }
     let receipt = receipt(name, text)?;
     within_coverage(
         rules::addons::AddonRules::embedded_coverage(),
@@ -262,6 +267,49 @@ pub fn copay_with(
     let out = calc::copay::compute(tables, &receipt)
         .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
     Ok(render::copay_json(&out, true))
+}
+
+/// Whether a co-payment input is the month form (`visits` is a list of visits) rather than
+/// one receipt (`visits` a number, or absent).
+pub fn is_month(name: &str, text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        #[serde(default)]
+        visits: Option<serde_json::Value>,
+    }
+    let peek: Result<Peek, _> = if is_toml(name, text) {
+        parse::from_toml(name, text)
+    } else {
+        parse::from_json(name, text)
+    };
+    peek.is_ok_and(|p| p.visits.is_some_and(|v| v.is_array()))
+}
+
+fn is_toml(name: &str, text: &str) -> bool {
+    name.ends_with(".toml")
+        || (!name.ends_with(".json") && !parse::strip_bom(text).trim_start().starts_with('{'))
+}
+
+/// `santei copay` on the month form: the month visit by visit and its settlement.
+pub fn copay_month(
+    tables: &rules::copay::CopayTables,
+    name: &str,
+    text: &str,
+) -> Result<calc::copay::month::MonthOutput, ApiError> {
+    let r: Result<calc::copay::month::Month, _> = if is_toml(name, text) {
+        parse::from_toml(name, text)
+    } else {
+        parse::from_json(name, text)
+    };
+    let month = r.map_err(|e| ApiError::input(e.to_string()))?;
+    within_coverage(
+        rules::addons::AddonRules::embedded_coverage(),
+        "month",
+        month.month,
+    )
+    .map_err(|e| ApiError::input(format!("{name}: {}", e.message)))?;
+    calc::copay::month::compute_month(tables, &month)
+        .map_err(|e| ApiError::input(format!("{name}: {e}")))
 }
 
 /// A receipt read from JSON, or TOML (by the name, or text that is not a JSON object).

@@ -27,6 +27,26 @@ pub(super) struct Claim<'a> {
     pub(crate) rate_percent: Option<u32>,
     pub(crate) mtd: MonthToDate,
     pub(crate) mode: Mode,
+    /// A first visit (初診): read by programmes that charge only then.
+    pub(crate) first_visit: bool,
+    /// Inside a month of visits: the counts per-visit caps read.
+    pub(crate) visit_ctx: Option<VisitCtx>,
+    /// Inside a month of visits: what the month's limit across all combinations still leaves
+    /// (the limit of the insurance part minus every earlier visit's 一部負担金).
+    pub(crate) outer_remaining: Option<i64>,
+}
+
+/// What a visit inside a month knows of the visits before it, per public programme on it (in
+/// the order of `Claim::public_expense`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct VisitCtx {
+    /// Visits already charged under each programme this month (here and, as declared,
+    /// elsewhere), for `max_charged_visits`.
+    pub(crate) charged_visits: Vec<u32>,
+    /// What the patient already paid under each programme on the same day.
+    pub(crate) paid_today: Vec<i64>,
+    /// Whether this visit counts as a day (a second visit on one day does not).
+    pub(crate) counts_as_day: bool,
 }
 
 /// What every step writes: the trace and the pool of its words.

@@ -33,6 +33,7 @@ pub(super) fn birthday_month(f: &AgeFacts, c: &Claim) -> bool {
 
 /// The share after the limit: `min(share, limit − already charged this month)`.
 pub(super) fn apply(c: &Claim, limit: Option<i64>, share: i64, trace: &mut Trace) -> i64 {
+    let share = outer(c, share, trace);
     let Some(l) = limit else {
         return share;
     };
@@ -50,6 +51,24 @@ pub(super) fn apply(c: &Claim, limit: Option<i64>, share: i64, trace: &mut Trace
         ),
         lit!("patient pays min(share, limit − already charged); the insurer pays the excess (現物給付)"),
         lit!("copayment.md §3.3, §6"),
+        tx!(trace.t, "{}", v),
+    );
+    v
+}
+
+/// Inside a month: the limit of the insurance part across every combination of the month
+/// (what it still leaves after the earlier visits' 一部負担金), before the combination's own.
+fn outer(c: &Claim, share: i64, trace: &mut Trace) -> i64 {
+    let Some(left) = c.outer_remaining else {
+        return share;
+    };
+    let v = share.min(left.max(0));
+    step!(
+        trace,
+        "apply limit",
+        tx!(trace.t, "share {}, the month's limit across combinations leaves {}", share, left),
+        lit!("one 高額療養費 limit per insurer, facility, month and 入院/外来: a 公費 combination's own limit never lets the month's 一部負担金 exceed it"),
+        lit!("copayment.md §3.3, §6; 健康保険法施行令41条 (one limit per receipt month)"),
         tx!(trace.t, "{}", v),
     );
     v
@@ -189,7 +208,9 @@ fn kouki_measure(
     let cat = c.patient.income_category;
     if group != RateGroup::Kouki
         || c.setting != Setting::Outpatient
-        || !after.is_empty()
+        || after
+            .iter()
+            .any(|r| !r.programme.local_rules.keeps_kouki_measure)
         || !cat.is_ippan()
     {
         return None;
@@ -228,6 +249,24 @@ fn kouki_measure(
     Some(amount)
 }
 
+/// Whether the limit applies only because a local programme pays up to it without a
+/// certificate (under 70, no certificate, no 公費併用 limit): the share above the limit is then
+/// the patient's at the window, not the insurer's in kind.
+pub(super) fn excess_to_patient(c: &Claim, group: RateGroup, progs: &[Resolved<'_, '_>]) -> bool {
+    let p = c.patient;
+    !p.limit_certificate
+        && limit_age_group(group) == LimitAgeGroup::Under70
+        && p.specific_disease == SpecificDisease::None
+        && progs
+            .iter()
+            .any(|r| r.programme.local_rules.limit_without_certificate)
+        && progs.iter().all(|r| {
+            r.programme.timing == Timing::AfterInsurance
+                && (r.programme.combined_limit == CombinedLimit::None
+                    || r.programme.local_rules.combined_limit_needs_certificate)
+        })
+}
+
 /// Which category's table applies, and why (the programmes' combined-limit policy, the
 /// certificate); `None` when under 70 without a certificate (no limit at the window).
 fn category(
@@ -244,8 +283,19 @@ fn category(
         CombinedLimit::IncomeIndependent,
     ]
     .into_iter()
-    .find(|pol| after.iter().any(|r| r.programme.combined_limit == *pol))
+    .find(|pol| {
+        after.iter().any(|r| {
+            r.programme.combined_limit == *pol
+                && (p.limit_certificate
+                    || !r.programme.local_rules.combined_limit_needs_certificate)
+        })
+    })
     .unwrap_or(CombinedLimit::None);
+    // A local programme may apply the limit at the window without a certificate.
+    let certificate = p.limit_certificate
+        || after
+            .iter()
+            .any(|r| r.programme.local_rules.limit_without_certificate);
     let table_cat = |c: IncomeCategory| match c {
         IncomeCategory::Ippan1 | IncomeCategory::Ippan2 => IncomeCategory::Ippan,
         other => other,
@@ -263,7 +313,7 @@ fn category(
         ),
         CombinedLimit::None => {
             if limit_age_group(group) == LimitAgeGroup::Under70 {
-                if !p.limit_certificate {
+                if !certificate {
                     step!(
                         trace,
                         "high-cost limit",
@@ -278,7 +328,7 @@ fn category(
                     LimitCategory::Income(cat),
                     tx!(trace.t, "区分{} with certificate", label),
                 )
-            } else if !p.limit_certificate
+            } else if !certificate
                 && matches!(
                     cat,
                     IncomeCategory::Genekinami1 | IncomeCategory::Genekinami2
@@ -288,7 +338,7 @@ fn category(
                     LimitCategory::Income(IncomeCategory::Genekinami3),
                     tx!(trace.t, "{} without certificate → 現役並みⅢ formula", label),
                 )
-            } else if !p.limit_certificate && cat.is_low_income() {
+            } else if !certificate && cat.is_low_income() {
                 (
                     LimitCategory::Income(IncomeCategory::Ippan),
                     tx!(trace.t, "{} without certificate → 一般", label),

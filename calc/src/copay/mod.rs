@@ -32,6 +32,7 @@ pub mod input;
 mod input_schema;
 mod limit;
 mod meals;
+pub mod month;
 mod public;
 mod rate;
 pub mod rounding;
@@ -144,6 +145,24 @@ impl Serialize for CopayOutput {
 }
 
 impl CopayOutput {
+    /// The trace as `santei copay` writes it (step, input, rule, source, result).
+    pub fn trace_json(&self) -> impl Serialize + '_ {
+        struct T<'p>(&'p CopayOutput);
+        impl Serialize for T<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let t = &self.0.texts;
+                s.collect_seq(self.0.trace.iter().map(|e| month::TraceJson {
+                    step: t.show(e.rule),
+                    input: t.show(e.looked_at),
+                    rule: t.show(e.wording.unwrap_or(crate::lit!(""))),
+                    source: t.show(e.source),
+                    result: t.show(e.decision),
+                }))
+            }
+        }
+        T(self)
+    }
+
     /// The medical part of the window charge (without meals).
     pub fn patient_medical(&self) -> i64 {
         self.patient_pays - self.meal_charge

@@ -15,6 +15,8 @@ pub(super) struct Resolved<'c, 'a> {
     pub(crate) claim: &'c PublicExpenseClaim,
     pub(crate) index: usize,
     pub(crate) programme: &'a Programme,
+    /// Free by the programme's `free_below_age` on the date.
+    pub(crate) free: bool,
 }
 
 /// What the chain works on: the medical cost, the insurance rate, the window unit.
@@ -48,7 +50,19 @@ pub(super) fn resolve<'c, 'a>(
                 format!("法別番号 \"{}\" is listed twice", pe.law),
             ));
         }
-        let Some(p) = tables.programme_at(&pe.law, c.date) else {
+        let scope = insurer_scope(c.patient.insurance);
+        let Some(p) = tables.programme_for(&pe.law, c.date, scope) else {
+            if tables.programme_at(&pe.law, c.date).is_some() {
+                step!(
+                    trace,
+                    "public expense",
+                    tx!(trace.t, "法別 {}", &pe.law),
+                    lit!("insurers the local programme is for"),
+                    lit!("local programme file"),
+                    format!("not applied: no row for {} patients", scope.name()),
+                );
+                continue;
+            }
             if tables.knows_law(&pe.law) {
                 return Err(bad(
                     &field,
@@ -91,14 +105,26 @@ pub(super) fn resolve<'c, 'a>(
             );
             continue;
         }
+        let free = p.local_rules.free_below_age.is_some_and(|a| f.age < a);
         out.push(Resolved {
             claim: pe,
             index: i,
             programme: p,
+            free,
         });
     }
     out.sort_by_key(|r| (r.programme.priority, r.index));
     Ok(out)
+}
+
+/// The local-programme scope of an insurance kind.
+pub(super) fn insurer_scope(i: super::InsuranceKind) -> rules::copay::InsurerScope {
+    use rules::copay::InsurerScope;
+    match i {
+        super::InsuranceKind::Kenpo => InsurerScope::Kenpo,
+        super::InsuranceKind::Kokuho => InsurerScope::Kokuho,
+        super::InsuranceKind::Kouki => InsurerScope::Kouki,
+    }
 }
 
 fn outside_age(p: &Programme, c: &Claim, f: &AgeFacts, tables: &CopayTables) -> Option<String> {
@@ -193,6 +219,28 @@ pub(super) fn chain(
             });
             continue;
         }
+        if let Some(why) = free_visit(c, r) {
+            step!(
+                trace,
+                "public expense",
+                tx!(
+                    trace.t,
+                    "法別 {} ({}), share before it {}",
+                    &prog.law,
+                    &prog.name,
+                    remaining
+                ),
+                why,
+                &prog.source,
+                tx!(trace.t, "patient 0, 公費 {}", remaining),
+            );
+            public_pays.push(PublicPay {
+                law: prog.law.clone(),
+                amount: remaining,
+            });
+            remaining = 0;
+            continue;
+        }
         let pp = r
             .claim
             .rate_percent
@@ -218,6 +266,11 @@ pub(super) fn chain(
             notes.push(format!("per-visit cap {pv} → {cap}"));
             pay = pay.min(cap);
         }
+        if let Some(sp) = prog.local_rules.subsidy_percent {
+            let rest = super::rounding::round_window(pay * i64::from(100 - sp), s.unit_yen);
+            notes.push(format!("{sp}% subsidised → {rest}"));
+            pay = pay.min(rest);
+        }
         let amount = remaining - pay;
         step!(
             trace,
@@ -242,6 +295,19 @@ pub(super) fn chain(
     Ok((remaining, public_pays))
 }
 
+/// Why a visit is free under a programme: below its `free_below_age`, or not a first visit
+/// of a programme that charges only on first visits.
+fn free_visit(c: &Claim, r: &Resolved<'_, '_>) -> Option<&'static str> {
+    let rules = &r.programme.local_rules;
+    if r.free {
+        return Some("free below the programme's age (free_below_age)");
+    }
+    if rules.first_visit_only && !c.first_visit {
+        return Some("the patient pays only on a first visit (first_visit_only)");
+    }
+    None
+}
+
 /// A per-visit cap: for one visit, the cap itself (within a limit of charged visits); for a
 /// receipt, the cap times the month's visits.
 fn per_visit_cap(
@@ -251,6 +317,22 @@ fn per_visit_cap(
     pv: i64,
 ) -> Result<i64, CopayError> {
     Ok(match c.mode {
+        Mode::Visit if c.visit_ctx.is_some() => {
+            let ctx = c.visit_ctx.clone().unwrap_or_default();
+            let i = r.index;
+            let paid_today = ctx.paid_today.get(i).copied().unwrap_or(0);
+            if !ctx.counts_as_day {
+                // A second visit on one day shares the day's cap.
+                (pv - paid_today).max(0)
+            } else if prog
+                .max_charged_visits
+                .is_some_and(|m| ctx.charged_visits.get(i).copied().unwrap_or(0) >= m)
+            {
+                0
+            } else {
+                pv
+            }
+        }
         Mode::Visit => {
             let mut cap = pv;
             if let Some(m) = prog.max_charged_visits {
@@ -267,6 +349,11 @@ fn per_visit_cap(
                         prog.law
                     ),
                 ));
+            };
+            let v = if prog.local_rules.first_visit_only {
+                v.min(1)
+            } else {
+                v
             };
             let n = prog.max_charged_visits.map_or(v, |m| m.min(v));
             (pv.saturating_mul(i64::from(n)) - r.claim.already_paid).max(0)

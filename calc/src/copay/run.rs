@@ -43,6 +43,9 @@ pub fn compute(tables: &CopayTables, receipt: &Receipt) -> Result<CopayOutput, C
             mode: Mode::Receipt {
                 visits: receipt.visits,
             },
+            first_visit: true,
+            visit_ctx: None,
+            outer_remaining: None,
         },
     )
 }
@@ -65,6 +68,9 @@ pub fn compute_visit(tables: &CopayTables, visit: &Visit) -> Result<CopayOutput,
             rate_percent: visit.rate_percent,
             mtd: visit.month_to_date.unwrap_or_default(),
             mode: Mode::Visit,
+            first_visit: true,
+            visit_ctx: None,
+            outer_remaining: None,
         },
     )
 }
@@ -118,6 +124,17 @@ fn check_amounts(c: &Claim) -> Result<(), CopayError> {
 }
 
 fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
+    run_counted(tables, c).map(|(o, _, _)| o)
+}
+
+/// [`run`], also returning how many programmes took part (the first entries of
+/// `public_pays`; the rest were skipped by age or insurer and show 0) and, when a programme
+/// paid only up to the limit without a certificate, the 一部負担金 within the limit (what
+/// counts toward it; the rest was the patient's above it).
+pub(super) fn run_counted(
+    tables: &CopayTables,
+    c: &Claim,
+) -> Result<(CopayOutput, usize, Option<i64>), CopayError> {
     let mut trace = Trace {
         entries: Vec::with_capacity(8),
         t: Texts::new(),
@@ -155,27 +172,46 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
         rate,
         unit_yen: rnd.window_unit_yen,
     };
-    let (limit, patient_medical, insurer, mut public_pays) =
-        if let Some(first) = public::before_insurance(&progs) {
-            public::pay_before_insurance(&progs, first, &shares, &mut trace)
+    let mut counted = None;
+    let (limit, patient_medical, insurer, mut public_pays) = if let Some(first) =
+        public::before_insurance(&progs)
+    {
+        public::pay_before_insurance(&progs, first, &shares, &mut trace)
+    } else {
+        // 4. Limit.
+        let birthday_month = limit::birthday_month(&f, c);
+        let limit = limit::decide(
+            tables,
+            c,
+            group,
+            rate,
+            cost,
+            birthday_month,
+            &progs,
+            &mut trace,
+        )?;
+        let after_ins = limit::apply(c, limit, share, &mut trace);
+        // 5. Public chain.
+        let (patient, pays) = public::chain(c, &progs, &shares, after_ins, &mut trace)?;
+        if limit::excess_to_patient(c, group, &progs) {
+            // The programme paid only up to the limit; without a certificate the share
+            // above it is the patient's at the window (the insurer refunds it later).
+            let excess = share - after_ins;
+            step!(
+                    trace,
+                    "apply limit",
+                    tx!(trace.t, "share {}, within the limit {}", share, after_ins),
+                    lit!("no 限度額適用認定証: the local programme pays only up to the limit (limit_without_certificate); the share above it is collected at the window and refunded by the insurer as 高額療養費"),
+                    lit!("local programme file; 健康保険法施行令43条 (no limit at the window without a certificate)"),
+                    tx!(trace.t, "patient {} + {}", patient, excess),
+                );
+            counted = Some(after_ins);
+            (limit, patient + excess, cost - share, pays)
         } else {
-            // 4. Limit.
-            let birthday_month = limit::birthday_month(&f, c);
-            let limit = limit::decide(
-                tables,
-                c,
-                group,
-                rate,
-                cost,
-                birthday_month,
-                &progs,
-                &mut trace,
-            )?;
-            let after_ins = limit::apply(c, limit, share, &mut trace);
-            // 5. Public chain.
-            let (patient, pays) = public::chain(c, &progs, &shares, after_ins, &mut trace)?;
             (limit, patient, cost - after_ins, pays)
-        };
+        }
+    };
+    let took_part = public_pays.len();
     // Programmes skipped by age still appear, with 0.
     for pe in c.public_expense {
         if !public_pays.iter().any(|pp| pp.law == pe.law) {
@@ -187,15 +223,46 @@ fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
     }
     // 6. Meals.
     let meal_charge = meals::charge(tables, c, &progs, &mut trace)?;
-    Ok(CopayOutput {
-        medical_cost: cost,
-        rate: Decimal::new(i64::from(rate), 2).normalize(),
-        limit,
-        patient_pays: patient_medical + meal_charge,
-        insurer_pays: insurer,
-        public_pays,
-        meal_charge,
-        trace: trace.entries,
-        texts: trace.t,
-    })
+    Ok((
+        CopayOutput {
+            medical_cost: cost,
+            rate: Decimal::new(i64::from(rate), 2).normalize(),
+            limit,
+            patient_pays: patient_medical + meal_charge,
+            insurer_pays: insurer,
+            public_pays,
+            meal_charge,
+            trace: trace.entries,
+            texts: trace.t,
+        },
+        took_part,
+        counted,
+    ))
+}
+
+/// The limit of the insurance part alone (no 公費) on `c`'s cumulative 医療費, for the month's
+/// limit across combinations; its trace is not kept (the visit's trace states the result).
+pub(super) fn insurance_limit(tables: &CopayTables, c: &Claim) -> Result<Option<i64>, CopayError> {
+    let mut trace = Trace {
+        entries: Vec::new(),
+        t: Texts::new(),
+    };
+    let (f, group) = rate::age_group(tables, c, &mut trace)?;
+    let rate = rate::rate(tables, c, group, &mut trace)?;
+    let rnd = tables
+        .rounding_at(c.date)
+        .ok_or_else(|| no_table("rounding table", c.date, String::new(), String::new()))?;
+    let cost = yen_from_points(c.points, rnd.yen_per_point)
+        .ok_or_else(|| bad("points", format!("{} is out of range", c.points)))?;
+    let birthday_month = limit::birthday_month(&f, c);
+    limit::decide(
+        tables,
+        c,
+        group,
+        rate,
+        cost,
+        birthday_month,
+        &[],
+        &mut trace,
+    )
 }

@@ -10,8 +10,10 @@
 //! - amounts are whole yen (`i64`), rates are whole percent (`u32`); no floats anywhere;
 //! - a look-up for a date with no row returns `None`: callers report it, never guess.
 
+mod local;
 mod types;
 
+pub use local::{InsurerScope, LocalRules};
 pub use types::*;
 
 use chrono::NaiveDate;
@@ -147,6 +149,16 @@ impl CopayTables {
         })?;
         for (i, raw) in file.programme.into_iter().enumerate() {
             let p = raw.into_programme(name, i)?;
+            if self.programmes.iter().any(|q| !q.local && q.law == p.law) {
+                return Err(invalid(
+                    name,
+                    format!(
+                        "programme[{i}].law: \"{}\" is a national programme's 法別番号; a local programme needs its own number ({} or another the prefecture assigns)",
+                        p.law,
+                        local_law_range_text()
+                    ),
+                ));
+            }
             self.programmes.push(p);
         }
         self.validate_all(name)?;
@@ -185,7 +197,15 @@ impl CopayTables {
         })?;
         check_periods(file, "measure", &self.kouki_measures, |_| String::new())?;
         check_periods(file, "meal", &self.meals, |_| String::new())?;
-        check_periods(file, "programme", &self.programmes, |p| p.law.clone())?;
+        check_periods(file, "programme", &self.programmes, |p| {
+            let scope: Vec<&str> = p.local_rules.insurance.iter().map(|s| s.name()).collect();
+            if scope.is_empty() {
+                p.law.clone()
+            } else {
+                format!("{} ({})", p.law, scope.join("/"))
+            }
+        })?;
+        check_scopes(file, &self.programmes)?;
         // rate rows overlap by design (a born_on_or_before row refines a general row), but two
         // rows with the same refinement must not.
         check_periods(file, "rate", &self.rates, |r| {
@@ -344,6 +364,19 @@ impl CopayTables {
         pick(&self.meal_unconfirmed, date)
     }
 
+    /// The programme with 法別番号 `law` in force on `date` for a patient of `insurer` (a
+    /// local row scoped to other insurers is skipped).
+    pub fn programme_for(
+        &self,
+        law: &str,
+        date: NaiveDate,
+        insurer: InsurerScope,
+    ) -> Option<&Programme> {
+        self.programmes
+            .iter()
+            .find(|p| p.law == law && p.covers(date) && p.local_rules.covers_insurer(insurer))
+    }
+
     /// The programme with 法別番号 `law` in force on `date`.
     pub fn programme_at(&self, law: &str, date: NaiveDate) -> Option<&Programme> {
         self.programmes
@@ -355,6 +388,29 @@ impl CopayTables {
     pub fn knows_law(&self, law: &str) -> bool {
         self.programmes.iter().any(|p| p.law == law)
     }
+}
+
+/// Rows of one 法別番号 whose periods overlap must have disjoint insurer scopes.
+fn check_scopes(file: &str, rows: &[Programme]) -> Result<(), CopayDataError> {
+    for (i, a) in rows.iter().enumerate() {
+        for b in rows.iter().skip(i + 1) {
+            if a.law != b.law || a.local_rules.disjoint(&b.local_rules) {
+                continue;
+            }
+            let a_end = a.to.unwrap_or(NaiveDate::MAX);
+            let b_end = b.to.unwrap_or(NaiveDate::MAX);
+            if a.from <= b_end && b.from <= a_end {
+                return Err(invalid(
+                    file,
+                    format!(
+                        "programme {}: periods from {} and from {} overlap (insurer scopes not disjoint)",
+                        a.law, a.from, b.from
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// First row covering `date`.

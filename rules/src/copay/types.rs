@@ -601,6 +601,10 @@ pub struct Programme {
     /// Declared in a local file (地方単独).
     #[serde(default)]
     pub local: bool,
+    /// A local programme's own switches (never set by the national tables).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub local_rules: super::LocalRules,
 }
 
 impl Programme {
@@ -690,6 +694,32 @@ pub struct LocalProgrammeRaw {
     )]
     to: Option<NaiveDate>,
     source: String,
+    /// Only for patients of these insurers (`["kokuho"]`, `["kenpo"]`, `["none"]` = 公費単独);
+    /// omitted = all. Rows of one 法別番号 with disjoint scopes may overlap in time.
+    #[serde(default)]
+    insurance: Vec<super::InsurerScope>,
+    /// Without a 限度額適用認定証 (under 70) the programme pays only up to the 高額療養費 limit; the
+    /// share above it is the patient's at the window (refunded later by the insurer).
+    #[serde(default)]
+    limit_without_certificate: bool,
+    /// `combined_limit` applies only when the patient shows a 限度額適用認定証.
+    #[serde(default)]
+    combined_limit_needs_certificate: bool,
+    /// The 後期 2割 配慮措置 is kept beside this programme (default: a 公費 drops it).
+    #[serde(default)]
+    keeps_kouki_measure: bool,
+    /// The patient pays only on a first visit (初診); other visits free.
+    #[serde(default)]
+    first_visit_only: bool,
+    /// The programme pays this percent of the share left before it (½ subsidy = 50).
+    #[serde(default)]
+    subsidy_percent: Option<u32>,
+    /// A month's patient share above this amount is refunded in full after the month.
+    #[serde(default)]
+    full_refund_above: Option<i64>,
+    /// Free below this age (on the date of service); rate and caps apply from it.
+    #[serde(default)]
+    free_below_age: Option<u32>,
 }
 
 /// Largest amount accepted in a table (keeps products far inside `i64`).
@@ -718,16 +748,30 @@ impl LocalProgrammeRaw {
         file: &str,
         index: usize,
     ) -> Result<Programme, CopayDataError> {
-        if !is_local_law(&self.law) {
+        let law_ok = self.law.len() == 2 && self.law.bytes().all(|b| b.is_ascii_digit());
+        if !law_ok {
             return Err(invalid(
                 file,
                 format!(
-                    "programme[{index}].law: \"{}\" is not a local 法別番号 ({})",
+                    "programme[{index}].law: \"{}\" is not a two-digit 法別番号 (local programmes use {} or another number the prefecture assigns)",
                     self.law,
                     local_law_range_text()
                 ),
             ));
         }
+        let local_rules = super::LocalRules {
+            insurance: self.insurance,
+            limit_without_certificate: self.limit_without_certificate,
+            combined_limit_needs_certificate: self.combined_limit_needs_certificate,
+            keeps_kouki_measure: self.keeps_kouki_measure,
+            first_visit_only: self.first_visit_only,
+            subsidy_percent: self.subsidy_percent,
+            full_refund_above: self.full_refund_above,
+            free_below_age: self.free_below_age,
+        };
+        local_rules
+            .check(&format!("programme[{index}]"))
+            .map_err(|m| invalid(file, m))?;
         let patient_percent = match (self.rate, self.patient_percent) {
             (Some(_), Some(_)) => {
                 return Err(invalid(
@@ -745,7 +789,11 @@ impl LocalProgrammeRaw {
             })?),
             (None, p) => p,
         };
-        if patient_percent.is_none() && self.monthly_cap.is_none() && self.per_visit_cap.is_none() {
+        if patient_percent.is_none()
+            && self.monthly_cap.is_none()
+            && self.per_visit_cap.is_none()
+            && local_rules.subsidy_percent.is_none()
+        {
             return Err(invalid(
                 file,
                 format!("programme[{index}] ({}): give a rate or a cap", self.law),
@@ -770,6 +818,7 @@ impl LocalProgrammeRaw {
             to: self.to,
             source: self.source,
             local: true,
+            local_rules,
         })
     }
 }

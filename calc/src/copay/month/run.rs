@@ -1,0 +1,399 @@
+//! The month driver: visits in date order, the month so far carried per insurer period, per
+//! combination and per programme (see the module doc of [`super`]).
+
+use super::input::{Insurer, Month, MonthVisit, Period, Reduction};
+use super::{add_pay, MonthOutput, ReductionApplied, Settlement, Totals, VisitResult};
+use crate::copay::context::{Claim, Mode, VisitCtx};
+use crate::copay::input::{MonthToDate, PublicExpenseClaim, Setting};
+use crate::copay::rounding::{round_window, window_share, yen_from_points};
+use crate::copay::run::{insurance_limit, run_counted};
+use crate::copay::{CopayError, PublicPay};
+use chrono::NaiveDate;
+use rules::copay::{CopayTables, InsurerScope, Timing};
+use std::collections::HashMap;
+
+/// What the month so far holds.
+#[derive(Default)]
+struct State {
+    /// Per insurer period: 医療費 and 一部負担金 of every visit so far.
+    period: HashMap<usize, MonthToDate>,
+    /// Per (period, combination): the same, for the combination's own limit.
+    combo: HashMap<(usize, Vec<String>), MonthToDate>,
+    /// Per 法別: what the patient paid at the programme's step this month here.
+    paid_under: HashMap<String, i64>,
+    /// Per 法別: visits charged under it (here, and declared elsewhere).
+    charged: HashMap<String, u32>,
+    /// Per (date, 法別): paid under it that day.
+    today: HashMap<(NaiveDate, String), i64>,
+}
+
+/// The month visit by visit, and its settlement per combination.
+pub fn compute_month(tables: &CopayTables, m: &Month) -> Result<MonthOutput, CopayError> {
+    let mut st = State::default();
+    for c in &m.public_expense {
+        st.charged.insert(c.claim.law.clone(), c.visits_elsewhere);
+    }
+    let rnd = tables
+        .rounding_at(m.month)
+        .ok_or_else(|| CopayError::NoTable {
+            what: "rounding table".into(),
+            month: m.month.format("%Y-%m").to_string(),
+            key: String::new(),
+            note: String::new(),
+        })?;
+    let mut visits = Vec::with_capacity(m.visits.len());
+    for (i, v) in m.visits.iter().enumerate() {
+        let pi = m.period_of(v.date);
+        let r = visit(
+            tables,
+            m,
+            &m.periods[pi],
+            pi,
+            v,
+            &mut st,
+            rnd.window_unit_yen,
+        )
+        .map_err(|e| at_visit(i, e))?;
+        visits.push(r);
+    }
+    let (combinations, totals) = settle(tables, m, &visits);
+    Ok(MonthOutput {
+        month: m.month,
+        setting: match m.setting {
+            Setting::Inpatient => "inpatient",
+            Setting::Outpatient => "outpatient",
+        },
+        visits,
+        combinations,
+        totals,
+    })
+}
+
+fn at_visit(i: usize, e: CopayError) -> CopayError {
+    match e {
+        CopayError::Invalid { field, message } => CopayError::Invalid {
+            field: format!("visits[{i}]: {field}"),
+            message,
+        },
+        other => other,
+    }
+}
+
+fn claims_of(m: &Month, v: &MonthVisit, st: &State) -> (Vec<PublicExpenseClaim>, VisitCtx) {
+    let mut claims = Vec::with_capacity(v.public.len());
+    let mut ctx = VisitCtx {
+        charged_visits: Vec::with_capacity(v.public.len()),
+        paid_today: Vec::with_capacity(v.public.len()),
+        counts_as_day: v.counts_as_day,
+    };
+    for law in &v.public {
+        let Some(cert) = m.public_expense.iter().find(|c| &c.claim.law == law) else {
+            continue; // checked when read
+        };
+        let mut claim = cert.claim.clone();
+        claim.already_paid = claim
+            .already_paid
+            .saturating_add(st.paid_under.get(law).copied().unwrap_or(0));
+        claims.push(claim);
+        ctx.charged_visits
+            .push(st.charged.get(law).copied().unwrap_or(0));
+        ctx.paid_today
+            .push(st.today.get(&(v.date, law.clone())).copied().unwrap_or(0));
+    }
+    (claims, ctx)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn visit(
+    tables: &CopayTables,
+    m: &Month,
+    period: &Period,
+    pi: usize,
+    v: &MonthVisit,
+    st: &mut State,
+    unit_yen: i64,
+) -> Result<VisitResult, CopayError> {
+    let (claims, ctx) = claims_of(m, v, st);
+    let key = (pi, v.public.clone());
+    let Some(patient) = &period.patient else {
+        return uninsured(tables, m, period, v, &claims, &ctx, st, unit_yen);
+    };
+    let all = st.period.get(&pi).copied().unwrap_or_default();
+    let mut claim = Claim {
+        patient,
+        date: v.date,
+        setting: m.setting,
+        points: v.points,
+        meals: v.meals,
+        public_expense: &[],
+        rate_percent: None,
+        mtd: all,
+        mode: Mode::Visit,
+        first_visit: v.first_visit,
+        visit_ctx: Some(ctx),
+        outer_remaining: None,
+    };
+    if !claims.is_empty() {
+        let l_all = insurance_limit(tables, &claim)?;
+        claim.outer_remaining = l_all.map(|l| l - all.patient_share);
+        claim.mtd = st.combo.get(&key).copied().unwrap_or_default();
+        claim.public_expense = &claims;
+    }
+    let (out, took_part, counted) = run_counted(tables, &claim)?;
+    let cost = out.medical_cost;
+    let before_insurance = out.insurer_pays == 0
+        && claims.first().is_some_and(|c| {
+            tables
+                .programme_for(
+                    &c.law,
+                    v.date,
+                    crate::copay::public::insurer_scope(patient.insurance),
+                )
+                .is_some_and(|p| p.timing == Timing::BeforeInsurance)
+        });
+    let copayment = cost - out.insurer_pays;
+    // The 公費 steps: what the patient paid at each programme's step.
+    let mut running = counted.unwrap_or(copayment);
+    for pp in out.public_pays.iter().take(took_part) {
+        let pay = running - pp.amount;
+        if !before_insurance {
+            record(st, v, &pp.law, pay);
+        }
+        running = pay;
+    }
+    let mut insurer = out.insurer_pays;
+    let mut patient_medical = out.patient_medical();
+    let reduction = period.reduction.map(|r| {
+        let left = match r {
+            Reduction::Reduction { percent } => round_window(
+                patient_medical * i64::from(100 - percent.min(100)),
+                unit_yen,
+            )
+            .min(patient_medical),
+            Reduction::Exemption | Reduction::Deferral => 0,
+        };
+        let amount = patient_medical - left;
+        insurer += amount;
+        patient_medical = left;
+        ReductionApplied {
+            kind: r.name(),
+            amount,
+        }
+    });
+    let toward_limit = counted.unwrap_or(copayment);
+    let add = |t: &mut MonthToDate| {
+        t.medical_cost += cost;
+        t.patient_share += toward_limit;
+    };
+    add(st.period.entry(pi).or_default());
+    add(st.combo.entry(key).or_default());
+    let window = patient_medical + out.meal_charge;
+    Ok(VisitResult {
+        date: v.date,
+        points: v.points,
+        insurance: period.insurer.name(),
+        public: v.public.clone(),
+        medical_cost: cost,
+        rate: Some(out.rate),
+        limit: out.limit,
+        copayment,
+        insurer_pays: insurer,
+        public_pays: out.public_pays.clone(),
+        reduction,
+        meal_charge: out.meal_charge,
+        window_payment: window,
+        paid: v.paid,
+        balance: window - v.paid,
+        detail: Some(out),
+    })
+}
+
+fn record(st: &mut State, v: &MonthVisit, law: &str, pay: i64) {
+    *st.paid_under.entry(law.to_string()).or_default() += pay;
+    *st.today.entry((v.date, law.to_string())).or_default() += pay;
+    if v.counts_as_day && pay > 0 {
+        *st.charged.entry(law.to_string()).or_default() += 1;
+    }
+}
+
+/// No insurer: 自費 (the patient pays 医療費 = points × 10; no 一部負担金 rounding applies) or
+/// 公費単独 (the first programme in order pays 医療費 less its patient share: its rate of
+/// 医療費 — 0 unless the 受給者証 or the programme gives one — within its caps).
+#[allow(clippy::too_many_arguments)]
+fn uninsured(
+    tables: &CopayTables,
+    m: &Month,
+    period: &Period,
+    v: &MonthVisit,
+    claims: &[PublicExpenseClaim],
+    ctx: &VisitCtx,
+    st: &mut State,
+    unit_yen: i64,
+) -> Result<VisitResult, CopayError> {
+    let _ = (m, period);
+    let rnd = tables
+        .rounding_at(v.date)
+        .ok_or_else(|| CopayError::NoTable {
+            what: "rounding table".into(),
+            month: v.date.format("%Y-%m").to_string(),
+            key: String::new(),
+            note: String::new(),
+        })?;
+    let cost = yen_from_points(v.points, rnd.yen_per_point).ok_or_else(|| CopayError::Invalid {
+        field: "points".into(),
+        message: format!("{} is out of range", v.points),
+    })?;
+    let mut progs = Vec::with_capacity(claims.len());
+    for (i, c) in claims.iter().enumerate() {
+        let p = tables
+            .programme_for(&c.law, v.date, InsurerScope::None)
+            .ok_or_else(|| CopayError::Invalid {
+                field: format!("public[{i}]"),
+                message: format!(
+                    "法別番号 \"{}\" has no programme in force on {} for a patient without insurance",
+                    c.law, v.date
+                ),
+            })?;
+        progs.push((i, c, p));
+    }
+    progs.sort_by_key(|(i, _, p)| (p.priority, *i));
+    let mut remaining = cost;
+    let mut pays = Vec::with_capacity(progs.len());
+    for (i, c, p) in &progs {
+        let percent = c.rate_percent.or(p.patient_percent).unwrap_or(0);
+        let mut pay = window_share(cost, percent, unit_yen).min(remaining);
+        if let Some(cap) = c.monthly_cap.or(p.monthly_cap) {
+            pay = pay.min((cap - c.already_paid).max(0));
+        }
+        if let Some(pv) = p.per_visit_cap {
+            let today = ctx.paid_today.get(*i).copied().unwrap_or(0);
+            pay = pay.min(if ctx.counts_as_day {
+                pv
+            } else {
+                (pv - today).max(0)
+            });
+        }
+        pays.push(PublicPay {
+            law: p.law.clone(),
+            amount: remaining - pay,
+        });
+        record(st, v, &p.law, pay);
+        remaining = pay;
+    }
+    Ok(VisitResult {
+        date: v.date,
+        points: v.points,
+        insurance: Insurer::None.name(),
+        public: v.public.clone(),
+        medical_cost: cost,
+        rate: None,
+        limit: None,
+        copayment: cost,
+        insurer_pays: 0,
+        public_pays: pays,
+        reduction: None,
+        meal_charge: 0,
+        window_payment: remaining,
+        paid: v.paid,
+        balance: remaining - v.paid,
+        detail: None,
+    })
+}
+
+/// Sums per combination, the 高額療養費 in kind, refunds above a threshold, and the totals.
+fn settle(tables: &CopayTables, m: &Month, visits: &[VisitResult]) -> (Vec<Settlement>, Totals) {
+    let mut out: Vec<Settlement> = Vec::new();
+    let mut t = Totals::default();
+    for (v, mv) in visits.iter().zip(&m.visits) {
+        let pi = m.period_of(v.date);
+        let from = m.periods[pi].from;
+        let i = match out
+            .iter()
+            .position(|s| s.from == from && s.public == v.public)
+        {
+            Some(i) => i,
+            None => {
+                out.push(Settlement {
+                    insurance: v.insurance,
+                    from,
+                    public: v.public.clone(),
+                    visits: 0,
+                    days: 0,
+                    points: 0,
+                    medical_cost: 0,
+                    insurer_pays: 0,
+                    high_cost: 0,
+                    copayment: 0,
+                    public_pays: Vec::new(),
+                    refunds: Vec::new(),
+                    reduction: 0,
+                    meal_charge: 0,
+                    patient_pays: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let s = &mut out[i];
+        s.visits += 1;
+        s.days += u32::from(mv.counts_as_day);
+        s.points += v.points;
+        s.medical_cost += v.medical_cost;
+        s.insurer_pays += v.insurer_pays;
+        let reduced = v.reduction.as_ref().map_or(0, |r| r.amount);
+        if let (Some(rate), Some(d)) = (v.rate, &v.detail) {
+            let pct = rust_decimal::prelude::ToPrimitive::to_u32(
+                &(rate * rust_decimal::Decimal::ONE_HUNDRED),
+            )
+            .unwrap_or(0);
+            let unit = tables.rounding_at(v.date).map_or(10, |r| r.window_unit_yen);
+            if d.insurer_pays > 0 {
+                s.high_cost += (window_share(v.medical_cost, pct, unit) - v.copayment).max(0);
+            }
+        }
+        s.copayment += v.copayment;
+        for p in &v.public_pays {
+            add_pay(&mut s.public_pays, &p.law, p.amount);
+        }
+        s.reduction += reduced;
+        s.meal_charge += v.meal_charge;
+        s.patient_pays += v.window_payment;
+        t.window_payments += v.window_payment;
+        t.paid += v.paid;
+        if v.reduction.as_ref().is_some_and(|r| r.kind == "deferral") {
+            t.deferred += reduced;
+        }
+    }
+    for s in &mut out {
+        for law in s.public.clone() {
+            let p = tables.programme_for(&law, s.from.max(m.month), scope_of(s.insurance));
+            let Some(limit) = p.and_then(|p| p.local_rules.full_refund_above) else {
+                continue;
+            };
+            let medical = s.patient_pays - s.meal_charge;
+            if medical > limit {
+                add_pay(&mut s.public_pays, &law, medical);
+                add_pay(&mut s.refunds, &law, medical);
+                s.patient_pays -= medical;
+                t.refunds += medical;
+            }
+        }
+        t.medical_cost += s.medical_cost;
+        t.insurer_pays += s.insurer_pays;
+        t.meal_charge += s.meal_charge;
+        for p in &s.public_pays {
+            add_pay(&mut t.public_pays, &p.law, p.amount);
+        }
+    }
+    t.patient_pays = t.window_payments - t.refunds;
+    t.balance = t.window_payments - t.paid;
+    (out, t)
+}
+
+fn scope_of(name: &str) -> InsurerScope {
+    match name {
+        "kenpo" => InsurerScope::Kenpo,
+        "kokuho" => InsurerScope::Kokuho,
+        "kouki" => InsurerScope::Kouki,
+        _ => InsurerScope::None,
+    }
+}

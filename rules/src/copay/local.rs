@@ -1,0 +1,93 @@
+//! The switches a local programme (地方単独公費) may set beyond rate and caps: each one a rule a
+//! prefecture or municipality writes into its ordinance, declared as data in a `--local` file
+//! (`schemas/v1/local-programmes.json`, example `rules/data/copay/local-example.toml`).
+//!
+//! Invariants: every switch defaults to "off" (a programme without them behaves as before);
+//! percentages are whole percent 0–100; amounts whole yen within [`super::MAX_TABLE_AMOUNT`].
+
+use serde::Deserialize;
+
+/// The insurance a programme is for (a programme may differ for 国保 and 社保 insurers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InsurerScope {
+    /// 被用者保険 (社保: 健保・共済・船員).
+    Kenpo,
+    /// 国民健康保険.
+    Kokuho,
+    /// 後期高齢者医療.
+    Kouki,
+    /// No insurance (公費単独).
+    None,
+}
+
+impl InsurerScope {
+    /// The name as written in the files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Kenpo => "kenpo",
+            Self::Kokuho => "kokuho",
+            Self::Kouki => "kouki",
+            Self::None => "none",
+        }
+    }
+}
+
+/// A local programme's own rules (all off by default; national programmes never set them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocalRules {
+    /// Applies only to patients of these insurers (empty = all). Two rows of one 法別番号 may
+    /// overlap in time only when their scopes are disjoint.
+    pub insurance: Vec<InsurerScope>,
+    /// Without a 限度額適用認定証 (under 70) the programme pays only up to the 高額療養費 limit:
+    /// the share above the limit is the patient's at the window (refunded by the insurer later
+    /// as 高額療養費), the programme's part is worked on the share within it.
+    pub limit_without_certificate: bool,
+    /// The 公費併用 limit (`combined_limit`) applies only when the patient shows a certificate.
+    pub combined_limit_needs_certificate: bool,
+    /// The 後期 2割 配慮措置 is kept when this is the claim's only kind of 公費 (as 大阪府's
+    /// published example 13 works it); otherwise a 公費 claim drops it.
+    pub keeps_kouki_measure: bool,
+    /// The patient pays (rate / caps) only on a first visit (初診); other visits are free.
+    pub first_visit_only: bool,
+    /// The programme pays this percent of the share left to the patient before it (½ subsidy
+    /// = 50); the patient's rest rounded to the window unit (10円).
+    pub subsidy_percent: Option<u32>,
+    /// When the month's patient share under the programme exceeds this amount, the programme
+    /// refunds all of it after the month (償還払い; the window payments are unchanged).
+    pub full_refund_above: Option<i64>,
+    /// Free (patient share 0) below this age on the date of service; the rate and caps from it.
+    pub free_below_age: Option<u32>,
+}
+
+impl LocalRules {
+    /// Whether the programme applies to a patient of this insurer.
+    pub fn covers_insurer(&self, scope: InsurerScope) -> bool {
+        self.insurance.is_empty() || self.insurance.contains(&scope)
+    }
+
+    /// Whether two rows' insurer scopes may overlap in time (both scoped, no insurer shared).
+    pub fn disjoint(&self, other: &LocalRules) -> bool {
+        !self.insurance.is_empty()
+            && !other.insurance.is_empty()
+            && !self.insurance.iter().any(|s| other.insurance.contains(s))
+    }
+
+    /// Range checks; `what` names the row in the error.
+    pub(crate) fn check(&self, what: &str) -> Result<(), String> {
+        if let Some(p) = self.subsidy_percent.filter(|p| *p > 100) {
+            return Err(format!("{what}.subsidy_percent: {p} is above 100"));
+        }
+        if let Some(a) = self
+            .full_refund_above
+            .filter(|a| !(0..=super::MAX_TABLE_AMOUNT).contains(a))
+        {
+            return Err(format!(
+                "{what}.full_refund_above: {a} is negative or above {}",
+                super::MAX_TABLE_AMOUNT
+            ));
+        }
+        Ok(())
+    }
+}
