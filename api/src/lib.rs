@@ -5,13 +5,15 @@
 //! front end calls — the CLI, the WebAssembly bindings, the C ABI, batch and the HTTP service —
 //! so results are byte-identical across them. Also the JSON Schemas ([`schema`], feature
 //! `schema`), the version report ([`version`]), `master show`/`diff` output ([`master`]) and
-//! the auditors' golden cases ([`golden`], feature `toml`).
+//! the auditors' golden cases ([`golden`], feature `toml`) and the audit of UKE receipt files
+//! ([`audit`]).
 //!
 //! Invariants: one error shape ([`ApiError`]: `{"error": {"kind", "message"}}`) for every
 //! input that cannot be computed; the JSON of a result equals `serde_json` of the engine's
 //! output (the fast writer of [`render`] is tested against it); no I/O here (front ends read
 //! files and pass text).
 
+pub mod audit;
 pub mod batch;
 #[cfg(feature = "toml")]
 pub mod golden;
@@ -322,6 +324,29 @@ pub fn receipt(name: &str, text: &str) -> Result<calc::copay::Receipt, ApiError>
         parse::from_json(name, text)
     };
     r.map_err(|e| ApiError::input(e.to_string()))
+}
+
+/// `santei uke audit`: a UKE file's bytes (CP932 as published) → the JSON lines of the audit
+/// (one per receipt, one per read error outside a receipt, the summary last). `options` is the
+/// JSON of [`audit::options_from_json`] (the facility and マイナ保険証 use the UKE does not
+/// carry), or `None`. `name` is the file name the read errors quote.
+pub fn uke_audit(
+    engine: &Engine,
+    name: &str,
+    bytes: &[u8],
+    options: Option<&str>,
+) -> Result<String, ApiError> {
+    let opts = match options {
+        Some(t) => audit::options_from_json(t)?,
+        None => audit::AuditOptions::default(),
+    };
+    Ok(audit::audit_bytes(
+        engine,
+        name,
+        bytes,
+        uke::Encoding::Cp932,
+        &opts,
+    ))
 }
 
 /// The most results [`search`] returns.

@@ -118,6 +118,12 @@ pub const SCHEMAS: &[SchemaInfo] = &[
         generate: || Schema::try_from(uke::schema::read_line()).unwrap_or_default(),
     },
     SchemaInfo {
+        name: "uke-audit-line",
+        direction: Direction::Output,
+        about: "one line of santei uke audit (santei_uke_audit, POST /v1/uke/audit): a receipt's audit, a read error outside a receipt, or the summary (last)",
+        generate: || output::<crate::audit::OutputLine>(),
+    },
+    SchemaInfo {
         name: "error",
         direction: Direction::Output,
         about: "what every call returns instead of its result when the input cannot be computed",

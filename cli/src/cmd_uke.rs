@@ -1,4 +1,5 @@
-//! `santei uke read FILE.UKE` and `santei uke write FILE.jsonl [--output FILE.UKE]`: UKE receipt
+//! `santei uke read FILE.UKE` and `santei uke write FILE.jsonl [--output FILE.UKE]` (and
+//! `santei uke audit`, in `cmd_uke_audit.rs`): UKE receipt
 //! files (レセプト電算処理システム, 医科) to JSON lines and back. All reading, checking and
 //! writing is the `uke` crate's; this file only opens files and prints.
 //!
@@ -30,6 +31,9 @@ enum UkeCommand {
     Read(ReadArgs),
     /// Write receipts given as JSON lines (what `santei uke read` prints) as a UKE file.
     Write(WriteArgs),
+    /// Recompute every receipt of a UKE file on the official files and list what differs:
+    /// one JSON line per receipt, then a summary.
+    Audit(crate::cmd_uke_audit::AuditArgs),
 }
 
 #[derive(clap::Args)]
@@ -54,10 +58,11 @@ pub fn run(args: &UkeArgs) -> anyhow::Result<i32> {
     match &args.command {
         UkeCommand::Read(a) => read(a),
         UkeCommand::Write(a) => write(a),
+        UkeCommand::Audit(a) => crate::cmd_uke_audit::run(a),
     }
 }
 
-fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+pub(crate) fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(std::io::stdin().lock()));
     }

@@ -20,6 +20,7 @@ mod cmd_schema;
 mod cmd_serve;
 mod cmd_tier;
 mod cmd_uke;
+mod cmd_uke_audit;
 mod cmd_version;
 mod data;
 
@@ -53,7 +54,7 @@ enum Command {
     Copay(cmd_copay::CopayArgs),
     /// Print a JSON Schema of santei's interface (schemas/v1), or list them.
     Schema(cmd_schema::SchemaArgs),
-    /// UKE receipt files (レセプト電算処理システム, 医科): read them to JSON lines, write them back.
+    /// UKE receipt files (レセプト電算処理システム, 医科): read them to JSON lines, write them back, audit them.
     Uke(cmd_uke::UkeArgs),
     /// The library, interface and data versions (which files, which rule files, their dates).
     Version(cmd_version::VersionArgs),

@@ -169,6 +169,19 @@ char *santei_tier(const SanteiEngine *engine,
                   const char *to);
 
 /*
+ Audit a UKE receipt file (`RECEIPTC.UKE`, CP932 as published): `len` bytes at `uke`
+ (binary: no NUL convention). `options` is NULL or NUL-terminated JSON
+ `{"facility": {…}, "mynumber_card": true|false}` (facts the UKE does not carry). Returns the
+ JSON lines of `santei uke audit` (`uke-audit-line.json`: one per receipt, the summary last),
+ exactly what the CLI prints for a file named `RECEIPTC.UKE`, or an `{"error": …}` document.
+ Free the result with `santei_string_free`.
+ */
+char *santei_uke_audit(const SanteiEngine *engine,
+                       const uint8_t *uke,
+                       size_t len,
+                       const char *options);
+
+/*
  One code on one date (`code`: 9 digits, `date`: "YYYY-MM-DD", NUL-terminated) →
  `master-show-output.json`. A code not valid on the date gives an `{"error": …}` document
  (status `SANTEI_ERR_DATA`).

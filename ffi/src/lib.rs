@@ -510,6 +510,41 @@ pub extern "C" fn santei_tier(
     })
 }
 
+/// Audit a UKE receipt file (`RECEIPTC.UKE`, CP932 as published): `len` bytes at `uke`
+/// (binary: no NUL convention). `options` is NULL or NUL-terminated JSON
+/// `{"facility": {…}, "mynumber_card": true|false}` (facts the UKE does not carry). Returns the
+/// JSON lines of `santei uke audit` (`uke-audit-line.json`: one per receipt, the summary last),
+/// exactly what the CLI prints for a file named `RECEIPTC.UKE`, or an `{"error": …}` document.
+/// Free the result with `santei_string_free`.
+#[no_mangle]
+pub extern "C" fn santei_uke_audit(
+    engine: *const SanteiEngine,
+    uke: *const u8,
+    len: usize,
+    options: *const c_char,
+) -> *mut c_char {
+    guard_doc(|| {
+        let e = engine_ref(engine)?.get();
+        if uke.is_null() {
+            return Err(argument("uke is NULL"));
+        }
+        if len > MAX_INPUT {
+            return Err(argument(format!(
+                "uke: length {len} is larger than {MAX_INPUT} bytes"
+            )));
+        }
+        // SAFETY: non-null, len ≤ 64 MiB (< isize::MAX); the caller guarantees `len` readable
+        // bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(uke, len) };
+        let options = if options.is_null() {
+            None
+        } else {
+            Some(cstr_arg("options", options)?)
+        };
+        respond(api::uke_audit(&e, "RECEIPTC.UKE", bytes, options))
+    })
+}
+
 /// One code on one date (`code`: 9 digits, `date`: "YYYY-MM-DD", NUL-terminated) →
 /// `master-show-output.json`. A code not valid on the date gives an `{"error": …}` document
 /// (status `SANTEI_ERR_DATA`).

@@ -124,6 +124,19 @@ fn fixtures() -> &'static Path {
         );
         write("local-receipt.json", &local.input_json());
         facts += &format!("local_patient_pays={}\n", expected(&local, "patient_pays"));
+        // The UKE audit: the receiptisan sample (../shared/oracles/receiptisan-uke/, 75
+        // receipts), as `santei uke audit` prints it for a file named RECEIPTC.UKE.
+        let shared = std::env::var_os("SANTEI_SHARED")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("../shared"));
+        let uke =
+            std::fs::read(shared.join("oracles/receiptisan-uke/input/RECEIPTC_GAIRAI_SAMPLE.UKE"))
+                .expect("the receiptisan sample");
+        std::fs::write(dir.join("RECEIPTC.UKE"), &uke).unwrap();
+        write(
+            "uke_audit.expected",
+            &api::uke_audit(&engine, "RECEIPTC.UKE", &uke, None).unwrap(),
+        );
         write("facts.txt", &facts);
         dir
     })

@@ -190,12 +190,17 @@ pub fn document() -> Value {
         }},
         "/v1/uke/audit": { "post": {
             "operationId": "ukeAudit",
-            "summary": "Audit a UKE claim file (レセプト電算処理システム): not available yet",
+            "summary": "Audit a UKE claim file (レセプト電算処理システム, CP932): santei uke audit",
+            "parameters": [
+                { "name": "X-Santei-Audit-Options", "in": "header", "required": false,
+                  "description": "facts the UKE does not carry: {\"facility\": {…as in a claim…}, \"mynumber_card\": true|false}",
+                  "schema": { "type": "string" } }
+            ],
             "requestBody": { "required": true, "content": { "application/octet-stream": {
                 "schema": { "type": "string", "contentMediaType": "application/octet-stream" }
             }}},
             "responses": common(responses(json!({
-                "501": error("not available in this version yet: kind `unavailable`")
+                "200": { "description": "one JSON line per receipt (its audit) or read error outside a receipt, then the summary", "content": { "application/x-ndjson": { "schema": schema("UkeAuditLine") }}}
             })), true)
         }},
         "/v1/master/{code}": { "get": {

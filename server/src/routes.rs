@@ -1,9 +1,8 @@
 //! The routes: each handler calls the `api` function the matching CLI command prints
 //! from, and answers its text with the newline `println!` adds.
 //!
-//! `POST /v1/uke/audit` answers 501 (kind `unavailable`) until the UKE audit exists: the
-//! handler already reads the body as bytes (UKE files are CP932, not UTF-8) under the same
-//! limits; plugging the audit in is replacing the marked lines of [`uke_audit`] with the call.
+//! `POST /v1/uke/audit` reads the body as bytes (UKE files are CP932, not UTF-8) under the same
+//! limits and answers with `api::uke_audit` (JSON lines).
 
 use crate::app::App;
 use crate::http::{
@@ -109,7 +108,10 @@ async fn tier(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap, body: B
     Ok(printed(StatusCode::OK, out))
 }
 
-/// `POST /v1/uke/audit`: not available yet (501).
+/// `POST /v1/uke/audit`: a UKE file's bytes (CP932 as published) → the JSON lines of
+/// `santei uke audit` (`application/x-ndjson`, the same bytes as `api::uke_audit` for a file
+/// named `RECEIPTC.UKE`). The facts the UKE does not carry may be given as the JSON of
+/// `santei uke audit --options` in the `X-Santei-Audit-Options` header.
 async fn uke_audit(
     State(app): State<Arc<App>>,
     uri: Uri,
@@ -117,16 +119,24 @@ async fn uke_audit(
     body: Body,
 ) -> Answer {
     params(uri.query(), &[])?;
-    let _bytes = read_bytes(&headers, body, app.limits.max_body).await?;
-    // ── plug the UKE audit in here: ──
-    // let engine = app.engine();
-    // let out = api::uke_audit(&engine, &_bytes).map_err(HttpError::api)?;
-    // return Ok(printed(StatusCode::OK, out));
-    Err(HttpError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "unavailable",
-        "the UKE audit is not available in this version of santei yet",
-    ))
+    let options = match headers.get("x-santei-audit-options") {
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| HttpError::input("X-Santei-Audit-Options: not visible ASCII JSON"))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let bytes = read_bytes(&headers, body, app.limits.max_body).await?;
+    let engine = app.engine();
+    // Thousands of receipts take milliseconds to seconds: off the request threads.
+    tokio::task::spawn_blocking(move || {
+        let out = api::uke_audit(&engine, "RECEIPTC.UKE", &bytes, options.as_deref())
+            .map_err(HttpError::api)?;
+        Ok(text_response(StatusCode::OK, NDJSON, out))
+    })
+    .await
+    .map_err(|e| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
 }
 
 /// `GET /v1/master/{code}?date=YYYY-MM-DD` → `santei master show` (404 when the code is not

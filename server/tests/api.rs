@@ -217,10 +217,17 @@ async fn bad_input_and_unknown_routes_give_the_error_json() {
     // No page folder: 404 JSON for other paths.
     let r = get(a, "/index.html").await;
     assert_eq!(r.status, 404);
-    // The UKE audit is not there yet: 501, kind unavailable.
-    let r = request(a, "POST", "/v1/uke/audit", &[], b"IR,1\r\n").await;
-    assert_eq!(r.status, 501);
-    assert_eq!(r.error().0, "unavailable");
+    // The UKE audit: bad audit options are a 400 naming the field.
+    let r = request(
+        a,
+        "POST",
+        "/v1/uke/audit",
+        &[("X-Santei-Audit-Options", "{\"nope\": 1}")],
+        b"IR,1\r\n",
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.error().1.contains("nope"), "{}", r.error().1);
     s.shutdown();
     s.join().await;
 }
@@ -496,6 +503,39 @@ async fn the_admin_route_is_guarded() {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text());
+    s.shutdown();
+    s.join().await;
+}
+
+/// `POST /v1/uke/audit` answers exactly what `api::uke_audit` gives (the CLI prints the same
+/// lines: `cli/tests/uke_audit.rs`): the receiptisan sample (CP932 bytes), and a file with a
+/// malformed IR.
+#[tokio::test]
+async fn uke_audit_answers_what_the_api_prints() {
+    let s = start(config()).await;
+    let e = engine();
+    let sample = std::fs::read(
+        repo().join("../shared/oracles/receiptisan-uke/input/RECEIPTC_GAIRAI_SAMPLE.UKE"),
+    )
+    .expect("sample");
+    let r = request(s.addr(), "POST", "/v1/uke/audit", &[], &sample).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("application/x-ndjson"));
+    let want = api::uke_audit(&e, "RECEIPTC.UKE", &sample, None).expect("audit");
+    assert_eq!(r.text(), want);
+    // 75 receipts, then the summary.
+    let lines: Vec<&str> = want.lines().collect();
+    assert_eq!(lines.len(), 76);
+    assert!(lines[75].starts_with("{\"summary\":{\"receipts\":75,"));
+    // A malformed IR: its error line, then the summary.
+    let bad = b"IR,X,12,1,0000000,,,202111,00,\r\n";
+    let r = request(s.addr(), "POST", "/v1/uke/audit", &[], bad).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.text(),
+        api::uke_audit(&e, "RECEIPTC.UKE", bad, None).unwrap()
+    );
+    assert!(r.text().contains("審査支払機関"), "{}", r.text());
     s.shutdown();
     s.join().await;
 }

@@ -199,7 +199,15 @@ async fn components_compile_and_answers_validate() {
     v.check("MasterDiffOutput_DiffEntry", &diff[0]);
     v.check("VersionOutput", &get(a, "/v1/version").await.json());
     v.check("Error", &get(a, "/v1/nope").await.json());
-    v.check("Error", &post(a, "/v1/uke/audit", "x").await.json());
+    let audit = post(
+        a,
+        "/v1/uke/audit",
+        "IR,1,12,1,0000000,,,202111,00,\r\nGO,0,0,99\r\n",
+    )
+    .await;
+    for line in audit.text().lines() {
+        v.check("UkeAuditLine", &serde_json::from_str(line).unwrap());
+    }
     let batch = request(a, "POST", "/v1/batch", &[], b"{}\n").await;
     v.check("BatchError", &batch.json());
     s.shutdown();

@@ -244,6 +244,15 @@ pub fn search(query: &str, date: &str, limit: u32) -> String {
     with_engine(|e| api::search(e, query, date, limit as usize))
 }
 
+/// `santei uke audit`: a UKE file's bytes (CP932 as published) → the JSON lines of the audit
+/// (one per receipt, the summary last; [`api::uke_audit`]); `options` is "" or the JSON of
+/// `santei uke audit --options`.
+#[wasm_bindgen]
+pub fn uke_audit(bytes: Vec<u8>, options: &str) -> String {
+    let options = (!options.is_empty()).then_some(options);
+    with_engine(|e| api::uke_audit(e, "RECEIPTC.UKE", &bytes, options))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

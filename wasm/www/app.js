@@ -5,6 +5,7 @@ import {
   DEFAULT_FROM, DEFAULT_TO, parseUsageCsv, normMonth, normRate, buildProfile, buildClaim,
   claimKind, isError,
 } from './model.js';
+import { mountUkeAudit } from './uke-audit.js';
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...children) => {
@@ -597,3 +598,4 @@ function init() {
 }
 
 init();
+mountUkeAudit(engine, el);

@@ -39,6 +39,8 @@ const calls = {
   diff: (from, to) => santei.diff(from, to),
   masterShow: (code, date) => santei.master_show(code, date),
   search: (query, date, limit) => santei.search(query, date, limit),
+  // bytes: ArrayBuffer of a UKE file; options: '' or the JSON of santei uke audit --options.
+  ukeAudit: (bytes, options) => santei.uke_audit(new Uint8Array(bytes), options || ''),
   // Tests only: a panic inside the engine (see wasm/tests/browser.test.mjs).
   debugPanic: () => santei.debug_panic(),
 };

@@ -194,6 +194,21 @@ int main(int argc, char **argv) {
     CHECK(out && strcmp(out, tier_expected.data) == 0, "tier with to = NULL (one month)");
     santei_string_free(out);
 
+    /* ── the UKE audit: the CLI's JSON lines for RECEIPTC.UKE (75 receipts, the summary last) ── */
+    Text uke = read_file(dir, "RECEIPTC.UKE"), uke_expected = read_file(dir, "uke_audit.expected");
+    out = santei_uke_audit(engine, (const uint8_t *)uke.data, uke.len, NULL);
+    CHECK(out && strcmp(out, uke_expected.data) == 0, "uke audit differs from the Rust API:\n%.300s", out);
+    CHECK(contains(out, "{\"summary\":{\"receipts\":75,"), "uke audit: 75 receipts in the summary");
+    santei_string_free(out);
+    out = santei_uke_audit(engine, NULL, 10, NULL);
+    CHECK(out == NULL && santei_last_status() == SANTEI_ERR_ARGUMENT, "uke audit: NULL bytes");
+    out = santei_uke_audit(engine, (const uint8_t *)uke.data, uke.len, "{\"facility\": 1}");
+    CHECK(contains(out, "\"kind\": \"input\"") && santei_last_status() == SANTEI_ERR_INPUT,
+          "uke audit: bad options: %s", out);
+    santei_string_free(out);
+    free(uke.data);
+    free(uke_expected.data);
+
     out = santei_master_show(engine, "111000110", "2025-04-10");
     CHECK(contains(out, "\"code\": \"111000110\"") && contains(out, "\"points\": 291"), "master show: %s", out);
     santei_string_free(out);
