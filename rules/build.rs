@@ -20,9 +20,9 @@ fn main() {
         assert!(
             matches!(
                 f.kind.as_str(),
-                "addons" | "copay" | "tier" | "tier_facts" | "receipt" | "calendar"
+                "addons" | "copay" | "tier" | "tier_facts" | "receipt" | "calendar" | "inpatient"
             ),
-            "data/manifest.toml: {}: kind {:?} is not addons, copay, tier, tier_facts, receipt or calendar",
+            "data/manifest.toml: {}: kind {:?} is not addons, copay, tier, tier_facts, receipt, calendar or inpatient",
             f.path,
             f.kind
         );
@@ -33,6 +33,7 @@ fn main() {
         ("embedded_tier_facts.rs", "tier_facts"),
         ("embedded_receipt.rs", "receipt"),
         ("embedded_calendar.rs", "calendar"),
+        ("embedded_inpatient.rs", "inpatient"),
     ] {
         let list = embed_kind(&out, "the rule file", &files, kind);
         std::fs::write(Path::new(&out).join(list_name), list).expect("write the list");
