@@ -23,6 +23,7 @@ pub mod claim;
 pub mod copay;
 pub mod digits;
 mod engine;
+pub mod inpatient;
 pub mod output;
 pub mod rounding;
 pub mod text;
@@ -30,6 +31,7 @@ pub mod trace;
 pub mod values;
 
 pub use claim::{Claim, FieldError};
+pub use engine::inpatient::{DayOutput, InpatientOutput, MealTotals, MonthTrace};
 pub use engine::{revision_after_data, CalcError, Engine, EngineError};
 pub use output::{CalcOutput, Line};
 pub use trace::TraceEntry;

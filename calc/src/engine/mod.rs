@@ -25,6 +25,7 @@ mod exclusions;
 mod facts;
 mod groups;
 mod hand_addons;
+pub(crate) mod inpatient;
 mod limits;
 mod lines;
 mod notes;
@@ -52,6 +53,9 @@ pub struct Engine {
     addons: AddonRules,
     tiers: TierRules,
     copay: rules::copay::CopayTables,
+    /// The inpatient month's rules (`rules/data/inpatient/`) and the 04入院基本料テーブル by
+    /// add-on code, built on first use.
+    inpatient: inpatient::InpatientData,
 }
 
 impl Engine {
@@ -68,6 +72,7 @@ impl Engine {
             tiers: TierRules::embedded().map_err(|e| EngineError::Tiers(e.to_string()))?,
             copay: rules::copay::CopayTables::embedded()
                 .map_err(|e| EngineError::Copay(e.to_string()))?,
+            inpatient: inpatient::InpatientData::embedded()?,
         })
     }
 
