@@ -40,6 +40,10 @@ pub struct Case {
     /// `rules/data/copay/local-example.toml` (`schemas/v1/local-programmes.json`), as JSON text,
     /// added to the tables for this case.
     pub local: Option<String>,
+    /// `data = "official"`: the case runs on an engine loaded from the official files
+    /// (医科診療行為マスター full + update files, 医薬品 and 特定器材マスター), not the embedded
+    /// data; the runner provides that engine ([`Case::official`]).
+    pub data: Option<String>,
 }
 
 /// One difference between expected and actual.
@@ -105,7 +109,14 @@ impl Case {
                     .map_err(|e| format!("{name}: local_programme: {e}"))?,
             ),
         };
+        let data = s("data");
+        if let Some(d) = data.as_deref().filter(|d| *d != "official") {
+            return Err(format!(
+                "{name}: data {d:?} is not \"official\" (the only data a case may name)"
+            ));
+        }
         Ok(Case {
+            data,
             title: s("title").unwrap_or_default(),
             kind,
             source,
@@ -114,6 +125,11 @@ impl Case {
             expected,
             local,
         })
+    }
+
+    /// Whether the case runs on the official files (`data = "official"`).
+    pub fn official(&self) -> bool {
+        self.data.as_deref() == Some("official")
     }
 
     /// The input as the JSON text the CLI would read.

@@ -101,6 +101,19 @@ pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
         j.bool(l.verified);
         j.key("source");
         j.str_with(|o| write_text(o, t, l.source));
+        j.key("section");
+        match l.section {
+            Some(s) => j.str(&s.as_str()),
+            None => j.null(),
+        }
+        if let Some(g) = l.group {
+            j.key("group");
+            j.int(g.into());
+        }
+        if let Some(p) = l.price.and_then(|i| o.prices.get(i as usize)) {
+            j.key("price");
+            price_into(&mut j, t, p);
+        }
         j.end_object();
     }
     j.end_array();
@@ -134,6 +147,42 @@ pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
         j.key("copay");
         copay_into(&mut j, c);
     }
+    j.end_object();
+}
+
+/// How a drug or material line was priced (`price` of a line).
+fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price) {
+    j.begin_object();
+    j.key("kind");
+    j.str(p.kind.as_str());
+    j.key("yen");
+    j.dec(p.yen);
+    j.key("points");
+    j.dec(p.points);
+    j.key("how");
+    j.str_with(|o| write_text(o, t, p.how));
+    j.key("parts");
+    j.begin_array();
+    for x in &p.parts {
+        j.element();
+        j.begin_object();
+        j.key("code");
+        j.str_with(|o| write_code(o, x.code));
+        j.key("name");
+        j.str_with(|o| write_text(o, t, x.name));
+        j.key("quantity");
+        j.dec(x.quantity);
+        j.key("unit");
+        j.str_with(|o| write_text(o, t, x.unit));
+        j.key("price");
+        j.dec(x.price);
+        j.key("yen");
+        j.dec(x.yen);
+        j.key("source");
+        j.str_with(|o| write_text(o, t, x.source));
+        j.end_object();
+    }
+    j.end_array();
     j.end_object();
 }
 

@@ -425,6 +425,54 @@ struct Line {
     verified: bool,
     /// Where the line's points come from (file:line).
     source: String,
+    /// 診療識別 of the 剤 (or item) the line is in ("21", "60" …); `null` when the claim gives none.
+    section: Option<String>,
+    /// The claim item (剤) the line belongs to, for the lines of a 剤.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    group: Option<u32>,
+    /// How a drug (薬剤料 of a 剤) or material line became points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    price: Option<LinePrice>,
+}
+
+/// drug | material
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum PriceKind {
+    Drug,
+    Material,
+}
+
+/// How a drug or material line became points.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct LinePrice {
+    kind: PriceKind,
+    /// Σ yen of the parts for one 所定単位 (１剤１日分, １回分, １調剤).
+    yen: DecimalNumber,
+    /// Points of one unit by the rule (before 逓減).
+    points: DecimalNumber,
+    /// How the yen became points, with the 告示 source.
+    how: String,
+    parts: Vec<LinePricePart>,
+}
+
+/// One drug or material of a priced line.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct LinePricePart {
+    code: String,
+    name: String,
+    quantity: DecimalNumber,
+    /// 単位 of the master.
+    unit: String,
+    /// 薬価 / 材料価格 per unit on the date, yen.
+    price: DecimalNumber,
+    /// price × quantity, yen.
+    yen: DecimalNumber,
+    /// The master file and row.
+    source: String,
 }
 
 /// Where a line comes from.
@@ -615,7 +663,8 @@ fn mirror_guard(
         errors: _,
         trace: _,
         copay: _,
-        texts: _, // the words of the texts above, not a field of the JSON
+        prices: _, // written inside the lines (`price`)
+        texts: _,  // the words of the texts above, not a field of the JSON
     } = o;
     let calc::copay::CopayOutput {
         medical_cost: _,
@@ -638,6 +687,9 @@ fn mirror_guard(
         rule: _,
         verified: _,
         source: _,
+        section: _,
+        group: _,
+        price: _,
     } = l;
     // One trace type for both outputs: the claim's trace names `rule, looked_at, source,
     // decision`; the co-payment's `step (rule), input (looked_at), rule (wording), source,

@@ -203,15 +203,29 @@ pub struct Facility {
         schemars(with = "Option<rules::tier::profile::ProfileInput>")
     )]
     pub profile: Option<rules::tier::FacilityProfile>,
+    /// The facility's displayed hours (表示する診療時間), per weekday and for 休日:
+    /// `{"mon": [["09:00", "12:00"], ["15:00", "18:00"]], …, "holiday": []}` (for 時間外).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<std::collections::BTreeMap<String, Vec<(String, String)>>>")
+    )]
+    pub hours: Option<rules::receipt::FacilityHours>,
 }
 
-/// One claim line as given.
+/// One claim item as given: a plain line (`code`, `count`, optional `points`) or a 剤
+/// (`section`, `count`, `lines`; see [`crate::group`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Item {
-    #[cfg_attr(feature = "schema", schemars(with = "crate::values::CodeString"))]
-    pub code: masters::Code,
+    /// The code of a plain line (absent for a 剤, whose codes are its `lines`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::values::CodeString>")
+    )]
+    pub code: Option<masters::Code>,
     /// 回数 (日数 for 内服), 1–9,999.
     #[serde(default = "one")]
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 9999)))]
@@ -226,6 +240,36 @@ pub struct Item {
     pub points: Option<rust_decimal::Decimal>,
     #[serde(default)]
     pub name: Option<String>,
+    /// 診療識別 (UKE section code, two digits: "11" 初診 … "21" 内服 … "60" 検査 … "80" その他):
+    /// required for a 剤; optional on a plain line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub section: Option<crate::group::Section>,
+    /// The lines of a 剤 (procedures, drugs with `quantity`, materials with `quantity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<crate::group::GroupLine>>,
+    /// 臨時の投薬 (a 内服 剤 given temporarily; for the 多剤投与 count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporary: Option<bool>,
+    /// The item belongs to a second department of the day (同日２科目).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_department: Option<bool>,
+}
+
+impl Item {
+    /// A plain line of `code` × `count`.
+    pub fn line(code: masters::Code, count: i64) -> Item {
+        Item {
+            code: Some(code),
+            count,
+            points: None,
+            name: None,
+            section: None,
+            lines: None,
+            temporary: None,
+            second_department: None,
+        }
+    }
 }
 
 fn one() -> i64 {
@@ -252,6 +296,10 @@ pub struct HistoryLine {
 #[serde(deny_unknown_fields)]
 pub struct Claim {
     pub date: Date,
+    /// The reception time of the visit, HH:MM (for the 時間外・休日・深夜 add-ons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub time: Option<crate::group::Clock>,
     #[serde(default = "ika")]
     pub kind: ClaimKind,
     #[serde(default)]
@@ -280,6 +328,9 @@ pub struct Claim {
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Option<MonthToDateSchema>"))]
     pub month_to_date: Option<crate::copay::MonthToDate>,
+    /// The patient's last discharge (退院) date, for the rules that count from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharge_date: Option<Date>,
 }
 
 /// Month-to-date totals at this facility for the co-payment block.
@@ -343,6 +394,7 @@ impl Claim {
             Ok(())
         };
         for (i, it) in self.items.iter().enumerate() {
+            crate::group::check_item(i, it)?;
             count(format!("items[{i}].count"), it.count)?;
             if let Some(p) = it.points {
                 let path = format!("items[{i}].points");
@@ -442,7 +494,7 @@ mod tests {
     #[test]
     fn the_issue_example_parses() {
         let c = parse(EXAMPLE).unwrap();
-        assert_eq!(c.items[0].code, masters::Code(111000110));
+        assert_eq!(c.items[0].code, Some(masters::Code(111000110)));
         assert_eq!(c.facility.standards[0].tier, Some(1));
     }
 

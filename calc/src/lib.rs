@@ -23,6 +23,7 @@ pub mod claim;
 pub mod copay;
 pub mod digits;
 mod engine;
+pub mod group;
 pub mod inpatient;
 pub mod output;
 pub mod rounding;

@@ -4,7 +4,9 @@
 //! The JSON of a result is the contract every front end prints (the `api` crate writes it;
 //! `serde_json` of a [`CalcOutput`] gives the same text):
 //! `total_points`, `lines` [{`code`, `name`, `points`, `count`, `subtotal`, `origin`, `rule`,
-//! `verified`, `source`}], `warnings`, `errors`, `trace` [{`rule`, `looked_at`, `source`,
+//! `verified`, `source`, `section`, and for the lines of a 剤 `group` (its item index) and,
+//! on a drug or material line, `price` {`kind`, `yen`, `points`, `how`, `parts`}}],
+//! `warnings`, `errors`, `trace` [{`rule`, `looked_at`, `source`,
 //! `decision`}] and, when the claim gives the insurance facts, `copay`.
 
 use crate::copay::CopayOutput;
@@ -32,6 +34,59 @@ pub struct Line {
     pub verified: bool,
     /// Where the line's points come from.
     pub source: Text,
+    /// 診療識別 of the 剤 (or the item) the line is in, when the claim gives one.
+    pub section: Option<crate::group::Section>,
+    /// The claim item (剤) the line belongs to, for the lines of a 剤.
+    pub group: Option<u32>,
+    /// How a drug (薬剤料) or material line was priced: an index into [`CalcOutput::prices`].
+    pub price: Option<u32>,
+}
+
+/// What a drug or material line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriceKind {
+    /// 薬剤料 of a 剤 (its drugs together).
+    Drug,
+    /// 特定保険医療材料料 of one material.
+    Material,
+}
+
+impl PriceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriceKind::Drug => "drug",
+            PriceKind::Material => "material",
+        }
+    }
+}
+
+/// One drug or material of a priced line: its 薬価/材料価格 on the date and what it cost.
+#[derive(Clone, Copy, Debug)]
+pub struct PricePart {
+    pub code: Code,
+    pub name: Text,
+    pub quantity: Decimal,
+    /// 単位 of the master.
+    pub unit: Text,
+    /// 薬価 / 材料価格 per unit, yen.
+    pub price: Decimal,
+    /// price × quantity, yen.
+    pub yen: Decimal,
+    /// Where the price comes from (master file and the row's 変更年月日).
+    pub source: Text,
+}
+
+/// How a drug or material line became points: the yen of its parts, the sum and the rule.
+#[derive(Clone, Debug)]
+pub struct Price {
+    pub kind: PriceKind,
+    /// Σ yen of the parts (one 所定単位: １剤１日分, １回分, １調剤).
+    pub yen: Decimal,
+    /// The points of one unit, before the receipt rules (逓減 …).
+    pub points: Decimal,
+    /// How the yen became points (the rule and its source).
+    pub how: Text,
+    pub parts: Vec<PricePart>,
 }
 
 /// The result of one claim: plain owned data (its texts live in its own pool).
@@ -44,6 +99,8 @@ pub struct CalcOutput {
     pub trace: Vec<TraceEntry>,
     /// What the patient pays for this visit (when the claim gives the insurance facts).
     pub copay: Option<CopayOutput>,
+    /// How the drug and material lines were priced (see [`Line::price`]).
+    pub prices: Vec<Price>,
     /// The words of the lines, warnings, errors and trace.
     pub texts: Texts,
 }
@@ -135,12 +192,54 @@ impl Serialize for Dec {
 struct LineJson<'p> {
     line: &'p Line,
     texts: &'p Texts,
+    prices: &'p [Price],
+}
+
+struct PartJson<'p> {
+    part: &'p PricePart,
+    texts: &'p Texts,
+}
+
+impl Serialize for PartJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (p, t) = (self.part, self.texts);
+        let mut o = s.serialize_struct("PricePart", 7)?;
+        o.serialize_field("code", &p.code)?;
+        o.serialize_field("name", &t.show(p.name))?;
+        o.serialize_field("quantity", &Dec(p.quantity))?;
+        o.serialize_field("unit", &t.show(p.unit))?;
+        o.serialize_field("price", &Dec(p.price))?;
+        o.serialize_field("yen", &Dec(p.yen))?;
+        o.serialize_field("source", &t.show(p.source))?;
+        o.end()
+    }
+}
+
+struct PriceJson<'p> {
+    price: &'p Price,
+    texts: &'p Texts,
+}
+
+impl Serialize for PriceJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (p, t) = (self.price, self.texts);
+        let mut o = s.serialize_struct("Price", 5)?;
+        o.serialize_field("kind", p.kind.as_str())?;
+        o.serialize_field("yen", &Dec(p.yen))?;
+        o.serialize_field("points", &Dec(p.points))?;
+        o.serialize_field("how", &t.show(p.how))?;
+        o.serialize_field(
+            "parts",
+            &seq(p.parts.iter().map(|part| PartJson { part, texts: t })),
+        )?;
+        o.end()
+    }
 }
 
 impl Serialize for LineJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (l, t) = (self.line, self.texts);
-        let mut o = s.serialize_struct("Line", 9)?;
+        let mut o = s.serialize_struct("Line", 12)?;
         o.serialize_field("code", &l.code)?;
         o.serialize_field("name", &t.show(l.name))?;
         o.serialize_field("points", &Dec(l.points))?;
@@ -150,6 +249,13 @@ impl Serialize for LineJson<'_> {
         o.serialize_field("rule", &t.show(l.rule))?;
         o.serialize_field("verified", &l.verified)?;
         o.serialize_field("source", &t.show(l.source))?;
+        o.serialize_field("section", &l.section)?;
+        if let Some(g) = l.group {
+            o.serialize_field("group", &g)?;
+        }
+        if let Some(price) = l.price.and_then(|i| self.prices.get(i as usize)) {
+            o.serialize_field("price", &PriceJson { price, texts: t })?;
+        }
         o.end()
     }
 }
@@ -185,7 +291,11 @@ impl Serialize for CalcOutput {
         o.serialize_field("total_points", &Dec(self.total_points))?;
         o.serialize_field(
             "lines",
-            &seq(self.lines.iter().map(|line| LineJson { line, texts: t })),
+            &seq(self.lines.iter().map(|line| LineJson {
+                line,
+                texts: t,
+                prices: &self.prices,
+            })),
         )?;
         o.serialize_field(
             "warnings",

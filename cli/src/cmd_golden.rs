@@ -25,6 +25,34 @@ struct Select {
     tag: Vec<String>,
     #[command(flatten)]
     data: DataArgs,
+    /// Where the official files are for cases with `data = "official"` (folders holding
+    /// s_ALL…/s_YYYYMMDD…, y_ALL…, t_ALL…; repeatable). Default: `masters/ika`, `masters/drugs`
+    /// and `masters/devices` under `$SANTEI_SHARED` or `../shared`.
+    #[arg(long)]
+    official: Vec<PathBuf>,
+}
+
+/// The engine on the official files, for cases with `data = "official"`.
+fn official_engine(sel: &Select) -> anyhow::Result<calc::Engine> {
+    let dirs = if sel.official.is_empty() {
+        let shared = std::env::var_os("SANTEI_SHARED")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("../shared"));
+        let m = shared.join("masters");
+        vec![m.join("ika"), m.join("drugs"), m.join("devices")]
+    } else {
+        sel.official.clone()
+    };
+    let (ds, _) = masters::pack::load_official_dirs(&dirs).with_context(|| {
+        format!(
+            "loading the official files for data = \"official\" cases from {} (give --official DIR)",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    calc::Engine::with_data(ds).context("loading santei's rule files")
 }
 
 #[derive(clap::Subcommand)]
@@ -160,6 +188,7 @@ fn run_all(sel: &Select) -> anyhow::Result<(Vec<Ran>, usize)> {
         }
     }
     let engine = engine(&sel.data)?;
+    let mut official: Option<calc::Engine> = None;
     let mut out = Vec::new();
     for f in files {
         let text =
@@ -168,7 +197,16 @@ fn run_all(sel: &Select) -> anyhow::Result<(Vec<Ran>, usize)> {
         if !selected(&f, &case) {
             continue;
         }
-        let outcome = case.as_ref().ok().map(|c| c.check(&engine));
+        let outcome = match case.as_ref() {
+            Ok(c) if c.official() => {
+                if official.is_none() {
+                    official = Some(official_engine(sel)?);
+                }
+                official.as_ref().map(|e| c.check(e))
+            }
+            Ok(c) => Some(c.check(&engine)),
+            Err(_) => None,
+        };
         out.push(Ran {
             path: f,
             case,

@@ -133,7 +133,10 @@ impl InpatientRules {
                     return Err(err(format!("period {}: needs a source", p.id)));
                 }
                 if let Some(c) = p.bases.iter().find(|c| !is_code(c)) {
-                    return Err(err(format!("period {}: base {c:?} is not a 9-digit code", p.id)));
+                    return Err(err(format!(
+                        "period {}: base {c:?} is not a 9-digit code",
+                        p.id
+                    )));
                 }
                 let mut last = 0;
                 for s in &p.step {
@@ -198,9 +201,10 @@ impl InpatientRules {
 
     /// The period add-on a code is a step of on a date, with the step.
     pub fn step_of_code(&self, code: &str, d: NaiveDate) -> Option<(&PeriodAddon, &PeriodStep)> {
-        self.periods.iter().filter(|p| p.in_force(d)).find_map(|p| {
-            p.step.iter().find(|s| s.code == code).map(|s| (p, s))
-        })
+        self.periods
+            .iter()
+            .filter(|p| p.in_force(d))
+            .find_map(|p| p.step.iter().find(|s| s.code == code).map(|s| (p, s)))
     }
 
     /// The meal fee by its id ("1" or "2").
@@ -223,7 +227,9 @@ mod tests {
         assert_eq!(p.step_for(15).unwrap().code, "190079670");
         assert_eq!(p.step_for(30).unwrap().code, "190079670");
         assert!(p.step_for(31).is_none());
-        assert!(r.period_of("190117710", NaiveDate::from_ymd_opt(2024, 5, 31).unwrap()).is_none());
+        assert!(r
+            .period_of("190117710", NaiveDate::from_ymd_opt(2024, 5, 31).unwrap())
+            .is_none());
         let (q, s) = r.step_of_code("190079570", d).unwrap();
         assert_eq!((q.id.as_str(), s.to_day), ("a100_note3_special", 14));
         assert_eq!(r.meals.max_per_day, 3);

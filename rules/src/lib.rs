@@ -23,6 +23,7 @@ pub mod calendar;
 pub mod copay;
 pub mod inpatient;
 pub mod lang;
+pub mod pricing;
 pub mod receipt;
 #[cfg(feature = "schema")]
 pub mod schema_types;

@@ -49,6 +49,16 @@ fn golden_corpus() {
     cases(&root, &mut files);
     assert!(files.len() >= 120, "the corpus has {} cases", files.len());
     let engine = Engine::embedded().unwrap();
+    // Cases with `data = "official"` run on the official files (loaded once, when a case asks).
+    let official = std::cell::OnceCell::new();
+    let official_engine = || {
+        official.get_or_init(|| {
+            let s = santei_tests::shared().join("masters");
+            let dirs = [s.join("ika"), s.join("drugs"), s.join("devices")];
+            let (ds, _) = masters::pack::load_official_dirs(&dirs).expect("official files load");
+            Engine::with_data(ds).unwrap()
+        })
+    };
     let mut failures = Vec::new();
     for f in &files {
         let rel = f
@@ -63,7 +73,11 @@ fn golden_corpus() {
             &std::fs::read_to_string(f).unwrap(),
         )
         .unwrap();
-        let o = case.check(&engine);
+        let o = if case.official() {
+            case.check(official_engine())
+        } else {
+            case.check(&engine)
+        };
         if !o.passed {
             failures.push(format!("{}: {:?}", f.display(), o.mismatches));
         }

@@ -34,6 +34,18 @@ pub enum CalcError {
     },
     #[error("items[{index}].code: {message}")]
     Item { index: usize, message: String },
+    #[error("items[{index}].lines[{line}].code: {message}")]
+    Line {
+        index: usize,
+        line: usize,
+        message: String,
+    },
+    #[error("items[{index}].{field}: {message}")]
+    ItemField {
+        index: usize,
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     Input(String),
 }

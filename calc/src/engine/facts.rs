@@ -18,6 +18,9 @@ pub(crate) struct Data<'a> {
     pub(crate) rules: &'a AddonRules,
     pub(crate) tiers: &'a rules::tier::TierRules,
     pub(crate) copay: &'a rules::copay::CopayTables,
+    pub(crate) pricing: &'a rules::pricing::Pricing,
+    pub(crate) receipt: &'a rules::receipt::ReceiptRules,
+    pub(crate) calendar: &'a rules::calendar::Calendar,
 }
 
 /// The facts of one claim.

@@ -14,38 +14,79 @@ use masters::{Code, FacilityScope, InOutScope, PointKind, ProcedureRecord};
 use rules::addons::ClaimKind;
 use rust_decimal::Decimal;
 
-/// The input lines, in code order (then count), so the result does not depend on the order
-/// the caller listed them in; messages keep the caller's item index.
+/// Where an input line comes from: a plain item, or a procedure line of a 剤.
+pub(crate) struct Src {
+    /// Index in `claim.items`.
+    pub item: usize,
+    /// Index in the 剤's `lines`.
+    pub line: Option<usize>,
+    pub code: Code,
+    pub count: i64,
+    /// Points the caller stated (plain items only).
+    pub points: Option<Decimal>,
+    pub section: Option<crate::group::Section>,
+}
+
+/// The input lines: the plain items in code order (then count), so the result does not depend
+/// on the order the caller listed them in (messages keep the caller's item index); then the
+/// lines of each 剤, in claim order ([`super::drugs`]).
 pub(crate) fn input_lines<'a>(f: &Facts<'a>, n: &mut Notes) -> Result<Vec<Work<'a>>, CalcError> {
     let claim = f.claim;
     let mut work: Vec<Work<'a>> = Vec::with_capacity(claim.items.len() + 4);
-    let mut order: Vec<usize> = (0..claim.items.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&claim.items[a], &claim.items[b]);
-        x.code.cmp(&y.code).then(x.count.cmp(&y.count))
+    let mut order: Vec<(usize, Code)> = claim
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, it)| Some((i, it.code?)))
+        .collect();
+    order.sort_by(|&(a, x), &(b, y)| {
+        x.cmp(&y)
+            .then(claim.items[a].count.cmp(&claim.items[b].count))
     });
-    for i in order {
-        work.push(input_line(f, n, i)?);
+    for (i, code) in order {
+        let it = &claim.items[i];
+        let src = Src {
+            item: i,
+            line: None,
+            code,
+            count: it.count,
+            points: it.points,
+            section: it.section,
+        };
+        work.push(input_line(f, n, &src)?);
+    }
+    for (i, it) in claim.items.iter().enumerate() {
+        if let Some(lines) = &it.lines {
+            super::drugs::group_lines(f, n, i, it, lines, &mut work)?;
+        }
     }
     Ok(work)
 }
 
 /// One input line.
-fn input_line<'a>(f: &Facts<'a>, n: &mut Notes, i: usize) -> Result<Work<'a>, CalcError> {
+pub(crate) fn input_line<'a>(
+    f: &Facts<'a>,
+    n: &mut Notes,
+    it: &Src,
+) -> Result<Work<'a>, CalcError> {
     let (claim, date) = (f.claim, f.date);
-    let it = &claim.items[i];
-    let code = it.code;
+    let (i, code) = (it.item, it.code);
     let entry = match f.data().lookup(code, date) {
         Ok(e) => e,
         Err(masters::LookupError::UnknownCode(_))
-            if claim.kind != ClaimKind::Ika && it.points.is_some() =>
+            if claim.kind != ClaimKind::Ika && it.points.is_some() && it.line.is_none() =>
         {
-            return Ok(caller_points(f, n, i));
+            return Ok(caller_points(f, n, it));
         }
         Err(e) => {
-            return Err(CalcError::Item {
-                index: i,
-                message: format!("{e} ({})", f.data().label),
+            let message = format!("{e} ({})", f.data().label);
+            return Err(match it.line {
+                None => CalcError::Item { index: i, message },
+                Some(line) => CalcError::Line {
+                    index: i,
+                    line,
+                    message,
+                },
             });
         }
     };
@@ -104,18 +145,23 @@ fn input_line<'a>(f: &Facts<'a>, n: &mut Notes, i: usize) -> Result<Work<'a>, Ca
             rule,
             verified: entry.version.verified,
             source: src,
+            section: it.section,
+            group: it.line.map(|_| i as u32),
+            price: None,
         },
         name,
         family,
         input: Some(i),
+        sub: it.line,
+        parts: Vec::new(),
         removed: false,
         record: Some(r),
     })
 }
 
 /// A 歯科/調剤 code santei has no record of, at the points the caller states.
-fn caller_points<'a>(f: &Facts<'a>, n: &mut Notes, i: usize) -> Work<'a> {
-    let it = &f.claim.items[i];
+fn caller_points<'a>(f: &Facts<'a>, n: &mut Notes, it: &Src) -> Work<'a> {
+    let i = it.item;
     let p = it.points.unwrap_or_default();
     trace!(
         n,
@@ -128,7 +174,7 @@ fn caller_points<'a>(f: &Facts<'a>, n: &mut Notes, i: usize) -> Work<'a> {
             p
         ),
     );
-    let name = it.name.as_deref().unwrap_or("");
+    let name = f.claim.items[i].name.as_deref().unwrap_or("");
     Work {
         line: Line {
             code: Some(it.code),
@@ -140,10 +186,15 @@ fn caller_points<'a>(f: &Facts<'a>, n: &mut Notes, i: usize) -> Work<'a> {
             rule: lit!("caller_points"),
             verified: false,
             source: lit!("points stated in the claim"),
+            section: it.section,
+            group: None,
+            price: None,
         },
         name,
         family: None,
         input: Some(i),
+        sub: None,
+        parts: Vec::new(),
         removed: false,
         record: None,
     }

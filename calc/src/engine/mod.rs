@@ -5,10 +5,14 @@
 //! explanation ([`Notes`]: trace, warnings, errors):
 //! 1. coverage ([`Facts::new`]): the date must be one the rule files cover;
 //! 2. [`lines`]: each input code looked up for the date of service (点数識別 decides how its
-//!    points count), age limits, 入外 scope, facility-standard gating; [`groups`]: 注加算;
+//!    points count), age limits, 入外 scope, facility-standard gating; [`drugs`]: the lines of
+//!    each 剤 (procedures fitting its 診療識別, 薬剤料, 特定保険医療材料料); [`groups`]: 注加算;
 //! 3. [`age`]: age add-ons (年齢加算1–4) added automatically;
 //! 4. [`addons`]: the rule add-ons (the medical-DX families) added when the rule files say so,
 //!    with the tier from [`tier`];
+//! 4b. [`receipt`]: the receipt rules of `rules/data/receipt/` (まるめ, 包括, 逓減, conditions,
+//!    time add-ons) applied by `rules::receipt::apply`; [`inclusions`]: 包括 by the official
+//!    02包括テーブル when loaded;
 //! 5. [`limits`] (算定回数 tables, the rules' own limits, shared allowances), the add-on rules
 //!    for add-on codes listed by hand ([`hand_addons`]), and [`exclusions`] (背反: same time /
 //!    day / week / month) against the history and this claim;
@@ -20,15 +24,18 @@
 
 mod addons;
 mod age;
+mod drugs;
 mod error;
 mod exclusions;
 mod facts;
 mod groups;
 mod hand_addons;
+mod inclusions;
 pub(crate) mod inpatient;
 mod limits;
 mod lines;
 mod notes;
+mod receipt;
 mod tier;
 mod totals;
 mod work;
@@ -53,6 +60,9 @@ pub struct Engine {
     addons: AddonRules,
     tiers: TierRules,
     copay: rules::copay::CopayTables,
+    pricing: rules::pricing::Pricing,
+    receipt: rules::receipt::ReceiptRules,
+    calendar: rules::calendar::Calendar,
     /// The inpatient month's rules (`rules/data/inpatient/`) and the 04入院基本料テーブル by
     /// add-on code, built on first use.
     inpatient: inpatient::InpatientData,
@@ -72,6 +82,12 @@ impl Engine {
             tiers: TierRules::embedded().map_err(|e| EngineError::Tiers(e.to_string()))?,
             copay: rules::copay::CopayTables::embedded()
                 .map_err(|e| EngineError::Copay(e.to_string()))?,
+            pricing: rules::pricing::Pricing::embedded()
+                .map_err(|e| EngineError::Data(e.to_string()))?,
+            receipt: rules::receipt::ReceiptRules::embedded()
+                .map_err(|e| EngineError::Data(e.to_string()))?,
+            calendar: rules::calendar::Calendar::embedded()
+                .map_err(|e| EngineError::Data(e.to_string()))?,
             inpatient: inpatient::InpatientData::embedded()?,
         })
     }
@@ -112,6 +128,9 @@ impl Engine {
                 rules: &self.addons,
                 tiers: &self.tiers,
                 copay: &self.copay,
+                pricing: &self.pricing,
+                receipt: &self.receipt,
+                calendar: &self.calendar,
             },
             claim,
         )?;
@@ -121,6 +140,8 @@ impl Engine {
         groups::addon_groups(&f, &mut n, &mut work);
         age::age_addons(&f, &mut n, &mut work);
         addons::rule_addons(&f, &mut n, &mut work);
+        receipt::receipt_rules(&f, &mut n, &mut work);
+        inclusions::official_inclusions(&f, &mut n, &mut work);
         hand_addons::check(&f, &mut n, &work);
         limits::input_limits(&f, &mut n, &work);
         exclusions::exclusions(&f, &mut n, &mut work);

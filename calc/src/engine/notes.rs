@@ -10,6 +10,8 @@ pub(crate) struct Notes {
     pub(crate) trace: Vec<TraceEntry>,
     pub(crate) warnings: Vec<Text>,
     pub(crate) errors: Vec<Text>,
+    /// How the drug and material lines were priced.
+    pub(crate) prices: Vec<crate::output::Price>,
 }
 
 impl Notes {
@@ -20,6 +22,7 @@ impl Notes {
             trace: Vec::with_capacity(16 + 2 * claim.items.len()),
             warnings: Vec::with_capacity(4),
             errors: Vec::new(),
+            prices: Vec::new(),
         }
     }
 }

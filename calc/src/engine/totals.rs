@@ -38,6 +38,7 @@ pub(crate) fn finish(
         errors: n.errors,
         trace: n.trace,
         copay,
+        prices: n.prices,
         texts: n.t,
     })
 }

@@ -13,6 +13,10 @@ pub(crate) struct Work<'a> {
     pub family: Option<&'a str>,
     /// Index in `claim.items` for input lines.
     pub input: Option<usize>,
+    /// Index in the 剤's `lines` for the lines of a 剤 (the first drug's for a 薬剤料 line).
+    pub sub: Option<usize>,
+    /// The drug or material lines of the 剤 this line prices (indices into its `lines`).
+    pub parts: Vec<usize>,
     pub removed: bool,
     /// The schedule record of the line's code on the date (none for caller-stated points
     /// and codeless add-ons).

@@ -501,3 +501,24 @@ impl Index {
         out
     }
 }
+
+impl Index {
+    /// The rules in force on `date` that name one of the set versions `versions` (as
+    /// [`Index::rules_of`] without recomputing the line's sets), appended to `out`.
+    pub(super) fn rules_of_versions(
+        &self,
+        r: &ReceiptRules,
+        versions: &[usize],
+        date: NaiveDate,
+        out: &mut Vec<RuleRef>,
+    ) {
+        for &v in versions {
+            for &rr in &self.rules_by_version[v] {
+                let (_, _, from, to) = r.rule_info(rr);
+                if in_force(from, to, date) {
+                    out.push(rr);
+                }
+            }
+        }
+    }
+}

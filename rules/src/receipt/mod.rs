@@ -17,6 +17,7 @@
 //! [`ReceiptRules::rules_of`]): a few hash lookups per line, whatever the number of rules.
 //! Nothing numeric of the fee rules lives in this code.
 
+pub mod apply;
 mod check;
 mod index;
 mod kubun;
@@ -265,6 +266,11 @@ pub struct Inclusion {
     pub except: Vec<String>,
     pub scope: Scope,
     pub effect: InclusionEffect,
+    /// 「急性増悪時に実施した…所定点数が N 点未満のものに限り」: a line marked `acute` whose
+    /// points are at least this is not included (an unmarked one is, and the engine says it
+    /// cannot check).
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub acute_points_from: Option<Decimal>,
     pub source: String,
     #[serde(default)]
     pub note: Option<String>,

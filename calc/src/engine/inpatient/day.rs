@@ -13,12 +13,7 @@ use masters::Code;
 
 /// A plain item of one code, once (the ward's 入院料 and its 入院期間加算).
 fn plain_item(code: Code) -> Item {
-    Item {
-        code,
-        count: 1,
-        points: None,
-        name: None,
-    }
+    Item::line(code, 1)
 }
 
 /// The claim of one day of the month.
@@ -42,7 +37,14 @@ fn day_claim(
         visit: None,
         public_expense: Vec::new(),
         month_to_date: None,
+        time: None,
+        // The last discharge before this stay (the outpatient rules that count from one).
+        discharge_date: m.admission.previous.as_ref().map(|p| p.discharge_date),
     }
+}
+
+fn wcode_or(c: Option<Code>) -> String {
+    c.map(|c| c.to_string()).unwrap_or_default()
 }
 
 /// The name of a code on a date (for messages), or "".
@@ -146,10 +148,13 @@ pub(super) fn compute(
     let mut origin: Vec<Option<usize>> = Vec::with_capacity(d.items.len() + 2);
     let (mut listed_basic, mut listed_period) = (false, false);
     for (j, it) in d.items.iter().enumerate() {
-        if it.code == wcode {
+        if it.code == Some(wcode) {
             listed_basic = true;
         }
-        if let Some((p, s)) = rules.step_of_code(&it.code.to_string(), date) {
+        let step = it
+            .code
+            .and_then(|c| rules.step_of_code(&c.to_string(), date));
+        if let Some((p, s)) = step {
             let ward_fits = period.is_some_and(|wp| wp.id == p.id);
             let day_fits = s.from_day <= elapsed && elapsed <= s.to_day;
             if !(ward_fits && day_fits) {
@@ -168,8 +173,8 @@ pub(super) fn compute(
                 };
                 notes.error(format!(
                     "{date} (day {elapsed}): days[{i}].items[{j}].code {} {}: refused — {why} ({})",
-                    it.code,
-                    name_of(e, it.code, date),
+                    wcode_or(it.code),
+                    it.code.map(|c| name_of(e, c, date)).unwrap_or_default(),
                     p.source
                 ));
                 continue;

@@ -1,0 +1,430 @@
+//! Step 4b: the receipt rules (`rules/data/receipt/`: まるめ, 包括, 逓減, requires, conflicts,
+//! not_within, time), applied by `rules::receipt::apply` to the lines so far; each finding
+//! becomes the engine's effect (a line priced 0 with the rule id, a まるめ figure, tapered
+//! points, an error or a warning naming the line and the rule, an automatic add-on not added)
+//! and its explanation (trace, warnings, errors).
+
+use super::facts::Facts;
+use super::notes::{trace, Notes};
+use super::work::Work;
+use crate::output::subtotal;
+use crate::text::Text;
+use crate::{lit, tx};
+use masters::value::OutpatientMgmt;
+use masters::ProcedureRecord;
+use rules::receipt::apply::{
+    apply, Cited, FacilityKind, Finding, HistoryLine, ReceiptLine, RoundAt, Setting, Visit, Why,
+};
+use rules::receipt::LineFacts;
+use rust_decimal::Decimal;
+
+/// The facts of a procedure record that the rule sets select on.
+pub(crate) fn facts_of(r: &ProcedureRecord) -> LineFacts<'_> {
+    LineFacts {
+        code: r.code.0,
+        alpha: r.code_alpha.as_str(),
+        section: r.section,
+        branch: r.branch,
+        item: r.item,
+        bundled_test: r.bundled_test,
+        outpatient_mgmt: match r.outpatient_mgmt {
+            OutpatientMgmt::None => 0,
+            OutpatientMgmt::Blocks => 1,
+            OutpatientMgmt::IsAddon => 2,
+        },
+        time_addition: r.time_addition,
+        notice_class2: r.notice_class2,
+        test_judgement: r.test_judgement,
+        test_judgement_group: r.test_judgement_group,
+        tapering: r.tapering,
+        bundled_tapering: r.bundled_tapering,
+        shikibetsu: None,
+    }
+}
+
+fn count_u32(c: i64) -> u32 {
+    u32::try_from(c).unwrap_or(u32::MAX)
+}
+
+/// Apply the receipt rules to the work lines.
+pub(crate) fn receipt_rules<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]) {
+    let claim = f.claim;
+    let rules = f.engine.receipt;
+    let has_groups = claim.items.iter().any(|it| it.lines.is_some());
+    if !rules.covers(f.date) {
+        // Before the rules' coverage: recorded; a warning for claims in the receipt's shape.
+        let from = rules.coverage.as_ref().map(|c| c.from);
+        let msg = match from {
+            Some(d) => tx!(
+                n.t,
+                "receipt rules (まるめ, 包括, 逓減, conditions): cannot decide on {}, before {}, the first date they describe",
+                f.date,
+                d
+            ),
+            None => lit!("receipt rules: cannot decide (no coverage)"),
+        };
+        trace!(
+            n,
+            lit!("receipt.coverage"),
+            tx!(n.t, "{}", f.date),
+            lit!("rules/data/receipt/sets.toml [coverage]"),
+            msg
+        );
+        if has_groups {
+            n.warnings.push(msg);
+        }
+        return;
+    }
+    // The claim's lines (drug lines: one per drug) and where each comes from.
+    let mut lines: Vec<ReceiptLine<'_>> = Vec::with_capacity(work.len() + 4);
+    let mut back: Vec<usize> = Vec::with_capacity(work.len() + 4);
+    let n_items = claim.items.len();
+    for (w, l) in work.iter().enumerate().filter(|(_, l)| !l.removed) {
+        let item = l.input.map(|i| &claim.items[i]);
+        let base = ReceiptLine {
+            facts: l.record.map_or_else(
+                || LineFacts::code_only(l.line.code.map_or(0, |c| c.0)),
+                facts_of,
+            ),
+            section: l.line.section.map(|s| s.0),
+            group: l.input.unwrap_or(n_items + w),
+            points: if l.line.price.is_some() {
+                Decimal::ZERO
+            } else {
+                l.line.points
+            },
+            count: count_u32(l.line.count),
+            automatic: l.line.origin == "auto",
+            temporary: item.and_then(|it| it.temporary).unwrap_or(false),
+            second_department: item.and_then(|it| it.second_department).unwrap_or(false),
+            ..ReceiptLine::default()
+        };
+        let group_lines = item.and_then(|it| it.lines.as_deref()).unwrap_or_default();
+        if let Some(p) = l.line.price.and_then(|i| n.prices.get(i as usize)) {
+            for (k, part) in p.parts.iter().enumerate() {
+                let gl = l.parts.get(k).and_then(|&j| group_lines.get(j));
+                lines.push(ReceiptLine {
+                    facts: LineFacts::code_only(part.code.0),
+                    quantity: Some(part.quantity),
+                    price_yen: Some(part.yen),
+                    part: gl.and_then(|g| g.part.as_deref()),
+                    specimen: gl.and_then(|g| g.specimen.as_deref()),
+                    ..base
+                });
+                back.push(w);
+            }
+            continue;
+        }
+        let gl = l.sub.and_then(|j| group_lines.get(j));
+        lines.push(ReceiptLine {
+            quantity: gl.and_then(|g| g.quantity),
+            part: gl.and_then(|g| g.part.as_deref()),
+            not_same_time: gl.and_then(|g| g.same_time) == Some(false),
+            specimen: gl.and_then(|g| g.specimen.as_deref()),
+            time: gl.and_then(|g| g.time).map(|t| t.0),
+            acute: gl.and_then(|g| g.acute).unwrap_or(false),
+            ..base
+        });
+        back.push(w);
+    }
+    let schedule = &f.data().schedule;
+    let history: Vec<HistoryLine<'_>> = claim
+        .history
+        .iter()
+        .map(|h| {
+            let rec = schedule.lookup(h.code, h.date.0).ok().map(|e| e.record());
+            HistoryLine {
+                date: h.date.0,
+                facts: rec.map_or_else(|| LineFacts::code_only(h.code.0), facts_of),
+                count: count_u32(h.count),
+                points: rec.map_or(Decimal::ZERO, |r| r.points),
+            }
+        })
+        .collect();
+    let visit = Visit {
+        date: f.date,
+        time: claim.time.map(|t| t.0),
+        setting: match claim.setting {
+            crate::claim::Setting::Inpatient => Setting::Inpatient,
+            _ => Setting::Outpatient,
+        },
+        facility_kind: match claim.facility.kind {
+            crate::claim::FacilityKind::Hospital => Some(FacilityKind::Hospital),
+            crate::claim::FacilityKind::Clinic => Some(FacilityKind::Clinic),
+            _ => None,
+        },
+        hours: claim.facility.hours.as_ref(),
+        discharge_date: claim.discharge_date.map(|d| d.0),
+    };
+    let applied = apply(rules, f.engine.calendar, &visit, &lines, &history);
+    let mut group_round: Vec<(usize, rules::receipt::Rounding)> = Vec::new();
+    for finding in &applied.findings {
+        effect(f, n, work, &back, finding, &mut group_round);
+    }
+    // 「端数処理は点数計算の最後」: a 剤's tapered lines rounded once, the difference on its last.
+    group_round.sort_by_key(|g| g.0);
+    group_round.dedup_by_key(|g| g.0);
+    for (g, rounding) in group_round {
+        let members: Vec<usize> = (0..work.len())
+            .filter(|&w| !work[w].removed && work[w].line.group == Some(g as u32))
+            .collect();
+        let exact: Decimal = members.iter().map(|&w| work[w].line.subtotal).sum();
+        let rounded = rounding.round(exact);
+        if let Some(&last) = members.last() {
+            let l = &mut work[last].line;
+            l.subtotal += rounded - exact;
+            l.points = per_unit(l.subtotal, l.count);
+        }
+    }
+}
+
+/// Points of one from a subtotal (exact when the count divides it).
+fn per_unit(total: Decimal, count: i64) -> Decimal {
+    if count <= 1 {
+        return total;
+    }
+    (total / Decimal::from(count)).normalize()
+}
+
+/// `items[i] 160022510 name` (or `items[i].lines[j] …`, or `auto 112011010 …`) of a work line.
+fn describe(n: &mut Notes, w: &Work<'_>) -> Text {
+    let code = w.line.code;
+    match (w.input, w.sub) {
+        (Some(i), Some(j)) => tx!(
+            n.t,
+            "items[{}].lines[{}] {} {}",
+            i,
+            j as i64,
+            code,
+            w.line.name
+        ),
+        (Some(i), None) => tx!(n.t, "items[{}] {} {}", i, code, w.line.name),
+        _ => tx!(n.t, "{} {} (added automatically)", code, w.line.name),
+    }
+}
+
+fn cited(n: &mut Notes, c: &Cited<'_>) -> (Text, Text) {
+    (n.t.str(c.id), n.t.str(c.source))
+}
+
+/// Words for why a check fired.
+fn why_text(n: &mut Notes, work: &[Work<'_>], back: &[usize], why: &Why) -> Text {
+    let line = |n: &mut Notes, r: &rules::receipt::apply::LineRef| match r {
+        rules::receipt::apply::LineRef::Claim(i) => match back.get(*i) {
+            Some(&w) => describe(n, &work[w]),
+            None => lit!("a line"),
+        },
+        rules::receipt::apply::LineRef::History(h) => tx!(n.t, "history[{}]", *h as i64),
+    };
+    match why {
+        Why::IncludedBy(r) => {
+            let l = line(n, r);
+            tx!(n.t, "included in {}", l)
+        }
+        Why::Missing { needs } => {
+            let sets = n.t.own(needs.join(" or "));
+            tx!(n.t, "needs a line of {} in scope", sets)
+        }
+        Why::With(r) => {
+            let l = line(n, r);
+            tx!(n.t, "claimed with {}", l)
+        }
+        Why::Within { after, date } => {
+            let l = line(n, after);
+            tx!(n.t, "within the period after {} on {}", l, *date)
+        }
+        Why::Time(rules::receipt::TimeCheck::Fails(s))
+        | Why::Time(rules::receipt::TimeCheck::CannotCheck(s)) => n.t.str(s),
+        Why::Time(_) => lit!("the time condition"),
+        other => n.t.own(format!("{other:?}")),
+    }
+}
+
+/// The lines of a finding, described.
+fn lines_text(n: &mut Notes, work: &[Work<'_>], back: &[usize], lines: &[usize]) -> Text {
+    let mut ws: Vec<usize> = lines.iter().filter_map(|&i| back.get(i).copied()).collect();
+    ws.dedup();
+    let parts: Vec<Text> = ws.iter().map(|&w| describe(n, &work[w])).collect();
+    let shown: Vec<String> = parts.iter().map(|&t| n.t.string(t)).collect();
+    n.t.own(super::work::capped_list(&shown))
+}
+
+/// One finding's effect on the work lines and its explanation.
+fn effect(
+    _f: &Facts<'_>,
+    n: &mut Notes,
+    work: &mut [Work<'_>],
+    back: &[usize],
+    finding: &Finding<'_>,
+    group_round: &mut Vec<(usize, rules::receipt::Rounding)>,
+) {
+    match finding {
+        Finding::Zero { line, rule } => {
+            let Some(&w) = back.get(*line) else { return };
+            let (id, src) = cited(n, rule);
+            let what = describe(n, &work[w]);
+            let l = &mut work[w].line;
+            l.points = Decimal::ZERO;
+            l.subtotal = Decimal::ZERO;
+            l.rule = id;
+            trace!(
+                n,
+                id,
+                what,
+                src,
+                lit!("priced 0 (包括 / limit): the line stays on the receipt")
+            );
+        }
+        Finding::Bundle {
+            rule,
+            members,
+            points,
+            how,
+        } => {
+            let (id, src) = cited(n, rule);
+            let mut ws: Vec<usize> = members
+                .iter()
+                .filter_map(|&i| back.get(i).copied())
+                .collect();
+            ws.sort_unstable();
+            ws.dedup();
+            let what = lines_text(n, work, back, members);
+            for &w in &ws {
+                let l = &mut work[w].line;
+                l.points = Decimal::ZERO;
+                l.subtotal = Decimal::ZERO;
+                l.rule = id;
+            }
+            // The group's figure on its last member (as a receipt writes a 剤's total last).
+            if let Some(&last) = ws.last() {
+                let l = &mut work[last].line;
+                l.subtotal = *points;
+                l.points = per_unit(*points, l.count);
+            }
+            let how = n.t.own(format!("{how:?}"));
+            trace!(
+                n,
+                id,
+                what,
+                src,
+                tx!(n.t, "まるめ: {} points for the group ({})", *points, how)
+            );
+        }
+        Finding::Taper {
+            line,
+            rule,
+            points,
+            round,
+            marker,
+        } => {
+            let Some(&w) = back.get(*line) else { return };
+            let (id, src) = cited(n, rule);
+            let what = describe(n, &work[w]);
+            let l = &mut work[w].line;
+            l.subtotal = *points;
+            l.points = per_unit(*points, l.count);
+            l.rule = id;
+            if let RoundAt::Group(r) = round {
+                if let Some(g) = l.group {
+                    group_round.push((g as usize, *r));
+                } else {
+                    l.subtotal = r.round(*points);
+                    l.points = per_unit(l.subtotal, l.count);
+                }
+            }
+            let marker = marker.map_or(0, i64::from);
+            trace!(
+                n,
+                id,
+                what,
+                src,
+                tx!(
+                    n.t,
+                    "逓減: {} points for the line (marker code {})",
+                    *points,
+                    marker
+                )
+            );
+        }
+        Finding::TaperDrugs {
+            group,
+            rule,
+            rate,
+            rounding,
+            kinds,
+        } => {
+            let (id, src) = cited(n, rule);
+            let Some(w) = (0..work.len()).find(|&w| {
+                work[w].input == Some(*group)
+                    && work[w].line.price.is_some()
+                    && !work[w].parts.is_empty()
+            }) else {
+                return;
+            };
+            let what = describe(n, &work[w]);
+            let l = &mut work[w].line;
+            let before = l.points;
+            l.points = rounding.round(rate.apply(before));
+            l.subtotal = subtotal(l.points, l.count);
+            l.rule = id;
+            let rate = n.t.own(format!("{}/{}", rate.numerator, rate.denominator));
+            trace!(
+                n,
+                id,
+                what,
+                src,
+                tx!(
+                    n.t,
+                    "多剤投与 ({} kinds): 薬剤料 {} × {} → {} points",
+                    *kinds,
+                    before,
+                    rate,
+                    l.points
+                )
+            );
+        }
+        Finding::Refuse { lines, rule, why } | Finding::Warn { lines, rule, why } => {
+            let (id, src) = cited(n, rule);
+            let what = lines_text(n, work, back, lines);
+            let why = why_text(n, work, back, why);
+            let msg = tx!(n.t, "{}: {} (rule {}: {})", what, why, id, src);
+            if matches!(finding, Finding::Refuse { .. }) {
+                n.errors.push(msg);
+            } else {
+                n.warnings.push(msg);
+            }
+        }
+        Finding::DropAuto { line, rule, why } => {
+            let Some(&w) = back.get(*line) else { return };
+            let (id, src) = cited(n, rule);
+            let what = describe(n, &work[w]);
+            let why = why_text(n, work, back, why);
+            if work[w].line.origin == "auto" {
+                work[w].removed = true;
+                trace!(n, id, what, src, tx!(n.t, "not added: {}", why));
+            } else {
+                n.errors
+                    .push(tx!(n.t, "{}: {} (rule {}: {})", what, why, id, src));
+            }
+        }
+        Finding::CannotDecide { lines, rule, why } => {
+            let what = lines_text(n, work, back, lines);
+            let why = why_text(n, work, back, why);
+            let msg = match rule {
+                Some(r) => {
+                    let (id, src) = cited(n, r);
+                    tx!(
+                        n.t,
+                        "cannot decide {}: {} (rule {}: {})",
+                        what,
+                        why,
+                        id,
+                        src
+                    )
+                }
+                None => tx!(n.t, "receipt rules cannot decide: {}", why),
+            };
+            n.warnings.push(msg);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The working state of one application: each line's sets (computed once), which lines are
+//! still charged, the candidate rules, scopes, and the findings so far. Step 1 (`replaces`
+//! and the `conflicts` that drop automatic add-ons) is here too.
+
+use super::*;
+use crate::receipt::{Conflicts, Effect, Scope};
+use chrono::Datelike;
+
+/// "00".."99": the 診療識別 as the text the sets name (`sections`).
+const SECTIONS: [&str; 100] = {
+    const D: [&str; 100] = [
+        "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14",
+        "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29",
+        "30", "31", "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44",
+        "45", "46", "47", "48", "49", "50", "51", "52", "53", "54", "55", "56", "57", "58", "59",
+        "60", "61", "62", "63", "64", "65", "66", "67", "68", "69", "70", "71", "72", "73", "74",
+        "75", "76", "77", "78", "79", "80", "81", "82", "83", "84", "85", "86", "87", "88", "89",
+        "90", "91", "92", "93", "94", "95", "96", "97", "98", "99",
+    ];
+    D
+};
+
+/// The text of a 診療識別 (two digits), `None` above 99.
+pub(super) fn section_text(s: u8) -> Option<&'static str> {
+    SECTIONS.get(usize::from(s)).copied()
+}
+
+pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
+    pub rules: &'r ReceiptRules,
+    pub cal: &'c Calendar,
+    pub visit: &'v Visit<'v>,
+    pub lines: &'l [ReceiptLine<'a>],
+    pub history: &'l [HistoryLine<'a>],
+    pub date: NaiveDate,
+    /// For each claim line: the set versions in force it is a member of (ascending).
+    line_sets: Vec<Vec<usize>>,
+    /// For each history line on or before the date: its set versions (empty after the date).
+    hist_sets: Vec<Vec<usize>>,
+    /// History lines of the visit's day / calendar month (in date order, then input order).
+    hist_day: Vec<usize>,
+    hist_month: Vec<usize>,
+    /// Claim lines still charged (not priced 0, bundled or dropped).
+    pub charged: Vec<bool>,
+    /// Claim lines not on the receipt at all (automatic add-ons dropped).
+    pub dropped: Vec<bool>,
+    /// The rules that name a set a claim line is in (sorted: by kind, then index).
+    candidates: Vec<RuleRef>,
+    pub findings: Vec<Finding<'r>>,
+}
+
+impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
+    pub fn new(
+        rules: &'r ReceiptRules,
+        cal: &'c Calendar,
+        visit: &'v Visit<'v>,
+        lines: &'l [ReceiptLine<'a>],
+        history: &'l [HistoryLine<'a>],
+    ) -> Self {
+        let date = visit.date;
+        let facts = |l: &ReceiptLine<'a>| {
+            let mut f = l.facts;
+            if f.shikibetsu.is_none() {
+                f.shikibetsu = l.section.and_then(section_text);
+            }
+            f
+        };
+        let line_sets: Vec<Vec<usize>> = lines
+            .iter()
+            .map(|l| rules.sets_of(&facts(l), date))
+            .collect();
+        let hist_sets = history
+            .iter()
+            .map(|h| {
+                if h.date <= date {
+                    rules.sets_of(&h.facts, date)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let mut hist_month: Vec<usize> = (0..history.len())
+            .filter(|&i| {
+                let d = history[i].date;
+                d.year() == date.year() && d.month() == date.month()
+            })
+            .collect();
+        hist_month.sort_by_key(|&i| (history[i].date, i));
+        let hist_day = hist_month
+            .iter()
+            .copied()
+            .filter(|&i| history[i].date == date)
+            .collect();
+        let mut candidates = Vec::new();
+        for v in &line_sets {
+            rules
+                .index
+                .rules_of_versions(rules, v, date, &mut candidates);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        State {
+            rules,
+            cal,
+            visit,
+            lines,
+            history,
+            date,
+            line_sets,
+            hist_sets,
+            hist_day,
+            hist_month,
+            charged: vec![true; lines.len()],
+            dropped: vec![false; lines.len()],
+            candidates,
+            findings: Vec::new(),
+        }
+    }
+
+    /// The candidate rules of one kind (indices into that kind's list, ascending).
+    pub fn candidates(&self, kind: RuleKind) -> Vec<usize> {
+        self.candidates
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.index)
+            .collect()
+    }
+
+    pub fn cite(&self, kind: RuleKind, index: usize) -> Cited<'r> {
+        Cited::new(self.rules, RuleRef { kind, index })
+    }
+
+    /// Whether a line (claim or history) is a member of set `id` on the date.
+    pub fn is(&self, l: LineRef, id: &str) -> bool {
+        let Some(v) = self.rules.set_version(id, self.date) else {
+            return false;
+        };
+        let sets = match l {
+            LineRef::Claim(i) => &self.line_sets[i],
+            LineRef::History(i) => &self.hist_sets[i],
+        };
+        sets.binary_search(&v).is_ok()
+    }
+
+    /// Whether a line is a member of one of the sets.
+    pub fn is_any(&self, l: LineRef, ids: &[String]) -> bool {
+        ids.iter().any(|id| self.is(l, id))
+    }
+
+    /// The claim lines still charged that are members of `id`.
+    pub fn charged_in(&self, id: &str) -> Vec<usize> {
+        (0..self.lines.len())
+            .filter(|&i| self.charged[i] && self.is(LineRef::Claim(i), id))
+            .collect()
+    }
+
+    /// The claim lines on the receipt (not dropped), charged or not.
+    pub fn present(&self, i: usize) -> bool {
+        !self.dropped[i]
+    }
+
+    /// The history lines in a scope (none for `claim`), in date order.
+    pub fn hist_scope(&self, scope: Scope) -> &[usize] {
+        match scope {
+            Scope::Claim => &[],
+            Scope::Day => &self.hist_day,
+            Scope::Month => &self.hist_month,
+        }
+    }
+
+    /// The lines in scope that are members of `id`: this claim's charged lines (claim order)
+    /// then the history lines of the scope (date order).
+    pub fn in_scope(&self, scope: Scope, id: &str) -> Vec<LineRef> {
+        let mut out: Vec<LineRef> = self
+            .charged_in(id)
+            .into_iter()
+            .map(LineRef::Claim)
+            .collect();
+        out.extend(
+            self.hist_scope(scope)
+                .iter()
+                .map(|&h| LineRef::History(h))
+                .filter(|&l| self.is(l, id)),
+        );
+        out
+    }
+
+    /// As [`State::in_scope`], with the claim lines on the receipt whether charged or not
+    /// (a test in a まるめ, a 処置 priced 0 still was done): for what a rule *needs* or
+    /// *conflicts with*.
+    pub fn in_scope_present(&self, scope: Scope, id: &str) -> Vec<LineRef> {
+        let mut out: Vec<LineRef> = (0..self.lines.len())
+            .filter(|&i| self.present(i) && self.is(LineRef::Claim(i), id))
+            .map(LineRef::Claim)
+            .collect();
+        out.extend(
+            self.hist_scope(scope)
+                .iter()
+                .map(|&h| LineRef::History(h))
+                .filter(|&l| self.is(l, id)),
+        );
+        out
+    }
+
+    /// The history lines on or before the date that are members of `id` (any date).
+    pub fn history_in(&self, id: &str) -> Vec<usize> {
+        (0..self.history.len())
+            .filter(|&h| self.history[h].date <= self.date && self.is(LineRef::History(h), id))
+            .collect()
+    }
+
+    /// Take a claim line out of every later count.
+    pub fn uncharge(&mut self, i: usize) {
+        self.charged[i] = false;
+    }
+
+    /// Step 1a: `replaces` — an automatic add-on of `auto` is not added when a line of `by`
+    /// is in scope; a claimed `auto` line with a `by` line is an error.
+    pub fn replaces(&mut self) {
+        for k in self.candidates(RuleKind::Replaces) {
+            let r = &self.rules.replaces[k];
+            let by = self.in_scope(r.scope, &r.by);
+            for i in self.charged_in(&r.auto) {
+                let Some(&other) = by.iter().find(|&&b| b != LineRef::Claim(i)) else {
+                    continue;
+                };
+                self.drop_or_refuse(i, RuleKind::Replaces, k, other);
+            }
+        }
+    }
+
+    /// Step 1b: the `conflicts` with effect `drop_auto` (the others are checks, step 5).
+    pub fn drop_auto_conflicts(&mut self) {
+        for k in self.candidates(RuleKind::Conflicts) {
+            let r: &Conflicts = &self.rules.conflicts[k];
+            if r.effect != Effect::DropAuto {
+                continue;
+            }
+            let b = self.in_scope(r.scope, &r.b);
+            for i in self.charged_in(&r.a) {
+                let Some(&other) = b.iter().find(|&&x| x != LineRef::Claim(i)) else {
+                    continue;
+                };
+                self.drop_or_refuse(i, RuleKind::Conflicts, k, other);
+            }
+        }
+    }
+
+    fn drop_or_refuse(&mut self, i: usize, kind: RuleKind, k: usize, other: LineRef) {
+        let rule = self.cite(kind, k);
+        if self.lines[i].automatic {
+            self.dropped[i] = true;
+            self.uncharge(i);
+            self.findings.push(Finding::DropAuto {
+                line: i,
+                rule,
+                why: Why::With(other),
+            });
+        } else {
+            let mut lines = vec![i];
+            if let LineRef::Claim(o) = other {
+                lines.push(o);
+            }
+            self.findings.push(Finding::Refuse {
+                lines,
+                rule,
+                why: Why::With(other),
+            });
+        }
+    }
+}
