@@ -20,9 +20,16 @@ fn main() {
         assert!(
             matches!(
                 f.kind.as_str(),
-                "addons" | "copay" | "tier" | "tier_facts" | "receipt" | "calendar" | "pricing"
+                "addons"
+                    | "copay"
+                    | "tier"
+                    | "tier_facts"
+                    | "receipt"
+                    | "calendar"
+                    | "pricing"
+                    | "inpatient"
             ),
-            "data/manifest.toml: {}: kind {:?} is not addons, copay, tier, tier_facts, receipt, calendar or pricing",
+            "data/manifest.toml: {}: kind {:?} is not addons, copay, tier, tier_facts, receipt, calendar, pricing or inpatient",
             f.path,
             f.kind
         );
@@ -34,6 +41,7 @@ fn main() {
         ("embedded_receipt.rs", "receipt"),
         ("embedded_calendar.rs", "calendar"),
         ("embedded_pricing.rs", "pricing"),
+        ("embedded_inpatient.rs", "inpatient"),
     ] {
         let list = embed_kind(&out, "the rule file", &files, kind);
         std::fs::write(Path::new(&out).join(list_name), list).expect("write the list");

@@ -97,11 +97,24 @@ pub fn calc(engine: &Engine, name: &str, text: &str) -> Result<String, ApiError>
 /// `santei calc` with the result's verdict: whether the claim breaks a rule (`errors` is not
 /// empty: the CLI exits 1), and the result JSON.
 pub fn calc_output(engine: &Engine, name: &str, text: &str) -> Result<(bool, String), ApiError> {
+    if parse::is_inpatient_month(text) {
+        return calc_inpatient(engine, name, text);
+    }
     let claim = parse::claim(name, text).map_err(|e| ApiError::input(e.to_string()))?;
     let out = engine
         .calc(&claim)
         .map_err(|e| ApiError::input(e.to_string()))?;
     Ok((out.has_errors(), render::calc_json(&out, true)))
+}
+
+/// `santei calc` of an inpatient month (an input with `admission` and `days`): whether it
+/// breaks a rule, and the result JSON.
+pub fn calc_inpatient(engine: &Engine, name: &str, text: &str) -> Result<(bool, String), ApiError> {
+    let month = parse::inpatient_month(name, text).map_err(|e| ApiError::input(e.to_string()))?;
+    let out = engine
+        .calc_inpatient(&month)
+        .map_err(|e| ApiError::input(e.to_string()))?;
+    Ok((out.has_errors(), render(&out)?))
 }
 
 /// `santei tier`: a facility profile (JSON or TOML) and a month range → result JSON array.

@@ -91,6 +91,26 @@ pub fn claim(file: &str, text: &str) -> Result<Claim, ParseError> {
     Ok(claim)
 }
 
+/// Whether a `santei calc` input is an inpatient month (it has `admission` and `days`, which a
+/// visit's claim never has) rather than one visit's claim.
+pub fn is_inpatient_month(text: &str) -> bool {
+    text.contains("admission") && text.contains("days")
+}
+
+/// An inpatient month, read and checked as a whole.
+pub fn inpatient_month(
+    file: &str,
+    text: &str,
+) -> Result<calc::inpatient::InpatientMonth, ParseError> {
+    let m: calc::inpatient::InpatientMonth = read(file, text)?;
+    m.validate().map_err(|e| ParseError::Field {
+        file: file.into(),
+        path: e.path,
+        message: e.message,
+    })?;
+    Ok(m)
+}
+
 fn path_error<E: std::fmt::Display>(
     file: &str,
     format: &'static str,

@@ -24,6 +24,7 @@ pub mod copay;
 pub mod digits;
 mod engine;
 pub mod group;
+pub mod inpatient;
 pub mod output;
 pub mod rounding;
 pub mod text;
@@ -31,6 +32,7 @@ pub mod trace;
 pub mod values;
 
 pub use claim::{Claim, FieldError};
+pub use engine::inpatient::{DayOutput, InpatientOutput, MealTotals, MonthTrace};
 pub use engine::{revision_after_data, CalcError, Engine, EngineError};
 pub use output::{CalcOutput, Line};
 pub use trace::TraceEntry;

@@ -302,8 +302,9 @@ pub struct AuxiliaryRecord {
     pub bundles: Vec<BundleLink>,
     /// 背反 flags: 1日, 同一月, 同時, 1週.
     pub exclusion_flags: [bool; 4],
-    /// 入院基本料識別
-    pub inpatient_basic: u8,
+    /// 入院基本料識別 (field 20 of 01: the 04入院基本料テーブル group of the 入院基本料 code, 0 for
+    /// none).
+    pub inpatient_basic: u16,
     /// 算定回数 flag
     pub has_frequency: bool,
     pub period: Period,
@@ -728,8 +729,8 @@ impl Tables {
                             .flatten()
                             .collect(),
                         exclusion_flags: [c.flag(9)?, c.flag(10)?, c.flag(11)?, c.flag(12)?],
-                        inpatient_basic: c.num(20)?,
-                        has_frequency: c.flag(21)?,
+                        inpatient_basic: c.num(19)?,
+                        has_frequency: c.flag(20)?,
                         period: c.period(25, 26)?,
                         source: c.source(),
                     };

@@ -10,6 +10,8 @@
 //!   (`data/addons/`).
 //! - [`receipt`]: the outpatient receipt's rules as data (まるめ, 包括, 逓減, requires,
 //!   conflicts, not-within periods, replaced add-ons, time add-ons) in `data/receipt/`.
+//! - [`inpatient`]: the inpatient month's rules the tables do not carry (入院期間加算 by elapsed
+//!   days, meal fee codes, the readmission 起算日 gap) in `data/inpatient/`.
 //! - [`calendar`]: 休日 for 診療報酬 (祝日法 第3条 休日 2022–2028 and the 休日 rules) in
 //!   `data/calendar/`.
 //!
@@ -19,6 +21,7 @@
 pub mod addons;
 pub mod calendar;
 pub mod copay;
+pub mod inpatient;
 pub mod lang;
 pub mod pricing;
 pub mod receipt;

@@ -31,6 +31,7 @@ mod facts;
 mod groups;
 mod hand_addons;
 mod inclusions;
+pub(crate) mod inpatient;
 mod limits;
 mod lines;
 mod notes;
@@ -62,6 +63,9 @@ pub struct Engine {
     pricing: rules::pricing::Pricing,
     receipt: rules::receipt::ReceiptRules,
     calendar: rules::calendar::Calendar,
+    /// The inpatient month's rules (`rules/data/inpatient/`) and the 04入院基本料テーブル by
+    /// add-on code, built on first use.
+    inpatient: inpatient::InpatientData,
 }
 
 impl Engine {
@@ -84,6 +88,7 @@ impl Engine {
                 .map_err(|e| EngineError::Data(e.to_string()))?,
             calendar: rules::calendar::Calendar::embedded()
                 .map_err(|e| EngineError::Data(e.to_string()))?,
+            inpatient: inpatient::InpatientData::embedded()?,
         })
     }
 

@@ -1,0 +1,249 @@
+//! The inpatient month's rules the 電子点数表 tables and the master do not carry
+//! (`data/inpatient/*.toml`): the 入院期間加算 by elapsed days since the 起算日 (which 入院基本料
+//! codes have one, and the add-on code of each range of days), the 入院時食事療養 fee codes, the
+//! meals a day may have, and the readmission gap that keeps the first 起算日.
+//!
+//! Invariants: every entry has its source; codes are 9 digits; the steps of a period add-on are
+//! in order and do not overlap; a base code belongs to at most one period add-on on a date.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The embedded files: written in TOML, embedded as JSON (converted by `build.rs`).
+pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_inpatient.rs"));
+
+/// `[[period.step]]` — the add-on code for elapsed days `from_day..=to_day`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodStep {
+    pub from_day: u32,
+    pub to_day: u32,
+    pub code: String,
+}
+
+/// `[[period]]` — 入院期間加算: the add-on of a set of 入院基本料 codes by elapsed days.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodAddon {
+    pub id: String,
+    pub name: String,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    pub bases: Vec<String>,
+    pub step: Vec<PeriodStep>,
+    pub source: String,
+}
+
+impl PeriodAddon {
+    pub fn in_force(&self, d: NaiveDate) -> bool {
+        self.from <= d && self.to.is_none_or(|t| d <= t)
+    }
+
+    /// The step for an elapsed day count, if any.
+    pub fn step_for(&self, day: u32) -> Option<&PeriodStep> {
+        self.step
+            .iter()
+            .find(|s| s.from_day <= day && day <= s.to_day)
+    }
+}
+
+/// `[[meal_fee]]` — 入院時食事療養 (Ⅰ)/(Ⅱ): the master codes of its fee per meal.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MealFee {
+    pub id: String,
+    pub name: String,
+    pub code: String,
+    pub liquid_code: String,
+    pub source: String,
+}
+
+/// `[meals]` — the meals a day may have.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MealLimits {
+    pub max_per_day: u32,
+    pub source: String,
+}
+
+/// `[readmission]` — the gap (in months from the discharge) after which a readmission for the
+/// same condition starts a new 起算日.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Readmission {
+    pub gap_months: u32,
+    pub gap_months_designated: u32,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InpatientFile {
+    #[serde(default)]
+    period: Vec<PeriodAddon>,
+    #[serde(default)]
+    meal_fee: Vec<MealFee>,
+    #[serde(default)]
+    meals: Option<MealLimits>,
+    #[serde(default)]
+    readmission: Option<Readmission>,
+}
+
+/// An inpatient rule-file error: the file and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct InpatientRuleError {
+    pub file: String,
+    pub message: String,
+}
+
+/// The inpatient rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InpatientRules {
+    pub periods: Vec<PeriodAddon>,
+    pub meal_fees: Vec<MealFee>,
+    pub meals: MealLimits,
+    pub readmission: Readmission,
+}
+
+fn is_code(s: &str) -> bool {
+    s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl InpatientRules {
+    /// The embedded rules.
+    pub fn embedded() -> Result<InpatientRules, InpatientRuleError> {
+        InpatientRules::from_sources(EMBEDDED)
+    }
+
+    /// Load rule files (name, text); every entry is checked.
+    pub fn from_sources(files: &[(&str, &str)]) -> Result<InpatientRules, InpatientRuleError> {
+        let mut periods = Vec::new();
+        let mut meal_fees = Vec::new();
+        let (mut meals, mut readmission) = (None, None);
+        for (name, text) in files {
+            let err = |message: String| InpatientRuleError {
+                file: name.to_string(),
+                message,
+            };
+            let f: InpatientFile = crate::parse_data(text).map_err(err)?;
+            for p in &f.period {
+                if p.source.trim().is_empty() {
+                    return Err(err(format!("period {}: needs a source", p.id)));
+                }
+                if let Some(c) = p.bases.iter().find(|c| !is_code(c)) {
+                    return Err(err(format!(
+                        "period {}: base {c:?} is not a 9-digit code",
+                        p.id
+                    )));
+                }
+                let mut last = 0;
+                for s in &p.step {
+                    if !is_code(&s.code) {
+                        return Err(err(format!(
+                            "period {}: step code {:?} is not a 9-digit code",
+                            p.id, s.code
+                        )));
+                    }
+                    if s.from_day <= last || s.to_day < s.from_day {
+                        return Err(err(format!(
+                            "period {}: step {}–{} overlaps or is out of order",
+                            p.id, s.from_day, s.to_day
+                        )));
+                    }
+                    last = s.to_day;
+                }
+            }
+            for m in &f.meal_fee {
+                if !is_code(&m.code) || !is_code(&m.liquid_code) || m.source.trim().is_empty() {
+                    return Err(err(format!(
+                        "meal_fee {}: needs 9-digit codes and a source",
+                        m.id
+                    )));
+                }
+            }
+            periods.extend(f.period);
+            meal_fees.extend(f.meal_fee);
+            meals = f.meals.or(meals);
+            readmission = f.readmission.or(readmission);
+        }
+        for (i, p) in periods.iter().enumerate() {
+            for q in &periods[i + 1..] {
+                let overlap = p.from <= q.to.unwrap_or(NaiveDate::MAX)
+                    && q.from <= p.to.unwrap_or(NaiveDate::MAX);
+                if let Some(b) = p.bases.iter().find(|b| overlap && q.bases.contains(b)) {
+                    return Err(InpatientRuleError {
+                        file: "inpatient rules".into(),
+                        message: format!("base {b} is in period {} and in period {}", p.id, q.id),
+                    });
+                }
+            }
+        }
+        let missing = |what: &str| InpatientRuleError {
+            file: "inpatient rules".into(),
+            message: format!("[{what}] is missing"),
+        };
+        Ok(InpatientRules {
+            periods,
+            meal_fees,
+            meals: meals.ok_or_else(|| missing("meals"))?,
+            readmission: readmission.ok_or_else(|| missing("readmission"))?,
+        })
+    }
+
+    /// The period add-on of a 入院基本料 code on a date.
+    pub fn period_of(&self, base: &str, d: NaiveDate) -> Option<&PeriodAddon> {
+        self.periods
+            .iter()
+            .find(|p| p.in_force(d) && p.bases.iter().any(|b| b == base))
+    }
+
+    /// The period add-on a code is a step of on a date, with the step.
+    pub fn step_of_code(&self, code: &str, d: NaiveDate) -> Option<(&PeriodAddon, &PeriodStep)> {
+        self.periods
+            .iter()
+            .filter(|p| p.in_force(d))
+            .find_map(|p| p.step.iter().find(|s| s.code == code).map(|s| (p, s)))
+    }
+
+    /// The meal fee by its id ("1" or "2").
+    pub fn meal_fee(&self, id: &str) -> Option<&MealFee> {
+        self.meal_fees.iter().find(|m| m.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_load() {
+        let r = InpatientRules::embedded().unwrap();
+        let d = NaiveDate::from_ymd_opt(2024, 7, 1).unwrap();
+        // 告示57 l.492: 急性期一般入院料１ days 1–14 → 190079470; l.493: 15–30 → 190079670.
+        let p = r.period_of("190117710", d).unwrap();
+        assert_eq!(p.step_for(14).unwrap().code, "190079470");
+        assert_eq!(p.step_for(15).unwrap().code, "190079670");
+        assert_eq!(p.step_for(30).unwrap().code, "190079670");
+        assert!(p.step_for(31).is_none());
+        assert!(r
+            .period_of("190117710", NaiveDate::from_ymd_opt(2024, 5, 31).unwrap())
+            .is_none());
+        let (q, s) = r.step_of_code("190079570", d).unwrap();
+        assert_eq!((q.id.as_str(), s.to_day), ("a100_note3_special", 14));
+        assert_eq!(r.meals.max_per_day, 3);
+        assert_eq!(r.readmission.gap_months, 3);
+    }
+
+    #[test]
+    fn overlapping_steps_are_refused() {
+        let text = r#"{"period": [{"id": "x", "name": "x", "from": "2024-06-01", "bases": ["190117710"],
+          "source": "s", "step": [{"from_day": 1, "to_day": 14, "code": "190079470"},
+                                  {"from_day": 14, "to_day": 30, "code": "190079670"}]}],
+          "meals": {"max_per_day": 3, "source": "s"},
+          "readmission": {"gap_months": 3, "gap_months_designated": 1, "source": "s"}}"#;
+        let e = InpatientRules::from_sources(&[("t", text)]).unwrap_err();
+        assert!(e.message.contains("14–30 overlaps"), "{e}");
+    }
+}
