@@ -19,7 +19,7 @@ pub fn run(args: &CalcArgs) -> anyhow::Result<i32> {
     let (name, text) = read_input(&args.file)?;
     let engine = engine(&args.data)?;
     match args.format.as_str() {
-        "json" => match api::calc_output(&engine, &name, &text) {
+        "json" => match api::calc_output_in(&engine, &name, &text, crate::lang()) {
             Ok((broken, s)) => {
                 println!("{s}");
                 Ok(if broken { 1 } else { 0 })
@@ -72,7 +72,7 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
         println!(
             "{} {} {:>6} {:>4} {:>7}  {}{}",
             pad(&code, 10),
-            pad(&out.string(l.name), 44),
+            pad(&out.texts.string_in(l.name, crate::lang()), 44),
             l.points.normalize(),
             l.count,
             l.subtotal.normalize(),
@@ -93,10 +93,11 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
     if let Some(c) = &out.copay {
         println!("{} {:>7} 円", pad("窓口負担", 68), c.patient_pays);
     }
+    let lang = crate::lang();
     for &e in &out.errors {
-        println!("エラー: {}", out.show(e));
+        println!("エラー: {}", out.texts.show_in(e, lang));
     }
     for &w in &out.warnings {
-        println!("注意: {}", out.show(w));
+        println!("注意: {}", out.texts.show_in(w, lang));
     }
 }
