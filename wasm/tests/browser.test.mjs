@@ -169,6 +169,8 @@ test('fill the facility form and read the tier table (same as santei tier)', asy
       '2024-07\t9%\t11%', '2024/8\t0.16\t', '2024-09\t0.30\t', '2024-12\t0.47\t0.52',
       '2025-01\t0.47\t0.52', '2025-06\t61%\t', '2025-09\t0.72\t0.75', '2026-01\t0.5\t'].join('\n');
     await page.fill('#usage-csv', csv);
+    // The example months go first (a paste replaces the months it has and keeps the others).
+    await page.click('#usage-clear');
     await page.click('#usage-import');
     await page.waitForFunction(() => document.querySelectorAll('#usage-table tbody tr').length === 8);
     await page.waitForFunction(() => document.querySelector('#tier-table tbody tr[data-month="2024-10"] td:nth-child(4)')?.textContent === '10点');
@@ -431,13 +433,16 @@ test('kept in the browser: a reload restores the inputs; scenarios export and im
 test('printing: one tier report and the visit comparison, without the forms', async () => {
   await step('print', async () => {
     await page.emulateMedia({ media: 'print' });
-    assert.equal(await page.isVisible('#facility-form'), false);
-    assert.equal(await page.isVisible('#tier-table'), true);
-    assert.equal(await page.isVisible('#visit-compare table'), true);
-    await shot('print-1280');
-    const pdf = await page.pdf({ format: 'A4' }).catch(() => null);
-    if (pdf) writeFileSync(path.join(artifacts, 'print.pdf'), pdf);
-    await page.emulateMedia({ media: 'screen' });
+    try {
+      assert.equal(await page.isVisible('#facility-form'), false);
+      assert.equal(await page.isVisible('#tier-table'), true);
+      assert.equal(await page.isVisible('#visit-compare table'), true);
+      await shot('print-1280');
+      const pdf = await page.pdf({ format: 'A4' }).catch(() => null);
+      if (pdf) writeFileSync(path.join(artifacts, 'print.pdf'), pdf);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
   });
 });
 

@@ -115,12 +115,20 @@ function errorText(v) {
   return `${KIND_LABEL[v.error.kind] || 'エラー'}: ${v.error.message}`;
 }
 
+/** The data's label in Japanese (the version report names it in English for programs). */
+function dataLabel(label) {
+  return String(label || '')
+    .replace('santei default data', 'santei 既定データ')
+    .replace('official files', '公式ファイル')
+    .replace(/\(unverified\)/g, '（未確認）');
+}
+
 function describeData(v) {
   const data = v.data || {};
   const official = (data.files || []).filter((f) => f.kind !== 'pack');
   const fileNote = official.length ? `（公式ファイル ${official.length}件）` : '';
   const through = data.published_through ? `、${data.published_through} 公表分まで` : '';
-  return `santei ${v.santei}・データ: ${data.label}${through}${fileNote}`;
+  return `santei ${v.santei}・データ: ${dataLabel(data.label)}${through}${fileNote}`;
 }
 
 const engine = new Engine(() => {
@@ -883,6 +891,7 @@ function init() {
   let resizeTimer;
   window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(() => lastTier.length && renderChart(lastTier), 150); });
   $('#usage-add').addEventListener('click', () => usageRow().querySelector('input').focus());
+  $('#usage-clear').addEventListener('click', () => { $('#usage-table tbody').replaceChildren(); usageRow(); save(); });
   $('#usage-import').addEventListener('click', importCsv);
   $('#facility-form').addEventListener('submit', (e) => { e.preventDefault(); runTier(); });
   $('#f-kind').addEventListener('change', updateVisitKind);
