@@ -25,6 +25,7 @@ pub mod render;
 pub mod schema;
 pub mod version;
 
+pub use calc::catalog::Lang;
 pub use calc::Engine;
 use serde::Serialize;
 
@@ -70,6 +71,15 @@ impl ApiError {
         }
     }
     /// `{"error": {...}}` as pretty JSON.
+    /// The error with its message in a language (the catalog's wording of the message, when
+    /// it knows it; `calc::catalog`).
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        if lang != Lang::En {
+            self.message = calc::catalog::catalog().translate(&self.message, lang);
+        }
+        self
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&serde_json::json!({ "error": self })).unwrap_or_default()
     }
@@ -97,14 +107,26 @@ pub fn calc(engine: &Engine, name: &str, text: &str) -> Result<String, ApiError>
 /// `santei calc` with the result's verdict: whether the claim breaks a rule (`errors` is not
 /// empty: the CLI exits 1), and the result JSON.
 pub fn calc_output(engine: &Engine, name: &str, text: &str) -> Result<(bool, String), ApiError> {
+    calc_output_in(engine, name, text, Lang::En)
+}
+
+/// [`calc_output`] with the texts in a language (the JSON's keys, ids and numbers are the
+/// same in every language; errors returned as values are translated too).
+pub fn calc_output_in(
+    engine: &Engine,
+    name: &str,
+    text: &str,
+    lang: Lang,
+) -> Result<(bool, String), ApiError> {
     if parse::is_inpatient_month(text) {
         return calc_inpatient(engine, name, text);
     }
-    let claim = parse::claim(name, text).map_err(|e| ApiError::input(e.to_string()))?;
+    let claim =
+        parse::claim(name, text).map_err(|e| ApiError::input(e.to_string()).in_lang(lang))?;
     let out = engine
         .calc(&claim)
-        .map_err(|e| ApiError::input(e.to_string()))?;
-    Ok((out.has_errors(), render::calc_json(&out, true)))
+        .map_err(|e| ApiError::input(e.to_string()).in_lang(lang))?;
+    Ok((out.has_errors(), render::calc_json_in(&out, true, lang)))
 }
 
 /// `santei calc` of an inpatient month (an input with `admission` and `days`): whether it
@@ -382,16 +404,22 @@ struct Found {
 /// code that starts with it; any word matches a name (省略漢字名称 or 省略カナ名称) that
 /// contains it. Matching ignores the width of letters, digits and katakana (ＤＸ = DX,
 /// ｼｮｼﾝ = ショシン), hiragana matches katakana, and Latin letters match in either case.
-/// Results: a JSON array of `{code, name, points, point_kind, verified}`, exact code first,
-/// then codes in order, at most `limit` (capped at [`SEARCH_MAX`]); an empty query gives `[]`.
+/// Results: a JSON array of `{code, name, points, point_kind, verified}` ranked by match
+/// quality — the exact code, the exact name, names starting with the query, then names
+/// containing its words — and among equals common items first (the embedded pack's codes),
+/// then shorter names, then codes in order; at most `limit` (capped at [`SEARCH_MAX`]); an
+/// empty query gives `[]`.
 pub fn search(engine: &Engine, query: &str, date: &str, limit: usize) -> Result<String, ApiError> {
     let date = calc::claim::parse_date(date).map_err(|e| ApiError::input(format!("date: {e}")))?;
     let words: Vec<String> = query.split_whitespace().map(fold).collect();
     let limit = limit.clamp(1, SEARCH_MAX);
-    let mut found: Vec<(bool, Found)> = Vec::new();
+    let mut found: Vec<((u8, bool, usize, u32), Found)> = Vec::new();
     if words.is_empty() {
-        return render(&found.into_iter().map(|(_, f)| f).collect::<Vec<_>>());
+        return render(&Vec::<Found>::new());
     }
+    let whole = words.join(" ");
+    let by_code = words.iter().all(|w| w.bytes().all(|b| b.is_ascii_digit()));
+    let common = common_codes();
     let schedule = &engine.data().schedule;
     for code in schedule.codes() {
         let Ok(e) = schedule.lookup(code, date) else {
@@ -407,9 +435,31 @@ pub fn search(engine: &Engine, query: &str, date: &str, limit: usize) -> Result<
                 || kana.contains(w.as_str())
         });
         if hit {
-            let exact = words.len() == 1 && words[0] == text;
+            // Match quality: the exact code, the exact name, a name that starts with the
+            // query, then names that contain the words.
+            let quality = if words.len() == 1 && words[0] == text {
+                0
+            } else if name == whole || kana == whole {
+                1
+            } else if name.starts_with(words[0].as_str()) || kana.starts_with(words[0].as_str()) {
+                2
+            } else {
+                3
+            };
+            // A code search lists codes in order; a name search puts common items and shorter
+            // (more basic) names first.
+            let rank = if by_code {
+                (quality, false, 0, code.0)
+            } else {
+                (
+                    quality,
+                    !common.contains(&code.0),
+                    r.name.chars().count(),
+                    code.0,
+                )
+            };
             found.push((
-                exact,
+                rank,
                 Found {
                     code: text,
                     name: r.name.clone(),
@@ -420,10 +470,21 @@ pub fn search(engine: &Engine, query: &str, date: &str, limit: usize) -> Result<
             ));
         }
     }
-    // Codes come sorted; a stable sort puts the exact code first.
-    found.sort_by_key(|(exact, _)| !exact);
+    found.sort_by_key(|(rank, _)| *rank);
     found.truncate(limit);
     render(&found.into_iter().map(|(_, f)| f).collect::<Vec<_>>())
+}
+
+/// The codes of common outpatient items (the embedded pack's list, `masters/data/pack-codes.txt`):
+/// [`search`] puts them first among equally good matches.
+fn common_codes() -> &'static std::collections::HashSet<u32> {
+    static COMMON: std::sync::OnceLock<std::collections::HashSet<u32>> = std::sync::OnceLock::new();
+    COMMON.get_or_init(|| {
+        include_str!("../../masters/data/pack-codes.txt")
+            .lines()
+            .filter_map(|l| l.split('#').next()?.trim().parse().ok())
+            .collect()
+    })
 }
 
 /// Fold a text for matching: full-width ASCII to ASCII, Latin letters to lower case, half-width
@@ -534,6 +595,26 @@ mod tests {
         let codes: Vec<&str> = r.iter().filter_map(|x| x["code"].as_str()).collect();
         assert!(!codes.is_empty() && codes.iter().all(|c| c.starts_with("1117036")));
         assert!(codes.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// 再診料 (112007410, masters/data/pack-codes.txt "A001 再診料") comes before the additions
+    /// whose names merely contain 再診 (乳幼児加算（再診） …): the name starts with the query.
+    #[test]
+    fn search_ranks_by_match_quality() {
+        let e = engine();
+        let r = results(&e, "再診", "2025-04-10");
+        assert_eq!(r[0]["code"], "112007410", "{r:?}");
+        assert_eq!(r[0]["name"], "再診料");
+        // The exact name first.
+        let r = results(&e, "初診料", "2025-04-10");
+        assert_eq!(r[0]["code"], "111000110");
+        // Every name starting with the query comes before those that only contain it.
+        let r = results(&e, "再診", "2025-04-10");
+        let starts: Vec<bool> = r
+            .iter()
+            .map(|x| x["name"].as_str().unwrap_or_default().starts_with("再診"))
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] || !w[1]), "{r:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! corpus and property tests).
 
 use crate::json::{escape_into, into_string, put, write_int, Json};
+use calc::catalog::Lang;
 use calc::copay::CopayOutput;
 use calc::text::{code_digits, date_digits, segment_string, Segment, Text, Texts};
 use calc::CalcOutput;
@@ -60,6 +61,23 @@ pub fn write_text(out: &mut Vec<u8>, pool: &Texts, t: Text) {
     }
 }
 
+/// Append a text in a language as escaped JSON string contents (English: [`write_text`]).
+pub fn write_text_in(out: &mut Vec<u8>, pool: &Texts, t: Text, lang: Lang) {
+    match lang {
+        Lang::En => write_text(out, pool, t),
+        Lang::Ja => escape_into(out, &pool.string_in(t, lang)),
+    }
+}
+
+/// The catalog id of a message text as a JSON value (`null` when the text is no catalogued
+/// message).
+fn message_id(j: &mut Json<'_>, pool: &Texts, t: Text) {
+    match pool.message_id(t) {
+        Some(id) => j.str(id),
+        None => j.null(),
+    }
+}
+
 /// Append a code's digits (JSON string contents).
 pub fn write_code(out: &mut Vec<u8>, c: Code) {
     match code_digits(c) {
@@ -68,8 +86,15 @@ pub fn write_code(out: &mut Vec<u8>, c: Code) {
     }
 }
 
-/// A claim's result as JSON, appended to `out`.
+/// A claim's result as JSON, appended to `out` (English texts).
 pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
+    write_calc_in(out, o, pretty, Lang::En)
+}
+
+/// A claim's result as JSON in a language, appended to `out`: the texts (names, warnings,
+/// errors, trace) in that language; beside the warnings and errors their catalog ids
+/// (`warning_ids`, `error_ids`), and each trace entry's `message_id` (of its decision).
+pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang) {
     let t = &o.texts;
     let mut j = Json::new(out, pretty);
     j.begin_object();
@@ -86,7 +111,7 @@ pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
             None => j.null(),
         }
         j.key("name");
-        j.str_with(|o| write_text(o, t, l.name));
+        j.str_with(|o| write_text_in(o, t, l.name, lang));
         j.key("points");
         j.dec(l.points);
         j.key("count");
@@ -96,11 +121,11 @@ pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
         j.key("origin");
         j.str(l.origin);
         j.key("rule");
-        j.str_with(|o| write_text(o, t, l.rule));
+        j.str_with(|o| write_text_in(o, t, l.rule, lang));
         j.key("verified");
         j.bool(l.verified);
         j.key("source");
-        j.str_with(|o| write_text(o, t, l.source));
+        j.str_with(|o| write_text_in(o, t, l.source, lang));
         j.key("section");
         match l.section {
             Some(s) => j.str(&s.as_str()),
@@ -112,17 +137,27 @@ pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
         }
         if let Some(p) = l.price.and_then(|i| o.prices.get(i as usize)) {
             j.key("price");
-            price_into(&mut j, t, p);
+            price_into(&mut j, t, p, lang);
         }
         j.end_object();
     }
     j.end_array();
-    for (key, list) in [("warnings", &o.warnings), ("errors", &o.errors)] {
+    for (key, ids, list) in [
+        ("warnings", "warning_ids", &o.warnings),
+        ("errors", "error_ids", &o.errors),
+    ] {
         j.key(key);
         j.begin_array();
         for &w in list {
             j.element();
-            j.str_with(|o| write_text(o, t, w));
+            j.str_with(|o| write_text_in(o, t, w, lang));
+        }
+        j.end_array();
+        j.key(ids);
+        j.begin_array();
+        for &w in list {
+            j.element();
+            message_id(&mut j, t, w);
         }
         j.end_array();
     }
@@ -138,20 +173,22 @@ pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
             ("decision", e.decision),
         ] {
             j.key(key);
-            j.str_with(|o| write_text(o, t, text));
+            j.str_with(|o| write_text_in(o, t, text, lang));
         }
+        j.key("message_id");
+        message_id(&mut j, t, e.decision);
         j.end_object();
     }
     j.end_array();
     if let Some(c) = &o.copay {
         j.key("copay");
-        copay_into(&mut j, c);
+        copay_into(&mut j, c, lang);
     }
     j.end_object();
 }
 
 /// How a drug or material line was priced (`price` of a line).
-fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price) {
+fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price, lang: Lang) {
     j.begin_object();
     j.key("kind");
     j.str(p.kind.as_str());
@@ -160,7 +197,7 @@ fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price) {
     j.key("points");
     j.dec(p.points);
     j.key("how");
-    j.str_with(|o| write_text(o, t, p.how));
+    j.str_with(|o| write_text_in(o, t, p.how, lang));
     j.key("parts");
     j.begin_array();
     for x in &p.parts {
@@ -169,17 +206,17 @@ fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price) {
         j.key("code");
         j.str_with(|o| write_code(o, x.code));
         j.key("name");
-        j.str_with(|o| write_text(o, t, x.name));
+        j.str_with(|o| write_text_in(o, t, x.name, lang));
         j.key("quantity");
         j.dec(x.quantity);
         j.key("unit");
-        j.str_with(|o| write_text(o, t, x.unit));
+        j.str_with(|o| write_text_in(o, t, x.unit, lang));
         j.key("price");
         j.dec(x.price);
         j.key("yen");
         j.dec(x.yen);
         j.key("source");
-        j.str_with(|o| write_text(o, t, x.source));
+        j.str_with(|o| write_text_in(o, t, x.source, lang));
         j.end_object();
     }
     j.end_array();
@@ -188,18 +225,23 @@ fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price) {
 
 /// A claim's result as a JSON string.
 pub fn calc_json(o: &CalcOutput, pretty: bool) -> String {
+    calc_json_in(o, pretty, Lang::En)
+}
+
+/// A claim's result as a JSON string in a language.
+pub fn calc_json_in(o: &CalcOutput, pretty: bool, lang: Lang) -> String {
     let mut out = Vec::with_capacity(8192);
-    write_calc(&mut out, o, pretty);
+    write_calc_in(&mut out, o, pretty, lang);
     into_string(out)
 }
 
 /// A co-payment's JSON, appended to `out`.
 pub fn write_copay(out: &mut Vec<u8>, c: &CopayOutput, pretty: bool) {
-    copay_into(&mut Json::new(out, pretty), c);
+    copay_into(&mut Json::new(out, pretty), c, Lang::En);
 }
 
 /// A co-payment as JSON into a writer (the value of a key or an array element).
-fn copay_into(j: &mut Json<'_>, c: &CopayOutput) {
+fn copay_into(j: &mut Json<'_>, c: &CopayOutput, lang: Lang) {
     let t = &c.texts;
     j.begin_object();
     j.key("medical_cost");
@@ -235,7 +277,7 @@ fn copay_into(j: &mut Json<'_>, c: &CopayOutput) {
         j.element();
         j.begin_object();
         j.key("step");
-        j.str_with(|o| write_text(o, t, e.rule));
+        j.str_with(|o| write_text_in(o, t, e.rule, lang));
         for (key, text) in [
             ("input", Some(e.looked_at)),
             ("rule", e.wording),
@@ -245,10 +287,12 @@ fn copay_into(j: &mut Json<'_>, c: &CopayOutput) {
             j.key(key);
             j.str_with(|o| {
                 if let Some(text) = text {
-                    write_text(o, t, text)
+                    write_text_in(o, t, text, lang)
                 }
             });
         }
+        j.key("message_id");
+        message_id(j, t, e.decision);
         j.end_object();
     }
     j.end_array();
@@ -257,7 +301,12 @@ fn copay_into(j: &mut Json<'_>, c: &CopayOutput) {
 
 /// A co-payment as a JSON string.
 pub fn copay_json(c: &CopayOutput, pretty: bool) -> String {
+    copay_json_in(c, pretty, Lang::En)
+}
+
+/// A co-payment as a JSON string in a language.
+pub fn copay_json_in(c: &CopayOutput, pretty: bool, lang: Lang) -> String {
     let mut out = Vec::with_capacity(2048);
-    copay_into(&mut Json::new(&mut out, pretty), c);
+    copay_into(&mut Json::new(&mut out, pretty), c, lang);
     into_string(out)
 }

@@ -367,8 +367,13 @@ struct CalcOutput {
     lines: Vec<Line>,
     /// Why an automatic add-on was not added, unverified facts used, and other notes.
     warnings: Vec<String>,
+    /// The message catalog's id of each warning (`calc/data/messages.tsv`), `null` for one it
+    /// does not list: programs test the id, not the words.
+    warning_ids: Vec<Option<String>>,
     /// Rules the claim breaks (an input line refused); not empty ⇒ the claim is wrong.
     errors: Vec<String>,
+    /// The message catalog's id of each error, `null` for one it does not list.
+    error_ids: Vec<Option<String>>,
     /// One entry per decision of the engine.
     trace: Vec<TraceEntry>,
     /// What the patient pays for this visit (present when the claim gives the insurance facts).
@@ -407,6 +412,8 @@ struct CopayTraceEntry {
     rule: String,
     source: String,
     result: String,
+    /// The message catalog's id of `result`, `null` when it is no catalogued message.
+    message_id: Option<String>,
 }
 
 /// One line of the result.
@@ -498,6 +505,8 @@ struct TraceEntry {
     looked_at: String,
     source: String,
     decision: String,
+    /// The message catalog's id of `decision`, `null` when it is no catalogued message.
+    message_id: Option<String>,
 }
 
 /// `santei master show`: one code on one date.
@@ -791,7 +800,15 @@ mod tests {
             .collect();
         assert_eq!(
             req,
-            ["total_points", "lines", "warnings", "errors", "trace"]
+            [
+                "total_points",
+                "lines",
+                "warnings",
+                "warning_ids",
+                "errors",
+                "error_ids",
+                "trace"
+            ]
         );
     }
 }

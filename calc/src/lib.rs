@@ -19,6 +19,7 @@
 //! - [`Engine`] is immutable after construction and `Send + Sync`: one engine serves any
 //!   number of threads (the C ABI shares one handle across threads).
 
+pub mod catalog;
 pub mod claim;
 pub mod copay;
 pub mod digits;

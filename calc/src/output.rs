@@ -6,8 +6,9 @@
 //! `total_points`, `lines` [{`code`, `name`, `points`, `count`, `subtotal`, `origin`, `rule`,
 //! `verified`, `source`, `section`, and for the lines of a 剤 `group` (its item index) and,
 //! on a drug or material line, `price` {`kind`, `yen`, `points`, `how`, `parts`}}],
-//! `warnings`, `errors`, `trace` [{`rule`, `looked_at`, `source`,
-//! `decision`}] and, when the claim gives the insurance facts, `copay`.
+//! `warnings`, `warning_ids`, `errors`, `error_ids`, `trace` [{`rule`, `looked_at`, `source`,
+//! `decision`, `message_id`}] and, when the claim gives the insurance facts, `copay`. The ids
+//! are those of the message catalog ([`crate::catalog`]; `null` for a text it does not list).
 
 use crate::copay::CopayOutput;
 use crate::text::{whole, Show, ShowAll, Text, Texts};
@@ -266,6 +267,19 @@ struct TraceJson<'p> {
     looked_at: Show<'p>,
     source: Show<'p>,
     decision: Show<'p>,
+    message_id: Option<&'static str>,
+}
+
+/// The catalog ids of a list of texts (`warning_ids`, `error_ids`).
+struct Ids<'p> {
+    pool: &'p Texts,
+    texts: &'p [Text],
+}
+
+impl Serialize for Ids<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.texts.iter().map(|&t| self.pool.message_id(t)))
+    }
 }
 
 struct Seq<I>(std::cell::Cell<Option<I>>);
@@ -286,7 +300,7 @@ fn seq<I: Iterator<Item = T>, T: Serialize>(it: I) -> Seq<I> {
 impl Serialize for CalcOutput {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let t = &self.texts;
-        let n = if self.copay.is_some() { 6 } else { 5 };
+        let n = if self.copay.is_some() { 8 } else { 7 };
         let mut o = s.serialize_struct("CalcOutput", n)?;
         o.serialize_field("total_points", &Dec(self.total_points))?;
         o.serialize_field(
@@ -305,8 +319,22 @@ impl Serialize for CalcOutput {
             },
         )?;
         o.serialize_field(
+            "warning_ids",
+            &Ids {
+                pool: t,
+                texts: &self.warnings,
+            },
+        )?;
+        o.serialize_field(
             "errors",
             &ShowAll {
+                pool: t,
+                texts: &self.errors,
+            },
+        )?;
+        o.serialize_field(
+            "error_ids",
+            &Ids {
                 pool: t,
                 texts: &self.errors,
             },
@@ -318,6 +346,7 @@ impl Serialize for CalcOutput {
                 looked_at: t.show(e.looked_at),
                 source: t.show(e.source),
                 decision: t.show(e.decision),
+                message_id: t.message_id(e.decision),
             })),
         )?;
         if let Some(c) = &self.copay {

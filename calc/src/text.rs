@@ -383,6 +383,36 @@ impl Texts {
         self.show(t).to_string()
     }
 
+    /// The template of a text (its pieces) and its arguments, for the renderings of the
+    /// message catalog ([`crate::catalog`]).
+    pub fn template(&self, t: Text) -> (&'static [&'static str], Vec<Segment<'_>>) {
+        let args = self.args_of(t).iter().map(|a| self.segment(a)).collect();
+        (t.pieces, args)
+    }
+
+    /// The text in a language ([`crate::catalog::Lang`]; English is [`Texts::show`]).
+    pub fn show_in(&self, t: Text, lang: crate::catalog::Lang) -> crate::catalog::ShowIn<'_> {
+        crate::catalog::ShowIn {
+            pool: self,
+            text: t,
+            lang,
+        }
+    }
+
+    /// The text in a language as a string.
+    pub fn string_in(&self, t: Text, lang: crate::catalog::Lang) -> String {
+        self.show_in(t, lang).to_string()
+    }
+
+    /// The catalog's id of the message a text is (`None` for a name, a source or a code).
+    pub fn message_id(&self, t: Text) -> Option<&'static str> {
+        let c = crate::catalog::catalog();
+        match self.as_str(t) {
+            Some(s) if t.pieces.len() == 2 => c.match_str(s).map(|(e, _)| e.id),
+            _ => c.by_pieces(t.pieces).map(|e| e.id),
+        }
+    }
+
     /// Whether the text is empty when written (without writing it).
     pub fn is_empty(&self, t: Text) -> bool {
         t.pieces.iter().all(|p| p.is_empty()) && t.arity() == 0
@@ -397,7 +427,11 @@ impl Texts {
 }
 
 /// One segment in its display form.
-fn write_segment(pool: &Texts, f: &mut fmt::Formatter<'_>, s: Segment<'_>) -> fmt::Result {
+pub(crate) fn write_segment(
+    pool: &Texts,
+    f: &mut fmt::Formatter<'_>,
+    s: Segment<'_>,
+) -> fmt::Result {
     use fmt::Display;
     match s {
         Segment::Plain(p) | Segment::Str(p) => f.write_str(p),

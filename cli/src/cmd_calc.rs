@@ -19,7 +19,7 @@ pub fn run(args: &CalcArgs) -> anyhow::Result<i32> {
     let (name, text) = read_input(&args.file)?;
     let engine = engine(&args.data)?;
     match args.format.as_str() {
-        "json" => match api::calc_output(&engine, &name, &text) {
+        "json" => match api::calc_output_in(&engine, &name, &text, crate::lang()) {
             Ok((broken, s)) => {
                 println!("{s}");
                 Ok(if broken { 1 } else { 0 })
@@ -116,11 +116,12 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
     if let Some(c) = &out.copay {
         println!("{} {:>7} 円", pad("窓口負担", 68), c.patient_pays);
     }
+    let lang = crate::lang();
     for &e in &out.errors {
-        println!("エラー: {}", out.show(e));
+        println!("エラー: {}", out.texts.show_in(e, lang));
     }
     for &w in &out.warnings {
-        println!("注意: {}", out.show(w));
+        println!("注意: {}", out.texts.show_in(w, lang));
     }
 }
 
@@ -161,7 +162,7 @@ fn print_line(out: &calc::CalcOutput, l: &calc::Line) {
     println!(
         "{} {} {:>6} {:>4} {:>7}  {}{}",
         pad(&code, 10),
-        pad(&out.string(l.name), 44),
+        pad(&out.texts.string_in(l.name, crate::lang()), 44),
         l.points.normalize(),
         l.count,
         l.subtotal.normalize(),
@@ -177,7 +178,7 @@ fn print_line(out: &calc::CalcOutput, l: &calc::Line) {
             println!(
                 "    {} {} {} {} × {} 円 = {} 円",
                 pad(&part.code.to_string(), 10),
-                pad(&out.string(part.name), 36),
+                pad(&out.texts.string_in(part.name, crate::lang()), 36),
                 part.quantity.normalize(),
                 out.string(part.unit),
                 part.price.normalize(),

@@ -33,6 +33,26 @@ mod data;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of the texts (warnings, errors, trace, messages): `ja` or `en`. Default:
+    /// from the locale (`LC_ALL`, else `LANG`: a value starting with `ja` gives `ja`, anything
+    /// else `en`). JSON keys, ids and numbers are the same in both.
+    #[arg(long, global = true)]
+    lang: Option<String>,
+}
+
+/// The language chosen by `--lang` or the locale.
+static LANG: std::sync::OnceLock<api::Lang> = std::sync::OnceLock::new();
+
+/// The language of the texts (`--lang`, else the locale).
+pub fn lang() -> api::Lang {
+    *LANG.get_or_init(locale_lang)
+}
+
+fn locale_lang() -> api::Lang {
+    let v = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+    api::Lang::from_locale(v.as_deref())
 }
 
 #[derive(Subcommand)]
@@ -75,6 +95,17 @@ fn main() {
     #[cfg(unix)]
     default_sigpipe();
     let cli = Cli::parse();
+    if let Some(l) = &cli.lang {
+        match api::Lang::parse(l) {
+            Some(l) => {
+                let _ = LANG.set(l);
+            }
+            None => {
+                eprintln!("santei: error: --lang: {l:?} is not one of ja, en");
+                std::process::exit(2);
+            }
+        }
+    }
     let result = match &cli.command {
         Command::Batch(a) => cmd_batch::run(a),
         Command::Calc(a) => cmd_calc::run(a),
@@ -94,6 +125,7 @@ fn main() {
             let text = api::shorten_lines(&format!("{e:#}"));
             let text = text.trim_start_matches('\n');
             let text = text.strip_prefix("error: ").unwrap_or(text);
+            let text = calc::catalog::catalog().translate(text, lang());
             eprintln!("santei: error: {text}");
             std::process::exit(2);
         }

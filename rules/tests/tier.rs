@@ -194,7 +194,7 @@ fn online_basis_allowed_until_2025_01_only() {
     let r = eval(&p, "2025-02");
     assert_eq!(r.status, Status::MissingRate);
     assert_eq!(r.tier, None);
-    assert!(r.reason.contains("no rate for 2024-11"), "{}", r.reason);
+    assert!(r.reason.contains("2024-11の利用率なし"), "{}", r.reason);
     assert!(
         r.reason
             .contains("2024-12のオンライン資格確認件数ベースの利用率16%はこの月には使えません"),
@@ -240,7 +240,7 @@ fn missing_rate_is_not_tier_zero() {
     assert_eq!(r.status, Status::MissingRate);
     assert_eq!(r.tier, None);
     assert!(r.points.is_none());
-    assert!(r.reason.contains("no rate for 2025-01"), "{}", r.reason);
+    assert!(r.reason.contains("2025-01の利用率なし"), "{}", r.reason);
 }
 
 #[test]

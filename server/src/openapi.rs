@@ -141,7 +141,12 @@ pub fn document() -> Value {
         "/v1/calc": { "post": {
             "operationId": "calc",
             "summary": "One claim: points of each line, automatic add-ons, the explanation (santei calc)",
-            "description": "The body is what `santei calc` reads (JSON; TOML with `Content-Type: application/toml`); the answer is exactly what it prints.",
+            "description": "The body is what `santei calc` reads (JSON; TOML with `Content-Type: application/toml`); the answer is exactly what it prints (`santei calc --lang en`, or `--lang ja` with `lang=ja`).",
+            "parameters": [{
+                "name": "lang", "in": "query", "required": false,
+                "description": "the language of the texts: `en` (default) or `ja` (the message catalog's Japanese; keys, ids and numbers are the same)",
+                "schema": { "type": "string", "enum": ["en", "ja"] }
+            }],
             "requestBody": text_body("Claim", "the same claim in TOML"),
             "responses": common(responses(json!({
                 "200": { "description": "the result (`errors` is empty)", "content": content("CalcOutput") },

@@ -75,11 +75,28 @@ pub(crate) fn has_errors(pretty: &str) -> bool {
 }
 
 /// `POST /v1/calc`: one claim → `santei calc` (422 when its `errors` is not empty).
+///
+/// `?lang=ja` gives the texts in Japanese (the message catalog's wording; keys, ids and numbers
+/// unchanged); the default is English (`lang=en`), byte-identical to `santei calc`.
 async fn calc(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap, body: Body) -> Answer {
-    params(uri.query(), &[])?;
+    let p = params(uri.query(), &["lang"])?;
+    let lang = match p.get("lang") {
+        None => api::Lang::En,
+        Some(l) => match l.as_str() {
+            "ja" => api::Lang::Ja,
+            "en" => api::Lang::En,
+            other => {
+                return Err(HttpError::input(format!(
+                    "lang: {other:?} is not one of ja, en"
+                )))
+            }
+        },
+    };
     let text = read_text(&headers, body, app.limits.max_body).await?;
     let engine = app.engine();
-    let out = api::calc(&engine, body_name(&headers), &text).map_err(HttpError::api)?;
+    let out = api::calc_output_in(&engine, body_name(&headers), &text, lang)
+        .map(|(_, json)| json)
+        .map_err(|e| HttpError::api(e.in_lang(lang)))?;
     let status = if has_errors(&out) {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -29,6 +29,8 @@ thread_local! {
     /// The embedded tier rules, for [`tier`] calls before the engine is loaded (the tier rules
     /// are the engine's own: official files do not change them).
     static TIERS: RefCell<Option<rules::tier::TierRules>> = const { RefCell::new(None) };
+    /// The language of the texts (set by [`set_lang`]; English until then, as the CLI's).
+    static LANG: std::cell::Cell<api::Lang> = const { std::cell::Cell::new(api::Lang::En) };
     /// The message of the last panic (see [`last_panic`]).
     static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -71,7 +73,27 @@ pub fn debug_panic() -> String {
 }
 
 fn out(r: Result<String, ApiError>) -> String {
-    r.unwrap_or_else(|e| e.to_json())
+    r.unwrap_or_else(|e| e.in_lang(lang()).to_json())
+}
+
+fn lang() -> api::Lang {
+    LANG.with(|l| l.get())
+}
+
+/// The language of the texts of every later call: `ja` or `en` (the default, byte-identical to
+/// the CLI's output; the page sets `ja`). Returns the language in use.
+#[wasm_bindgen]
+pub fn set_lang(lang: &str) -> String {
+    if let Some(l) = api::Lang::parse(lang) {
+        LANG.with(|c| c.set(l));
+    }
+    self::lang().as_str().to_string()
+}
+
+/// A message (of an error value, of a text) in the language in use ([`set_lang`]).
+#[wasm_bindgen]
+pub fn translate(message: &str) -> String {
+    calc::catalog::catalog().translate(message, lang())
 }
 
 /// Run `f` on the engine in use, loading the embedded data on first use.
@@ -168,14 +190,14 @@ pub fn official_load() -> String {
     }
     match Engine::from_official_files(files) {
         Ok(e) => replace_engine(e),
-        Err(e) => ApiError::data(e.to_string()).to_json(),
+        Err(e) => ApiError::data(e.to_string()).in_lang(lang()).to_json(),
     }
 }
 
 /// `santei calc`: one claim (JSON, or TOML when `name` ends in `.toml`).
 #[wasm_bindgen]
 pub fn calc(name: &str, text: &str) -> String {
-    with_engine(|e| api::calc(e, name, text))
+    with_engine(|e| api::calc_output_in(e, name, text, lang()).map(|(_, json)| json))
 }
 
 /// `santei copay`: one receipt.

@@ -39,7 +39,7 @@ test('pasted CSV: header, tabs, blank lines; rows sorted', () => {
 test('malformed CSV: every problem named by its line', () => {
   const { errors } = parseUsageCsv('2025-01,0.4\n2025-13,0.4\n2025-02,abc\n2025-01,0.5\n2025-03,,\n2025-04,1,2,3');
   assert.deepEqual(errors, [
-    '2行目: 「2025-13」は年月として読めません（例: 2025-01）',
+    '2行目: 「2025-13」は年月として読めません（例: 2025-01、令和7年1月）',
     '3行目 レセプト件数ベース: 「abc」は利用率として読めません（例: 0.47 または 47%）',
     '4行目: 2025-01 は1行目と重複しています',
     '5行目: 2025-03 の利用率がありません',
@@ -81,4 +81,64 @@ test('profile and claim as santei tier / santei calc read them', () => {
   assert.equal(isError({ error: { kind: 'input', message: 'x' } }), true);
   assert.equal(isError({ error: [], lines: [] }), false);
   assert.equal(isError([]), false);
+});
+
+test('months in the Japanese era (令和) and a semicolon paste', async () => {
+  const { normMonth: nm, parseUsageCsv: parse } = await import('../www/model.js');
+  // 令和元年 = 2019 (令和 began 2019-05-01), so 令和6年 = 2024.
+  assert.equal(nm('令和6年8月'), '2024-08');
+  assert.equal(nm('令和元年5月'), '2019-05');
+  assert.equal(nm('令和７年１月'), '2025-01');
+  assert.equal(nm('R7.1'), '2025-01');
+  assert.equal(nm('令和6年13月'), null);
+  const { rows, errors } = parse('令和6年8月,0.47,\n令和6年9月\t48%\t');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(rows.map((r) => r.month), ['2024-08', '2024-09']);
+  const semi = parse('2025-01;0.47;0.52');
+  assert.equal(semi.rows.length, 0);
+  assert.match(semi.errors[0], /1行目: 区切りがセミコロン（;）です。カンマ（,）かタブで区切ってください/);
+});
+
+test('a pasted month replaces that month only', async () => {
+  const { mergeUsage } = await import('../www/model.js');
+  const have = [{ month: '2025-01', receipt_based: '0.4' }, { month: '2025-02', receipt_based: '0.5' }];
+  assert.deepEqual(mergeUsage(have, [{ month: '2025-02', receipt_based: '0.6' }, { month: '2024-12', receipt_based: '0.3' }]), [
+    { month: '2024-12', receipt_based: '0.3' }, { month: '2025-01', receipt_based: '0.4' }, { month: '2025-02', receipt_based: '0.6' },
+  ]);
+});
+
+test('the 75th birthday between two visit dates', async () => {
+  const { turns75Between } = await import('../www/model.js');
+  // Born 1951-06-10: 75 on 2026-06-10 (後期高齢者医療 from the 75th birthday, 高齢者医療確保法 52条).
+  assert.equal(turns75Between('1951-06-10', '2026-05-15', '2026-06-15'), '2026-06-10');
+  assert.equal(turns75Between('1951-06-10', '2026-06-15', '2026-05-15'), '2026-06-10');
+  assert.equal(turns75Between('1951-06-16', '2026-05-15', '2026-06-15'), null);
+  assert.equal(turns75Between('1980-05-01', '2026-05-15', '2026-06-15'), null);
+});
+
+test('two results line by line: added, removed, changed, the same', async () => {
+  const { compareLines } = await import('../www/model.js');
+  const a = [
+    { code: '112007410', name: '再診料', points: 75, count: 1 },
+    { code: '112710070', name: '医療ＤＸ推進体制整備加算', points: 2, count: 1 },
+    { code: '120000710', name: '処方箋料', points: 60, count: 1 },
+  ];
+  const b = [
+    { code: '112007410', name: '再診料', points: 76, count: 1 },
+    { code: '120000710', name: '処方箋料', points: 60, count: 1 },
+    { code: null, name: '電子的診療情報連携体制整備加算', points: 2, count: 1 },
+  ];
+  const diff = [{ change: 'abolished', code: '112710070', name: '医療ＤＸ推進体制整備加算', valid_to: '2026-05-31' }];
+  const rows = compareLines(a, b, diff);
+  const by = Object.fromEntries(rows.map((r) => [r.key, r.change]));
+  assert.deepEqual(by, { 112007410: 'changed', 112710070: 'removed', 120000710: 'same', 'name:電子的診療情報連携体制整備加算': 'added' });
+  assert.equal(rows.find((r) => r.code === '112710070').master.valid_to, '2026-05-31');
+});
+
+test('scenario files: only santei scenarios are read', async () => {
+  const { readScenario } = await import('../www/model.js');
+  assert.ok(readScenario(JSON.stringify({ santei_scenario: 1, form: {}, usage: [], items: [] })).scenario);
+  assert.match(readScenario('{').error, /JSON として読めません/);
+  assert.match(readScenario('{"a":1}').error, /santei のシナリオではありません/);
+  assert.match(readScenario(JSON.stringify({ santei_scenario: 1, form: {}, usage: 3 })).error, /利用率/);
 });

@@ -3,7 +3,7 @@
 
 import {
   DEFAULT_FROM, DEFAULT_TO, parseUsageCsv, normMonth, normRate, buildProfile, buildClaim,
-  claimKind, isError,
+  claimKind, isError, mergeUsage, turns75Between, compareLines, readScenario,
 } from './model.js';
 import { mountUkeAudit } from './uke-audit.js';
 
@@ -116,12 +116,20 @@ function errorText(v) {
   return `${KIND_LABEL[v.error.kind] || 'エラー'}: ${v.error.message}`;
 }
 
+/** The data's label in Japanese (the version report names it in English for programs). */
+function dataLabel(label) {
+  return String(label || '')
+    .replace('santei default data', 'santei 既定データ')
+    .replace('official files', '公式ファイル')
+    .replace(/\(unverified\)/g, '（未確認）');
+}
+
 function describeData(v) {
   const data = v.data || {};
   const official = (data.files || []).filter((f) => f.kind !== 'pack');
   const fileNote = official.length ? `（公式ファイル ${official.length}件）` : '';
   const through = data.published_through ? `、${data.published_through} 公表分まで` : '';
-  return `santei ${v.santei}・データ: ${data.label}${through}${fileNote}`;
+  return `santei ${v.santei}・データ: ${dataLabel(data.label)}${through}${fileNote}`;
 }
 
 const engine = new Engine(() => {
@@ -152,10 +160,10 @@ const EXAMPLE_USAGE = [
 function usageRow(month = '', receipt = '', online = '') {
   const n = $('#usage-table tbody').children.length + 1;
   const tr = el('tr', {},
-    el('td', {}, el('input', { type: 'text', class: 'u-month', value: month, placeholder: '2025-01', 'aria-label': `${n}行目 年月`, size: 8 })),
-    el('td', {}, el('input', { type: 'text', class: 'u-receipt', value: receipt, inputmode: 'decimal', placeholder: '0.47 / 47%', 'aria-label': `${n}行目 レセプト件数ベース` })),
-    el('td', {}, el('input', { type: 'text', class: 'u-online', value: online, inputmode: 'decimal', placeholder: '0.52 / 52%', 'aria-label': `${n}行目 オンライン資格確認件数ベース` })),
-    el('td', {}, el('button', { type: 'button', class: 'u-del', text: '削除', 'aria-label': `${n}行目を削除`, onclick: () => tr.remove() })),
+    el('td', { 'data-label': '年月' }, el('input', { type: 'text', class: 'u-month', value: month, placeholder: '2025-01', 'aria-label': `${n}行目 年月`, size: 8 })),
+    el('td', { 'data-label': 'レセプト件数ベース' }, el('input', { type: 'text', class: 'u-receipt', value: receipt, inputmode: 'decimal', placeholder: '0.47 / 47%', 'aria-label': `${n}行目 レセプト件数ベース` })),
+    el('td', { 'data-label': 'オンライン資格確認件数ベース' }, el('input', { type: 'text', class: 'u-online', value: online, inputmode: 'decimal', placeholder: '0.52 / 52%', 'aria-label': `${n}行目 オンライン資格確認件数ベース` })),
+    el('td', {}, el('button', { type: 'button', class: 'u-del', text: '削除', tabindex: '-1', 'aria-label': `${n}行目を削除`, onclick: () => { tr.remove(); save(); } })),
   );
   $('#usage-table tbody').append(tr);
   return tr;
@@ -207,8 +215,12 @@ function importCsv() {
     return;
   }
   clearError(box);
+  // The pasted months replace the same months; the other months stay.
+  const merged = mergeUsage(readUsageTable().rows, rows);
   $('#usage-table tbody').replaceChildren();
-  for (const r of rows) usageRow(r.month, r.receipt_based ?? '', r.online_based ?? '');
+  for (const r of merged) usageRow(r.month, r.receipt_based ?? '', r.online_based ?? '');
+  $('#csv-note').textContent = `${rows.length}か月分を取り込みました（ほかの月はそのままです）`;
+  save();
   runTier();
 }
 
@@ -229,7 +241,29 @@ function pts(p) {
   return p === null || p === undefined ? '—' : `${p}点`;
 }
 
+/**
+ * The reason of a month, compact: the engine's sentence without what the columns already say
+ * (month, add-on, points), and every better tier that was not met with its threshold.
+ */
+function tierReason(r) {
+  let text = r.reason || '';
+  const cut = text.indexOf('：');
+  if (r.status === 'qualified' && cut >= 0) text = text.slice(cut + 1);
+  const byTier = new Map();
+  for (const u of r.unmet || []) {
+    const e = byTier.get(u.tier) || { threshold: u.threshold, reqs: [] };
+    if (!e.reqs.includes(u.requirement)) e.reqs.push(u.requirement);
+    byTier.set(u.tier, e);
+  }
+  const unmet = [...byTier].sort((x, y) => x[0] - y[0]).map(([t, e]) =>
+    `加算${t}${e.threshold !== null && e.threshold !== undefined ? `（基準${pct(e.threshold)}）` : ''}: ${e.reqs.join('・')}`);
+  return { text, unmet };
+}
+
+let lastTier = [];
+
 function renderTier(results) {
+  lastTier = results;
   const tbody = $('#tier-table tbody');
   tbody.replaceChildren();
   for (const r of results) {
@@ -238,16 +272,18 @@ function renderTier(results) {
     const rate = r.rate_used
       ? `${r.rate_used.month} ${r.rate_used.basis === 'online' ? 'オンライン資格確認' : 'レセプト'} ${pct(r.rate_used.value)}${r.threshold !== null ? `（基準${pct(r.threshold)}）` : ''}`
       : '—';
+    const why = tierReason(r);
     tbody.append(el('tr', { class: `st-${r.status}`, 'data-month': r.month },
       el('th', { scope: 'row', text: r.month }),
-      el('td', { class: 'name', text: r.name || '—' }),
-      el('td', { class: 'tier num', text: tierText }),
-      el('td', { class: 'num', text: pts(r.points?.ika) }),
-      el('td', { class: 'num', text: pts(r.points?.shika) }),
-      el('td', { class: 'num', text: pts(r.points?.chozai) }),
-      el('td', { text: rate }),
-      el('td', { class: 'tier', text: STATUS_LABEL[r.status] || r.status }),
-      el('td', { class: 'reason', text: r.reason || '' }),
+      el('td', { class: 'name', 'data-label': '加算', text: r.name || '—' }),
+      el('td', { class: 'tier num', 'data-label': '区分', text: tierText }),
+      el('td', { class: 'num', 'data-label': '医科', text: pts(r.points?.ika) }),
+      el('td', { class: 'num', 'data-label': '歯科', text: pts(r.points?.shika) }),
+      el('td', { class: 'num', 'data-label': '調剤', text: pts(r.points?.chozai) }),
+      el('td', { class: 'rate', 'data-label': '利用率', text: rate }),
+      el('td', { class: 'tier status', 'data-label': '判定', text: STATUS_LABEL[r.status] || r.status }),
+      el('td', { class: 'reason', 'data-label': '理由' }, why.text,
+        why.unmet.length ? el('span', { class: 'unmet' }, el('b', { text: '満たさない上位の区分' }), ...why.unmet.map((u) => el('span', { text: u }))) : null),
     ));
   }
   $('#tier-table').hidden = false;
@@ -264,44 +300,62 @@ function renderChart(results) {
   };
   const series = [['ika', '医科', 'var(--ika)'], ['shika', '歯科', 'var(--shika)'], ['chozai', '調剤', 'var(--chozai)']];
   const max = Math.max(15, ...results.flatMap((r) => series.map(([k]) => Number(r.points?.[k] ?? 0))));
-  const left = 34; const top = 10; const h = 180; const bw = 7; const gap = 6;
-  const colW = bw * 3 + gap;
-  const width = left + results.length * colW + 10;
-  const height = top + h + 48;
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc' });
+  // Drawn at the box's own width, so its text stays 12px on a phone too.
+  const box = $('#tier-chart');
+  const width = Math.max(320, Math.floor(box.clientWidth || box.parentElement?.clientWidth || 800));
+  const left = 30; const top = 22; const h = 170; const font = 12;
+  const n = Math.max(1, results.length);
+  const colW = (width - left - 8) / n;
+  const bw = Math.max(1.5, (colW * 0.8) / 3);
+  const height = top + h + 52;
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'chart-title chart-desc' });
   svg.append(s('title', { id: 'chart-title' }, '月別の加算点数（初診1回あたり）'));
   const qualified = results.filter((r) => r.status === 'qualified');
   svg.append(s('desc', { id: 'chart-desc' },
     `${results.length}か月のうち${qualified.length}か月で算定可。` +
-    results.map((r) => `${r.month}: ${r.points ? `医科${r.points.ika}点・歯科${r.points.shika}点・調剤${r.points.chozai}点` : STATUS_LABEL[r.status]}`).join('、')));
+    results.map((r) => `${r.month}: ${r.points ? `区分${r.tier}・医科${r.points.ika}点・歯科${r.points.shika}点・調剤${r.points.chozai}点` : STATUS_LABEL[r.status]}`).join('、')));
   for (let v = 0; v <= max; v += 5) {
     const y = top + h - (v / max) * h;
     svg.append(s('line', { x1: left, x2: width - 5, y1: y, y2: y, stroke: '#d0d7de', 'stroke-width': 0.5 }));
-    svg.append(s('text', { x: left - 4, y: y + 3, 'text-anchor': 'end', 'font-size': 9, fill: '#57606a' }, String(v)));
+    svg.append(s('text', { x: left - 4, y: y + 4, 'text-anchor': 'end', 'font-size': font, fill: '#57606a' }, String(v)));
   }
+  const every = Math.max(1, Math.ceil((n * 44) / (width - left)));
   results.forEach((r, i) => {
-    const x0 = left + i * colW + gap / 2;
+    const x0 = left + i * colW + (colW - bw * 3) / 2;
+    const mid = x0 + bw * 1.5;
+    // A revision or a new period of the rules: a dashed line and its month.
+    const prev = results[i - 1];
+    if (prev && r.period && prev.period && r.period !== prev.period) {
+      const x = left + i * colW;
+      svg.append(s('line', { class: 'revision', x1: x, x2: x, y1: top - 12, y2: top + h, stroke: '#8250df', 'stroke-width': 1, 'stroke-dasharray': '3 3' }));
+      svg.append(s('text', { x: x + 2, y: top - 4, 'font-size': font - 1, fill: '#8250df' }, `${r.month.slice(2).replace('-', '/')}〜`));
+    }
     if (!r.points) {
       const mark = r.status === 'not_in_force' ? '' : '?';
-      if (mark) svg.append(s('text', { x: x0 + bw * 1.5, y: top + h - 4, 'text-anchor': 'middle', 'font-size': 10, fill: '#9a6700' }, mark));
+      if (mark) svg.append(s('text', { x: mid, y: top + h - 4, 'text-anchor': 'middle', 'font-size': font, fill: '#9a6700' }, mark));
     } else {
+      let topY = top + h;
       series.forEach(([k, label, color], j) => {
         const v = Number(r.points[k] ?? 0);
         const bh = (v / max) * h;
-        const rect = s('rect', { x: x0 + j * bw, y: top + h - bh, width: bw - 1, height: bh, fill: color });
-        rect.append(s('title', {}, `${r.month} ${label} ${v}点`));
+        topY = Math.min(topY, top + h - bh);
+        const rect = s('rect', { x: x0 + j * bw, y: top + h - bh, width: Math.max(1, bw - 1), height: bh, fill: color });
+        rect.append(s('title', {}, `${r.month} 区分${r.tier} ${label} ${v}点`));
         svg.append(rect);
       });
+      if (colW >= 14 || i % every === 0) {
+        svg.append(s('text', { class: 'tier-no', x: mid, y: topY - 3, 'text-anchor': 'middle', 'font-size': font - 1, fill: '#1b1f24' }, String(r.tier)));
+      }
     }
-    if (i % 3 === 0 || results.length <= 12) {
-      svg.append(s('text', { x: x0 + bw * 1.5, y: top + h + 14, 'text-anchor': 'middle', 'font-size': 9, fill: '#1b1f24' }, r.month.slice(2).replace('-', '/')));
+    if (i % every === 0) {
+      svg.append(s('text', { x: mid, y: top + h + 16, 'text-anchor': 'middle', 'font-size': font, fill: '#1b1f24' }, r.month.slice(2).replace('-', '/')));
     }
   });
   svg.append(s('line', { x1: left, x2: width - 5, y1: top + h, y2: top + h, stroke: '#1b1f24', 'stroke-width': 1 }));
-  svg.append(s('text', { x: 4, y: top + h + 36, 'font-size': 9, fill: '#57606a' }, '点 / 年月（? = 利用率の入力不足または判定不能）'));
+  svg.append(s('text', { x: 4, y: top + h + 40, 'font-size': font, fill: '#57606a' }, '点 / 年月（棒の上の数字は区分、? は判定できない月、破線は改定など）'));
   const legend = el('p', { class: 'legend', 'aria-hidden': 'true' },
     series.map(([, label, color]) => el('span', { style: `--c:${color}`, text: label })));
-  $('#tier-chart').replaceChildren(legend, svg);
+  box.replaceChildren(legend, svg);
   $('#tier-chart-box').hidden = false;
 }
 
@@ -342,12 +396,12 @@ function renderItems() {
   tbody.replaceChildren();
   items.forEach((it, i) => {
     const count = el('input', { type: 'number', min: 1, max: 99, value: it.count, 'aria-label': `${it.name} の回数`, class: 'i-count' });
-    count.addEventListener('change', () => { it.count = Math.max(1, Number(count.value) || 1); });
+    count.addEventListener('change', () => { it.count = Math.max(1, Number(count.value) || 1); save(); });
     tbody.append(el('tr', { 'data-code': it.code },
-      el('td', { text: it.code }),
-      el('td', { text: it.name }),
-      el('td', {}, count),
-      el('td', {}, el('button', { type: 'button', text: '削除', 'aria-label': `${it.name} を削除`, onclick: () => { items.splice(i, 1); renderItems(); } })),
+      el('td', { 'data-label': 'コード', text: it.code }),
+      el('td', { 'data-label': '名称', text: it.name }),
+      el('td', { 'data-label': '回数' }, count),
+      el('td', {}, el('button', { type: 'button', text: '削除', 'aria-label': `${it.name} を削除`, onclick: () => { items.splice(i, 1); renderItems(); save(); } })),
     ));
   });
   if (!items.length) tbody.append(el('tr', {}, el('td', { colspan: 4, class: 'hint', text: '診療行為がありません（歯科・調剤は受診の種類だけで加算を計算します）' })));
@@ -358,6 +412,7 @@ function addItem(found) {
   if (have) have.count += 1;
   else items.push({ code: found.code, name: found.name, count: 1 });
   renderItems();
+  save();
   $('#item-search-note').textContent = `${found.name}（${found.code}）を追加しました`;
 }
 
@@ -392,15 +447,25 @@ async function runSearch() {
     $('#item-search-note').textContent = '';
     return;
   }
-  const date = $('#v-date-a').value || '2026-05-15';
-  const { value } = await engine.call('search', [q, date, 30]);
+  // Both dates: an item new on date B (物価対応料 from 2026-06) is found too.
+  const dates = [...new Set([$('#v-date-a').value || '2026-05-15', $('#v-date-b').value].filter(Boolean))];
+  const answers = await Promise.all(dates.map((d) => engine.call('search', [q, d, 30])));
   if (mine !== searchSeq) return;
   const list = $('#item-results');
-  if (isError(value)) {
-    $('#item-search-note').textContent = errorText(value);
+  const bad = answers.find((a) => isError(a.value));
+  if (bad) {
+    $('#item-search-note').textContent = errorText(bad.value);
     closeResults();
     return;
   }
+  // The engine ranks each date's hits; merged keeping the first date's order, then the rest.
+  const seen = new Set();
+  const value = [];
+  for (const { value: hits } of answers) {
+    for (const f of hits) if (!seen.has(f.code)) { seen.add(f.code); value.push(f); }
+  }
+  value.splice(30);
+  const date = dates.join('・');
   searchResults = value;
   list.replaceChildren(...value.map((f, i) => el('li', {
     id: `opt-${i}`, role: 'option', 'aria-selected': 'false', 'data-code': f.code,
@@ -408,8 +473,9 @@ async function runSearch() {
   }, el('span', { class: 'code', text: f.code }), f.name, el('span', { class: 'pts', text: `${f.points}${f.point_kind === 'points' ? '点' : ''}` }))));
   list.hidden = value.length === 0;
   $('#item-search').setAttribute('aria-expanded', String(value.length > 0));
-  $('#item-search-note').textContent = value.length ? `${value.length}件（${date}時点）。↑↓で選び Enter で追加` : `該当なし（${date}時点）`;
-  setActive(value.length ? 0 : -1);
+  $('#item-search-note').textContent = value.length ? `${value.length}件（${date}時点、近い順）。↓で選んで Enter で追加` : `該当なし（${date}時点）`;
+  // Nothing is pre-selected: Enter adds only what the user chose.
+  setActive(-1);
 }
 
 function updateVisitKind() {
@@ -432,6 +498,9 @@ function visitValues() {
     birthDate: $('#v-birth').value,
     insurance: $('#v-insurance').value,
     incomeCategory: $('#v-income').value,
+    // Date B's insurance facts when they differ (a patient turning 75 between the dates).
+    insuranceB: $('#v-insurance-b').value,
+    incomeCategoryB: $('#v-income-b').value,
     mynumber: $('#v-mynumber').checked,
     visit: $('#v-visit').value,
     standards,
@@ -440,6 +509,21 @@ function visitValues() {
 }
 
 const yen = (n) => `${Number(n).toLocaleString('ja-JP')}円`;
+
+/** Messages about a facility setting get a link to it (by their catalog id). */
+const SETTING_OF = {
+  'tier.no_tier': ['#f-record2026', '施設情報の設定へ'],
+  'tier.requires': ['#f-record2026', '施設情報の設定へ'],
+  'addons.not_filed': ['#v-standards input', '施設基準の届出へ'],
+  'lines.standard_not_filed': ['#v-standards input', '施設基準の届出へ'],
+  'copay.rate.must_be_kouki': ['#v-insurance-b', '受診日 B の保険へ'],
+  'copay.rate.kouki_too_young': ['#v-insurance', '保険の種類へ'],
+};
+function settingLink(id) {
+  const s = id && SETTING_OF[id];
+  if (!s) return null;
+  return el('button', { type: 'button', class: 'link', text: s[1], onclick: () => { const t = $(s[0]); t?.scrollIntoView({ block: 'center' }); t?.focus(); } });
+}
 
 function renderVisit(date, text, v, claim) {
   const art = el('article', { 'data-date': date, 'aria-label': `受診日 ${date} の結果` });
@@ -450,12 +534,12 @@ function renderVisit(date, text, v, claim) {
     return art;
   }
   const tbody = el('tbody', {}, v.lines.map((l) => el('tr', {},
-    el('td', { text: l.code ?? '（コードなし）' }),
-    el('td', {}, l.name, l.verified ? null : el('span', { class: 'unverified', text: ' ※公式マスター未確認' })),
-    el('td', { class: 'num', text: String(l.points) }),
-    el('td', { class: 'num', text: String(l.count) }),
-    el('td', { class: 'num', text: String(l.subtotal) }),
-    el('td', { class: l.origin === 'auto' ? 'auto' : '', text: l.origin === 'auto' ? '自動' : '入力' }),
+    el('td', { 'data-label': 'コード', text: l.code ?? '（コードなし）' }),
+    el('td', { 'data-label': '名称' }, l.name, l.verified ? null : el('span', { class: 'unverified', text: ' ※公式マスター未確認' })),
+    el('td', { class: 'num', 'data-label': '点数', text: String(l.points) }),
+    el('td', { class: 'num', 'data-label': '回数', text: String(l.count) }),
+    el('td', { class: 'num', 'data-label': '小計', text: String(l.subtotal) }),
+    el('td', { class: l.origin === 'auto' ? 'auto' : '', 'data-label': '由来', text: l.origin === 'auto' ? '自動' : '入力' }),
   )));
   art.append(el('div', { class: 'table-wrap' }, el('table', { class: 'lines' },
     el('caption', { class: 'sr', text: `${date} の明細` }),
@@ -470,11 +554,33 @@ function renderVisit(date, text, v, claim) {
     totals.append(el('span', { class: 'hint', text: `医療費 ${yen(v.copay.medical_cost)}・保険者 ${yen(v.copay.insurer_pays)}` }));
   }
   art.append(totals);
-  if (v.errors.length) art.append(el('ul', { class: 'errs', 'aria-label': '算定エラー' }, v.errors.map((e) => el('li', { text: e }))));
-  if (v.warnings.length) art.append(el('ul', { class: 'warn', 'aria-label': '注意' }, v.warnings.map((w) => el('li', { text: w }))));
+  if (v.errors.length) {
+    art.children[0].after(el('div', { class: 'error errs-box', role: 'alert' },
+      el('strong', { text: 'この請求は算定できません（点数・負担額は参考）' }),
+      el('ul', { class: 'errs', 'aria-label': '算定エラー' }, v.errors.map((e, i) => el('li', {}, e, settingLink(v.error_ids?.[i]))))));
+    totals.classList.add('invalid');
+  }
+  if (v.warnings.length) art.append(el('ul', { class: 'warn', 'aria-label': '注意' }, v.warnings.map((w, i) => el('li', {}, w, settingLink(v.warning_ids?.[i])))));
   art.append(el('details', {}, el('summary', { text: '結果のJSON（CLI と同じ）' }), el('pre', { class: 'json result-json', text })));
   art.append(el('details', {}, el('summary', { text: '入力のJSON（santei calc にそのまま渡せます）' }), el('pre', { class: 'json claim-json', text: claim })));
   return art;
+}
+
+/** Date B's visit values: its own insurance facts when chosen. */
+function valuesFor(v, which) {
+  if (which === 1 && v.insuranceB) return { ...v, insurance: v.insuranceB === 'none' ? '' : v.insuranceB, incomeCategory: v.incomeCategoryB || v.incomeCategory };
+  return v;
+}
+
+function updateAgeHint() {
+  const day = turns75Between($('#v-birth').value, $('#v-date-a').value, $('#v-date-b').value);
+  const hint = $('#v-age-hint');
+  if (day && $('#v-insurance-b').value !== 'kouki') {
+    hint.hidden = false;
+    hint.textContent = `患者は ${day} に75歳になり、その日から後期高齢者医療の対象です。受診日 B の保険を「後期高齢者医療」にしてください。`;
+  } else {
+    hint.hidden = true;
+  }
 }
 
 async function runVisit() {
@@ -494,21 +600,82 @@ async function runVisit() {
     return;
   }
   clearError(box);
+  save();
+  updateAgeHint();
   $('#visit-run').disabled = true;
-  const claims = dates.map((d) => JSON.stringify(buildClaim(d, p.profile, v), null, 2));
+  const claims = dates.map((d, i) => JSON.stringify(buildClaim(d, p.profile, valuesFor(v, i)), null, 2));
   const results = await Promise.all(claims.map((c) => engine.call('calc', ['visit.json', c])));
+  const [lo, hi] = dates[0] <= dates[1] ? dates : [dates[1], dates[0]];
+  const diff = await engine.call('diff', [lo, hi]);
   $('#visit-run').disabled = false;
   $('#visit-result').replaceChildren(...results.map((r, i) => renderVisit(dates[i], r.text, r.value, claims[i])));
   const [a, b] = results.map((r) => r.value);
+  const cmp = $('#visit-compare');
   if (!isError(a) && !isError(b)) {
     const dp = Number(b.total_points) - Number(a.total_points);
     const sign = (n) => (n > 0 ? `+${n}` : String(n));
     let text = `受診日 B − 受診日 A: 合計点数 ${sign(dp)}点`;
     if (a.copay && b.copay) text += `、患者負担 ${sign(b.copay.patient_pays - a.copay.patient_pays)}円`;
     $('#visit-diff').textContent = text;
+    cmp.replaceChildren(renderCompare(dates, a, b, isError(diff.value) ? [] : diff.value));
   } else {
     $('#visit-diff').textContent = '';
+    cmp.replaceChildren();
   }
+}
+
+/** Why a line differs between the dates, in words. */
+function changeReason(row, b, dates) {
+  const m = row.master;
+  if (row.change === 'removed') {
+    if (m && m.change === 'abolished') {
+      return `${m.valid_to ? `${m.valid_to} まで（翌日に廃止）` : '廃止'}`;
+    }
+    const w = (b.warnings || []).find((x) => (row.code && x.includes(row.code)) || x.includes(row.name));
+    return w || `受診日 B（${dates[1]}）では算定されません`;
+  }
+  if (row.change === 'added') {
+    if (m && m.change === 'added') return `${m.valid_from} に新設`;
+    return row.b.origin === 'auto' ? '受診日 B で自動で加算（施設基準・区分による）' : '入力した行';
+  }
+  if (row.change === 'changed') {
+    const parts = [];
+    if (String(row.a.points) !== String(row.b.points)) parts.push(`点数 ${row.a.points} → ${row.b.points}`);
+    if (row.a.count !== row.b.count) parts.push(`回数 ${row.a.count} → ${row.b.count}`);
+    if (m && m.change === 'changed') parts.push('（点数表の改定）');
+    return parts.join('、');
+  }
+  return '';
+}
+
+const CHANGE_LABEL = { same: '同じ', added: '追加', removed: '削除', changed: '変更' };
+
+/** Date A and date B line by line: added / removed / changed with the reason, and the totals. */
+function renderCompare(dates, a, b, diff) {
+  const rows = compareLines(a.lines, b.lines, diff);
+  const cell = (l) => (l ? `${l.points}点 × ${l.count}` : '—');
+  const tbody = el('tbody', {}, rows.map((r) => el('tr', { class: `ch-${r.change}`, 'data-code': r.code ?? '' },
+    el('td', { 'data-label': 'コード', text: r.code ?? '（コードなし）' }),
+    el('td', { 'data-label': '名称', text: r.name }),
+    el('td', { class: 'num', 'data-label': `A ${dates[0]}`, text: cell(r.a) }),
+    el('td', { class: 'num', 'data-label': `B ${dates[1]}`, text: cell(r.b) }),
+    el('td', { class: 'change', 'data-label': '変化', text: CHANGE_LABEL[r.change] }),
+    el('td', { class: 'reason', 'data-label': '理由', text: changeReason(r, b, dates) }),
+  )));
+  const pays = (v) => (v.copay ? yen(v.copay.patient_pays) : '—');
+  const tfoot = el('tfoot', {},
+    el('tr', {}, el('th', { colspan: 2, scope: 'row', text: '合計点数' }),
+      el('td', { class: 'num', 'data-label': 'A', text: `${a.total_points}点` }),
+      el('td', { class: 'num', 'data-label': 'B', text: `${b.total_points}点` }),
+      el('td', { colspan: 2, 'data-label': '差', text: `${Number(b.total_points) - Number(a.total_points) >= 0 ? '+' : ''}${Number(b.total_points) - Number(a.total_points)}点` })),
+    el('tr', {}, el('th', { colspan: 2, scope: 'row', text: '患者負担' }),
+      el('td', { class: 'num', 'data-label': 'A', text: pays(a) }),
+      el('td', { class: 'num', 'data-label': 'B', text: pays(b) }),
+      el('td', { colspan: 2, 'data-label': '差', text: a.copay && b.copay ? `${b.copay.patient_pays - a.copay.patient_pays >= 0 ? '+' : ''}${b.copay.patient_pays - a.copay.patient_pays}円` : '' })));
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'compare cards' },
+    el('caption', { text: `行ごとの比較（受診日 A ${dates[0]} → 受診日 B ${dates[1]}）` }),
+    el('thead', {}, el('tr', {}, ['コード', '名称', `A ${dates[0]}`, `B ${dates[1]}`, '変化', '理由'].map((h) => el('th', { scope: 'col', text: h })))),
+    tbody, tfoot));
 }
 
 // ---------------------------------------------------------------- official master files
@@ -534,6 +701,7 @@ async function loadMaster() {
     return;
   }
   const names = ((value.data || {}).files || []).map((f) => f.file).join('、');
+  try { localStorage.setItem(STORE_FILES, JSON.stringify(files.map((f) => f.name))); } catch (_) { /* storage off */ }
   status.textContent = `読み込みました: ${describeData(value)}${names ? ` — ${names}` : ''}`;
   setStatus(`計算エンジン準備完了 — ${describeData(value)}`, true);
   if ($('#visit-result').children.length) runVisit();
@@ -547,8 +715,160 @@ async function resetMaster() {
   }
   clearError($('#master-error'));
   $('#master-status').textContent = `既定データに戻しました: ${describeData(value)}`;
+  try { localStorage.removeItem(STORE_FILES); } catch (_) { /* storage off */ }
   setStatus(`計算エンジン準備完了 — ${describeData(value)}`, true);
   if ($('#visit-result').children.length) runVisit();
+}
+
+// ---------------------------------------------------------------- kept in the browser
+
+const STORE = 'santei.page.v1';
+const STORE_SCENARIOS = 'santei.scenarios.v1';
+const STORE_FILES = 'santei.officialFiles.v1';
+const KEPT = ['f-kind', 'f-erx', 'f-sharing', 'f-record2026', 'f-pediatric', 'f-under6', 'f-from', 'f-to',
+  'v-birth', 'v-insurance', 'v-income', 'v-insurance-b', 'v-income-b', 'v-mynumber', 'v-visit', 'v-date-a', 'v-date-b'];
+
+/** The page's inputs as a scenario (facility, rates, filings, visit). */
+function snapshot() {
+  const form = {};
+  for (const id of KEPT) {
+    const e = document.getElementById(id);
+    if (e) form[id] = e.type === 'checkbox' ? e.checked : e.value;
+  }
+  const standards = [...document.querySelectorAll('#v-standards [data-code]')].map((c) => ({
+    code: c.dataset.code,
+    on: c.checked,
+    tier: document.querySelector(`[data-tier="${c.dataset.code}"]`)?.value ?? '',
+    from: document.querySelector(`[data-from="${c.dataset.code}"]`)?.value ?? '',
+  }));
+  const usage = [...$('#usage-table tbody').children].map((tr) => ({
+    month: tr.querySelector('.u-month').value, receipt_based: tr.querySelector('.u-receipt').value, online_based: tr.querySelector('.u-online').value,
+  }));
+  return { santei_scenario: 1, saved_at: new Date().toISOString(), form, standards, usage, items: items.map((it) => ({ ...it })) };
+}
+
+function applySnapshot(v) {
+  for (const [id, val] of Object.entries(v.form || {})) {
+    const e = document.getElementById(id);
+    if (!e || !KEPT.includes(id)) continue;
+    if (e.type === 'checkbox') e.checked = Boolean(val);
+    else e.value = String(val ?? '');
+  }
+  for (const st of v.standards || []) {
+    const c = document.querySelector(`#v-standards [data-code="${CSS.escape(String(st.code))}"]`);
+    if (!c) continue;
+    c.checked = Boolean(st.on);
+    const t = document.querySelector(`[data-tier="${CSS.escape(String(st.code))}"]`);
+    if (t) t.value = st.tier ?? '';
+    const f = document.querySelector(`[data-from="${CSS.escape(String(st.code))}"]`);
+    if (f) f.value = st.from ?? '';
+  }
+  if (Array.isArray(v.usage)) {
+    $('#usage-table tbody').replaceChildren();
+    for (const u of v.usage) usageRow(String(u.month ?? ''), String(u.receipt_based ?? ''), String(u.online_based ?? ''));
+  }
+  if (Array.isArray(v.items)) {
+    items.splice(0, items.length, ...v.items.filter((it) => /^\d{9}$/.test(String(it.code)))
+      .map((it) => ({ code: String(it.code), name: String(it.name ?? it.code), count: Math.max(1, Number(it.count) || 1) })));
+    renderItems();
+  }
+  updateVisitKind();
+  updateAgeHint();
+}
+
+let saveTimer;
+/** Keep the page's inputs (a reload restores them). */
+function save() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    try { localStorage.setItem(STORE, JSON.stringify(snapshot())); } catch (_) { /* storage off: nothing kept */ }
+  }, 200);
+}
+
+function restore() {
+  let v = null;
+  try { v = JSON.parse(localStorage.getItem(STORE) || 'null'); } catch (_) { v = null; }
+  if (v && v.santei_scenario === 1) {
+    applySnapshot(v);
+    $('#keep-status').textContent = `前回の入力を復元しました（${new Date(v.saved_at).toLocaleString('ja-JP')} 保存）`;
+  }
+  let files = [];
+  try { files = JSON.parse(localStorage.getItem(STORE_FILES) || '[]'); } catch (_) { files = []; }
+  if (Array.isArray(files) && files.length) {
+    const box = $('#master-reload');
+    box.hidden = false;
+    box.textContent = `前回は公式ファイル ${files.length}件（${files.slice(0, 3).join('、')}${files.length > 3 ? ' など' : ''}）で計算していました。ファイルはブラウザに保存しないため、もう一度選んで読み込んでください。今は既定データで計算しています。`;
+  }
+  return Boolean(v);
+}
+
+function scenarios() {
+  try { return JSON.parse(localStorage.getItem(STORE_SCENARIOS) || '{}') || {}; } catch (_) { return {}; }
+}
+
+function renderScenarios() {
+  const list = scenarios();
+  const sel = $('#scenario-list');
+  sel.replaceChildren(el('option', { value: '', text: list && Object.keys(list).length ? '保存したシナリオを選ぶ' : '保存したシナリオはありません' }),
+    ...Object.keys(list).sort().map((name) => el('option', { value: name, text: name })));
+}
+
+function saveScenario() {
+  const name = $('#scenario-name').value.trim() || `シナリオ ${new Date().toLocaleString('ja-JP')}`;
+  const list = scenarios();
+  list[name] = snapshot();
+  try {
+    localStorage.setItem(STORE_SCENARIOS, JSON.stringify(list));
+    $('#keep-status').textContent = `「${name}」を保存しました`;
+  } catch (_) {
+    $('#keep-status').textContent = 'このブラウザでは保存できません（書き出しを使ってください）';
+  }
+  renderScenarios();
+}
+
+function loadScenario() {
+  const name = $('#scenario-list').value;
+  const v = scenarios()[name];
+  if (!v) return;
+  applySnapshot(v);
+  save();
+  $('#keep-status').textContent = `「${name}」を読み込みました`;
+  runTier();
+}
+
+function deleteScenario() {
+  const name = $('#scenario-list').value;
+  const list = scenarios();
+  if (!name || !list[name]) return;
+  delete list[name];
+  try { localStorage.setItem(STORE_SCENARIOS, JSON.stringify(list)); } catch (_) { /* storage off */ }
+  $('#keep-status').textContent = `「${name}」を削除しました`;
+  renderScenarios();
+}
+
+function exportScenario() {
+  const blob = new Blob([JSON.stringify(snapshot(), null, 2)], { type: 'application/json' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: `santei-scenario-${new Date().toISOString().slice(0, 10)}.json` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  $('#keep-status').textContent = 'シナリオをファイルに書き出しました';
+}
+
+async function importScenario() {
+  const f = $('#scenario-file').files[0];
+  if (!f) return;
+  const r = readScenario(await f.text());
+  if (r.error) {
+    showError($('#keep-error'), `読み込めませんでした: ${r.error}`);
+    return;
+  }
+  clearError($('#keep-error'));
+  applySnapshot(r.scenario);
+  save();
+  $('#keep-status').textContent = `${f.name} を読み込みました`;
+  runTier();
 }
 
 // ---------------------------------------------------------------- wiring
@@ -556,7 +876,23 @@ async function resetMaster() {
 function init() {
   for (const [m, r] of EXAMPLE_USAGE) usageRow(m, r, '');
   renderItems();
+  restore();
+  renderScenarios();
+  for (const f of ['#facility-form', '#visit-form']) {
+    $(f).addEventListener('change', save);
+    $(f).addEventListener('input', save);
+  }
+  for (const id of ['#v-birth', '#v-date-a', '#v-date-b', '#v-insurance-b']) $(id).addEventListener('change', updateAgeHint);
+  $('#scenario-save').addEventListener('click', saveScenario);
+  $('#scenario-load').addEventListener('click', loadScenario);
+  $('#scenario-delete').addEventListener('click', deleteScenario);
+  $('#scenario-export').addEventListener('click', exportScenario);
+  $('#scenario-file').addEventListener('change', importScenario);
+  $('#print').addEventListener('click', () => window.print());
+  let resizeTimer;
+  window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(() => lastTier.length && renderChart(lastTier), 150); });
   $('#usage-add').addEventListener('click', () => usageRow().querySelector('input').focus());
+  $('#usage-clear').addEventListener('click', () => { $('#usage-table tbody').replaceChildren(); usageRow(); save(); });
   $('#usage-import').addEventListener('click', importCsv);
   $('#facility-form').addEventListener('submit', (e) => { e.preventDefault(); runTier(); });
   $('#f-kind').addEventListener('change', updateVisitKind);
@@ -571,6 +907,7 @@ function init() {
     else if (e.key === 'Enter') {
       e.preventDefault();
       if (active >= 0 && searchResults[active]) { addItem(searchResults[active]); search.value = ''; closeResults(); }
+      else if (searchResults.length) $('#item-search-note').textContent = '↓で項目を選んでから Enter を押してください（まだ何も追加していません）';
       else runSearch();
     } else if (e.key === 'Escape') closeResults();
   });

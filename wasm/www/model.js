@@ -2,18 +2,37 @@
 // profile (`santei tier`) and the claim (`santei calc`) the engine reads. Tested under Node
 // (wasm/tests/model.test.mjs).
 
-/** The tier table's default range: the months of the 2024 and 2025 DX add-ons. */
+/** The tier table's default range: the months of the 2024 and 2025 DX add-ons and the 2026
+ * revision (its first months, where the new 電子的診療情報連携体制整備加算 starts). */
 export const DEFAULT_FROM = '2024-06';
-export const DEFAULT_TO = '2026-05';
+export const DEFAULT_TO = '2026-12';
 
-/** "2025-01", "2025/1", "2025年1月", "202501" → "2025-01"; anything else → null. */
+/** Gregorian year of the first year of an era (令和元年 = 2019, 平成元年 = 1989). */
+const ERAS = { 令和: 2018, R: 2018, 平成: 1988, H: 1988 };
+
+/**
+ * "2025-01", "2025/1", "2025年1月", "202501", "令和7年1月", "令和元年5月", "R7.1" → "2025-01";
+ * anything else → null.
+ */
 export function normMonth(text) {
-  const t = String(text).trim().replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
-  const m = t.match(/^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$/) || t.match(/^(\d{4})(\d{2})$/);
-  if (!m) return null;
-  const mon = Number(m[2]);
+  const t = String(text).trim()
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/^(令和|平成|[RrHh])\s*元\s*年/, '$1 1年');
+  const era = t.match(/^(令和|平成|[RrHh])\s*(\d{1,2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$/);
+  let y;
+  let mon;
+  if (era) {
+    const base = ERAS[era[1].toUpperCase()] ?? ERAS[era[1]];
+    y = base + Number(era[2]);
+    mon = Number(era[3]);
+  } else {
+    const m = t.match(/^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$/) || t.match(/^(\d{4})(\d{2})$/);
+    if (!m) return null;
+    y = Number(m[1]);
+    mon = Number(m[2]);
+  }
   if (mon < 1 || mon > 12) return null;
-  return `${m[1]}-${String(mon).padStart(2, '0')}`;
+  return `${y}-${String(mon).padStart(2, '0')}`;
 }
 
 /**
@@ -54,6 +73,10 @@ export function parseUsageCsv(text) {
     const n = i + 1;
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
+    if (!line.includes('\t') && !line.includes(',') && line.includes(';')) {
+      errors.push(`${n}行目: 区切りがセミコロン（;）です。カンマ（,）かタブで区切ってください（例: 2025-01,0.47,0.52）`);
+      return;
+    }
     const cells = (line.includes('\t') ? line.split('\t') : line.split(',')).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
     const month = normMonth(cells[0]);
     if (!month) {
@@ -61,7 +84,7 @@ export function parseUsageCsv(text) {
         dataLines++; // a header line
         return;
       }
-      errors.push(`${n}行目: 「${cells[0]}」は年月として読めません（例: 2025-01）`);
+      errors.push(`${n}行目: 「${cells[0]}」は年月として読めません（例: 2025-01、令和7年1月）`);
       return;
     }
     dataLines++;
@@ -164,4 +187,64 @@ export function months(from, to) {
     if (out.length > 1200) break;
   }
   return out;
+}
+
+/** Usage rows merged: the pasted months replace the same months, the other months stay. */
+export function mergeUsage(existing, pasted) {
+  const byMonth = new Map(existing.map((r) => [r.month, r]));
+  for (const r of pasted) byMonth.set(r.month, r);
+  return [...byMonth.values()].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+}
+
+/** The 75th birthday when it falls after `a` and on or before `b` (the patient moves to
+ * 後期高齢者医療 between the two dates), else null. */
+export function turns75Between(birth, a, b) {
+  if (!birth || !a || !b) return null;
+  const [by, bm, bd] = birth.split('-').map(Number);
+  const day = `${by + 75}-${String(bm).padStart(2, '0')}-${String(bd).padStart(2, '0')}`;
+  const [lo, hi] = a <= b ? [a, b] : [b, a];
+  return day > lo && day <= hi ? day : null;
+}
+
+/**
+ * The lines of two results side by side, matched by code (by name for a line without code):
+ * [{key, code, name, a, b, change}] with a/b the line of each date (or null) and change one of
+ * 'same' | 'added' | 'removed' | 'changed' (points or count differ). `diff` is the master diff
+ * between the dates (`santei master diff`: [{change: added|abolished|changed, code, …}]), used
+ * for the reason.
+ */
+export function compareLines(linesA, linesB, diff = []) {
+  const key = (l) => l.code ?? `name:${l.name}`;
+  const rows = new Map();
+  for (const l of linesA) rows.set(key(l), { key: key(l), code: l.code, name: l.name, a: l, b: null });
+  for (const l of linesB) {
+    const r = rows.get(key(l));
+    if (r) r.b = l;
+    else rows.set(key(l), { key: key(l), code: l.code, name: l.name, a: null, b: l });
+  }
+  const byCode = new Map(diff.map((d) => [d.code, d]));
+  return [...rows.values()].map((r) => {
+    let change = 'same';
+    if (!r.a) change = 'added';
+    else if (!r.b) change = 'removed';
+    else if (String(r.a.points) !== String(r.b.points) || r.a.count !== r.b.count) change = 'changed';
+    const d = r.code ? byCode.get(r.code) : undefined;
+    return { ...r, change, master: d ?? null };
+  });
+}
+
+/** A saved scenario (facility, rates, filings, visit) checked on import: {scenario} or {error}. */
+export function readScenario(text) {
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { error: 'JSON として読めません（santei の「書き出し」で保存したファイルを選んでください）' };
+  }
+  if (!v || typeof v !== 'object' || v.santei_scenario !== 1 || typeof v.form !== 'object') {
+    return { error: 'santei のシナリオではありません（santei_scenario: 1 がありません）' };
+  }
+  if (v.usage && !Array.isArray(v.usage)) return { error: '利用率（usage）が一覧ではありません' };
+  if (v.items && !Array.isArray(v.items)) return { error: '診療行為（items）が一覧ではありません' };
+  return { scenario: v };
 }

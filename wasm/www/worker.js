@@ -11,6 +11,9 @@ import init, * as santei from './pkg/santei_wasm.js';
 let initError = null;
 const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import.meta.url) })
   .then(() => {
+    // The page is for clinic staff: every text of the engine in Japanese (the CLI's
+    // `--lang ja`; the JSON's keys, ids and numbers are the same in both languages).
+    santei.set_lang('ja');
     // The engine's data loads on the first call that needs it (`tier` does not: the page's
     // first result comes before the fee schedule is parsed).
     self.postMessage({ ready: true, text: '{}' });
@@ -41,6 +44,7 @@ const calls = {
   search: (query, date, limit) => santei.search(query, date, limit),
   // bytes: ArrayBuffer of a UKE file; options: '' or the JSON of santei uke audit --options.
   ukeAudit: (bytes, options) => santei.uke_audit(new Uint8Array(bytes), options || ''),
+  setLang: (lang) => santei.set_lang(lang),
   // Tests only: a panic inside the engine (see wasm/tests/browser.test.mjs).
   debugPanic: () => santei.debug_panic(),
 };

@@ -120,6 +120,7 @@ impl Serialize for CopayOutput {
                     rule: t.show(e.wording.unwrap_or(crate::lit!(""))),
                     source: t.show(e.source),
                     result: t.show(e.decision),
+                    message_id: t.message_id(e.decision),
                 }))
             }
         }
@@ -130,6 +131,7 @@ impl Serialize for CopayOutput {
             rule: Show<'p>,
             source: Show<'p>,
             result: Show<'p>,
+            message_id: Option<&'static str>,
         }
         let mut o = s.serialize_struct("CopayOutput", 8)?;
         o.serialize_field("medical_cost", &self.medical_cost)?;

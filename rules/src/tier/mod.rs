@@ -300,6 +300,9 @@ pub struct Unmet {
     pub tier: u32,
     /// Readable requirement.
     pub requirement: String,
+    /// The usage-rate threshold (基準) of that tier in the month, from the tier rule file
+    /// (`null` when the tier has no rate requirement).
+    pub threshold: Option<Num>,
     /// Source citation of the rule.
     pub source: String,
 }
@@ -579,12 +582,12 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                     .unwrap_or_default();
                 result.status = Status::MissingRate;
                 result.reason = format!(
-                    "{month}の{}の判定には{first}のマイナ保険証利用率が必要ですが、プロファイルにありません（no rate for {primary}{}）。",
+                    "{month}の{}の判定には{first}のマイナ保険証利用率が必要ですが、プロファイルにありません（{primary}の利用率なし{}）。",
                     p.title,
                     if others.is_empty() {
                         String::new()
                     } else {
-                        format!("; 代わりに使える {} もありません", others.join("、"))
+                        format!("。代わりに使える {} もありません", others.join("、"))
                     }
                 );
                 for r in &refused {
@@ -669,6 +672,7 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                 rule: r.id.clone(),
                 tier: e.tier.number,
                 requirement: r.label.clone(),
+                threshold: e.threshold.map(Num),
                 source: r.source.clone(),
             });
         }
@@ -720,6 +724,8 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
         }
     };
 
+    // Rates on a basis this month may not use are said even when another rate counted.
+    let refused_note: String = refused.iter().map(|r| format!("{r}。")).collect();
     match chosen {
         Some(c) => {
             result.tier = Some(c.tier.number);
@@ -782,6 +788,7 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                 result.status = Status::Qualified;
             }
             reason.push('。');
+            reason.push_str(&refused_note);
             result.reason = reason;
         }
         None => {
@@ -829,7 +836,7 @@ fn evaluate_period(p: &Period, profile: &FacilityProfile, month: YearMonth) -> M
                     None => "この施設種別に該当する区分がありません".into(),
                 };
                 result.reason = format!(
-                    "{month}は{}のいずれの区分も算定できません：{detail}。",
+                    "{month}は{}のいずれの区分も算定できません：{detail}。{refused_note}",
                     p.title
                 );
             }
