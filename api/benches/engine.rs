@@ -79,12 +79,15 @@ fn bench(c: &mut Criterion) {
     });
     // The floor of the same run: the claim's JSON read and written with serde_json and no
     // engine, so a figure above can be stated as a ratio that holds across machines.
-    c.bench_function("floor: claim JSON in and out (serde_json, no engine)", |b| {
-        b.iter(|| {
-            let v: serde_json::Value = serde_json::from_str(black_box(CLAIM)).unwrap();
-            serde_json::to_string(&v).unwrap()
-        })
-    });
+    c.bench_function(
+        "floor: claim JSON in and out (serde_json, no engine)",
+        |b| {
+            b.iter(|| {
+                let v: serde_json::Value = serde_json::from_str(black_box(CLAIM)).unwrap();
+                serde_json::to_string(&v).unwrap()
+            })
+        },
+    );
 }
 
 criterion_group!(benches, bench);

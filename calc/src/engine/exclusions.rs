@@ -83,8 +83,7 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
             }
             let on_claim = by_code
                 .of(other)
-                .iter()
-                .any(|&j| j != i && !work[j].removed && (r.kind != ExclusionKind::Either || j < i));
+                .any(|j| j != i && !work[j].removed && (r.kind != ExclusionKind::Either || j < i));
             let conflict = on_claim
                 || match r.scope {
                     ExclusionScope::SameTime => false,

@@ -55,8 +55,7 @@ fn base_item(
         codes.iter().any(|&x| {
             by_code
                 .of(Code(x))
-                .iter()
-                .any(|&j| j != i && work[j].input.is_some())
+                .any(|j| j != i && work[j].input.is_some())
         })
     };
     if found
@@ -132,7 +131,7 @@ fn not_with(
     let first = not_with
         .iter()
         .filter(|&&x| x != c.0)
-        .flat_map(|&x| by_code.of(Code(x)).iter().copied())
+        .flat_map(|&x| by_code.of(Code(x)))
         .filter(|&j| !work[j].removed)
         .min();
     if let Some(o) = first.map(|j| &work[j]) {
