@@ -313,12 +313,14 @@ impl Texts {
         self.str(&s)
     }
 
+    #[inline]
     fn span(&self, s: Span) -> &str {
         self.strs
             .get(s.start as usize..(s.start + s.len) as usize)
             .unwrap_or_default()
     }
 
+    #[inline]
     fn code_span(&self, s: Span) -> &[u32] {
         self.codes
             .get(s.start as usize..(s.start + s.len) as usize)
@@ -326,11 +328,13 @@ impl Texts {
     }
 
     /// The arguments of a text.
+    #[inline]
     fn args_of(&self, t: Text) -> &[Stored] {
         let start = t.start as usize;
         self.args.get(start..start + t.arity()).unwrap_or(&[])
     }
 
+    #[inline]
     fn segment(&self, a: &Stored) -> Segment<'_> {
         match *a {
             Stored::Str(s) => Segment::Str(self.span(s)),
@@ -352,13 +356,13 @@ impl Texts {
     /// The pieces of a text in order: template pieces and arguments alternating (a nested
     /// text comes as [`Segment::Text`], for the writer to expand through this pool).
     pub fn segments(&self, t: Text) -> impl Iterator<Item = Segment<'_>> + '_ {
-        let (first, rest) = t.pieces.split_first().unwrap_or((&"", &[]));
-        std::iter::once(Segment::Plain(first)).chain(
-            self.args_of(t)
-                .iter()
-                .zip(rest)
-                .flat_map(|(a, piece)| [self.segment(a), Segment::Plain(piece)]),
-        )
+        Segments {
+            pool: self,
+            pieces: if t.pieces.is_empty() { &[""] } else { t.pieces },
+            args: self.args_of(t).iter(),
+            piece: 0,
+            arg_next: false,
+        }
     }
 
     /// The text when it is one string argument and nothing else (a name), without copying.
@@ -423,6 +427,36 @@ impl Texts {
             write_segment(self, f, s)?;
         }
         Ok(())
+    }
+}
+
+/// The segments of a text: piece, argument, piece … (a plain state machine rather than
+/// chained adapters: the JSON writer walks every text of a result through it).
+struct Segments<'p> {
+    pool: &'p Texts,
+    pieces: &'static [&'static str],
+    args: std::slice::Iter<'p, Stored>,
+    /// The next piece.
+    piece: usize,
+    /// Whether an argument comes next (pieces and arguments alternate).
+    arg_next: bool,
+}
+
+impl<'p> Iterator for Segments<'p> {
+    type Item = Segment<'p>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Segment<'p>> {
+        if self.arg_next {
+            let a = self.args.next()?;
+            self.arg_next = false;
+            Some(self.pool.segment(a))
+        } else {
+            let p = self.pieces.get(self.piece)?;
+            self.piece += 1;
+            self.arg_next = true;
+            Some(Segment::Plain(p))
+        }
     }
 }
 

@@ -81,62 +81,65 @@ impl fmt::Display for Scalar {
     }
 }
 
+/// The visitor of [`Scalar`].
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Num(n.to_string()))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Num(n.to_string()))
+    }
+    fn visit_i128<E>(self, n: i128) -> Result<Scalar, E> {
+        Ok(Scalar::Num(n.to_string()))
+    }
+    fn visit_u128<E>(self, n: u128) -> Result<Scalar, E> {
+        Ok(Scalar::Num(n.to_string()))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Scalar, E> {
+        // TOML floats: their shortest round-trip text is the text written.
+        Ok(Scalar::Num(format!("{n:?}")))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Str(s.to_string()))
+    }
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other("null"))
+    }
+    fn visit_none<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other("null"))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
+        while a.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an array"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Scalar, A::Error> {
+        let Some(k) = m.next_key::<String>()? else {
+            return Ok(Scalar::Other("an object"));
+        };
+        if k == JSON_NUMBER_KEY {
+            return Ok(Scalar::Num(m.next_value()?));
+        }
+        if k == TOML_DATETIME_KEY {
+            return Ok(Scalar::Date(m.next_value()?));
+        }
+        m.next_value::<de::IgnoredAny>()?;
+        while m.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an object"))
+    }
+}
+
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a value")
-            }
-            fn visit_bool<E>(self, b: bool) -> Result<Scalar, E> {
-                Ok(Scalar::Bool(b))
-            }
-            fn visit_i64<E>(self, n: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Num(n.to_string()))
-            }
-            fn visit_u64<E>(self, n: u64) -> Result<Scalar, E> {
-                Ok(Scalar::Num(n.to_string()))
-            }
-            fn visit_i128<E>(self, n: i128) -> Result<Scalar, E> {
-                Ok(Scalar::Num(n.to_string()))
-            }
-            fn visit_u128<E>(self, n: u128) -> Result<Scalar, E> {
-                Ok(Scalar::Num(n.to_string()))
-            }
-            fn visit_f64<E>(self, n: f64) -> Result<Scalar, E> {
-                // TOML floats: their shortest round-trip text is the text written.
-                Ok(Scalar::Num(format!("{n:?}")))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Str(s.to_string()))
-            }
-            fn visit_unit<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar::Other("null"))
-            }
-            fn visit_none<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar::Other("null"))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
-                while a.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other("an array"))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Scalar, A::Error> {
-                let Some(k) = m.next_key::<String>()? else {
-                    return Ok(Scalar::Other("an object"));
-                };
-                if k == JSON_NUMBER_KEY {
-                    return Ok(Scalar::Num(m.next_value()?));
-                }
-                if k == TOML_DATETIME_KEY {
-                    return Ok(Scalar::Date(m.next_value()?));
-                }
-                m.next_value::<de::IgnoredAny>()?;
-                while m.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other("an object"))
-            }
-        }
-        d.deserialize_any(V)
+        d.deserialize_any(ScalarVisitor)
     }
 }
 
@@ -162,14 +165,65 @@ pub(crate) fn decimal_of(s: &Scalar) -> Option<Decimal> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);
 
+/// A date from any scalar (the message names a value that is not a date).
+fn date_of(s: Scalar) -> Result<Date, String> {
+    match s {
+        Scalar::Str(t) => parse_date(&t).map(Date),
+        Scalar::Date(t) if t.len() == 10 => parse_date(&t).map(Date),
+        Scalar::Date(t) => Err(format!("{t} is not a date (YYYY-MM-DD): give the day only")),
+        other => Err(format!("expected a date YYYY-MM-DD, got {other}")),
+    }
+}
+
+/// The visitor of [`Date`]: a string is parsed where it lies (no `String` per date); any
+/// other value goes through [`ScalarVisitor`] and [`date_of`], so every message is the one
+/// [`Scalar`] gives. A bad date is returned as a value and made an error by the caller, as
+/// [`read`] does, so its position in the input is reported the same way.
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = Result<Date, String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ScalarVisitor.expecting(f)
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(parse_date(s).map(Date))
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        ScalarVisitor.visit_bool(b).map(date_of)
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+        ScalarVisitor.visit_i64(n).map(date_of)
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+        ScalarVisitor.visit_u64(n).map(date_of)
+    }
+    fn visit_i128<E: de::Error>(self, n: i128) -> Result<Self::Value, E> {
+        ScalarVisitor.visit_i128(n).map(date_of)
+    }
+    fn visit_u128<E: de::Error>(self, n: u128) -> Result<Self::Value, E> {
+        ScalarVisitor.visit_u128(n).map(date_of)
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+        ScalarVisitor.visit_f64(n).map(date_of)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        ScalarVisitor.visit_unit().map(date_of)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        ScalarVisitor.visit_none().map(date_of)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, a: A) -> Result<Self::Value, A::Error> {
+        ScalarVisitor.visit_seq(a).map(date_of)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Self::Value, A::Error> {
+        ScalarVisitor.visit_map(m).map(date_of)
+    }
+}
+
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        read(d, |s| match s {
-            Scalar::Str(t) => parse_date(&t).map(Date),
-            Scalar::Date(t) if t.len() == 10 => parse_date(&t).map(Date),
-            Scalar::Date(t) => Err(format!("{t} is not a date (YYYY-MM-DD): give the day only")),
-            other => Err(format!("expected a date YYYY-MM-DD, got {other}")),
-        })
+        d.deserialize_any(DateVisitor)?.map_err(de::Error::custom)
     }
 }
 

@@ -9,8 +9,11 @@ use crate::{lit, tx};
 
 pub(crate) fn age_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'a>>) {
     let n_input = work.len();
-    let mut on_claim: std::collections::HashSet<masters::Code> =
-        work.iter().filter_map(|l| l.line.code).collect();
+    // The codes on the claim, sorted (an add-on added here joins them).
+    let mut on_claim: Vec<masters::Code> = Vec::with_capacity(work.len() + 4);
+    on_claim.extend(work.iter().filter_map(|l| l.line.code));
+    on_claim.sort_unstable();
+    on_claim.dedup();
     for i in 0..n_input {
         let (Some(rec), Some(code)) = (work[i].record, work[i].line.code) else {
             continue;
@@ -19,7 +22,7 @@ pub(crate) fn age_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'
             if !f.age_ok(a.lower, a.upper) {
                 continue;
             }
-            if on_claim.contains(&a.code) {
+            if on_claim.binary_search(&a.code).is_ok() {
                 trace!(
                     n,
                     lit!("age_addon"),
@@ -49,7 +52,9 @@ pub(crate) fn age_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'
                         tx!(n.t, "master {} 年齢加算{} → {}", code, slot + 1, a.code),
                         tx!(n.t, "added {} {} ({} points)", a.code, &ar.name, p),
                     );
-                    on_claim.insert(a.code);
+                    if let Err(at) = on_claim.binary_search(&a.code) {
+                        on_claim.insert(at, a.code);
+                    }
                     work.push(Work {
                         line: Line {
                             code: Some(a.code),

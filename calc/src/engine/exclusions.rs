@@ -33,11 +33,17 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
     present.dedup();
     let same_day_loaded = tables.has(TableKind::ExclusionSameDay);
     let by_code = ByCode::new(work);
-    let mut history_dates: HashMap<Code, Vec<chrono::NaiveDate>> = HashMap::new();
-    for h in history {
-        history_dates.entry(h.code).or_default().push(h.date.0);
-    }
-    let dates_of = |c: Code| history_dates.get(&c).map_or(&[][..], |v| v.as_slice());
+    // The history's dates by code: `(code, date)` sorted, found by binary search.
+    let mut history_dates: Vec<(Code, chrono::NaiveDate)> =
+        history.iter().map(|h| (h.code, h.date.0)).collect();
+    history_dates.sort_unstable();
+    let dates_of = |c: Code| {
+        let start = history_dates.partition_point(|&(x, _)| x < c);
+        history_dates[start..]
+            .iter()
+            .take_while(move |&&(x, _)| x == c)
+            .map(|&(_, d)| d)
+    };
     let mut refused: HashMap<Code, Refused> = HashMap::new();
     for i in 0..work.len() {
         let Some(ci) = work[i].line.code else {
@@ -83,18 +89,17 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
             }
             let on_claim = by_code
                 .of(other)
-                .iter()
-                .any(|&j| j != i && !work[j].removed && (r.kind != ExclusionKind::Either || j < i));
+                .any(|j| j != i && !work[j].removed && (r.kind != ExclusionKind::Either || j < i));
             let conflict = on_claim
                 || match r.scope {
                     ExclusionScope::SameTime => false,
-                    ExclusionScope::SameDay => dates_of(other).contains(&date),
-                    ExclusionScope::SameMonth => dates_of(other)
-                        .iter()
-                        .any(|d| month_index(*d) == month_index(date)),
-                    ExclusionScope::Week => dates_of(other)
-                        .iter()
-                        .any(|d| week_index(*d) == week_index(date)),
+                    ExclusionScope::SameDay => dates_of(other).any(|d| d == date),
+                    ExclusionScope::SameMonth => {
+                        dates_of(other).any(|d| month_index(d) == month_index(date))
+                    }
+                    ExclusionScope::Week => {
+                        dates_of(other).any(|d| week_index(d) == week_index(date))
+                    }
                 };
             if !conflict {
                 continue;

@@ -14,8 +14,9 @@ use rules::addons::{AddonRule, ClaimKind};
 
 pub(crate) fn check<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
     let by_code = ByCode::new(work);
-    // A code listed on several lines is checked once (its errors would repeat).
-    let mut done: std::collections::HashSet<Code> = std::collections::HashSet::new();
+    // A code listed on several lines is checked once (its errors would repeat); only
+    // add-on codes of the rule files join this list, so it stays short.
+    let mut done: Vec<Code> = Vec::new();
     for (i, l) in work.iter().enumerate() {
         let (Some(c), Some(_)) = (l.line.code, l.input) else {
             continue;
@@ -24,9 +25,10 @@ pub(crate) fn check<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
         let Some(&(_, first)) = found.first() else {
             continue;
         };
-        if !done.insert(c) {
+        if done.contains(&c) {
             continue;
         }
+        done.push(c);
         if f.claim.kind == ClaimKind::Ika {
             base_item(f, n, work, &by_code, i, c, &found, first);
         }
@@ -55,8 +57,7 @@ fn base_item(
         codes.iter().any(|&x| {
             by_code
                 .of(Code(x))
-                .iter()
-                .any(|&j| j != i && work[j].input.is_some())
+                .any(|j| j != i && work[j].input.is_some())
         })
     };
     if found
@@ -132,7 +133,7 @@ fn not_with(
     let first = not_with
         .iter()
         .filter(|&&x| x != c.0)
-        .flat_map(|&x| by_code.of(Code(x)).iter().copied())
+        .flat_map(|&x| by_code.of(Code(x)))
         .filter(|&j| !work[j].removed)
         .min();
     if let Some(o) = first.map(|j| &work[j]) {

@@ -268,12 +268,25 @@ pub(crate) fn add_on_rules_for<'a>(
 /// indexed by code and the lines before each line are counted as it goes; a code over its
 /// limit on several lines gives one error that counts them.
 pub(crate) fn input_limits<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
-    let mut history: HashMap<Code, Vec<(NaiveDate, i64)>> = HashMap::new();
-    for h in &f.claim.history {
-        history.entry(h.code).or_default().push((h.date.0, h.count));
-    }
-    // Lines of each code before the current one (not removed).
-    let mut before: HashMap<Code, i64> = HashMap::with_capacity(work.len());
+    // The history by code: `(code, date, count)` sorted by code, found by binary search.
+    let mut history: Vec<(Code, NaiveDate, i64)> = f
+        .claim
+        .history
+        .iter()
+        .map(|h| (h.code, h.date.0, h.count))
+        .collect();
+    history.sort_unstable_by_key(|h| h.0);
+    let history_of = |x: Code| {
+        let start = history.partition_point(|h| h.0 < x);
+        history[start..].iter().take_while(move |h| h.0 == x)
+    };
+    // Lines of each code before the current one (not removed): the claim's codes sorted,
+    // and a count for each.
+    let mut on_claim: Vec<Code> = Vec::with_capacity(work.len());
+    on_claim.extend(work.iter().filter_map(|l| l.line.code));
+    on_claim.sort_unstable();
+    on_claim.dedup();
+    let mut before: Vec<i64> = vec![0; on_claim.len()];
     // Codes over a limit: (the error's index, its text, lines over the limit).
     let mut over: HashMap<Code, (usize, Text, usize)> = HashMap::new();
     for l in work.iter() {
@@ -287,12 +300,12 @@ pub(crate) fn input_limits<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) 
                     let counted = |codes: Codes<'_>, unit: CountUnit| -> Option<i64> {
                         let mut u = 0;
                         for x in codes.list() {
-                            for &(d, k) in history.get(&x).map_or(&[][..], |v| v.as_slice()) {
+                            for &(_, d, k) in history_of(x) {
                                 if in_window(unit, f.date, d)? {
                                     u += k;
                                 }
                             }
-                            u += before.get(&x).copied().unwrap_or(0);
+                            u += on_claim.binary_search(&x).map_or(0, |j| before[j]);
                         }
                         Some(u)
                     };
@@ -331,7 +344,9 @@ pub(crate) fn input_limits<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) 
             }
         }
         if let (Some(c), false) = (code, l.removed) {
-            *before.entry(c).or_insert(0) += l.line.count;
+            if let Ok(j) = on_claim.binary_search(&c) {
+                before[j] += l.line.count;
+            }
         }
     }
     for &(i, e, lines) in over.values().filter(|o| o.2 > 1) {

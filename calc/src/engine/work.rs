@@ -1,9 +1,8 @@
 //! The lines of a claim while the engine works on them, and an index of them by code (so
-//! that every check stays linear in the size of the claim).
+//! that no check is quadratic in the size of the claim).
 
 use crate::output::Line;
 use masters::{Code, ProcedureRecord};
-use std::collections::HashMap;
 
 /// A line in progress, with what the checks need.
 pub(crate) struct Work<'a> {
@@ -23,23 +22,29 @@ pub(crate) struct Work<'a> {
     pub record: Option<&'a ProcedureRecord>,
 }
 
-/// The positions of the lines of each code, in order.
-pub(crate) struct ByCode(HashMap<Code, Vec<usize>>);
+/// The positions of the lines of each code, in order: `(code, position)` sorted, found by
+/// binary search (one allocation per claim; linear-logarithmic in the size of the claim).
+pub(crate) struct ByCode(Vec<(Code, u32)>);
 
 impl ByCode {
     pub fn new(work: &[Work<'_>]) -> ByCode {
-        let mut m: HashMap<Code, Vec<usize>> = HashMap::with_capacity(work.len());
-        for (i, l) in work.iter().enumerate() {
-            if let Some(c) = l.line.code {
-                m.entry(c).or_default().push(i);
-            }
-        }
-        ByCode(m)
+        let mut v: Vec<(Code, u32)> = Vec::with_capacity(work.len());
+        v.extend(
+            work.iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.line.code.map(|c| (c, i as u32))),
+        );
+        v.sort_unstable();
+        ByCode(v)
     }
 
     /// The positions of the lines of `c` (ascending).
-    pub fn of(&self, c: Code) -> &[usize] {
-        self.0.get(&c).map_or(&[], |v| v.as_slice())
+    pub fn of(&self, c: Code) -> impl Iterator<Item = usize> + '_ {
+        let start = self.0.partition_point(|&(x, _)| x < c);
+        self.0[start..]
+            .iter()
+            .take_while(move |&&(x, _)| x == c)
+            .map(|&(_, i)| i as usize)
     }
 }
 
