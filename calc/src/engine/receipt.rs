@@ -433,6 +433,18 @@ fn effect<'a>(
                     .push(tx!(n.t, "{}: {} (rule {}: {})", what, why, id, src));
             }
         }
+        Finding::Unverified { rule, sets } => {
+            let (id, src) = cited(n, rule);
+            let sets = n.t.own(sets.join(", "));
+            n.warnings.push(tx!(
+                n.t,
+                "rule {} ({}): rests on codes of {} that no official master confirms on {}",
+                id,
+                src,
+                sets,
+                f.date
+            ));
+        }
         Finding::CannotDecide { lines, rule, why } => {
             let what = lines_text(n, work, back, lines);
             let why = why_text(n, work, back, why);
