@@ -3,11 +3,10 @@
 
 use super::units::{record_days, Unit};
 use super::{cannot, rate, AuditOptions, Finding, Kind, UnitAudit};
-use calc::claim::{Claim, Facility, HistoryLine, Item, Patient, Setting};
+use calc::claim::{Claim, HistoryLine, Item};
 use calc::Engine;
 use chrono::NaiveDate;
 use masters::{Code, PointKind};
-use rules::addons::ClaimKind;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use uke::Detail;
 
@@ -27,6 +26,8 @@ struct Ctx<'a> {
     opts: &'a AuditOptions,
     ypp: i64,
     percent: Option<u32>,
+    /// The receipt's claim without items (patient, facility), built once per receipt.
+    template: Option<Claim>,
 }
 
 impl Ctx<'_> {
@@ -34,21 +35,36 @@ impl Ctx<'_> {
         rate::yen(points, self.ypp, self.percent)
     }
 
-    fn facility(&self) -> Facility {
-        self.opts.facility.clone().unwrap_or_else(|| Facility {
-            // 医療法1条の5: a 病院 has 20 beds or more; without the facility's facts, a receipt
-            // with no 病床数 is audited as a clinic and the kind-dependent findings are
-            // cannot_check.
-            kind: if self.r.receipt.re.beds.is_some_and(|b| b >= 20) {
-                calc::claim::FacilityKind::Hospital
-            } else {
-                calc::claim::FacilityKind::Clinic
-            },
-            standards: Vec::new(),
-            e_prescription_since: None,
-            electronic_sharing_since: None,
-            profile: None,
-        })
+    /// The claim every day of the receipt shares: outpatient 医科, the patient's birth date,
+    /// the facility of the options or else (医療法1条の5: a 病院 has 20 beds or more) a hospital
+    /// when RE 病床数 ≥ 20 and a clinic otherwise — the kind-dependent findings are then
+    /// cannot_check. Built through serde, so fields the claim gains later keep their defaults.
+    fn claim_template(r: &uke::ReceiptRead, opts: &AuditOptions) -> Option<Claim> {
+        let facility = match &opts.facility {
+            Some(f) => serde_json::to_value(f).ok()?,
+            None => serde_json::json!({
+                "kind": if r.receipt.re.beds.is_some_and(|b| b >= 20) { "hospital" } else { "clinic" }
+            }),
+        };
+        let first = r.receipt.re.service_month.first_day()?;
+        serde_json::from_value(serde_json::json!({
+            "date": first.to_string(),
+            "kind": "ika",
+            "setting": "outpatient",
+            "patient": {"birth_date": r.receipt.re.birth_date.to_string()},
+            "facility": facility,
+        }))
+        .ok()
+    }
+}
+
+/// A plain claim line of `code` × `count`.
+fn item(code: Code, count: i64) -> Item {
+    Item {
+        code,
+        count,
+        points: None,
+        name: None,
     }
 }
 
@@ -81,6 +97,7 @@ pub(crate) fn price(
         opts,
         ypp: super::yen_per_point(engine, &r.receipt.re),
         percent: super::rate::benefit_rate(&r.receipt.re).percent,
+        template: Ctx::claim_template(r, opts),
     };
     let mut findings = Vec::new();
     let mut points: RecordPoints = HashMap::new();
@@ -439,37 +456,18 @@ fn run_once(
     history: &[HistoryLine],
     card: bool,
 ) -> Result<Outcome, String> {
-    let claim = Claim {
-        date: calc::claim::Date(items.date),
-        kind: ClaimKind::Ika,
-        setting: Setting::Outpatient,
-        patient: Patient {
-            birth_date: calc::claim::Date(ctx.r.receipt.re.birth_date),
-            mynumber_card: card,
-            insurance: None,
-            income_category: None,
-            limit_certificate: None,
-            high_cost_count: None,
-            specific_disease: None,
-            meal_long_stay: None,
-            kouki_by_disability: None,
-        },
-        facility: ctx.facility(),
-        items: items
-            .records
-            .iter()
-            .map(|&(_, code, count)| Item {
-                code,
-                count,
-                points: None,
-                name: None,
-            })
-            .collect(),
-        history: history.to_vec(),
-        visit: None,
-        public_expense: Vec::new(),
-        month_to_date: None,
-    };
+    let mut claim = ctx
+        .template
+        .clone()
+        .ok_or_else(|| "the receipt's patient or month cannot make a claim".to_string())?;
+    claim.date = calc::claim::Date(items.date);
+    claim.patient.mynumber_card = card;
+    claim.items = items
+        .records
+        .iter()
+        .map(|&(_, code, count)| item(code, count))
+        .collect();
+    claim.history = history.to_vec();
     let out = ctx
         .engine
         .calc(&claim)
