@@ -13,6 +13,8 @@
 //! `entry_json` and `Schedule::diff` are described here by schema-only mirror types;
 //! [`mirror_guard`] stops compiling when a field of the real types is added, removed or renamed.
 
+mod inpatient;
+
 use crate::version::INTERFACE_VERSION;
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -50,6 +52,18 @@ pub const SCHEMAS: &[SchemaInfo] = &[
         direction: Direction::Output,
         about: "result of santei calc / santei_calc",
         generate: || output::<CalcOutput>(),
+    },
+    SchemaInfo {
+        name: "inpatient-month",
+        direction: Direction::Input,
+        about: "one inpatient receipt month (admission, 起算日, ward, days with items and meals): input of santei calc",
+        generate: || input::<calc::inpatient::InpatientMonth>(),
+    },
+    SchemaInfo {
+        name: "inpatient-output",
+        direction: Direction::Output,
+        about: "result of santei calc for an inpatient month",
+        generate: || output::<inpatient::InpatientOutput>(),
     },
     SchemaInfo {
         name: "receipt",

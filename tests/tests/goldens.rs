@@ -33,6 +33,16 @@ fn compact(kind: &str, v: &Value) -> Value {
             "warnings": v["warnings"],
             "errors": v["errors"],
         }),
+        // An inpatient month: the totals and each day's lines (the traces are long).
+        "calc" if v.get("days").is_some() => json!({
+            "total_points": v["total_points"],
+            "medical_cost": v["medical_cost"],
+            "meals": v["meals"],
+            "days": v["days"].as_array().unwrap().iter().map(|d| json!([d["date"], d["day_of_stay"], d["total_points"], d["meal_fee_yen"], d["result"]["lines"].as_array().unwrap().iter().map(|l| json!([l["code"], l["points"], l["count"], l["origin"]])).collect::<Vec<_>>()])).collect::<Vec<_>>(),
+            "warnings": v["warnings"],
+            "errors": v["errors"],
+            "copay": v.get("copay").map(|c| json!([c["medical_cost"], c["limit"], c["patient_pays"], c["meal_charge"]])),
+        }),
         "copay" if v.get("trace").is_some() => {
             let mut c = v.clone();
             c.as_object_mut().unwrap().remove("trace");

@@ -60,12 +60,7 @@ impl Ctx<'_> {
 
 /// A plain claim line of `code` × `count`.
 fn item(code: Code, count: i64) -> Item {
-    Item {
-        code,
-        count,
-        points: None,
-        name: None,
-    }
+    Item::line(code, count)
 }
 
 fn si_code(d: &Detail) -> Option<&str> {
