@@ -54,6 +54,7 @@ impl<'a> Codes<'a> {
         one.into_iter().chain(many.iter().map(|&x| Code(x)))
     }
 
+    #[inline]
     fn contains(&self, c: Code) -> bool {
         match self {
             Codes::One(x) => *x == c,
