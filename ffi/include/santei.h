@@ -150,9 +150,9 @@ char *santei_calc(const SanteiEngine *engine,
                   size_t len);
 
 /*
- `santei_calc` with the texts in a language: `lang` is a NUL-terminated "ja" or "en" (NULL:
- "en", as `santei_calc`). Japanese is the message catalog's wording; the keys, the message ids
- (`warning_ids`, `error_ids`, `message_id`) and the numbers are the same in both.
+ `santei_calc` with the texts in a language: `lang` is a NUL-terminated `"ja"` or `"en"`
+ (NULL: `"en"`, as `santei_calc`). Japanese is the message catalog's wording; the keys, the
+ message ids and the numbers are the same in both.
  */
 char *santei_calc_lang(const SanteiEngine *engine,
                        const char *json,

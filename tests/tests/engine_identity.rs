@@ -15,6 +15,7 @@ fn strip(mut v: Value) -> Value {
     v.as_object_mut().unwrap().remove("trace");
     // Warnings that quote a data source differ in wording only by the cited file.
     v.as_object_mut().unwrap().remove("warnings");
+    v.as_object_mut().unwrap().remove("warning_ids");
     v
 }
 

@@ -69,7 +69,7 @@ pub(super) fn price(
                 r.points
             )));
         }
-        let per = i64::try_from(r.points.mantissa()).unwrap_or(0);
+        let per = rust_decimal::prelude::ToPrimitive::to_i64(&r.points).unwrap_or(0);
         let yen = per * i64::from(n);
         out.meal_fee_yen = yen;
         totals.count += i64::from(n);

@@ -136,7 +136,9 @@ pub(super) fn finish(
             total.normalize()
         )));
     }
-    let points = i64::try_from(total.mantissa()).unwrap_or(i64::MAX);
+    // Whole (checked above); the scale of the sum may be above 0 (`6414.00`), so read the
+    // value, not the mantissa.
+    let points = rust_decimal::prelude::ToPrimitive::to_i64(&total).unwrap_or(i64::MAX);
     let medical_cost = points
         .checked_mul(10)
         .ok_or_else(|| CalcError::Input("the month's 医療費 overflows".into()))?;
