@@ -136,7 +136,10 @@ pub(super) fn finish(
             total.normalize()
         )));
     }
-    let points = i64::try_from(total.mantissa()).unwrap_or(i64::MAX);
+    // Whole points (checked above): the value, not the mantissa (1688.00 has scale 2).
+    let points = i64::try_from(total).map_err(|_| {
+        CalcError::Input(format!("the month's total of {total} points is out of range"))
+    })?;
     let medical_cost = points
         .checked_mul(10)
         .ok_or_else(|| CalcError::Input("the month's 医療費 overflows".into()))?;
