@@ -26,12 +26,20 @@ fn month() -> String {
         let mut items = Vec::new();
         // 140 listed lines over 30 days: 5 on 20 days, 4 on 10 days.
         let n = if d <= 20 { 5 } else { 4 };
-        let codes = ["160000310", "160008010", "160019010", "160022510", "160061810"];
+        let codes = [
+            "160000310",
+            "160008010",
+            "160019010",
+            "160022510",
+            "160061810",
+        ];
         for c in codes.iter().take(n) {
             items.push(serde_json::json!({"code": c}));
             listed += 1;
         }
-        days.push(serde_json::json!({"date": format!("2024-07-{d:02}"), "items": items, "meals": 3}));
+        days.push(
+            serde_json::json!({"date": format!("2024-07-{d:02}"), "items": items, "meals": 3}),
+        );
     }
     assert_eq!(listed + 2 * 30, 200);
     serde_json::json!({
@@ -60,12 +68,14 @@ fn bench(c: &mut Criterion) {
         out.errors.len()
     );
     let json = serde_json::to_string(&out).unwrap();
-    c.bench_function("calc one inpatient month, 30 days, 200 lines (official data)", |b| {
-        b.iter(|| engine.calc_inpatient(black_box(&m)).unwrap())
-    });
-    c.bench_function("santei calc of the inpatient month: JSON in, engine, JSON out", |b| {
-        b.iter(|| api::calc_inpatient(&engine, "bench.json", black_box(&text)).unwrap())
-    });
+    c.bench_function(
+        "calc one inpatient month, 30 days, 200 lines (official data)",
+        |b| b.iter(|| engine.calc_inpatient(black_box(&m)).unwrap()),
+    );
+    c.bench_function(
+        "santei calc of the inpatient month: JSON in, engine, JSON out",
+        |b| b.iter(|| api::calc_inpatient(&engine, "bench.json", black_box(&text)).unwrap()),
+    );
     // The floor: the same month's JSON read and the result's JSON (as large) written, no engine.
     c.bench_function("floor: inpatient month JSON in and out, no engine", |b| {
         b.iter(|| {

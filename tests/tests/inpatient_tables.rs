@@ -46,7 +46,13 @@ fn inpatient_cases_on_the_official_master_and_tables() {
 #[ignore]
 fn timing_of_a_30_day_month() {
     let mut days = Vec::new();
-    let codes = ["160000310", "160008010", "160019010", "160022510", "160061810"];
+    let codes = [
+        "160000310",
+        "160008010",
+        "160019010",
+        "160022510",
+        "160061810",
+    ];
     for d in 1..=30 {
         let n = if d <= 20 { 5 } else { 4 };
         let items: Vec<_> = codes
@@ -54,7 +60,9 @@ fn timing_of_a_30_day_month() {
             .take(n)
             .map(|c| serde_json::json!({ "code": c }))
             .collect();
-        days.push(serde_json::json!({"date": format!("2024-07-{d:02}"), "items": items, "meals": 3}));
+        days.push(
+            serde_json::json!({"date": format!("2024-07-{d:02}"), "items": items, "meals": 3}),
+        );
     }
     let text = serde_json::json!({
         "setting": "inpatient", "kind": "ika", "month": "2024-07",

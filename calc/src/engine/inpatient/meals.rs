@@ -71,7 +71,10 @@ pub(super) fn price(
         }
         // A whole amount (checked above): the value, not the mantissa (670.00 has scale 2).
         let per = i64::try_from(r.points).map_err(|_| {
-            CalcError::Input(format!("days[{i}].meals: {code} {} is out of range", r.points))
+            CalcError::Input(format!(
+                "days[{i}].meals: {code} {} is out of range",
+                r.points
+            ))
         })?;
         let yen = per * i64::from(n);
         out.meal_fee_yen = yen;

@@ -138,7 +138,9 @@ pub(super) fn finish(
     }
     // Whole points (checked above): the value, not the mantissa (1688.00 has scale 2).
     let points = i64::try_from(total).map_err(|_| {
-        CalcError::Input(format!("the month's total of {total} points is out of range"))
+        CalcError::Input(format!(
+            "the month's total of {total} points is out of range"
+        ))
     })?;
     let medical_cost = points
         .checked_mul(10)
