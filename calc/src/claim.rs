@@ -394,7 +394,16 @@ impl Claim {
             Ok(())
         };
         for (i, it) in self.items.iter().enumerate() {
-            crate::group::check_item(i, it)?;
+            crate::group::check_item(
+                i,
+                crate::group::Shape {
+                    code: it.code.is_some(),
+                    points: it.points.is_some(),
+                    section: it.section,
+                    lines: it.lines.as_deref(),
+                },
+            )
+            .map_err(|(path, message)| FieldError { path, message })?;
             count(format!("items[{i}].count"), it.count)?;
             if let Some(p) = it.points {
                 let path = format!("items[{i}].points");
@@ -520,3 +529,8 @@ mod tests {
         assert_eq!(parse(&bad).unwrap_err(), "patient.income_category: missing");
     }
 }
+
+/// The 剤 shape checks (`crate::group`) through the claim's reader.
+#[cfg(test)]
+#[path = "claim_group_tests.rs"]
+mod group_tests;

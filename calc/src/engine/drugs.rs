@@ -21,9 +21,23 @@ use rules::pricing::SectionDef;
 use rules::receipt::CodeKind;
 use rust_decimal::Decimal;
 
+/// The lines of every 剤 of the claim, in claim order, appended to `work`.
+pub(crate) fn all_groups<'a>(
+    f: &Facts<'a>,
+    n: &mut Notes,
+    work: &mut Vec<Work<'a>>,
+) -> Result<(), CalcError> {
+    for (i, it) in f.claim.items.iter().enumerate() {
+        if let Some(lines) = &it.lines {
+            group_lines(f, n, i, it, lines, work)?;
+        }
+    }
+    Ok(())
+}
+
 /// The lines of the 剤 `items[i]`, appended to `work` (procedures and materials in claim
 /// order, then the 薬剤料 line).
-pub(crate) fn group_lines<'a>(
+fn group_lines<'a>(
     f: &Facts<'a>,
     n: &mut Notes,
     i: usize,

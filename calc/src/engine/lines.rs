@@ -27,9 +27,9 @@ pub(crate) struct Src {
     pub section: Option<crate::group::Section>,
 }
 
-/// The input lines: the plain items in code order (then count), so the result does not depend
-/// on the order the caller listed them in (messages keep the caller's item index); then the
-/// lines of each 剤, in claim order ([`super::drugs`]).
+/// The input lines of the plain items, in code order (then count), so the result does not
+/// depend on the order the caller listed them in (messages keep the caller's item index); the
+/// lines of each 剤 follow ([`super::drugs`]).
 pub(crate) fn input_lines<'a>(f: &Facts<'a>, n: &mut Notes) -> Result<Vec<Work<'a>>, CalcError> {
     let claim = f.claim;
     let mut work: Vec<Work<'a>> = Vec::with_capacity(claim.items.len() + 4);
@@ -54,11 +54,6 @@ pub(crate) fn input_lines<'a>(f: &Facts<'a>, n: &mut Notes) -> Result<Vec<Work<'
             section: it.section,
         };
         work.push(input_line(f, n, &src)?);
-    }
-    for (i, it) in claim.items.iter().enumerate() {
-        if let Some(lines) = &it.lines {
-            super::drugs::group_lines(f, n, i, it, lines, &mut work)?;
-        }
     }
     Ok(work)
 }

@@ -137,6 +137,7 @@ impl Engine {
         let mut n = Notes::for_claim(claim);
         f.check_history(&mut n);
         let mut work = lines::input_lines(&f, &mut n)?;
+        drugs::all_groups(&f, &mut n, &mut work)?;
         groups::addon_groups(&f, &mut n, &mut work);
         age::age_addons(&f, &mut n, &mut work);
         addons::rule_addons(&f, &mut n, &mut work);

@@ -47,7 +47,7 @@ fn count_u32(c: i64) -> u32 {
 }
 
 /// Apply the receipt rules to the work lines.
-pub(crate) fn receipt_rules<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]) {
+pub(crate) fn receipt_rules<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'a>>) {
     let claim = f.claim;
     let rules = f.engine.receipt;
     let has_groups = claim.items.iter().any(|it| it.lines.is_some());
@@ -157,21 +157,19 @@ pub(crate) fn receipt_rules<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'
         discharge_date: claim.discharge_date.map(|d| d.0),
     };
     let applied = apply(rules, f.engine.calendar, &visit, &lines, &history);
-    let mut group_round: Vec<(usize, rules::receipt::Rounding)> = Vec::new();
+    // (剤, rounding, work line) of the lines tapered with the rounding left to the 剤's end.
+    let mut group_round: Vec<(u32, rules::receipt::Rounding, usize)> = Vec::new();
     for finding in &applied.findings {
         effect(f, n, work, &back, finding, &mut group_round);
     }
-    // 「端数処理は点数計算の最後」: a 剤's tapered lines rounded once, the difference on its last.
-    group_round.sort_by_key(|g| g.0);
-    group_round.dedup_by_key(|g| g.0);
-    for (g, rounding) in group_round {
-        let members: Vec<usize> = (0..work.len())
-            .filter(|&w| !work[w].removed && work[w].line.group == Some(g as u32))
-            .collect();
-        let exact: Decimal = members.iter().map(|&w| work[w].line.subtotal).sum();
-        let rounded = rounding.round(exact);
-        if let Some(&last) = members.last() {
-            let l = &mut work[last].line;
+    // 「端数処理は点数計算の最後」: a 剤's tapered lines rounded once, the difference on the last.
+    group_round.sort_by_key(|g| (g.0, g.2));
+    group_round.dedup_by_key(|g| (g.0, g.2));
+    for chunk in group_round.chunk_by(|a, b| a.0 == b.0) {
+        let exact: Decimal = chunk.iter().map(|g| work[g.2].line.subtotal).sum();
+        let rounded = chunk[0].1.round(exact);
+        if let Some(last) = chunk.last() {
+            let l = &mut work[last.2].line;
             l.subtotal += rounded - exact;
             l.points = per_unit(l.subtotal, l.count);
         }
@@ -250,13 +248,13 @@ fn lines_text(n: &mut Notes, work: &[Work<'_>], back: &[usize], lines: &[usize])
 }
 
 /// One finding's effect on the work lines and its explanation.
-fn effect(
-    _f: &Facts<'_>,
+fn effect<'a>(
+    f: &Facts<'a>,
     n: &mut Notes,
-    work: &mut [Work<'_>],
+    work: &mut Vec<Work<'a>>,
     back: &[usize],
     finding: &Finding<'_>,
-    group_round: &mut Vec<(usize, rules::receipt::Rounding)>,
+    group_round: &mut Vec<(u32, rules::receipt::Rounding, usize)>,
 ) {
     match finding {
         Finding::Zero { line, rule } => {
@@ -295,11 +293,39 @@ fn effect(
                 l.subtotal = Decimal::ZERO;
                 l.rule = id;
             }
-            // The group's figure on its last member (as a receipt writes a 剤's total last).
+            // The group's figure: a line of its own after the members (which show 0).
             if let Some(&last) = ws.last() {
-                let l = &mut work[last].line;
-                l.subtotal = *points;
-                l.points = per_unit(*points, l.count);
+                let m = &work[last];
+                let line = crate::output::Line {
+                    code: None,
+                    name: match f.engine.receipt.bundles.get(rule.rule.index) {
+                        Some(b) if rule.rule.kind == rules::receipt::RuleKind::Bundle => {
+                            n.t.str(&b.name)
+                        }
+                        _ => n.t.str(rule.id),
+                    },
+                    points: *points,
+                    count: 1,
+                    subtotal: *points,
+                    origin: "auto",
+                    rule: id,
+                    verified: true,
+                    source: src,
+                    section: m.line.section,
+                    group: m.line.group,
+                    price: None,
+                };
+                let input = m.input;
+                work.push(Work {
+                    line,
+                    name: "",
+                    family: None,
+                    input,
+                    sub: None,
+                    parts: Vec::new(),
+                    removed: false,
+                    record: None,
+                });
             }
             let how = n.t.own(format!("{how:?}"));
             trace!(
@@ -326,7 +352,7 @@ fn effect(
             l.rule = id;
             if let RoundAt::Group(r) = round {
                 if let Some(g) = l.group {
-                    group_round.push((g as usize, *r));
+                    group_round.push((g, *r, w));
                 } else {
                     l.subtotal = r.round(*points);
                     l.points = per_unit(l.subtotal, l.count);
@@ -406,6 +432,18 @@ fn effect(
                 n.errors
                     .push(tx!(n.t, "{}: {} (rule {}: {})", what, why, id, src));
             }
+        }
+        Finding::Unverified { rule, sets } => {
+            let (id, src) = cited(n, rule);
+            let sets = n.t.own(sets.join(", "));
+            n.warnings.push(tx!(
+                n.t,
+                "rule {} ({}): rests on codes of {} that no official master confirms on {}",
+                id,
+                src,
+                sets,
+                f.date
+            ));
         }
         Finding::CannotDecide { lines, rule, why } => {
             let what = lines_text(n, work, back, lines);

@@ -17,6 +17,7 @@
 
 mod checks;
 mod combine;
+mod named;
 mod state;
 mod taper;
 
@@ -213,9 +214,6 @@ pub enum Why {
     PeriodUndecided { date: NaiveDate },
     /// A fact the rule needs is not in the input (`also_after`: `discharge_date` …).
     MissingFact(String),
-    /// The rule rests on explicit codes no official master confirms on the date
-    /// (`ReceiptRules::unverified_on`): the set's id.
-    Unverified { set: String },
 }
 
 /// One effect of a rule on this claim.
@@ -268,6 +266,10 @@ pub enum Finding<'r> {
         rule: Cited<'r>,
         why: Why,
     },
+    /// The rule of earlier findings rests on explicit codes that no official master confirms
+    /// on the date (`ReceiptRules::unverified_on`; e.g. R6 codes used under R8): the ids of
+    /// those sets. Given once per rule, after all other findings.
+    Unverified { rule: Cited<'r>, sets: Vec<String> },
     /// The rules cannot decide (a date outside their coverage, a missing fact): `rule` is
     /// `None` when no rule could be applied at all.
     CannotDecide {
@@ -287,7 +289,8 @@ impl<'r> Finding<'r> {
             | Finding::TaperDrugs { rule, .. }
             | Finding::Refuse { rule, .. }
             | Finding::Warn { rule, .. }
-            | Finding::DropAuto { rule, .. } => Some(rule),
+            | Finding::DropAuto { rule, .. }
+            | Finding::Unverified { rule, .. } => Some(rule),
             Finding::CannotDecide { rule, .. } => rule.as_ref(),
         }
     }
@@ -330,6 +333,7 @@ pub fn apply<'r>(
     checks::conflicts(&mut st);
     checks::not_within(&mut st);
     checks::times(&mut st);
+    st.unverified();
     Applied {
         findings: st.findings,
     }
