@@ -69,7 +69,13 @@ pub(super) fn price(
                 r.points
             )));
         }
-        let per = rust_decimal::prelude::ToPrimitive::to_i64(&r.points).unwrap_or(0);
+        // A whole amount (checked above): the value, not the mantissa (670.00 has scale 2).
+        let per = i64::try_from(r.points).map_err(|_| {
+            CalcError::Input(format!(
+                "days[{i}].meals: {code} {} is out of range",
+                r.points
+            ))
+        })?;
         let yen = per * i64::from(n);
         out.meal_fee_yen = yen;
         totals.count += i64::from(n);

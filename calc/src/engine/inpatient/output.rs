@@ -136,9 +136,12 @@ pub(super) fn finish(
             total.normalize()
         )));
     }
-    // Whole (checked above); the scale of the sum may be above 0 (`6414.00`), so read the
-    // value, not the mantissa.
-    let points = rust_decimal::prelude::ToPrimitive::to_i64(&total).unwrap_or(i64::MAX);
+    // Whole points (checked above): the value, not the mantissa (1688.00 has scale 2).
+    let points = i64::try_from(total).map_err(|_| {
+        CalcError::Input(format!(
+            "the month's total of {total} points is out of range"
+        ))
+    })?;
     let medical_cost = points
         .checked_mul(10)
         .ok_or_else(|| CalcError::Input("the month's 医療費 overflows".into()))?;

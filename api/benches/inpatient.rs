@@ -1,0 +1,90 @@
+//! An inpatient month on the official data, native, single thread: 30 days of
+//! 急性期一般入院料１ with 200 lines in all (the ward's 入院料 and 入院期間加算 santei adds, and daily
+//! tests), meals, the month's co-payment; and, in the same run, the floor: the same month's
+//! JSON read and the result's JSON written with serde_json, no engine.
+//! Reads ../shared (or $SANTEI_SHARED).
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use calc::Engine;
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use std::path::PathBuf;
+
+fn shared() -> PathBuf {
+    std::env::var_os("SANTEI_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+}
+
+/// 30 days (2024-07-01..30, admitted 07-01): 2 lines a day santei adds (入院料, 入院期間加算) and
+/// 140 lines the caller lists (尿一般 and 末梢血液一般 every other day … ), 200 in all.
+fn month() -> String {
+    let mut days = Vec::new();
+    let mut listed = 0;
+    for d in 1..=30 {
+        let mut items = Vec::new();
+        // 140 listed lines over 30 days: 5 on 20 days, 4 on 10 days.
+        let n = if d <= 20 { 5 } else { 4 };
+        let codes = [
+            "160000310",
+            "160008010",
+            "160019010",
+            "160022510",
+            "160061810",
+        ];
+        for c in codes.iter().take(n) {
+            items.push(serde_json::json!({"code": c}));
+            listed += 1;
+        }
+        days.push(
+            serde_json::json!({"date": format!("2024-07-{d:02}"), "items": items, "meals": 3}),
+        );
+    }
+    assert_eq!(listed + 2 * 30, 200);
+    serde_json::json!({
+        "setting": "inpatient", "kind": "ika", "month": "2024-07",
+        "patient": {"birth_date": "1958-03-15", "insurance": "kenpo", "income_category": "ウ"},
+        "facility": {"kind": "hospital", "standards": [{"code": "3525", "from": "2024-06-01"}]},
+        "admission": {"date": "2024-07-01", "ward": {"code": "190117710"}},
+        "days": days,
+    })
+    .to_string()
+}
+
+fn bench(c: &mut Criterion) {
+    let s = shared();
+    let ds = masters::Dataset::load_dirs(&[s.join("masters/ika"), s.join("tensuhyo/ika")])
+        .expect("../shared");
+    let engine = Engine::with_data(ds).unwrap();
+    let text = month();
+    let m = api::parse::inpatient_month("bench.json", &text).unwrap();
+    let out = engine.calc_inpatient(&m).unwrap();
+    let lines: usize = out.days.iter().map(|d| d.result.lines.len()).sum();
+    eprintln!(
+        "bench inpatient month: {} days, {lines} lines, {} points, {} errors",
+        out.days.len(),
+        out.total_points,
+        out.errors.len()
+    );
+    let json = serde_json::to_string(&out).unwrap();
+    c.bench_function(
+        "calc one inpatient month, 30 days, 200 lines (official data)",
+        |b| b.iter(|| engine.calc_inpatient(black_box(&m)).unwrap()),
+    );
+    c.bench_function(
+        "santei calc of the inpatient month: JSON in, engine, JSON out",
+        |b| b.iter(|| api::calc_inpatient(&engine, "bench.json", black_box(&text)).unwrap()),
+    );
+    // The floor: the same month's JSON read and the result's JSON (as large) written, no engine.
+    c.bench_function("floor: inpatient month JSON in and out, no engine", |b| {
+        b.iter(|| {
+            let v: serde_json::Value = serde_json::from_str(black_box(&text)).unwrap();
+            let r: serde_json::Value = serde_json::from_str(black_box(&json)).unwrap();
+            (v, serde_json::to_string_pretty(&r).unwrap())
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
