@@ -17,10 +17,14 @@ fn santei(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn corpus_passes_and_summary_is_the_last_line() {
-    let (rc, out) = santei(&["golden", "run", "../goldens"]);
+    // The `data = "official"` cases read the official files in ../shared beside the checkout
+    // (or $SANTEI_SHARED).
+    let shared = std::env::var("SANTEI_SHARED").unwrap_or_else(|_| "../../shared".into());
+    let official = format!("{shared}/masters");
+    let (rc, out) = santei(&["golden", "run", "--official", &official, "../goldens"]);
     assert_eq!(rc, 0, "{out}");
     let last = out.lines().last().unwrap();
-    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+    assert!(last.contains(" passed, 0 failed"), "{last}");
 }
 
 #[test]
