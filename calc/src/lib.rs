@@ -29,6 +29,7 @@ pub mod inpatient;
 pub mod output;
 pub mod rounding;
 pub mod text;
+mod text_args;
 pub mod trace;
 pub mod values;
 

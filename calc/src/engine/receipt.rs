@@ -464,19 +464,5 @@ fn effect<'a>(
             };
             n.warnings.push(msg);
         }
-        Finding::Unverified { rule, sets } => {
-            // The rule rests on code sets no official master confirms on the date (an R6 set
-            // used after 2026-06-01): applied, and flagged in the trace.
-            let (id, src) = cited(n, rule);
-            let list = sets.join(", ");
-            let sets = tx!(n.t, "{}", &list);
-            trace!(
-                n,
-                id,
-                sets,
-                src,
-                lit!("applied on codes no official master confirms on this date (unverified)")
-            );
-        }
     }
 }
