@@ -435,3 +435,30 @@ mod tests {
         assert_eq!(Lang::parse("fr"), None);
     }
 }
+
+/// The catalog's renderings of a pool's texts (here, not in `text`, so that `text` does not
+/// depend on the catalog).
+impl Texts {
+    /// The text in a language ([`Lang`]; English is [`Texts::show`]).
+    pub fn show_in(&self, t: Text, lang: Lang) -> ShowIn<'_> {
+        ShowIn {
+            pool: self,
+            text: t,
+            lang,
+        }
+    }
+
+    /// The text in a language as a string.
+    pub fn string_in(&self, t: Text, lang: Lang) -> String {
+        self.show_in(t, lang).to_string()
+    }
+
+    /// The catalog's id of the message a text is (`None` for a name, a source or a code).
+    pub fn message_id(&self, t: Text) -> Option<&'static str> {
+        let c = catalog();
+        match self.as_str(t) {
+            Some(s) if t.pieces().len() == 2 => c.match_str(s).map(|(e, _)| e.id),
+            _ => c.by_pieces(t.pieces()).map(|e| e.id),
+        }
+    }
+}

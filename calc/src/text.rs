@@ -128,6 +128,11 @@ pub struct Text {
 }
 
 impl Text {
+    /// The template's pieces (the text between the arguments).
+    pub fn pieces(&self) -> &'static [&'static str] {
+        self.pieces
+    }
+
     /// A text from the pieces of a template (made by [`tx!`](crate::tx) and
     /// [`lit!`](crate::lit), which check at compile time that the pieces need no JSON
     /// escaping: no `"`, `\\` or control characters; written into JSON as they are).
@@ -392,29 +397,6 @@ impl Texts {
     pub fn template(&self, t: Text) -> (&'static [&'static str], Vec<Segment<'_>>) {
         let args = self.args_of(t).iter().map(|a| self.segment(a)).collect();
         (t.pieces, args)
-    }
-
-    /// The text in a language ([`crate::catalog::Lang`]; English is [`Texts::show`]).
-    pub fn show_in(&self, t: Text, lang: crate::catalog::Lang) -> crate::catalog::ShowIn<'_> {
-        crate::catalog::ShowIn {
-            pool: self,
-            text: t,
-            lang,
-        }
-    }
-
-    /// The text in a language as a string.
-    pub fn string_in(&self, t: Text, lang: crate::catalog::Lang) -> String {
-        self.show_in(t, lang).to_string()
-    }
-
-    /// The catalog's id of the message a text is (`None` for a name, a source or a code).
-    pub fn message_id(&self, t: Text) -> Option<&'static str> {
-        let c = crate::catalog::catalog();
-        match self.as_str(t) {
-            Some(s) if t.pieces.len() == 2 => c.match_str(s).map(|(e, _)| e.id),
-            _ => c.by_pieces(t.pieces).map(|e| e.id),
-        }
     }
 
     /// Whether the text is empty when written (without writing it).
