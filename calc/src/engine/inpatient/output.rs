@@ -142,8 +142,14 @@ pub(super) fn finish(
             "the month's total of {total} points is out of range"
         ))
     })?;
-    let medical_cost = points
-        .checked_mul(10)
+    // 1点 = yen_per_point 円, dated in rules/data/copay/rounding.toml (the co-payment's own rate).
+    let rnd = e.copay_tables().rounding_at(m.month.0).ok_or_else(|| {
+        CalcError::Input(format!(
+            "no 1点 = 円 rate in the co-payment tables (rounding) for {}",
+            m.month.0.format("%Y-%m")
+        ))
+    })?;
+    let medical_cost = crate::copay::rounding::yen_from_points(points, rnd.yen_per_point)
         .ok_or_else(|| CalcError::Input("the month's 医療費 overflows".into()))?;
     n.trace(
         "inpatient.total",
