@@ -4,6 +4,7 @@
 //! 告示57 item ranges they stand for.
 
 use calc::line_facts as facts;
+use masters::value::OutpatientMgmt;
 use masters::{Code, ProcedureRecord};
 use rules::receipt::{LineFacts, ReceiptRules};
 use santei_tests::{date, official};
