@@ -37,6 +37,7 @@ fn day_claim(
         visit: None,
         public_expense: Vec::new(),
         month_to_date: None,
+        copay_month: None,
         time: None,
         // The last discharge before this stay (the outpatient rules that count from one).
         discharge_date: m.admission.previous.as_ref().map(|p| p.discharge_date),
