@@ -35,7 +35,7 @@ pub(crate) mod inpatient;
 mod limits;
 mod lines;
 mod notes;
-mod receipt;
+pub(crate) mod receipt;
 mod tier;
 mod totals;
 mod work;
@@ -123,6 +123,16 @@ impl Engine {
 
     /// Compute one claim.
     pub fn calc(&self, claim: &Claim) -> Result<CalcOutput, CalcError> {
+        self.calc_with(claim, None)
+    }
+
+    /// Compute one claim, with the receipt rules' view of its history kept in `cache` (the days
+    /// of an inpatient month: one claim whose history grows day by day).
+    pub(crate) fn calc_with<'e>(
+        &'e self,
+        claim: &Claim,
+        cache: Option<&mut receipt::HistoryCache<'e>>,
+    ) -> Result<CalcOutput, CalcError> {
         let f = Facts::new(
             facts::Data {
                 data: &self.data,
@@ -142,7 +152,7 @@ impl Engine {
         groups::addon_groups(&f, &mut n, &mut work);
         age::age_addons(&f, &mut n, &mut work);
         addons::rule_addons(&f, &mut n, &mut work);
-        receipt::receipt_rules(&f, &mut n, &mut work);
+        receipt::receipt_rules(&f, &mut n, &mut work, cache.map(|c| (&*self.data, c)));
         inclusions::official_inclusions(&f, &mut n, &mut work);
         hand_addons::check(&f, &mut n, &work);
         limits::input_limits(&f, &mut n, &work);
