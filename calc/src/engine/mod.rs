@@ -120,6 +120,10 @@ impl Engine {
     pub fn copay_tables(&self) -> &rules::copay::CopayTables {
         &self.copay
     }
+    /// The receipt rules (まるめ, 包括, 逓減, conditions, time: `rules/data/receipt/`).
+    pub fn receipt_rules(&self) -> &rules::receipt::ReceiptRules {
+        &self.receipt
+    }
 
     /// Compute one claim.
     pub fn calc(&self, claim: &Claim) -> Result<CalcOutput, CalcError> {
