@@ -114,7 +114,12 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
         out.total_points.normalize()
     );
     if let Some(c) = &out.copay {
-        println!("{} {:>7} 円", pad("窓口負担", 68), c.patient_pays);
+        // The visit's window payment (窓口負担): the visit's own, or this visit's in its month.
+        let pays = match c {
+            calc::copay::month::CopayBlock::Visit(v) => v.patient_pays,
+            calc::copay::month::CopayBlock::Month(m) => m.month.visits[m.visit].window_payment,
+        };
+        println!("{} {:>7} 円", pad("窓口負担", 68), pays);
     }
     let lang = crate::lang();
     for &e in &out.errors {
