@@ -644,6 +644,16 @@ fn receipt_goldens_with_drugs_materials_and_marume_audit_clean() {
         }
     }
     let rs: Vec<uke::Receipt> = written.iter().map(|w| w.2.clone()).collect();
+    // SANTEI_AUDIT_DUMP=FILE writes them as the JSON lines `santei uke write` reads (to run
+    // `santei uke write` and `santei uke audit --master` on them by hand).
+    if let Some(p) = std::env::var_os("SANTEI_AUDIT_DUMP") {
+        let ir = ir();
+        let text: String = rs
+            .iter()
+            .map(|r| json!({"ir": &ir, "receipt": r}).to_string() + "\n")
+            .collect();
+        std::fs::write(p, text).unwrap();
+    }
     let back = write_read(&rs);
     assert_eq!(back.len(), written.len());
     let (mut drugs, mut materials, mut marume, mut units) = (0, 0, 0, 0);
