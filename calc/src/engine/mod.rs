@@ -51,6 +51,7 @@ use std::sync::Arc;
 
 pub use error::{CalcError, EngineError};
 pub use facts::revision_after_data;
+pub use receipt::line_facts;
 
 /// The engine with its data: the dated schedule and 電子点数表 tables (`masters`) and the rule
 /// files (`rules`). Immutable after construction; cheap to clone (the schedule is shared).
@@ -118,6 +119,10 @@ impl Engine {
     }
     pub fn copay_tables(&self) -> &rules::copay::CopayTables {
         &self.copay
+    }
+    /// The receipt rules (まるめ, 包括, 逓減, conditions, time: `rules/data/receipt/`).
+    pub fn receipt_rules(&self) -> &rules::receipt::ReceiptRules {
+        &self.receipt
     }
 
     /// Compute one claim.

@@ -21,7 +21,9 @@ use rules::receipt::LineFacts;
 use rust_decimal::Decimal;
 
 /// The facts of a procedure record that the rule sets select on.
-pub(crate) fn facts_of(r: &ProcedureRecord) -> LineFacts<'_> {
+/// The facts of a master row that the receipt rules (`rules::receipt`) match on: written once, here,
+/// for the engine and for the tests that check the rule data against the official master.
+pub fn line_facts(r: &ProcedureRecord) -> LineFacts<'_> {
     LineFacts {
         code: r.code.0,
         alpha: r.code_alpha.as_str(),
@@ -110,7 +112,7 @@ fn history_line<'e>(
     let rec = schedule.lookup(h.code, h.date.0).ok().map(|e| e.record());
     HistoryLine {
         date: h.date.0,
-        facts: rec.map_or_else(|| LineFacts::code_only(h.code.0), facts_of),
+        facts: rec.map_or_else(|| LineFacts::code_only(h.code.0), line_facts),
         count: count_u32(h.count),
         points: rec.map_or(Decimal::ZERO, |r| r.points),
     }
@@ -158,7 +160,7 @@ pub(crate) fn receipt_rules<'a, 'e>(
         let base = ReceiptLine {
             facts: l.record.map_or_else(
                 || LineFacts::code_only(l.line.code.map_or(0, |c| c.0)),
-                facts_of,
+                line_facts,
             ),
             section: l.line.section.map(|s| s.0),
             group: l.input.unwrap_or(n_items + w),

@@ -35,6 +35,7 @@ pub(super) fn month_claim(m: &InpatientMonth) -> Claim {
         visit: None,
         public_expense: Vec::new(),
         month_to_date: None,
+        copay_month: None,
         time: None,
         // The last discharge before this stay (the outpatient rules that count from one).
         discharge_date: m.admission.previous.as_ref().map(|p| p.discharge_date),

@@ -125,18 +125,18 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         Cited::new(self.rules, RuleRef { kind, index })
     }
 
-    /// Whether a line (claim or history) is a member of set `id` on the date.
-    pub fn is(&self, l: LineRef, id: &str) -> bool {
-        self.version(id).is_some_and(|v| self.is_v(l, v))
-    }
-
-    /// The version of set `id` in force on the date.
-    fn version(&self, id: &str) -> Option<usize> {
+    /// The version of set `id` in force on the date (looked up once per question, not per
+    /// line).
+    pub fn version(&self, id: &str) -> Option<usize> {
         self.rules.set_version(id, self.date)
     }
 
-    /// Whether a line is a member of set version `v` (of [`State::version`]).
-    fn is_v(&self, l: LineRef, v: usize) -> bool {
+    /// Whether a line (claim or history) is a member of the set version `v` (`None`: no
+    /// version in force, a member of nothing).
+    pub fn is_in(&self, l: LineRef, v: Option<usize>) -> bool {
+        let Some(v) = v else {
+            return false;
+        };
         let sets = match l {
             LineRef::Claim(i) => &self.line_sets[i],
             LineRef::History(i) => &self.hist_sets[i],
@@ -144,9 +144,9 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         sets.binary_search(&v).is_ok()
     }
 
-    /// Whether a line is a member of one of the sets.
-    pub fn is_any(&self, l: LineRef, ids: &[String]) -> bool {
-        ids.iter().any(|id| self.is(l, id))
+    /// Whether a line (claim or history) is a member of set `id` on the date.
+    pub fn is(&self, l: LineRef, id: &str) -> bool {
+        self.is_in(l, self.version(id))
     }
 
     /// The claim lines still charged that are members of `id`.
@@ -155,7 +155,17 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             return Vec::new();
         };
         (0..self.lines.len())
-            .filter(|&i| self.charged[i] && self.is_v(LineRef::Claim(i), v))
+            .filter(|&i| self.charged[i] && self.is_in(LineRef::Claim(i), Some(v)))
+            .collect()
+    }
+
+    /// The claim lines on the receipt (charged or not) that are members of `id`.
+    pub fn present_in(&self, id: &str) -> Vec<usize> {
+        let Some(v) = self.version(id) else {
+            return Vec::new();
+        };
+        (0..self.lines.len())
+            .filter(|&i| self.present(i) && self.is_in(LineRef::Claim(i), Some(v)))
             .collect()
     }
 
@@ -180,14 +190,14 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             return Vec::new();
         };
         let mut out: Vec<LineRef> = (0..self.lines.len())
-            .filter(|&i| self.charged[i] && self.is_v(LineRef::Claim(i), v))
+            .filter(|&i| self.charged[i] && self.is_in(LineRef::Claim(i), Some(v)))
             .map(LineRef::Claim)
             .collect();
         out.extend(
             self.hist_scope(scope)
                 .iter()
                 .map(|&h| LineRef::History(h))
-                .filter(|&l| self.is_v(l, v)),
+                .filter(|&l| self.is_in(l, Some(v))),
         );
         out
     }
@@ -200,14 +210,14 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             return Vec::new();
         };
         let mut out: Vec<LineRef> = (0..self.lines.len())
-            .filter(|&i| self.present(i) && self.is_v(LineRef::Claim(i), v))
+            .filter(|&i| self.present(i) && self.is_in(LineRef::Claim(i), Some(v)))
             .map(LineRef::Claim)
             .collect();
         out.extend(
             self.hist_scope(scope)
                 .iter()
                 .map(|&h| LineRef::History(h))
-                .filter(|&l| self.is_v(l, v)),
+                .filter(|&l| self.is_in(l, Some(v))),
         );
         out
     }
@@ -218,7 +228,9 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             return Vec::new();
         };
         (0..self.history.len())
-            .filter(|&h| self.history[h].date <= self.date && self.is_v(LineRef::History(h), v))
+            .filter(|&h| {
+                self.history[h].date <= self.date && self.is_in(LineRef::History(h), Some(v))
+            })
             .collect()
     }
 
