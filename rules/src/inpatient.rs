@@ -77,9 +77,49 @@ pub struct Readmission {
     pub source: String,
 }
 
+/// `[[inpatient_only_if]]` — codes the master allows on an inpatient receipt (入外適用区分 0) that
+/// the 告示 allows for an inpatient only after a 手術: within `after_operation_days` days counted
+/// from the day of the operation (a line whose 告示区分 letter is `operation_kubun`) on or before
+/// the day, in the stay. Otherwise refused on an inpatient day.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InpatientOnlyIf {
+    pub id: String,
+    pub name: String,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    pub codes: Vec<String>,
+    pub after_operation_days: u32,
+    pub operation_kubun: String,
+    pub source: String,
+}
+
+impl InpatientOnlyIf {
+    pub fn in_force(&self, d: NaiveDate) -> bool {
+        self.from <= d && self.to.is_none_or(|t| d <= t)
+    }
+}
+
+/// `[living_care]` — 入院時生活療養費: who gets it instead of 入院時食事療養 (a patient of
+/// `min_age` or older in a ward whose 入院料 has a 告示区分 of `ward_kubun`), and what santei lacks
+/// to price it (`missing`): such a month is "cannot decide".
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LivingCare {
+    pub min_age: u32,
+    pub ward_kubun: Vec<String>,
+    pub missing: String,
+    pub source: String,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct InpatientFile {
+    #[serde(default)]
+    living_care: Option<LivingCare>,
+    #[serde(default)]
+    inpatient_only_if: Vec<InpatientOnlyIf>,
     #[serde(default)]
     period: Vec<PeriodAddon>,
     #[serde(default)]
@@ -102,6 +142,8 @@ pub struct InpatientRuleError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct InpatientRules {
     pub periods: Vec<PeriodAddon>,
+    pub living_care: Option<LivingCare>,
+    pub inpatient_only_if: Vec<InpatientOnlyIf>,
     pub meal_fees: Vec<MealFee>,
     pub meals: MealLimits,
     pub readmission: Readmission,
@@ -121,7 +163,8 @@ impl InpatientRules {
     pub fn from_sources(files: &[(&str, &str)]) -> Result<InpatientRules, InpatientRuleError> {
         let mut periods = Vec::new();
         let mut meal_fees = Vec::new();
-        let (mut meals, mut readmission) = (None, None);
+        let mut only_if = Vec::new();
+        let (mut meals, mut readmission, mut living) = (None, None, None);
         for (name, text) in files {
             let err = |message: String| InpatientRuleError {
                 file: name.to_string(),
@@ -163,9 +206,34 @@ impl InpatientRules {
                     )));
                 }
             }
+            for r in &f.inpatient_only_if {
+                if r.source.trim().is_empty()
+                    || r.codes.is_empty()
+                    || r.codes.iter().any(|c| !is_code(c))
+                    || r.operation_kubun.len() != 1
+                    || r.after_operation_days == 0
+                {
+                    return Err(err(format!(
+                        "inpatient_only_if {}: needs 9-digit codes, a one-letter operation_kubun, after_operation_days ≥ 1 and a source",
+                        r.id
+                    )));
+                }
+            }
+            only_if.extend(f.inpatient_only_if);
             periods.extend(f.period);
             meal_fees.extend(f.meal_fee);
             meals = f.meals.or(meals);
+            if let Some(l) = &f.living_care {
+                if l.source.trim().is_empty()
+                    || l.missing.trim().is_empty()
+                    || l.ward_kubun.is_empty()
+                {
+                    return Err(err(
+                        "[living_care]: needs ward_kubun, missing and a source".into()
+                    ));
+                }
+            }
+            living = f.living_care.or(living);
             readmission = f.readmission.or(readmission);
         }
         for (i, p) in periods.iter().enumerate() {
@@ -186,6 +254,8 @@ impl InpatientRules {
         };
         Ok(InpatientRules {
             periods,
+            living_care: living,
+            inpatient_only_if: only_if,
             meal_fees,
             meals: meals.ok_or_else(|| missing("meals"))?,
             readmission: readmission.ok_or_else(|| missing("readmission"))?,
@@ -205,6 +275,13 @@ impl InpatientRules {
             .iter()
             .filter(|p| p.in_force(d))
             .find_map(|p| p.step.iter().find(|s| s.code == code).map(|s| (p, s)))
+    }
+
+    /// The `[[inpatient_only_if]]` rule of a code on a date.
+    pub fn inpatient_only_if(&self, code: &str, d: NaiveDate) -> Option<&InpatientOnlyIf> {
+        self.inpatient_only_if
+            .iter()
+            .find(|r| r.in_force(d) && r.codes.iter().any(|c| c == code))
     }
 
     /// The meal fee by its id ("1" or "2").
@@ -234,6 +311,14 @@ mod tests {
         assert_eq!((q.id.as_str(), s.to_day), ("a100_note3_special", 14));
         assert_eq!(r.meals.max_per_day, 3);
         assert_eq!(r.readmission.gap_months, 3);
+        assert_eq!(r.living_care.as_ref().unwrap().min_age, 65);
+        // 告示57 l.12416-12418: 創傷処置 １ for an inpatient within 14 days of a 手術.
+        let j = r.inpatient_only_if("140000610", d).unwrap();
+        assert_eq!(
+            (j.after_operation_days, j.operation_kubun.as_str()),
+            (14, "K")
+        );
+        assert!(r.inpatient_only_if("140000710", d).is_none());
     }
 
     #[test]

@@ -6,7 +6,6 @@ use super::output::{DayOutput, MonthNotes};
 use super::Engine;
 use crate::claim::{Claim, Item, Setting};
 use crate::engine::error::CalcError;
-use crate::engine::receipt::HistoryCache;
 use crate::inpatient::InpatientMonth;
 use crate::lit;
 use chrono::NaiveDate;
@@ -130,12 +129,12 @@ pub(super) fn compute<'e>(
     m: &InpatientMonth,
     reck: NaiveDate,
     i: usize,
-    claim: &mut Claim,
-    cache: &mut HistoryCache<'e>,
+    st: &mut super::MonthState<'e>,
     notes: &mut MonthNotes,
 ) -> Result<DayOutput, CalcError> {
     let d = &m.days[i];
     let date = d.date.0;
+    let (claim, cache, ops) = (&mut st.claim, &mut st.cache, &st.ops);
     let ward = d.ward.as_ref().unwrap_or(&m.admission.ward);
     let Some(wcode) = ward.code else {
         return Err(CalcError::Input(format!("days[{i}].ward.code: missing")));
@@ -182,6 +181,17 @@ pub(super) fn compute<'e>(
                 continue;
             }
             listed_period = true;
+        }
+        if let Some(why) = it
+            .code
+            .and_then(|c| super::restrict::refusal(e, ops, c, date))
+        {
+            notes.error(format!(
+                "{date} (day {elapsed}): days[{i}].items[{j}].code {} {}: refused — {why}",
+                wcode_or(it.code),
+                it.code.map(|c| name_of(e, c, date)).unwrap_or_default(),
+            ));
+            continue;
         }
         items.push(it.clone());
         origin.push(Some(j));

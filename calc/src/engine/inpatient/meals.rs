@@ -23,6 +23,7 @@ pub(super) fn price(
     {
         return Ok(totals);
     }
+    living_care(e, m)?;
     let fee = rules.meal_fee(&m.admission.meal_fee).ok_or_else(|| {
         CalcError::Input(format!(
             "admission.meal_fee: {:?} is not a 入院時食事療養 santei knows ({})",
@@ -92,4 +93,36 @@ pub(super) fn price(
         );
     }
     Ok(totals)
+}
+
+/// 入院時生活療養: a day with meals of a patient of the rule's age in a 療養病床 ward is
+/// "cannot decide" (`[living_care]` of `rules/data/inpatient/`).
+fn living_care(e: &Engine, m: &InpatientMonth) -> Result<(), CalcError> {
+    let Some(rule) = &e.inpatient.rules.living_care else {
+        return Ok(());
+    };
+    for (i, d) in m.days.iter().enumerate() {
+        if d.meals.as_ref().is_none_or(|x| x.count() == 0) {
+            continue;
+        }
+        let date = d.date.0;
+        let age = crate::copay::age::age_on(m.patient.birth_date.0, date);
+        if age < rule.min_age {
+            continue;
+        }
+        let ward = d.ward.as_ref().unwrap_or(&m.admission.ward);
+        let Some(code) = ward.code else { continue };
+        let Ok(entry) = e.data().lookup(code, date) else {
+            continue;
+        };
+        let r = entry.record();
+        let kubun = format!("{}{:03}", r.code_alpha, r.section);
+        if rule.ward_kubun.iter().any(|k| *k == kubun) {
+            return Err(CalcError::Input(format!(
+                "days[{i}].meals: cannot decide — {date}: the patient is {age} (≥ {}) in a 療養病床 ward ({code} {}, 告示区分 {kubun}), so the meals are 入院時生活療養, not 入院時食事療養; santei lacks {} ({})",
+                rule.min_age, r.name, rule.missing, rule.source
+            )));
+        }
+    }
+    Ok(())
 }

@@ -16,6 +16,7 @@ mod checks;
 mod day;
 mod meals;
 mod output;
+mod restrict;
 
 use super::error::{CalcError, EngineError};
 use super::Engine;
@@ -26,6 +27,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 pub use output::{DayOutput, InpatientOutput, MealTotals, MonthTrace};
+
+/// What the days of a month share: the month's claim (the day's date and items refilled, the
+/// history grown), the receipt rules' view of that history, the stay's operation days.
+pub(super) struct MonthState<'e> {
+    pub claim: crate::claim::Claim,
+    pub cache: super::receipt::HistoryCache<'e>,
+    ops: restrict::Operations,
+}
 
 /// One row of the 04入院基本料テーブル for an add-on code: its group and 加算識別.
 #[derive(Clone, Copy, Debug)]
@@ -84,13 +93,14 @@ impl Engine {
         let mut days: Vec<DayOutput> = Vec::with_capacity(month.days.len());
         // One claim for the month: the patient and facility copied once, the history grown
         // day by day (the month's earlier days), the items refilled for each day.
-        let mut claim = day::month_claim(month);
-        let mut cache = super::receipt::HistoryCache::default();
+        let mut st = MonthState {
+            claim: day::month_claim(month),
+            cache: super::receipt::HistoryCache::default(),
+            ops: restrict::operations(self, month, reckoning),
+        };
         for (i, d) in month.days.iter().enumerate() {
-            let out = day::compute(
-                self, month, reckoning, i, &mut claim, &mut cache, &mut notes,
-            )?;
-            claim
+            let out = day::compute(self, month, reckoning, i, &mut st, &mut notes)?;
+            st.claim
                 .history
                 .extend(out.result.lines.iter().filter_map(|l| {
                     l.code.map(|code| crate::claim::HistoryLine {
