@@ -212,7 +212,7 @@ pub fn calc(name: &str, text: &str) -> String {
 /// `santei copay`: one receipt.
 #[wasm_bindgen]
 pub fn copay(name: &str, text: &str) -> String {
-    with_engine(|e| api::copay(e, name, text))
+    with_engine(|e| api::copay_in(e, name, text, lang()))
 }
 
 /// `santei copay FILE --local LOCAL`: one receipt with local public programmes added to the
@@ -226,7 +226,7 @@ pub fn copay_local(name: &str, text: &str, local_name: &str, local_text: &str) -
             .clone()
             .with_local_programmes(local_name, local_text)
             .map_err(|err| ApiError::input(err.to_string()))?;
-        api::copay_with(&tables, name, text)
+        api::copay_with_in(&tables, name, text, lang())
     })
 }
 
