@@ -113,8 +113,16 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
         pad("合計点数", 68),
         out.total_points.normalize()
     );
-    if let Some(c) = &out.copay {
-        println!("{} {:>7} 円", pad("窓口負担", 68), c.patient_pays);
+    // The visit's window payment (the month form: the claim's own visit in it).
+    let window = match &out.copay {
+        Some(calc::copay::month::CopayBlock::Visit(c)) => Some(c.patient_pays),
+        Some(calc::copay::month::CopayBlock::Month(m)) => {
+            m.month.visits.get(m.visit).map(|v| v.window_payment)
+        }
+        None => None,
+    };
+    if let Some(w) = window {
+        println!("{} {:>7} 円", pad("窓口負担", 68), w);
     }
     let lang = crate::lang();
     for &e in &out.errors {
