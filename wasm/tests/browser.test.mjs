@@ -572,7 +572,7 @@ test('a UKE file dropped: the worker fetches the second module (pkg-full/) and s
     // The engine stays usable after the switch to the second module.
     await page.waitForFunction(() => /準備完了/.test(document.querySelector('#engine-status').textContent));
     mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, 'uke-audit-1280.png') });
+    await page.locator('#uke-audit').screenshot({ path: path.join(artifacts, 'uke-audit-1280.png') });
     assert.deepEqual(pageErrors, [], 'no uncaught errors on the page');
   });
 });
