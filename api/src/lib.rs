@@ -283,27 +283,66 @@ pub fn copay(engine: &Engine, name: &str, text: &str) -> Result<String, ApiError
     copay_with(engine.copay_tables(), name, text)
 }
 
+/// [`copay`] in a language ([`copay_with_in`]).
+pub fn copay_in(engine: &Engine, name: &str, text: &str, lang: Lang) -> Result<String, ApiError> {
+    copay_with_in(engine.copay_tables(), name, text, lang)
+}
+
 /// `santei copay` with explicit tables (e.g. with a local programme file added).
 pub fn copay_with(
     tables: &rules::copay::CopayTables,
     name: &str,
     text: &str,
 ) -> Result<String, ApiError> {
+    copay_with_in(tables, name, text, Lang::En)
+}
+
+/// `santei copay` in a language (`--lang`): the trace's texts and the error messages; the
+/// JSON's keys, ids and numbers are the same in every language, and `en` is [`copay_with`].
+pub fn copay_with_in(
+    tables: &rules::copay::CopayTables,
+    name: &str,
+    text: &str,
+    lang: Lang,
+) -> Result<String, ApiError> {
     if is_month(name, text) {
-        let out = copay_month(tables, name, text)?;
-        return serde_json::to_string_pretty(&out)
-            .map_err(|e| ApiError::input(format!("{name}: {e}")));
+        let out = copay_month(tables, name, text).map_err(|e| e.in_lang(lang))?;
+        return copay_month_json_in(&out, lang)
+            .map_err(|e| ApiError::input(format!("{name}: {e}")).in_lang(lang));
     }
-    let receipt = receipt(name, text)?;
+    let receipt = receipt(name, text).map_err(|e| e.in_lang(lang))?;
     within_coverage(
         rules::addons::AddonRules::embedded_coverage(),
         "month",
         receipt.month,
     )
-    .map_err(|e| ApiError::input(format!("{name}: {}", e.message)))?;
+    .map_err(|e| ApiError::input(format!("{name}: {}", e.message)).in_lang(lang))?;
     let out = calc::copay::compute(tables, &receipt)
-        .map_err(|e| ApiError::input(format!("{name}: {e}")))?;
-    Ok(render::copay_json(&out, true))
+        .map_err(|e| ApiError::input(format!("{name}: {e}")).in_lang(lang))?;
+    Ok(render::copay_json_in(&out, true, lang))
+}
+
+/// The month form's result as pretty JSON in a language (each visit's `detail` trace rendered
+/// in it; `en` is the result's own serialisation).
+pub fn copay_month_json_in(
+    out: &calc::copay::month::MonthOutput,
+    lang: Lang,
+) -> Result<String, serde_json::Error> {
+    if lang == Lang::En {
+        return serde_json::to_string_pretty(out);
+    }
+    let mut v = serde_json::to_value(out)?;
+    if let Some(visits) = v
+        .get_mut("visits")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for (jv, r) in visits.iter_mut().zip(&out.visits) {
+            if let (Some(slot), Some(c)) = (jv.get_mut("detail"), &r.detail) {
+                *slot = render::copay_trace_value_in(c, lang);
+            }
+        }
+    }
+    serde_json::to_string_pretty(&v)
 }
 
 /// Whether a co-payment input is the month form (`visits` is a list of visits) rather than
@@ -533,6 +572,56 @@ fn fold(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// `santei copay --lang ja`: the same JSON (keys, ids, numbers) with the texts in Japanese;
+    /// `en` is byte for byte what `copay_with` gives.
+    #[test]
+    fn copay_in_japanese() {
+        let tables = rules::copay::CopayTables::embedded().expect("tables");
+        let receipt = include_str!("../../examples/receipt.json");
+        // The month form: goldens/copay/month-jihi.toml's input with 健保 (1,234点: 医療費
+        // 12,340円 = 点数 × 10, copayment.md §2).
+        let month = r#"{"month": "2025-05", "patient": {"birth_date": "1980-01-01", "insurance": "kenpo", "income_category": "ウ"},
+            "visits": [{"date": "2025-05-02", "points": 1234}]}"#;
+        for (name, text) in [("receipt.json", receipt), ("month.json", month)] {
+            let en = copay_with_in(&tables, name, text, Lang::En).expect("en");
+            assert_eq!(en, copay_with(&tables, name, text).expect("en"));
+            let ja = copay_with_in(&tables, name, text, Lang::Ja).expect("ja");
+            assert_ne!(en, ja, "{name}: the texts are translated");
+            let (e, j): (serde_json::Value, serde_json::Value) = (
+                serde_json::from_str(&en).unwrap(),
+                serde_json::from_str(&ja).unwrap(),
+            );
+            // Same shape and numbers: every non-text leaf is equal.
+            fn leaves(v: &serde_json::Value, p: String, out: &mut Vec<(String, String)>) {
+                match v {
+                    serde_json::Value::Object(m) => {
+                        for (k, x) in m {
+                            leaves(x, format!("{p}.{k}"), out);
+                        }
+                    }
+                    serde_json::Value::Array(a) => {
+                        for (i, x) in a.iter().enumerate() {
+                            leaves(x, format!("{p}[{i}]"), out);
+                        }
+                    }
+                    serde_json::Value::String(_) => out.push((p, "text".into())),
+                    x => out.push((p, x.to_string())),
+                }
+            }
+            let (mut le, mut lj) = (Vec::new(), Vec::new());
+            leaves(&e, String::new(), &mut le);
+            leaves(&j, String::new(), &mut lj);
+            assert_eq!(le, lj, "{name}");
+        }
+        let ja = copay_with_in(&tables, "month.json", month, Lang::Ja).expect("ja");
+        let v: serde_json::Value = serde_json::from_str(&ja).unwrap();
+        assert_eq!(v["visits"][0]["medical_cost"], 12340);
+        assert!(!v["visits"][0]["detail"].as_array().unwrap().is_empty());
+        // An error in Japanese too.
+        let e = copay_with_in(&tables, "r.json", r#"{"month": "2025-05"}"#, Lang::Ja).unwrap_err();
+        assert_eq!(e.kind, "input");
+    }
+
     #[test]
     fn long_quoted_lines_are_cut() {
         let long = "x".repeat(10_000);

@@ -308,6 +308,27 @@ fn copay_into(j: &mut Json<'_>, c: &CopayOutput, lang: Lang) {
     j.end_object();
 }
 
+/// The `trace` of one visit of the month form (`santei copay` on `visits` as a list) in a
+/// language: the same keys as in English (`step`, `input`, `rule`, `source`, `result`).
+pub fn copay_trace_value_in(c: &CopayOutput, lang: Lang) -> serde_json::Value {
+    let t = &c.texts;
+    let s = |x: Text| t.string_in(x, lang);
+    serde_json::Value::Array(
+        c.trace
+            .iter()
+            .map(|e| {
+                let mut m = serde_json::Map::new();
+                m.insert("step".into(), s(e.rule).into());
+                m.insert("input".into(), s(e.looked_at).into());
+                m.insert("rule".into(), e.wording.map(s).unwrap_or_default().into());
+                m.insert("source".into(), s(e.source).into());
+                m.insert("result".into(), s(e.decision).into());
+                serde_json::Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
 /// A co-payment as a JSON string.
 pub fn copay_json(c: &CopayOutput, pretty: bool) -> String {
     copay_json_in(c, pretty, Lang::En)

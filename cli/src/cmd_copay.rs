@@ -75,8 +75,12 @@ fn print_table(o: &calc::copay::month::MonthOutput) {
             .iter()
             .map(|p| format!("{} {}", p.law, p.amount))
             .collect();
+        let (visits, patient) = match crate::lang() {
+            api::Lang::Ja => ("回", "患者負担"),
+            api::Lang::En => ("visits", "patient"),
+        };
         println!(
-            "{} {} visits, 医療費 {}, 保険者 {} (高額療養費 {}), 一部負担金 {}, 公費 [{}], patient {}",
+            "{} {} {visits}, 医療費 {}, 保険者 {} (高額療養費 {}), 一部負担金 {}, 公費 [{}], {patient} {}",
             pad(&combo, 16),
             c.visits,
             c.medical_cost,
@@ -128,11 +132,13 @@ pub fn run(args: &CopayArgs) -> anyhow::Result<i32> {
                 "{name}: --format table prints a month visit by visit: give the month form (`visits` as a list of visits)"
             );
         }
-        let out = api::copay_month(&tables, &name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let out = api::copay_month(&tables, &name, &text)
+            .map_err(|e| anyhow::anyhow!("{}", e.in_lang(crate::lang())))?;
         print_table(&out);
         return Ok(0);
     }
-    let pretty = api::copay_with(&tables, &name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pretty = api::copay_with_in(&tables, &name, &text, crate::lang())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let json = if args.compact {
         serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&pretty)?)?
     } else {

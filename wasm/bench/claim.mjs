@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // SANTEI_PKG: another wasm-bindgen output folder to measure (default: the page's).
-const pkg = path.resolve(process.env.SANTEI_PKG || path.join(root, 'wasm/www/pkg'));
+const pkg = path.resolve(process.env.SANTEI_PKG || path.join(root, 'wasm/www/pkg-full'));
 const { initSync, calc, official_add, official_clear, official_load, versions } = await import(path.join(pkg, 'santei_wasm.js'));
 const shared = process.env.SANTEI_SHARED || path.resolve(root, '../shared');
 const iterations = Number(process.argv[2] || 20000);

@@ -13,6 +13,11 @@
 //!   instance (the page's worker does).
 //! - No I/O: data comes embedded or as bytes from the host (official files the user picked,
 //!   still CP932: the loaders decode them).
+//! - Two builds (wasm/build-page): the page's first module, without the feature `files`, has
+//!   everything but what starts from a file the user drops — official master files
+//!   ([`official_load`]) and UKE files ([`uke_audit`]) — so the first download stays small; the
+//!   full module (feature `files`, the default) is fetched by the page's worker only when such a
+//!   file is given, and is then used for every call.
 //! - One engine at a time. Loading official files builds a new engine and replaces the current
 //!   one only when it succeeded: a wrong file leaves the engine in use as it was.
 
@@ -25,6 +30,7 @@ thread_local! {
     /// The engine in use (`None` until the first call, which loads the embedded data).
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
     /// Official files handed over by [`official_add`], waiting for [`official_load`].
+    #[cfg(feature = "files")]
     static STAGED: RefCell<Vec<masters::NamedFile>> = const { RefCell::new(Vec::new()) };
     /// The embedded tier rules, for [`tier`] calls before the engine is loaded (the tier rules
     /// are the engine's own: official files do not change them).
@@ -149,6 +155,7 @@ pub fn load_embedded() -> String {
     }
 }
 
+#[cfg(feature = "files")]
 /// Forget the official files handed over so far.
 #[wasm_bindgen]
 pub fn official_clear() {
@@ -159,6 +166,7 @@ pub fn official_clear() {
     });
 }
 
+#[cfg(feature = "files")]
 /// Hand over one official file (its published name and its bytes, as read from disk).
 /// Returns the number of files waiting.
 #[wasm_bindgen]
@@ -175,6 +183,7 @@ pub fn official_add(name: &str, bytes: Vec<u8>) -> u32 {
     })
 }
 
+#[cfg(feature = "files")]
 /// Build an engine from the files handed over ([`calc::Engine::from_official_files`]) and use
 /// it. Returns the versions JSON, or an error value (the engine in use stays as it was). The
 /// files waiting are consumed either way.
@@ -203,7 +212,7 @@ pub fn calc(name: &str, text: &str) -> String {
 /// `santei copay`: one receipt.
 #[wasm_bindgen]
 pub fn copay(name: &str, text: &str) -> String {
-    with_engine(|e| api::copay(e, name, text))
+    with_engine(|e| api::copay_in(e, name, text, lang()))
 }
 
 /// `santei copay FILE --local LOCAL`: one receipt with local public programmes added to the
@@ -217,7 +226,7 @@ pub fn copay_local(name: &str, text: &str, local_name: &str, local_text: &str) -
             .clone()
             .with_local_programmes(local_name, local_text)
             .map_err(|err| ApiError::input(err.to_string()))?;
-        api::copay_with(&tables, name, text)
+        api::copay_with_in(&tables, name, text, lang())
     })
 }
 
@@ -266,6 +275,7 @@ pub fn search(query: &str, date: &str, limit: u32) -> String {
     with_engine(|e| api::search(e, query, date, limit as usize))
 }
 
+#[cfg(feature = "files")]
 /// `santei uke audit`: a UKE file's bytes (CP932 as published) → the JSON lines of the audit
 /// (one per receipt, the summary last; [`api::uke_audit`]); `options` is "" or the JSON of
 /// `santei uke audit --options`.
@@ -350,6 +360,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "files")]
     fn a_wrong_official_file_keeps_the_engine() {
         assert!(json(&load_embedded())["data"]["label"].is_string());
         official_clear();

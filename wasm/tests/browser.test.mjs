@@ -557,3 +557,22 @@ test('a narrow screen: no sideways scrolling of the page, and the controls are r
     assert.deepEqual(pageErrors, [], 'no uncaught errors on the page');
   });
 });
+
+test('a UKE file dropped: the worker fetches the second module (pkg-full/) and shows the audit table', async () => {
+  const uke = path.resolve(root, '../shared/oracles/receiptisan-uke/input/RECEIPTC_GAIRAI_SAMPLE.UKE');
+  await step('uke', async () => {
+    assert.ok(existsSync(uke), `${uke} is missing`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(base);
+    await page.waitForSelector('#tier-table tbody tr[data-month="2026-12"]');
+    await page.setInputFiles('#uke-file', uke);
+    await page.waitForSelector('#uke-result table.findings tbody tr', { timeout: 60000 });
+    // The summary line of the audit (santei uke audit's summary).
+    assert.match(await page.textContent('#uke-result .status'), /件: 一致 \d+・相違 \d+/);
+    // The engine stays usable after the switch to the second module.
+    await page.waitForFunction(() => /準備完了/.test(document.querySelector('#engine-status').textContent));
+    mkdirSync(artifacts, { recursive: true });
+    await page.locator('#uke-audit').screenshot({ path: path.join(artifacts, 'uke-audit-1280.png') });
+    assert.deepEqual(pageErrors, [], 'no uncaught errors on the page');
+  });
+});

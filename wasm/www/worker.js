@@ -6,7 +6,24 @@
 // A trap (an engine panic: a bug, never expected) comes back as an error value too; the worker
 // then announces {fatal: true} and closes, and the page starts a fresh one.
 
-import init, * as santei from './pkg/santei_wasm.js';
+// Two modules (wasm/build-page): pkg/ has every feature but those that start from a file the
+// user drops (official master files, UKE audit); pkg-full/ has those too and is fetched only
+// when such a file is given. From then on every call goes to it (one engine in use).
+import init, * as lite from './pkg/santei_wasm.js';
+
+let santei = lite;
+let full = null;
+function loadFull() {
+  if (!full) {
+    full = import('./pkg-full/santei_wasm.js').then(async (m) => {
+      await m.default({ module_or_path: new URL('./pkg-full/santei_wasm_bg.wasm', import.meta.url) });
+      m.set_lang(santei.set_lang(''));
+      santei = m;
+      return m;
+    });
+  }
+  return full;
+}
 
 let initError = null;
 const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import.meta.url) })
@@ -49,12 +66,24 @@ const calls = {
   debugPanic: () => santei.debug_panic(),
 };
 
+// The calls that need pkg-full/.
+const needsFull = new Set(['loadOfficial', 'ukeAudit']);
+
 self.onmessage = async (ev) => {
   const { id, fn, args } = ev.data;
   await ready;
   if (initError) {
     self.postMessage({ id, ok: false, text: initError });
     return;
+  }
+  if (needsFull.has(fn)) {
+    try {
+      await loadFull();
+    } catch (e) {
+      full = null;
+      self.postMessage({ id, ok: true, text: errorJson('internal', `WebAssembly（ファイル読込用）を読み込めません: ${e}`) });
+      return;
+    }
   }
   const f = calls[fn];
   if (!f) {

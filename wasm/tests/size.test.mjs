@@ -1,0 +1,64 @@
+// The page's first download: wasm/www/pkg/santei_wasm_bg.wasm, gzip -9 (what `santei serve`
+// sends is its precompressed .gz or .br beside it). Issue 23's limit is 500 KB; until the
+// engine is under it this file holds the line at the size measured (a budget that fails when
+// the module grows) and reports the 500 KB check as a todo (README, "The page's size").
+//
+// Needs: wasm/build-page.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const first = path.join(root, 'wasm/www/pkg/santei_wasm_bg.wasm');
+const full = path.join(root, 'wasm/www/pkg-full/santei_wasm_bg.wasm');
+
+/** gzip -9 of a file, in bytes (the figure build-page prints and the README states). */
+function gz9(file) {
+  return execFileSync('gzip', ['-9', '-c', file], { maxBuffer: 64 << 20 }).length;
+}
+
+/** The names a module exports. */
+function exportsOf(file) {
+  return WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(file))).map((e) => e.name);
+}
+
+// Measured on 2026-12-07 (rustc 1.95.0, profile `wasm`, main at 20854e5 merged): 650,086 B.
+// A module that grows past this budget fails; lower it when the module shrinks.
+const BUDGET = 655_000;
+// Issue 23's limit.
+const LIMIT = 500_000;
+
+test('the page\'s first .wasm stays within its budget (gzip -9)', () => {
+  assert.ok(existsSync(first), 'run wasm/build-page first');
+  const n = gz9(first);
+  console.log(`pkg/santei_wasm_bg.wasm: ${readFileSync(first).length} B raw, ${n} B gzip -9 (budget ${BUDGET}, issue 23's limit ${LIMIT})`);
+  assert.ok(n <= BUDGET, `${n} B gzip -9 is over the budget of ${BUDGET} B`);
+});
+
+test('the page\'s first .wasm is under 500 KB gzip -9 (issue 23)', { todo: 'not met yet: see README, "The page\'s size"' }, () => {
+  const n = gz9(first);
+  assert.ok(n <= LIMIT, `${n} B gzip -9 is over issue 23's limit of ${LIMIT} B`);
+});
+
+test('the file features are in the second module only, which the worker fetches on demand', () => {
+  assert.ok(existsSync(full), 'run wasm/build-page first');
+  const a = exportsOf(first);
+  const b = exportsOf(full);
+  for (const f of ['calc', 'tier', 'search', 'diff', 'master_show', 'copay', 'versions']) {
+    assert.ok(a.includes(f), `pkg/ exports ${f}`);
+    assert.ok(b.includes(f), `pkg-full/ exports ${f}`);
+  }
+  for (const f of ['uke_audit', 'official_add', 'official_load', 'official_clear']) {
+    assert.ok(!a.includes(f), `pkg/ does not export ${f}`);
+    assert.ok(b.includes(f), `pkg-full/ exports ${f}`);
+  }
+  assert.ok(gz9(full) > gz9(first), 'the second module is the larger');
+  // The worker routes the file calls to the second module.
+  const worker = readFileSync(path.join(root, 'wasm/www/worker.js'), 'utf8');
+  assert.match(worker, /pkg-full\/santei_wasm\.js/);
+  assert.match(worker, /needsFull = new Set\(\['loadOfficial', 'ukeAudit'\]\)/);
+});
