@@ -180,9 +180,18 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
         j.end_object();
     }
     j.end_array();
-    if let Some(c) = &o.copay {
-        j.key("copay");
-        copay_into(&mut j, c, lang);
+    match &o.copay {
+        Some(calc::copay::month::CopayBlock::Visit(c)) => {
+            j.key("copay");
+            copay_into(&mut j, c, lang);
+        }
+        // The month form (`copay_month`): written by its `Serialize` (as `santei copay` writes
+        // a month), in one line.
+        Some(calc::copay::month::CopayBlock::Month(m)) => {
+            j.key("copay");
+            j.raw(&serde_json::to_string(m).unwrap_or_else(|_| "null".into()));
+        }
+        None => {}
     }
     j.end_object();
 }

@@ -78,6 +78,18 @@ pub const SCHEMAS: &[SchemaInfo] = &[
         generate: || output::<CopayOutput>(),
     },
     SchemaInfo {
+        name: "copay-month",
+        direction: Direction::Input,
+        about: "one patient's month at one facility visit by visit (the month form): input of santei copay / santei_copay with `visits` a list; a claim's `copay_month` gives the same visits",
+        generate: || input::<calc::copay::month::MonthFields>(),
+    },
+    SchemaInfo {
+        name: "copay-month-output",
+        direction: Direction::Output,
+        about: "result of santei copay on the month form: each visit's window payment, the settlement per combination, the totals (also the `copay` block of calc-output for a claim with `copay_month`, with `visit`)",
+        generate: || output::<calc::copay::month::MonthOutput>(),
+    },
+    SchemaInfo {
         name: "facility-profile",
         direction: Direction::Input,
         about: "a facility profile: input of santei tier / santei_tier (and claim.facility.profile)",
@@ -390,9 +402,19 @@ struct CalcOutput {
     error_ids: Vec<Option<String>>,
     /// One entry per decision of the engine.
     trace: Vec<TraceEntry>,
-    /// What the patient pays for this visit (present when the claim gives the insurance facts).
+    /// What the patient pays for this visit (present when the claim gives the insurance facts);
+    /// with `copay_month`, the month visit by visit (`visit` is this claim's).
     #[serde(skip_serializing_if = "Option::is_none")]
-    copay: Option<CopayOutput>,
+    copay: Option<CopayBlock>,
+}
+
+/// The `copay` block: one visit's co-payment, or the month with the claim's visit.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum CopayBlock {
+    Visit(CopayOutput),
+    Month(calc::copay::month::ClaimMonthOutput),
 }
 
 /// The co-payment of one receipt or visit.

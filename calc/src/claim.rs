@@ -328,6 +328,11 @@ pub struct Claim {
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Option<MonthToDateSchema>"))]
     pub month_to_date: Option<crate::copay::MonthToDate>,
+    /// The month form of the co-payment block: the month's other visits at this facility and
+    /// this visit's month facts; the `copay` block is then the month visit by visit
+    /// (`calc::copay::month::ClaimMonth`).
+    #[serde(default, skip_serializing)]
+    pub copay_month: Option<crate::copay::month::ClaimMonth>,
     /// The patient's last discharge (退院) date, for the rules that count from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discharge_date: Option<Date>,
@@ -467,6 +472,20 @@ impl Claim {
                     } => FieldError { path, message },
                     other => field("month_to_date".into(), other.to_string()),
                 });
+            }
+        }
+        if self.copay_month.is_some() {
+            if self.patient.insurance.is_none() {
+                return Err(field(
+                    "copay_month".into(),
+                    "the month form of the co-payment needs patient.insurance".into(),
+                ));
+            }
+            if self.month_to_date.is_some() {
+                return Err(field(
+                    "month_to_date".into(),
+                    "give the month either as month_to_date or as copay_month, not both".into(),
+                ));
             }
         }
         if let Some(Err(e)) = self.patient.copay_patient() {

@@ -10,7 +10,7 @@
 //! `decision`, `message_id`}] and, when the claim gives the insurance facts, `copay`. The ids
 //! are those of the message catalog ([`crate::catalog`]; `null` for a text it does not list).
 
-use crate::copay::CopayOutput;
+use crate::copay::month::CopayBlock;
 use crate::text::{whole, Show, ShowAll, Text, Texts};
 pub use crate::trace::TraceEntry;
 use masters::Code;
@@ -99,7 +99,7 @@ pub struct CalcOutput {
     pub errors: Vec<Text>,
     pub trace: Vec<TraceEntry>,
     /// What the patient pays for this visit (when the claim gives the insurance facts).
-    pub copay: Option<CopayOutput>,
+    pub copay: Option<CopayBlock>,
     /// How the drug and material lines were priced (see [`Line::price`]).
     pub prices: Vec<Price>,
     /// The words of the lines, warnings, errors and trace.

@@ -483,6 +483,39 @@ fn prop_month_with(
     s
 }
 
+/// Σ 一部負担金 of the month (each visit's `copayment`: the insurance share within the
+/// 高額療養費 limit, before any 公費 takes part of it).
+fn copayment_total(o: &MonthOutput) -> i64 {
+    o.visits.iter().map(|v| v.copayment).sum()
+}
+
+/// The second counterexample of the patient-total property: under 83's per-visit cap
+/// (local-example.toml: 500 per visit) after the ウ limit applies at the window, each visit's
+/// 一部負担金 is the limit on the month's cumulative 医療費 less what the month already counted
+/// (copayment.md §3.3, §6 step 3), and the limit's 1% term is rounded to 1円 on each cumulative
+/// 医療費 (50銭 up, 健保法施行令42条; copayment.md §2). Points [17284, 51796, 21521, 1724]:
+/// visit 1: 172,840 × 3割 = 51,852 → 51,850; visit 2: L(690,800) = 80,100 + 4,238 = 84,338,
+/// − 51,850 = 32,488; visit 3: L(906,010) = 80,100 + 6,390 (6,390.1) = 86,490, − 84,338 =
+/// 2,152; visit 4: L(923,250) = 80,100 + 6,563 (6,562.5 → up) = 86,663, − 86,490 = 173. Each
+/// capped at 500: 500 + 500 + 500 + 173 = 1,673. With 4 more points on visit 1 (172,880 →
+/// 51,864 → 51,860): L(690,840) = 84,338 (4,238.4); L(906,050) = 86,491 (6,390.5 → up), so
+/// visit 3 takes 2,153 and visit 4 only 86,663 − 86,491 = 172: 1,672 — one yen less, by the
+/// official rounding alone. The month's 一部負担金 is L(923,250) = L(923,290) = 86,663 both
+/// times: it does not fall.
+#[test]
+fn per_visit_cap_after_the_limit_follows_the_cumulative_rounding() {
+    let text = |p: &[i64]| prop_month_with(p, &[false; 12], 0, true, Some(2));
+    let a = ok(&text(&[17284, 51796, 21521, 1724]));
+    let b = ok(&text(&[17288, 51796, 21521, 1724]));
+    let shares = |o: &MonthOutput| o.visits.iter().map(|v| v.copayment).collect::<Vec<_>>();
+    assert_eq!(shares(&a), [51_850, 32_488, 2_152, 173]);
+    assert_eq!(shares(&b), [51_860, 32_478, 2_153, 172]);
+    assert_eq!(a.totals.patient_pays, 1_673);
+    assert_eq!(b.totals.patient_pays, 1_672);
+    assert_eq!(copayment_total(&a), 86_663);
+    assert_eq!(copayment_total(&b), 86_663);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -495,15 +528,43 @@ proptest! {
         check_sums(&o);
     }
 
-    /// Raising one visit's points never lowers the month's patient total: in a month of one
-    /// combination (with the limit at the window), and in a mixed month when no limit applies
-    /// at the window. (With the limit at the window in a mixed month it can: see
-    /// `mixed_month_limit_counts_public_paid_copayment`; and under a per-visit cap after the
-    /// limit the month total follows L(final) − L(earlier), whose 50銭 rounding can fall by 1円:
-    /// points [17284, 51796, 21521, 1724] under 83 give 1,673, with 4 more points on the first
-    /// visit 1,672 — so 83 months are left out here.)
+    /// The monotone quantity, over every month the generator makes (保険単独, 54, 83, 54 + 83
+    /// and mixed months, with or without the limit at the window): raising one visit's points
+    /// never lowers the month's 一部負担金 (Σ copayment). Why it holds under the official
+    /// rounding: a visit's rate share rounded to 10円 (5円 up, 健保法75条 / 国保法42条の2) and
+    /// the limit with its 1% term rounded to 1円 (50銭 up, 健保法施行令42条) are both
+    /// nondecreasing in 医療費, and the month so far is min(so far + the visit's share, the
+    /// limit on the cumulative 医療費) (copayment.md §2, §3.3, §6), nondecreasing in each term.
     #[test]
-    fn more_points_never_lower_the_month(points in prop::collection::vec(0i64..60_000, 1..12),
+    fn more_points_never_lower_the_months_copayment(
+                     points in prop::collection::vec(0i64..60_000, 1..12),
+                     public in prop::collection::vec(any::<bool>(), 12),
+                     cap in prop::sample::select(vec![0i64, 2500, 5000, 10000]),
+                     only in prop::sample::select(vec![None, Some(0usize), Some(1), Some(2), Some(3)]),
+                     certificate in any::<bool>(),
+                     which in any::<prop::sample::Index>(), extra in 1i64..20_000) {
+        let a = month(&prop_month_with(&points, &public, cap, certificate, only)).unwrap();
+        let mut more = points.clone();
+        let i = which.index(more.len());
+        more[i] += extra;
+        let b = month(&prop_month_with(&more, &public, cap, certificate, only)).unwrap();
+        prop_assert!(copayment_total(&b) >= copayment_total(&a),
+            "{} → {}: {:?} {:?}", copayment_total(&a), copayment_total(&b), points, more);
+    }
+
+    /// The patient's month total (what the window collects, after 公費) is not monotone in
+    /// general, by the rules themselves: (1) a 公費 that pays part of the 一部負担金 counted
+    /// toward the month's one limit leaves less of the limit to the patient's 保険単独 visits
+    /// (`mixed_month_limit_counts_public_paid_copayment`); (2) a per-visit cap on each visit's
+    /// increment of the limit follows the limit's 1円 rounding on the cumulative 医療費
+    /// (`per_visit_cap_after_the_limit_follows_the_cumulative_rounding`). Where neither can
+    /// occur it holds: a month of one combination (保険単独, or 54 with its monthly cap) with
+    /// the limit at the window, and any mix of combinations (54, 83, 54 + 83, 保険単独)
+    /// without it (no limit at the window: each visit's share is its own rate share, 10円
+    /// rounded, then 54's monthly cap and 83's per-visit cap, each nondecreasing).
+    #[test]
+    fn more_points_never_lower_the_patient_total_without_shared_limit_or_visit_cap(
+                     points in prop::collection::vec(0i64..60_000, 1..12),
                      public in prop::collection::vec(any::<bool>(), 12),
                      cap in prop::sample::select(vec![0i64, 2500, 5000, 10000]),
                      only in prop::sample::select(vec![None, Some(0usize), Some(1)]),

@@ -463,5 +463,5 @@ pub struct Visit {
 #[cfg(feature = "schema")]
 pub use super::input_schema::{
     IncomeCategoryInput, InsuranceInput, PatientFacts, PatientInput, PublicExpenseInput,
-    ReceiptInput, SpecificDiseaseInput,
+    ReceiptInput, SettingInput, SpecificDiseaseInput,
 };

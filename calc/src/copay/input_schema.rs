@@ -43,7 +43,7 @@ pub struct ReceiptInput {
 /// 入院 or 外来.
 #[derive(JsonSchema)]
 #[schemars(rename = "ReceiptSetting")]
-enum SettingInput {
+pub enum SettingInput {
     #[serde(rename = "outpatient")]
     Outpatient,
     #[serde(rename = "inpatient")]

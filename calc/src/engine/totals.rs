@@ -5,7 +5,7 @@ use super::error::CalcError;
 use super::facts::{revision_after_data, Facts};
 use super::notes::{trace, Notes};
 use super::work::{capped_list, Work};
-use crate::copay::CopayOutput;
+use crate::copay::month::CopayBlock;
 use crate::output::{sum, CalcOutput, Line};
 use crate::{lit, tx};
 use rust_decimal::Decimal;
@@ -89,12 +89,13 @@ fn lines_after_revision(f: &Facts<'_>, n: &mut Notes, lines: &mut [Line]) {
     );
 }
 
-/// What the patient pays for this visit, when the claim gives the insurance facts.
+/// What the patient pays for this visit, when the claim gives the insurance facts (with
+/// `copay_month`: the month visit by visit, this visit among them).
 fn copay_block(
     f: &Facts<'_>,
     n: &mut Notes,
     total: Decimal,
-) -> Result<Option<CopayOutput>, CalcError> {
+) -> Result<Option<CopayBlock>, CalcError> {
     let claim = f.claim;
     let Some(patient) = claim.patient.copay_patient() else {
         return Ok(None);
@@ -113,6 +114,39 @@ fn copay_block(
             "copay: the total of {total} points is out of range"
         ))
     })?;
+    if let Some(cm) = &claim.copay_month {
+        let (month, visit) = crate::copay::month::Month::from_claim(
+            cm,
+            &crate::copay::month::ClaimVisit {
+                date: f.date,
+                setting: claim.setting.copay_setting(),
+                birth_date: claim.patient.birth_date.0,
+                facts: claim.patient.copay_facts(),
+                public_expense: &claim.public_expense,
+                points: points.max(0),
+            },
+        )
+        .map_err(|e| CalcError::Input(format!("copay: {e}")))?;
+        let out = crate::copay::month::compute_month(f.engine.copay, &month)
+            .map_err(|e| CalcError::Input(format!("copay: {e}")))?;
+        let pays = out.visits.get(visit).map_or(0, |v| v.window_payment);
+        trace!(
+            n,
+            lit!("copay"),
+            tx!(
+                n.t,
+                "{} points, visit {} of {} in the month",
+                points,
+                visit + 1,
+                out.visits.len()
+            ),
+            lit!("calc::copay::month (rules/data/copay)"),
+            tx!(n.t, "patient pays {} yen", pays),
+        );
+        return Ok(Some(CopayBlock::Month(Box::new(
+            crate::copay::month::ClaimMonthOutput { visit, month: out },
+        ))));
+    }
     let visit = crate::copay::Visit {
         patient,
         date: f.date,
@@ -132,5 +166,5 @@ fn copay_block(
         lit!("calc::copay (rules/data/copay)"),
         tx!(n.t, "patient pays {} yen", out.patient_pays),
     );
-    Ok(Some(out))
+    Ok(Some(CopayBlock::Visit(out)))
 }

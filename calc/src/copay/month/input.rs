@@ -7,12 +7,12 @@
 //! Invariants: checked as a whole before any computation ([`Month::try_from`]); errors name
 //! the field path and the value; visits are kept in date order (stable for one day).
 
-use crate::copay::input::SpecificDisease;
-use crate::copay::input::{
-    CopayFacts, Income, InsuranceKind, Patient, PublicExpenseClaim, Setting,
+use super::fields::{
+    CertificateFields, ClaimMonth, MonthFields, PatientFields, ReductionFields, VisitFields,
 };
+use crate::copay::input::{CopayFacts, InsuranceKind, Patient, PublicExpenseClaim, Setting};
 use crate::copay::CopayError;
-use crate::values::{Amount, Date, Flag, Law, Month as MonthText, Rate, Scalar};
+use crate::values::{Amount, Date, Law, Month as MonthText, Rate};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
 
@@ -37,25 +37,6 @@ impl Insurer {
     }
 }
 
-impl<'de> Deserialize<'de> for Insurer {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Scalar::deserialize(d)? {
-            Scalar::Str(s) => match s.trim() {
-                "kenpo" => Ok(Insurer::Insured(InsuranceKind::Kenpo)),
-                "kokuho" => Ok(Insurer::Insured(InsuranceKind::Kokuho)),
-                "kouki" => Ok(Insurer::Insured(InsuranceKind::Kouki)),
-                "none" | "自費" => Ok(Insurer::None),
-                other => Err(serde::de::Error::custom(format!(
-                    "unknown value \"{other}\" (expected one of kenpo, kokuho, kouki, none)"
-                ))),
-            },
-            other => Err(serde::de::Error::custom(format!(
-                "expected kenpo, kokuho, kouki or none, got {other}"
-            ))),
-        }
-    }
-}
-
 /// 国保 一部負担金の減免 (国民健康保険法44条; the receipt's 減免区分 1 減額, 2 免除, 3 支払猶予).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reduction {
@@ -76,14 +57,6 @@ impl Reduction {
             Reduction::Deferral => "deferral",
         }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReductionFields {
-    kind: String,
-    #[serde(default)]
-    rate: Option<Rate>,
 }
 
 /// One insurer period of the month: from `from` (the month's first day for the first).
@@ -139,92 +112,6 @@ pub struct Month {
     pub public_expense: Vec<Certificate>,
     /// Visits in date order.
     pub visits: Vec<MonthVisit>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PatientFields {
-    birth_date: Date,
-    insurance: Insurer,
-    #[serde(default)]
-    income_category: Option<Income>,
-    #[serde(default)]
-    limit_certificate: Option<Flag>,
-    #[serde(default)]
-    high_cost_count: Option<Amount>,
-    #[serde(default)]
-    specific_disease: Option<SpecificDisease>,
-    #[serde(default)]
-    meal_long_stay: Option<Flag>,
-    #[serde(default)]
-    kouki_by_disability: Option<Flag>,
-    #[serde(default)]
-    reduction: Option<ReductionFields>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChangeFields {
-    from: Date,
-    insurance: Insurer,
-    #[serde(default)]
-    income_category: Option<Income>,
-    #[serde(default)]
-    limit_certificate: Option<Flag>,
-    #[serde(default)]
-    high_cost_count: Option<Amount>,
-    #[serde(default)]
-    specific_disease: Option<SpecificDisease>,
-    #[serde(default)]
-    kouki_by_disability: Option<Flag>,
-    #[serde(default)]
-    reduction: Option<ReductionFields>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CertificateFields {
-    law: Law,
-    #[serde(default)]
-    monthly_cap: Option<Amount>,
-    #[serde(default)]
-    already_paid: Option<Amount>,
-    #[serde(default)]
-    rate: Option<Rate>,
-    #[serde(default)]
-    visits_elsewhere: Option<Amount>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VisitFields {
-    date: Date,
-    points: Amount,
-    #[serde(default)]
-    public: Vec<Law>,
-    #[serde(default)]
-    first_visit: Option<Flag>,
-    #[serde(default)]
-    counts_as_day: Option<Flag>,
-    #[serde(default)]
-    paid: Option<Amount>,
-    #[serde(default)]
-    meals: Option<Amount>,
-}
-
-/// The month as written.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct MonthFields {
-    month: MonthText,
-    #[serde(default)]
-    setting: Option<Setting>,
-    patient: PatientFields,
-    #[serde(default)]
-    insurer_change: Vec<ChangeFields>,
-    #[serde(default)]
-    public_expense: Vec<CertificateFields>,
-    visits: Vec<VisitFields>,
 }
 
 fn bad(field: &str, message: impl Into<String>) -> CopayError {
@@ -469,5 +356,104 @@ impl Month {
             .iter()
             .rposition(|p| p.from <= date)
             .unwrap_or(0)
+    }
+}
+
+/// A claim's visit in its month: the facts of the claim the month form needs.
+pub struct ClaimVisit<'a> {
+    /// Date of service.
+    pub date: NaiveDate,
+    pub setting: Setting,
+    pub birth_date: NaiveDate,
+    /// The claim's co-payment facts (`insurance` given).
+    pub facts: CopayFacts,
+    /// The claim's `public_expense`.
+    pub public_expense: &'a [PublicExpenseClaim],
+    /// The claim's total points.
+    pub points: i64,
+}
+
+impl Month {
+    /// The month of a claim's visit (`copay_month` of `santei calc`): the claim's visit
+    /// among the month's other visits. Returns the month and the index of the claim's visit
+    /// in [`Month::visits`] (after the other visits of its day). Errors name the field under
+    /// `copay_month`.
+    pub fn from_claim(cm: &ClaimMonth, c: &ClaimVisit<'_>) -> Result<(Month, usize), CopayError> {
+        let under = |e: CopayError| match e {
+            CopayError::Invalid { field, message } => CopayError::Invalid {
+                field: format!("copay_month.{field}"),
+                message,
+            },
+            other => other,
+        };
+        let Some(kind) = c.facts.insurance else {
+            return Err(bad("patient.insurance", "the month form needs the insurer"));
+        };
+        let mut certs = Vec::with_capacity(c.public_expense.len());
+        for p in c.public_expense {
+            certs.push(CertificateFields {
+                law: Law(p.law.clone()),
+                monthly_cap: p.monthly_cap.map(Amount),
+                already_paid: Some(Amount(p.already_paid)),
+                rate: p.rate_percent.map(Rate),
+                visits_elsewhere: None,
+            });
+        }
+        for (law, n) in &cm.visits_elsewhere {
+            let norm = Law::deserialize(
+                serde::de::value::StrDeserializer::<serde::de::value::Error>::new(law),
+            )
+            .map(|l| l.0)
+            .unwrap_or_else(|_| law.clone());
+            match certs.iter_mut().find(|x| x.law.0 == norm) {
+                Some(x) => x.visits_elsewhere = Some(*n),
+                None => {
+                    return Err(bad(
+                        &format!("copay_month.visits_elsewhere.{law}"),
+                        format!("法別番号 \"{law}\" is not in the claim's public_expense"),
+                    ))
+                }
+            }
+        }
+        let public = match &cm.public {
+            Some(p) => p.clone(),
+            None => c
+                .public_expense
+                .iter()
+                .map(|p| Law(p.law.clone()))
+                .collect(),
+        };
+        let mut visits = cm.visits.clone();
+        visits.push(VisitFields {
+            date: Date(c.date),
+            points: Amount(c.points),
+            public,
+            first_visit: cm.first_visit,
+            counts_as_day: cm.counts_as_day,
+            paid: cm.paid,
+            meals: None,
+        });
+        let index = cm.visits.iter().filter(|v| v.date.0 <= c.date).count();
+        let f = &c.facts;
+        let fields = MonthFields {
+            month: MonthText(c.date.with_day(1).unwrap_or(c.date)),
+            setting: Some(c.setting),
+            patient: PatientFields {
+                birth_date: Date(c.birth_date),
+                insurance: Insurer::Insured(kind),
+                income_category: f.income_category,
+                limit_certificate: f.limit_certificate,
+                high_cost_count: f.high_cost_count,
+                specific_disease: f.specific_disease,
+                meal_long_stay: f.meal_long_stay,
+                kouki_by_disability: f.kouki_by_disability,
+                reduction: cm.reduction.clone(),
+            },
+            insurer_change: cm.insurer_change.clone(),
+            public_expense: certs,
+            visits,
+        };
+        let month = Month::try_from(fields).map_err(under)?;
+        Ok((month, index))
     }
 }

@@ -22,10 +22,12 @@
 //! on one visit never lower the month's patient total. A one-receipt input is a month with one
 //! combination (`santei copay` reads both).
 
+mod fields;
 mod input;
 mod run;
 
-pub use input::{Certificate, Insurer, Month, MonthVisit, Period, Reduction};
+pub use fields::{ClaimMonth, MonthFields};
+pub use input::{Certificate, ClaimVisit, Insurer, Month, MonthVisit, Period, Reduction};
 pub use run::compute_month;
 
 use super::{CopayOutput, PublicPay};
@@ -42,6 +44,7 @@ fn ym<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// A 減免 applied to a visit or a combination.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReductionApplied {
     /// reduction | exemption | deferral.
@@ -52,9 +55,11 @@ pub struct ReductionApplied {
 }
 
 /// One visit's result.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct VisitResult {
     #[serde(serialize_with = "ymd")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::values::DateSchema"))]
     pub date: NaiveDate,
     pub points: i64,
     /// The insurer (`kenpo`, `kokuho`, `kouki`, `none`).
@@ -64,6 +69,10 @@ pub struct VisitResult {
     /// 医療費 = points × 10.
     pub medical_cost: i64,
     /// 負担割合 (`null` without insurance).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::values::DecimalString>")
+    )]
     pub rate: Option<rust_decimal::Decimal>,
     /// The combination's limit at the window (`null` when none applies).
     pub limit: Option<i64>,
@@ -85,6 +94,7 @@ pub struct VisitResult {
     pub balance: i64,
     /// The steps (as `santei copay` prints them).
     #[serde(serialize_with = "trace_of")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<TraceSchema>"))]
     pub detail: Option<CopayOutput>,
 }
 
@@ -96,11 +106,13 @@ fn trace_of<S: serde::Serializer>(d: &Option<CopayOutput>, s: S) -> Result<S::Ok
 }
 
 /// The month's settlement of one combination (one insurer period × one set of 公費).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Settlement {
     pub insurance: &'static str,
     /// First day of the insurer period.
     #[serde(serialize_with = "ymd")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::values::DateSchema"))]
     pub from: NaiveDate,
     pub public: Vec<String>,
     pub visits: u32,
@@ -124,6 +136,7 @@ pub struct Settlement {
 }
 
 /// The month's totals.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Totals {
     pub medical_cost: i64,
@@ -145,14 +158,57 @@ pub struct Totals {
 }
 
 /// The month's result.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthOutput {
     #[serde(serialize_with = "ym")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::values::MonthSchema"))]
     pub month: NaiveDate,
     pub setting: &'static str,
     pub visits: Vec<VisitResult>,
     pub combinations: Vec<Settlement>,
     pub totals: Totals,
+}
+
+/// One step of a visit's co-payment (`detail`), as `santei copay` prints it.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "MonthTraceEntry")]
+#[allow(dead_code)]
+struct TraceSchema {
+    step: String,
+    input: String,
+    rule: String,
+    source: String,
+    result: String,
+}
+
+/// The `copay` block of `santei calc` for a claim with `copay_month`: the month with the
+/// claim's visit among its visits.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ClaimMonthOutput {
+    /// The index of the claim's own visit in `visits`.
+    pub visit: usize,
+    #[serde(flatten)]
+    pub month: MonthOutput,
+}
+
+/// The `copay` block of `santei calc`: the visit's co-payment, or its month when the claim
+/// gives `copay_month`.
+#[derive(Debug, Clone)]
+pub enum CopayBlock {
+    Visit(CopayOutput),
+    Month(Box<ClaimMonthOutput>),
+}
+
+impl Serialize for CopayBlock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CopayBlock::Visit(v) => v.serialize(s),
+            CopayBlock::Month(m) => m.serialize(s),
+        }
+    }
 }
 
 /// One trace entry as JSON (the `trace` of `santei copay`).

@@ -34,8 +34,9 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     pub date: NaiveDate,
     /// For each claim line: the set versions in force it is a member of (ascending).
     line_sets: Vec<Vec<usize>>,
-    /// For each history line on or before the date: its set versions (empty after the date).
-    hist_sets: Vec<Vec<usize>>,
+    /// For each history line on or before the date: its set versions (empty after the date);
+    /// computed here, or given by the caller.
+    hist_sets: std::borrow::Cow<'l, [Vec<usize>]>,
     /// History lines of the visit's day / calendar month (in date order, then input order).
     hist_day: Vec<usize>,
     hist_month: Vec<usize>,
@@ -55,6 +56,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         visit: &'v Visit<'v>,
         lines: &'l [ReceiptLine<'a>],
         history: &'l [HistoryLine<'a>],
+        given_sets: Option<&'l [Vec<usize>]>,
     ) -> Self {
         let date = visit.date;
         let facts = |l: &ReceiptLine<'a>| {
@@ -68,16 +70,10 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             .iter()
             .map(|l| rules.sets_of(&facts(l), date))
             .collect();
-        let hist_sets = history
-            .iter()
-            .map(|h| {
-                if h.date <= date {
-                    rules.sets_of(&h.facts, date)
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
+        let hist_sets = match given_sets {
+            Some(s) if s.len() == history.len() => std::borrow::Cow::Borrowed(s),
+            _ => std::borrow::Cow::Owned(super::history_sets(rules, history, date)),
+        };
         let mut hist_month: Vec<usize> = (0..history.len())
             .filter(|&i| {
                 let d = history[i].date;
