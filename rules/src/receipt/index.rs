@@ -140,6 +140,10 @@ pub(super) struct Index {
     triggers: HashMap<usize, Vec<usize>>,
     /// Set version → the rules that name its id.
     rules_by_version: Vec<Vec<RuleRef>>,
+    /// Every rule, sorted (by kind, then index): a rule's number is its place here.
+    rule_order: Vec<RuleRef>,
+    /// Set version → the numbers of the rules that name its id, with each rule's period.
+    rule_nums_by_version: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
 }
 
 fn push<K: std::hash::Hash + Eq, V>(m: &mut HashMap<K, Vec<V>>, k: K, v: V) {
@@ -342,6 +346,23 @@ impl Index {
             .iter()
             .map(|s| rules_by_set.get(&s.id).cloned().unwrap_or_default())
             .collect();
+        let mut order: Vec<RuleRef> = rules_by_set.values().flatten().copied().collect();
+        order.sort_unstable();
+        order.dedup();
+        ix.rule_nums_by_version = ix
+            .rules_by_version
+            .iter()
+            .map(|rs| {
+                rs.iter()
+                    .map(|&rr| {
+                        let (_, _, from, to) = r.rule_info(rr);
+                        let n = order.binary_search(&rr).unwrap_or_default() as u32;
+                        (n, from, to)
+                    })
+                    .collect()
+            })
+            .collect();
+        ix.rule_order = order;
         ix
     }
 
@@ -512,23 +533,43 @@ impl Index {
     }
 }
 
+/// A set of rules (by their number in the index): what a claim's lines name.
+pub(super) struct RuleMarks(Vec<u64>);
+
 impl Index {
-    /// The rules in force on `date` that name one of the set versions `versions` (as
-    /// [`Index::rules_of`] without recomputing the line's sets), appended to `out`.
-    pub(super) fn rules_of_versions(
+    /// No rule marked yet.
+    pub(super) fn no_rules(&self) -> RuleMarks {
+        RuleMarks(vec![0; self.rule_order.len().div_ceil(64)])
+    }
+
+    /// Mark the rules in force on `date` that name one of the set versions `versions` (as
+    /// [`Index::rules_of`] without recomputing the line's sets).
+    pub(super) fn mark_rules_of_versions(
         &self,
-        r: &ReceiptRules,
         versions: &[usize],
         date: NaiveDate,
-        out: &mut Vec<RuleRef>,
+        marks: &mut RuleMarks,
     ) {
         for &v in versions {
-            for &rr in &self.rules_by_version[v] {
-                let (_, _, from, to) = r.rule_info(rr);
+            for &(n, from, to) in &self.rule_nums_by_version[v] {
                 if in_force(from, to, date) {
-                    out.push(rr);
+                    marks.0[n as usize / 64] |= 1 << (n % 64);
                 }
             }
         }
+    }
+
+    /// The marked rules, sorted (by kind, then index), each once.
+    pub(super) fn marked(&self, marks: &RuleMarks) -> Vec<RuleRef> {
+        let mut out = Vec::new();
+        for (w, &bits) in marks.0.iter().enumerate() {
+            let mut b = bits;
+            while b != 0 {
+                let n = w * 64 + b.trailing_zeros() as usize;
+                out.push(self.rule_order[n]);
+                b &= b - 1;
+            }
+        }
+        out
     }
 }

@@ -86,14 +86,11 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             .copied()
             .filter(|&i| history[i].date == date)
             .collect();
-        let mut candidates = Vec::new();
+        let mut marks = rules.index.no_rules();
         for v in &line_sets {
-            rules
-                .index
-                .rules_of_versions(rules, v, date, &mut candidates);
+            rules.index.mark_rules_of_versions(v, date, &mut marks);
         }
-        candidates.sort_unstable();
-        candidates.dedup();
+        let candidates = rules.index.marked(&marks);
         State {
             rules,
             cal,
