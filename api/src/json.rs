@@ -134,6 +134,26 @@ impl<'o> Json<'o> {
         put(self.out, s.as_bytes());
     }
 
+    /// A value written by its `Serialize`, in the writer's layout: compact, or pretty with its
+    /// lines indented at the writer's depth (the bytes `to_string_pretty` gives in place).
+    pub fn serialized<T: serde::Serialize + ?Sized>(&mut self, v: &T) {
+        if !self.pretty {
+            if serde_json::to_writer(&mut *self.out, v).is_err() {
+                put(self.out, b"null");
+            }
+            return;
+        }
+        let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into());
+        let mut lines = text.split('\n');
+        if let Some(first) = lines.next() {
+            put(self.out, first.as_bytes());
+        }
+        for l in lines {
+            self.newline();
+            put(self.out, l.as_bytes());
+        }
+    }
+
     pub fn null(&mut self) {
         self.raw("null");
     }

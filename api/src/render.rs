@@ -186,10 +186,10 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
             copay_into(&mut j, c, lang);
         }
         // The month form (`copay_month`): written by its `Serialize` (as `santei copay` writes
-        // a month), in one line.
+        // a month).
         Some(calc::copay::month::CopayBlock::Month(m)) => {
             j.key("copay");
-            j.raw(&serde_json::to_string(m).unwrap_or_else(|_| "null".into()));
+            j.serialized(m);
         }
         None => {}
     }
