@@ -35,6 +35,14 @@ impl Insurer {
             Insurer::None => "none",
         }
     }
+
+    /// The programmes' insurer scope (`insurance = [...]` of a local programme).
+    pub fn scope(self) -> rules::copay::InsurerScope {
+        match self {
+            Insurer::Insured(kind) => crate::copay::public::insurer_scope(kind),
+            Insurer::None => rules::copay::InsurerScope::None,
+        }
+    }
 }
 
 /// 国保 一部負担金の減免 (国民健康保険法44条; the receipt's 減免区分 1 減額, 2 免除, 3 支払猶予).
