@@ -35,7 +35,7 @@ pub mod values;
 
 pub use claim::{Claim, FieldError};
 pub use engine::inpatient::{DayOutput, InpatientOutput, MealTotals, MonthTrace};
-pub use engine::{revision_after_data, CalcError, Engine, EngineError};
+pub use engine::{line_facts, revision_after_data, CalcError, Engine, EngineError};
 pub use output::{CalcOutput, Line};
 pub use trace::TraceEntry;
 

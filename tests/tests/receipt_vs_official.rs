@@ -3,33 +3,11 @@
 //! takes at least one code, and the まるめ sets taken by the master's 包括対象検査 are exactly the
 //! 告示57 item ranges they stand for.
 
+use calc::line_facts as facts;
 use masters::value::OutpatientMgmt;
 use masters::{Code, ProcedureRecord};
 use rules::receipt::{LineFacts, ReceiptRules};
 use santei_tests::{date, official};
-
-fn facts(r: &ProcedureRecord) -> LineFacts<'_> {
-    LineFacts {
-        code: r.code.0,
-        alpha: r.code_alpha.as_str(),
-        section: r.section,
-        branch: r.branch,
-        item: r.item,
-        bundled_test: r.bundled_test,
-        outpatient_mgmt: match r.outpatient_mgmt {
-            OutpatientMgmt::None => 0,
-            OutpatientMgmt::Blocks => 1,
-            OutpatientMgmt::IsAddon => 2,
-        },
-        time_addition: r.time_addition,
-        notice_class2: r.notice_class2,
-        test_judgement: r.test_judgement,
-        test_judgement_group: r.test_judgement_group,
-        tapering: r.tapering,
-        bundled_tapering: r.bundled_tapering,
-        shikibetsu: None,
-    }
-}
 
 /// The last date of the R6 period the official files describe (s_20250901 is the newest update).
 const R6_DAYS: [&str; 3] = ["2024-06-01", "2024-12-01", "2025-09-01"];

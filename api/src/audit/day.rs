@@ -1,14 +1,18 @@
 //! Pricing a receipt's units: one engine claim per day of service (the earlier days of the
 //! month are its history) when the rule files cover the month, else the procedure master alone.
 
+use super::group::{self, Shape};
 use super::units::{record_days, Unit};
-use super::{cannot, rate, AuditOptions, Finding, Kind, UnitAudit};
-use calc::claim::{Claim, HistoryLine, Item};
+use super::{cannot, kind, rate, AuditOptions, Finding, Kind, UnitAudit};
+use calc::claim::{Claim, HistoryLine};
 use calc::Engine;
 use chrono::NaiveDate;
 use masters::{Code, PointKind};
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use uke::Detail;
+
+mod run;
+use run::run_day;
 
 /// The units as recomputed and the findings of the recomputation.
 pub(crate) struct Priced {
@@ -16,8 +20,12 @@ pub(crate) struct Priced {
     pub findings: Vec<Finding>,
 }
 
-/// A record's recomputed points per 回, or why there are none.
+/// A record's recomputed points per 回 (procedure master alone), or why there are none.
 type RecordPoints = HashMap<usize, Result<i64, String>>;
+
+/// A unit's recomputed points per 回 (by the engine, the unit as one claim item), by the
+/// unit's index, or why there are none.
+type UnitPoints = HashMap<usize, Result<i64, String>>;
 
 /// The receipt's facts every day shares.
 struct Ctx<'a> {
@@ -28,6 +36,8 @@ struct Ctx<'a> {
     percent: Option<u32>,
     /// The receipt's claim without items (patient, facility), built once per receipt.
     template: Option<Claim>,
+    /// The receipt's units.
+    units: &'a [Unit],
 }
 
 impl Ctx<'_> {
@@ -56,11 +66,6 @@ impl Ctx<'_> {
         }))
         .ok()
     }
-}
-
-/// A plain claim line of `code` × `count`.
-fn item(code: Code, count: i64) -> Item {
-    Item::line(code, count)
 }
 
 fn si_code(d: &Detail) -> Option<&str> {
@@ -93,9 +98,14 @@ pub(crate) fn price(
         ypp: super::yen_per_point(engine, &r.receipt.re),
         percent: super::rate::benefit_rate(&r.receipt.re).percent,
         template: Ctx::claim_template(r, opts),
+        units,
     };
+    let details = &r.receipt.details;
     let mut findings = Vec::new();
     let mut points: RecordPoints = HashMap::new();
+    let mut unit_points: UnitPoints = HashMap::new();
+    let shapes: Vec<Result<Shape, String>> =
+        units.iter().map(|u| group::shape(details, u)).collect();
     let first = r.receipt.re.service_month.first_day();
     let cov = engine.addon_rules().coverage.as_ref();
     let covered = match (first, cov) {
@@ -104,7 +114,7 @@ pub(crate) fn price(
         _ => false,
     };
     if covered {
-        by_days(&ctx, units, &mut points, &mut findings);
+        by_days(&ctx, units, &shapes, &mut unit_points, &mut findings);
     } else if let (Some(_), Some(c)) = (first, cov) {
         findings.push(cannot(
             None,
@@ -117,20 +127,73 @@ pub(crate) fn price(
                 c.source
             ),
         ));
+        // Units of drugs or materials alone: priced from their masters on the date.
+        for (k, u) in units.iter().enumerate() {
+            let only_priced = u
+                .records
+                .iter()
+                .all(|&i| !matches!(details[i], Detail::SI(_)));
+            if let (true, Ok(shape)) = (only_priced, &shapes[k]) {
+                unit_points.insert(k, price_alone(&ctx, u, shape));
+            }
+        }
     }
     // Records no day priced: the procedure master alone.
-    for u in units {
+    for (k, u) in units.iter().enumerate() {
+        if unit_points.contains_key(&k) {
+            continue;
+        }
         for &i in &u.records {
-            if si_code(&r.receipt.details[i]).is_some() && !points.contains_key(&i) {
+            if si_code(&details[i]).is_some() && !points.contains_key(&i) {
                 points.insert(i, master_points(engine, r, i));
             }
         }
     }
     let units = units
         .iter()
-        .map(|u| unit_audit(&ctx, u, &points, &mut findings))
+        .enumerate()
+        .map(|(k, u)| unit_audit(&ctx, u, unit_points.get(&k), &points, &mut findings))
         .collect();
     Priced { units, findings }
+}
+
+/// Why a unit with drugs or materials has no price: the master of the month is not at hand.
+fn no_master(ctx: &Ctx<'_>, u: &Unit, why: &str) -> String {
+    let masters = group::master_names(&ctx.r.receipt.details, u);
+    if masters.is_empty() {
+        return why.to_string();
+    }
+    format!(
+        "cannot check: no {} for {} prices it ({why})",
+        masters.join("/"),
+        ctx.r.receipt.re.service_month
+    )
+}
+
+/// A unit of drugs or materials alone, priced by the engine on its first day (a month before
+/// the rule files' coverage: only the masters' prices and the 薬剤料 rule apply).
+fn price_alone(ctx: &Ctx<'_>, u: &Unit, shape: &Shape) -> Result<i64, String> {
+    let date = u
+        .records
+        .first()
+        .and_then(|&i| record_date(ctx.r, i))
+        .ok_or_else(|| "no valid date of service".to_string())?;
+    let mut claim = ctx
+        .template
+        .clone()
+        .ok_or_else(|| "the receipt's patient or month cannot make a claim".to_string())?;
+    claim.date = calc::claim::Date(date);
+    claim.items = vec![shape.item(1)];
+    let out = ctx
+        .engine
+        .calc(&claim)
+        .map_err(|e| no_master(ctx, u, &e.to_string()))?;
+    let mut sum = 0i64;
+    for l in out.lines.iter().filter(|l| l.group == Some(0)) {
+        sum +=
+            whole(l.points).ok_or_else(|| format!("{} points is not a whole number", l.points))?;
+    }
+    Ok(sum)
 }
 
 /// A record's points from the procedure master on its first day.
@@ -166,6 +229,7 @@ fn whole(d: rust_decimal::Decimal) -> Option<i64> {
 fn unit_audit(
     ctx: &Ctx<'_>,
     u: &Unit,
+    priced: Option<&Result<i64, String>>,
     points: &RecordPoints,
     findings: &mut Vec<Finding>,
 ) -> UnitAudit {
@@ -200,6 +264,7 @@ fn unit_audit(
             recomputed: Some(i64::from(u.days_total())),
             points: impact,
             yen: ctx.yen(impact),
+            message_id: None,
             message: format!(
                 "回数 {stated} stated, its 算定日 columns add up to {}",
                 u.days_total()
@@ -218,47 +283,58 @@ fn unit_audit(
         cannot_unit(&mut a, "no 点数 on the unit's last record".into(), findings);
         return a;
     };
-    if u.has_drug_or_device {
-        cannot_unit(
-            &mut a,
-            "医薬品/特定器材 lines: santei does not price drugs and materials yet (issue 20: 剤, priced from the 医薬品/特定器材 masters by the date of service)".into(),
-            findings,
-        );
-        return a;
-    }
-    let mut sum = 0i64;
-    for &i in &u.records {
-        match points.get(&i) {
-            Some(Ok(p)) => sum += p,
-            Some(Err(why)) => {
-                cannot_unit(&mut a, why.clone(), findings);
-                return a;
-            }
-            None => {
-                cannot_unit(&mut a, "not priced".into(), findings);
-                return a;
-            }
+    let whole_unit = priced.is_some();
+    let sum = match priced {
+        Some(Ok(p)) => *p,
+        Some(Err(why)) => {
+            cannot_unit(&mut a, why.clone(), findings);
+            return a;
         }
-    }
+        None if u.has_drug_or_device => {
+            cannot_unit(
+                &mut a,
+                no_master(ctx, u, "no day of the unit could be computed"),
+                findings,
+            );
+            return a;
+        }
+        None => {
+            let mut sum = 0i64;
+            for &i in &u.records {
+                match points.get(&i) {
+                    Some(Ok(p)) => sum += p,
+                    Some(Err(why)) => {
+                        cannot_unit(&mut a, why.clone(), findings);
+                        return a;
+                    }
+                    None => {
+                        cannot_unit(&mut a, "not priced".into(), findings);
+                        return a;
+                    }
+                }
+            }
+            sum
+        }
+    };
     a.recomputed_points = Some(sum);
     let stated = i64::from(stated);
     if sum == stated {
         a.status = "matched";
         return a;
     }
-    if u.records.len() > 1 {
+    if u.records.len() > 1 && !whole_unit {
         a.recomputed_points = None;
         cannot_unit(
             &mut a,
             format!(
-                "{} procedures in one unit: {stated} stated, Σ of their points {sum}; santei does not apply the unit's まるめ/逓減/包括 yet (issue 20)",
+                "{} procedures in one unit: {stated} stated, Σ of their points {sum}; before the rule files' coverage santei does not apply the unit's まるめ/逓減/包括",
                 u.records.len()
             ),
             findings,
         );
         return a;
     }
-    if let Detail::SI(s) = &details[last] {
+    if let (1, Detail::SI(s)) = (u.records.len(), &details[last]) {
         if s.quantity.is_some() {
             a.recomputed_points = None;
             cannot_unit(
@@ -285,34 +361,37 @@ fn unit_audit(
         recomputed: Some(sum),
         points: impact,
         yen: ctx.yen(impact),
+        message_id: None,
         message: format!("{} points stated, {sum} recomputed (× {count})", stated),
     });
     a
 }
 
-/// One day's claim: its SI records and their 回数 that day.
-struct DayItems {
+/// One day's claim: its units (index, shape) and their 回数 that day.
+struct DayItems<'u> {
     date: NaiveDate,
     day: u32,
-    records: Vec<(usize, Code, i64)>,
+    units: Vec<(usize, &'u Shape, i64)>,
 }
 
-/// Run the engine on each day of service; fill `points` and add the rule findings.
-fn by_days(ctx: &Ctx<'_>, units: &[Unit], points: &mut RecordPoints, findings: &mut Vec<Finding>) {
-    let r = ctx.r;
-    let ym = r.receipt.re.service_month;
+/// Run the engine on each day of service; fill `unit_points` and add the rule findings.
+fn by_days(
+    ctx: &Ctx<'_>,
+    units: &[Unit],
+    shapes: &[Result<Shape, String>],
+    unit_points: &mut UnitPoints,
+    findings: &mut Vec<Finding>,
+) {
+    let ym = ctx.r.receipt.re.service_month;
     let mut days: BTreeSet<u32> = BTreeSet::new();
-    let si: Vec<usize> = units
-        .iter()
-        .flat_map(|u| u.records.iter().copied())
-        .filter(|&i| si_code(&r.receipt.details[i]).is_some())
-        .collect();
-    for &i in &si {
-        if let Some(ds) = record_days(&r.receipt.details[i]) {
-            for (k, c) in ds.iter().enumerate() {
-                if c.is_some_and(|c| c > 0) {
-                    days.insert(k as u32 + 1);
-                }
+    for (k, u) in units.iter().enumerate() {
+        if let Err(why) = &shapes[k] {
+            unit_points.insert(k, Err(why.clone()));
+            continue;
+        }
+        for (d, c) in u.days.iter().enumerate() {
+            if c.is_some_and(|c| c > 0) {
+                days.insert(d as u32 + 1);
             }
         }
     }
@@ -329,259 +408,54 @@ fn by_days(ctx: &Ctx<'_>, units: &[Unit], points: &mut RecordPoints, findings: &
         let mut items = DayItems {
             date,
             day,
-            records: Vec::new(),
+            units: Vec::new(),
         };
-        for &i in &si {
-            let d = &r.receipt.details[i];
-            let Some(c) = record_days(d).and_then(|ds| ds[day as usize - 1]) else {
+        for (k, u) in units.iter().enumerate() {
+            let (Ok(shape), Some(c)) = (&shapes[k], u.days[day as usize - 1]) else {
                 continue;
             };
-            if c == 0 {
+            if c == 0 || unit_points.get(&k).is_some_and(|p| p.is_err()) {
                 continue;
             }
-            match Code::parse(d.code()) {
-                Ok(code) => match ctx.engine.data().lookup(code, date) {
-                    Ok(_) => items.records.push((i, code, i64::from(c))),
-                    Err(e) => {
-                        points.insert(
-                            i,
-                            Err(format!(
-                                "{}: {e} on {date} ({})",
-                                d.code(),
-                                ctx.engine.data().label
-                            )),
-                        );
+            if let Shape::Plain(code) = shape {
+                if let Err(e) = ctx.engine.data().lookup(*code, date) {
+                    let why = format!("{code}: {e} on {date} ({})", ctx.engine.data().label);
+                    unit_points.insert(k, Err(why));
+                    continue;
+                }
+            }
+            items.units.push((k, shape, i64::from(c)));
+        }
+        // A unit the engine refuses (a drug without a price on the date …) is left out of the
+        // day and says why; the rest of the day is computed.
+        while !items.units.is_empty() {
+            match run_day(ctx, &items, &history) {
+                Ok(o) => {
+                    for (k, p) in o.points {
+                        // A unit billed on several days keeps its first day's points.
+                        unit_points.entry(k).or_insert(p);
                     }
-                },
-                Err(e) => {
-                    points.insert(i, Err(format!("{}: {e}", d.code())));
+                    findings.extend(o.findings);
+                    break;
+                }
+                Err((Some(pos), why)) => {
+                    let k = items.units.remove(pos).0;
+                    unit_points.insert(k, Err(no_master(ctx, &units[k], &why)));
+                }
+                Err((None, why)) => {
+                    for &(k, _, _) in &items.units {
+                        unit_points.entry(k).or_insert_with(|| Err(why.clone()));
+                    }
+                    break;
                 }
             }
         }
-        if items.records.is_empty() {
-            continue;
+        for &(_, shape, count) in &items.units {
+            history.extend(shape.codes().into_iter().map(|code| HistoryLine {
+                date: calc::claim::Date(date),
+                code,
+                count,
+            }));
         }
-        run_day(ctx, &items, &history, points, findings);
-        history.extend(items.records.iter().map(|&(_, code, count)| HistoryLine {
-            date: calc::claim::Date(date),
-            code,
-            count,
-        }));
-    }
-}
-
-/// What one engine run says about a day.
-struct Outcome {
-    points: Vec<(usize, Result<i64, String>)>,
-    findings: Vec<Finding>,
-}
-
-fn run_day(
-    ctx: &Ctx<'_>,
-    items: &DayItems,
-    history: &[HistoryLine],
-    points: &mut RecordPoints,
-    findings: &mut Vec<Finding>,
-) {
-    let first = run_once(ctx, items, history, ctx.opts.mynumber_card.unwrap_or(false));
-    let outcome = match first {
-        // マイナ保険証 use is not in the UKE: a finding stands only when it holds either way.
-        Ok(o) if ctx.opts.mynumber_card.is_none() && !o.findings.is_empty() => {
-            match run_once(ctx, items, history, true) {
-                Ok(second) => Ok(either_way(o, second)),
-                Err(_) => Ok(o),
-            }
-        }
-        other => other,
-    };
-    match outcome {
-        Ok(o) => {
-            for (i, p) in o.points {
-                // A record billed on several days keeps its first day's points.
-                points.entry(i).or_insert(p);
-            }
-            findings.extend(o.findings);
-        }
-        Err(why) => {
-            for &(i, _, _) in &items.records {
-                points.entry(i).or_insert_with(|| Err(why.clone()));
-            }
-        }
-    }
-}
-
-/// The outcome with fewer findings (the first on a tie); its findings the other outcome lacks
-/// become cannot_check.
-fn either_way(a: Outcome, b: Outcome) -> Outcome {
-    let key = |f: &Finding| (f.kind, f.code.clone(), f.points, f.day);
-    let (chosen, other) = if b.findings.len() < a.findings.len() {
-        (b, a)
-    } else {
-        (a, b)
-    };
-    let others: Vec<_> = other.findings.iter().map(key).collect();
-    let findings = chosen
-        .findings
-        .into_iter()
-        .map(|f| {
-            if others.contains(&key(&f)) {
-                return f;
-            }
-            let mut c = cannot(
-                f.detail,
-                f.code.clone(),
-                format!(
-                    "depends on whether a マイナ保険証 was used (the UKE does not say): {}",
-                    f.message
-                ),
-            );
-            c.day = f.day;
-            c
-        })
-        .collect();
-    Outcome {
-        points: chosen.points,
-        findings,
-    }
-}
-
-fn run_once(
-    ctx: &Ctx<'_>,
-    items: &DayItems,
-    history: &[HistoryLine],
-    card: bool,
-) -> Result<Outcome, String> {
-    let mut claim = ctx
-        .template
-        .clone()
-        .ok_or_else(|| "the receipt's patient or month cannot make a claim".to_string())?;
-    claim.date = calc::claim::Date(items.date);
-    claim.patient.mynumber_card = card;
-    claim.items = items
-        .records
-        .iter()
-        .map(|&(_, code, count)| item(code, count))
-        .collect();
-    claim.history = history.to_vec();
-    let out = ctx
-        .engine
-        .calc(&claim)
-        .map_err(|e| format!("day {}: santei cannot compute the day: {e}", items.day))?;
-    let details = &ctx.r.receipt.details;
-    // Input lines come out in input order per code.
-    let mut by_code: HashMap<Code, VecDeque<usize>> = HashMap::new();
-    for (k, &(_, code, _)) in items.records.iter().enumerate() {
-        by_code.entry(code).or_default().push_back(k);
-    }
-    let mut pts = Vec::new();
-    let mut line_points: Vec<Option<i64>> = vec![None; items.records.len()];
-    for l in out.lines.iter().filter(|l| l.origin == "input") {
-        let Some(code) = l.code else { continue };
-        if let Some(k) = by_code.get_mut(&code).and_then(|q| q.pop_front()) {
-            let p = whole(l.points)
-                .ok_or_else(|| format!("{code}: {} points is not a whole number", l.points));
-            line_points[k] = p.clone().ok();
-            pts.push((items.records[k].0, p));
-        }
-    }
-    let mut fs = Vec::new();
-    let facility_known = ctx.opts.facility.is_some();
-    for e in out.error_strings() {
-        let kind = classify(&e);
-        let code = e.get(..9).filter(|c| c.bytes().all(|b| b.is_ascii_digit()));
-        let k = code.and_then(|c| {
-            items
-                .records
-                .iter()
-                .position(|&(i, _, _)| details[i].code() == c)
-        });
-        let detail = k.map(|k| items.records[k].0);
-        if kind == Kind::FacilityStandard && !facility_known {
-            let mut c = cannot(
-                detail,
-                code.map(str::to_string),
-                format!("depends on the facility's filings and kind, which the UKE does not carry (give them as options): {e}"),
-            );
-            c.day = Some(items.day);
-            fs.push(c);
-            continue;
-        }
-        let stated = k.and_then(|k| line_points[k]);
-        let count = k.map_or(1, |k| items.records[k].2);
-        let impact = -stated.unwrap_or(0) * count;
-        fs.push(Finding {
-            kind,
-            detail,
-            code: code.map(str::to_string),
-            day: Some(items.day),
-            payer: None,
-            stated,
-            recomputed: Some(0),
-            points: impact,
-            yen: ctx.yen(impact),
-            message: e,
-        });
-    }
-    for l in out.lines.iter().filter(|l| l.origin == "auto") {
-        if l.code
-            .is_some_and(|c| items.records.iter().any(|&(_, x, _)| x == c))
-        {
-            continue;
-        }
-        let Some(p) = whole(l.subtotal) else { continue };
-        let code = l.code.map(|c| c.to_string());
-        fs.push(Finding {
-            kind: Kind::MissedAddon,
-            detail: None,
-            code: code.clone(),
-            day: Some(items.day),
-            payer: None,
-            stated: None,
-            recomputed: whole(l.points),
-            points: p,
-            yen: ctx.yen(p),
-            message: format!(
-                "算定もれ candidate: {} {} {} points × {} ({}){}",
-                code.as_deref().unwrap_or("(no code)"),
-                out.string(l.name),
-                l.points,
-                l.count,
-                out.string(l.rule),
-                if l.verified {
-                    ""
-                } else {
-                    "; unverified (no official master confirms it)"
-                }
-            ),
-        });
-    }
-    Ok(Outcome {
-        points: pts,
-        findings: fs,
-    })
-}
-
-/// The kind of an engine error, from its wording (`calc::engine`'s messages).
-fn classify(e: &str) -> Kind {
-    if e.contains("背反")
-        || e.contains("exclude each other")
-        || e.contains("not claimed together")
-        || e.contains("claimed in the same month")
-    {
-        Kind::Exclusion
-    } else if e.contains("包括") || e.contains("included in") {
-        Kind::Inclusion
-    } else if e.contains("limit ") && e.contains("exceeded") {
-        Kind::Limit
-    } else if e.contains("needs its base item") || e.contains("an add-on to") {
-        Kind::BaseItem
-    } else if e.contains("facility standard")
-        || e.contains("hospitals only")
-        || e.contains("clinics only")
-        || e.contains("tier-")
-    {
-        Kind::FacilityStandard
-    } else {
-        Kind::Rule
     }
 }

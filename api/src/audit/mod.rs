@@ -20,6 +20,8 @@
 //!   `points × yen_per_point × 給付割合 / 100`, exact (no rounding).
 
 mod day;
+mod group;
+mod kind;
 pub mod rate;
 pub mod table;
 mod units;
@@ -42,7 +44,14 @@ pub struct AuditOptions {
     pub mynumber_card: Option<bool>,
 }
 
-/// The kind of a finding.
+/// The kind of a finding (the `kind` field of a finding, and the keys of the summary's
+/// `findings`, `points` and `yen`). A rule finding's kind comes from the engine's message id
+/// (`message_id`, `calc/data/messages.tsv`), never from its wording: `limit` 算定回数
+/// (`limits.*`, `receipt.within_period`), `exclusion` 背反 (`exclusions.refused`,
+/// `addons.same_month`, `groups.exclude`, `receipt.claimed_with` …), `inclusion` 包括
+/// (`inclusions.*`, `receipt.included_in`), `base_item` (`groups.needs_base`, `hand.no_base`,
+/// `receipt.needs_in_scope`), `facility_standard` (`lines.standard_not_filed`,
+/// `lines.hospital_only` …), `time` (a `[[time]]` receipt rule), `rule` (any other).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -63,6 +72,8 @@ pub enum Kind {
     BaseItem,
     /// A facility standard (施設基準) or tier not filed, or a code of the other facility kind.
     FacilityStandard,
+    /// A time or holiday rule (時間外・休日・深夜 …: `rules/data/receipt/time.toml`).
+    Time,
     /// Another rule of the engine (age range, 入外 scope …).
     Rule,
     /// 算定もれ candidate: an add-on the engine adds that the receipt lacks.
@@ -82,6 +93,7 @@ impl Kind {
             Kind::Inclusion => "inclusion",
             Kind::BaseItem => "base_item",
             Kind::FacilityStandard => "facility_standard",
+            Kind::Time => "time",
             Kind::Rule => "rule",
             Kind::MissedAddon => "missed_addon",
             Kind::CannotCheck => "cannot_check",
@@ -114,6 +126,10 @@ pub struct Finding {
     #[serde(serialize_with = "opt_dec")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub yen: Option<Decimal>,
+    /// The engine's message id of a rule finding (`calc/data/messages.tsv`), which gave its
+    /// `kind`; absent for the audit's own findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<&'static str>,
     pub message: String,
 }
 
@@ -338,6 +354,7 @@ pub(crate) fn cannot(detail: Option<usize>, code: Option<String>, message: Strin
         recomputed: None,
         points: 0,
         yen: None,
+        message_id: None,
         message,
     }
 }
@@ -471,6 +488,7 @@ fn totals(engine: &Engine, r: &uke::ReceiptRead, units: &[units::Unit], a: &mut 
                 recomputed: Some(p.summed as i64),
                 points: impact,
                 yen: rate::yen(impact, ypp, a.benefit_rate.percent),
+                message_id: None,
                 message: match p.stated {
                     Some(s) => format!(
                         "{} 合計点数 {s} stated, the lines sum to {}",

@@ -35,7 +35,7 @@ pub(crate) mod inpatient;
 mod limits;
 mod lines;
 mod notes;
-mod receipt;
+pub(crate) mod receipt;
 mod tier;
 mod totals;
 mod work;
@@ -51,6 +51,7 @@ use std::sync::Arc;
 
 pub use error::{CalcError, EngineError};
 pub use facts::revision_after_data;
+pub use receipt::line_facts;
 
 /// The engine with its data: the dated schedule and 電子点数表 tables (`masters`) and the rule
 /// files (`rules`). Immutable after construction; cheap to clone (the schedule is shared).
@@ -119,9 +120,23 @@ impl Engine {
     pub fn copay_tables(&self) -> &rules::copay::CopayTables {
         &self.copay
     }
+    /// The receipt rules (まるめ, 包括, 逓減, conditions, time: `rules/data/receipt/`).
+    pub fn receipt_rules(&self) -> &rules::receipt::ReceiptRules {
+        &self.receipt
+    }
 
     /// Compute one claim.
     pub fn calc(&self, claim: &Claim) -> Result<CalcOutput, CalcError> {
+        self.calc_with(claim, None)
+    }
+
+    /// Compute one claim, with the receipt rules' view of its history kept in `cache` (the days
+    /// of an inpatient month: one claim whose history grows day by day).
+    pub(crate) fn calc_with<'e>(
+        &'e self,
+        claim: &Claim,
+        cache: Option<&mut receipt::HistoryCache<'e>>,
+    ) -> Result<CalcOutput, CalcError> {
         let f = Facts::new(
             facts::Data {
                 data: &self.data,
@@ -141,7 +156,7 @@ impl Engine {
         groups::addon_groups(&f, &mut n, &mut work);
         age::age_addons(&f, &mut n, &mut work);
         addons::rule_addons(&f, &mut n, &mut work);
-        receipt::receipt_rules(&f, &mut n, &mut work);
+        receipt::receipt_rules(&f, &mut n, &mut work, cache.map(|c| (&*self.data, c)));
         inclusions::official_inclusions(&f, &mut n, &mut work);
         hand_addons::check(&f, &mut n, &work);
         limits::input_limits(&f, &mut n, &work);

@@ -10,16 +10,20 @@ use super::work::Work;
 use crate::output::subtotal;
 use crate::text::Text;
 use crate::{lit, tx};
+use chrono::NaiveDate;
 use masters::value::OutpatientMgmt;
 use masters::ProcedureRecord;
 use rules::receipt::apply::{
-    apply, Cited, FacilityKind, Finding, HistoryLine, ReceiptLine, RoundAt, Setting, Visit, Why,
+    apply_with, history_sets, history_sets_of, Cited, FacilityKind, Finding, HistoryLine,
+    ReceiptLine, RoundAt, Setting, Visit, Why,
 };
 use rules::receipt::LineFacts;
 use rust_decimal::Decimal;
 
 /// The facts of a procedure record that the rule sets select on.
-pub(crate) fn facts_of(r: &ProcedureRecord) -> LineFacts<'_> {
+/// The facts of a master row that the receipt rules (`rules::receipt`) match on: written once, here,
+/// for the engine and for the tests that check the rule data against the official master.
+pub fn line_facts(r: &ProcedureRecord) -> LineFacts<'_> {
     LineFacts {
         code: r.code.0,
         alpha: r.code_alpha.as_str(),
@@ -47,7 +51,79 @@ fn count_u32(c: i64) -> u32 {
 }
 
 /// Apply the receipt rules to the work lines.
-pub(crate) fn receipt_rules<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'a>>) {
+/// The history lines as the receipt rules read them, with their set versions, kept across the
+/// days of an inpatient month (whose history only grows: the month's earlier days), so that each
+/// earlier line is looked up and matched against the rule sets once, not once a day.
+#[derive(Default)]
+pub(crate) struct HistoryCache<'e> {
+    lines: Vec<HistoryLine<'e>>,
+    sets: Vec<Vec<usize>>,
+    /// The date the sets are for.
+    date: Option<NaiveDate>,
+}
+
+impl<'e> HistoryCache<'e> {
+    /// Bring the cache up to the claim's history on `date`: new lines converted and matched;
+    /// every line matched again when other set versions are in force on `date`.
+    fn update(
+        &mut self,
+        data: &'e masters::Dataset,
+        rules: &rules::receipt::ReceiptRules,
+        history: &[crate::claim::HistoryLine],
+        date: NaiveDate,
+    ) {
+        let schedule = &data.schedule;
+        if history.len() < self.lines.len()
+            || self
+                .lines
+                .iter()
+                .zip(history)
+                .any(|(c, h)| c.date != h.date.0 || c.facts.code != h.code.0)
+        {
+            *self = HistoryCache::default();
+        }
+        match self.date {
+            Some(d) if rules.sets_stable(d, date) => {
+                // Lines after the earlier date were not matched then.
+                for (l, s) in self.lines.iter().zip(self.sets.iter_mut()) {
+                    if l.date > d && l.date <= date {
+                        *s = history_sets_of(rules, l, date);
+                    }
+                }
+            }
+            _ => {
+                self.sets = history_sets(rules, &self.lines, date);
+            }
+        }
+        self.date = Some(date);
+        for h in &history[self.lines.len()..] {
+            let l = history_line(schedule, h);
+            self.sets.push(history_sets_of(rules, &l, date));
+            self.lines.push(l);
+        }
+    }
+}
+
+/// A history line as the receipt rules read it: the master's record on its own date.
+fn history_line<'e>(
+    schedule: &'e masters::Schedule,
+    h: &crate::claim::HistoryLine,
+) -> HistoryLine<'e> {
+    let rec = schedule.lookup(h.code, h.date.0).ok().map(|e| e.record());
+    HistoryLine {
+        date: h.date.0,
+        facts: rec.map_or_else(|| LineFacts::code_only(h.code.0), line_facts),
+        count: count_u32(h.count),
+        points: rec.map_or(Decimal::ZERO, |r| r.points),
+    }
+}
+
+pub(crate) fn receipt_rules<'a, 'e>(
+    f: &Facts<'a>,
+    n: &mut Notes,
+    work: &mut Vec<Work<'a>>,
+    cache: Option<(&'e masters::Dataset, &mut HistoryCache<'e>)>,
+) {
     let claim = f.claim;
     let rules = f.engine.receipt;
     let has_groups = claim.items.iter().any(|it| it.lines.is_some());
@@ -84,7 +160,7 @@ pub(crate) fn receipt_rules<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Wor
         let base = ReceiptLine {
             facts: l.record.map_or_else(
                 || LineFacts::code_only(l.line.code.map_or(0, |c| c.0)),
-                facts_of,
+                line_facts,
             ),
             section: l.line.section.map(|s| s.0),
             group: l.input.unwrap_or(n_items + w),
@@ -128,19 +204,22 @@ pub(crate) fn receipt_rules<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Wor
         back.push(w);
     }
     let schedule = &f.data().schedule;
-    let history: Vec<HistoryLine<'_>> = claim
-        .history
-        .iter()
-        .map(|h| {
-            let rec = schedule.lookup(h.code, h.date.0).ok().map(|e| e.record());
-            HistoryLine {
-                date: h.date.0,
-                facts: rec.map_or_else(|| LineFacts::code_only(h.code.0), facts_of),
-                count: count_u32(h.count),
-                points: rec.map_or(Decimal::ZERO, |r| r.points),
-            }
-        })
-        .collect();
+    let (history, hist_sets): (std::borrow::Cow<[HistoryLine<'_>]>, _) = match cache {
+        Some((data, c)) => {
+            c.update(data, rules, &claim.history, f.date);
+            (std::borrow::Cow::Borrowed(&c.lines[..]), Some(&c.sets[..]))
+        }
+        None => (
+            std::borrow::Cow::Owned(
+                claim
+                    .history
+                    .iter()
+                    .map(|h| history_line(schedule, h))
+                    .collect(),
+            ),
+            None,
+        ),
+    };
     let visit = Visit {
         date: f.date,
         time: claim.time.map(|t| t.0),
@@ -156,7 +235,14 @@ pub(crate) fn receipt_rules<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Wor
         hours: claim.facility.hours.as_ref(),
         discharge_date: claim.discharge_date.map(|d| d.0),
     };
-    let applied = apply(rules, f.engine.calendar, &visit, &lines, &history);
+    let applied = apply_with(
+        rules,
+        f.engine.calendar,
+        &visit,
+        &lines,
+        &history,
+        hist_sets,
+    );
     // (剤, rounding, work line) of the lines tapered with the rounding left to the 剤's end.
     let mut group_round: Vec<(u32, rules::receipt::Rounding, usize)> = Vec::new();
     for finding in &applied.findings {

@@ -773,6 +773,16 @@ impl ReceiptRules {
             .is_some_and(|v| self.index.member(self, v, facts, date))
     }
 
+    /// Whether the same set versions are in force on `a` and on `b` (no version of a set starts
+    /// or ends between them): a line's [`ReceiptRules::sets_of`] on one is then its sets on the
+    /// other.
+    pub fn sets_stable(&self, a: NaiveDate, b: NaiveDate) -> bool {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        self.sets
+            .iter()
+            .all(|s| !(lo < s.from && s.from <= hi) && s.to.is_none_or(|t| !(lo <= t && t < hi)))
+    }
+
     /// The set versions in force on `date` that a line is a member of (indices into `sets`,
     /// ascending).
     pub fn sets_of(&self, facts: &LineFacts, date: NaiveDate) -> Vec<usize> {

@@ -4,8 +4,9 @@
 
 use super::output::{DayOutput, MonthNotes};
 use super::Engine;
-use crate::claim::{Claim, HistoryLine, Item, Setting};
+use crate::claim::{Claim, Item, Setting};
 use crate::engine::error::CalcError;
+use crate::engine::receipt::HistoryCache;
 use crate::inpatient::InpatientMonth;
 use crate::lit;
 use chrono::NaiveDate;
@@ -16,24 +17,22 @@ fn plain_item(code: Code) -> Item {
     Item::line(code, 1)
 }
 
-/// The claim of one day of the month.
-fn day_claim(
-    m: &InpatientMonth,
-    date: NaiveDate,
-    items: Vec<Item>,
-    history: &[HistoryLine],
-) -> Claim {
+/// The month's claim (its date and items are each day's): the patient without the insurance
+/// facts (the co-payment is the month's, one receipt, not the day's), the facility, the
+/// history before the month.
+pub(super) fn month_claim(m: &InpatientMonth) -> Claim {
     let mut patient = m.patient.clone();
-    // The co-payment is the month's (one receipt), not the day's.
     patient.insurance = None;
+    let mut history = Vec::with_capacity(m.history.len() + 8 * m.days.len());
+    history.extend_from_slice(&m.history);
     Claim {
-        date: crate::values::Date(date),
+        date: m.admission.date,
         kind: m.kind,
         setting: Setting::Inpatient,
         patient,
         facility: m.facility.clone(),
-        items,
-        history: history.to_vec(),
+        items: Vec::new(),
+        history,
         visit: None,
         public_expense: Vec::new(),
         month_to_date: None,
@@ -126,12 +125,13 @@ pub(super) fn reckoning(
 }
 
 /// One day.
-pub(super) fn compute(
-    e: &Engine,
+pub(super) fn compute<'e>(
+    e: &'e Engine,
     m: &InpatientMonth,
     reck: NaiveDate,
     i: usize,
-    history: &[HistoryLine],
+    claim: &mut Claim,
+    cache: &mut HistoryCache<'e>,
     notes: &mut MonthNotes,
 ) -> Result<DayOutput, CalcError> {
     let d = &m.days[i];
@@ -145,7 +145,8 @@ pub(super) fn compute(
     let wstr = wcode.to_string();
     let period = rules.period_of(&wstr, date);
     let want = period.and_then(|p| p.step_for(elapsed));
-    let mut items: Vec<Item> = Vec::with_capacity(d.items.len() + 2);
+    let mut items = std::mem::take(&mut claim.items);
+    items.clear();
     let mut origin: Vec<Option<usize>> = Vec::with_capacity(d.items.len() + 2);
     let (mut listed_basic, mut listed_period) = (false, false);
     for (j, it) in d.items.iter().enumerate() {
@@ -205,8 +206,9 @@ pub(super) fn compute(
             format!("{} (days {}–{})", s.code, s.from_day, s.to_day),
         );
     }
-    let claim = day_claim(m, date, items, history);
-    let mut result = e.calc(&claim).map_err(|err| match err {
+    claim.date = d.date;
+    claim.items = items;
+    let mut result = e.calc_with(claim, Some(cache)).map_err(|err| match err {
         CalcError::Item { index, message } => match origin.get(index).copied().flatten() {
             Some(j) => CalcError::Input(format!("days[{i}].items[{j}].code: {message}")),
             None => CalcError::Input(format!(

@@ -82,18 +82,23 @@ impl Engine {
         let mut notes = output::MonthNotes::default();
         let reckoning = day::reckoning(self, month, &mut notes)?;
         let mut days: Vec<DayOutput> = Vec::with_capacity(month.days.len());
-        let mut history = month.history.clone();
+        // One claim for the month: the patient and facility copied once, the history grown
+        // day by day (the month's earlier days), the items refilled for each day.
+        let mut claim = day::month_claim(month);
+        let mut cache = super::receipt::HistoryCache::default();
         for (i, d) in month.days.iter().enumerate() {
-            let out = day::compute(self, month, reckoning, i, &history, &mut notes)?;
-            for l in out.result.lines.iter() {
-                if let Some(code) = l.code {
-                    history.push(crate::claim::HistoryLine {
+            let out = day::compute(
+                self, month, reckoning, i, &mut claim, &mut cache, &mut notes,
+            )?;
+            claim
+                .history
+                .extend(out.result.lines.iter().filter_map(|l| {
+                    l.code.map(|code| crate::claim::HistoryLine {
                         date: d.date,
                         code,
                         count: l.count,
-                    });
-                }
-            }
+                    })
+                }));
             days.push(out);
         }
         checks::admission_limits(self, month, reckoning, &days, &mut notes);

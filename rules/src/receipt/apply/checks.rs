@@ -99,9 +99,7 @@ pub(super) fn not_within(st: &mut State) {
             continue;
         }
         // The latest `after` line: a claim line is on the date itself.
-        let claim_after: Vec<usize> = (0..st.lines.len())
-            .filter(|&j| st.present(j) && st.is(LineRef::Claim(j), &r.after))
-            .collect();
+        let claim_after: Vec<usize> = st.present_in(&r.after);
         let hist_after = st
             .history_in(&r.after)
             .into_iter()

@@ -17,8 +17,14 @@ impl State<'_, '_, '_, '_, '_> {
                 continue;
             };
             let rule = self.cite(RuleKind::Inclusion, k);
+            let by_v = self.version(&r.by);
+            let includes: Vec<Option<usize>> =
+                r.includes.iter().map(|id| self.version(id)).collect();
+            let except: Vec<Option<usize>> = r.except.iter().map(|id| self.version(id)).collect();
             let included = |st: &Self, l: LineRef| {
-                !st.is(l, &r.by) && st.is_any(l, &r.includes) && !st.is_any(l, &r.except)
+                !st.is_in(l, by_v)
+                    && includes.iter().any(|&v| st.is_in(l, v))
+                    && !except.iter().any(|&v| st.is_in(l, v))
             };
             for i in 0..self.lines.len() {
                 if !self.charged[i] || !included(self, LineRef::Claim(i)) {
@@ -114,9 +120,10 @@ impl State<'_, '_, '_, '_, '_> {
         }
         // The points the month's history lines used up (month `max_points`).
         let used: Decimal = if b.scope == Scope::Month && b.max_points.is_some() {
+            let v = self.version(&b.members);
             self.hist_scope(Scope::Month)
                 .iter()
-                .filter(|&&h| self.is(LineRef::History(h), &b.members))
+                .filter(|&&h| self.is_in(LineRef::History(h), v))
                 .map(|&h| self.history[h].points * Decimal::from(self.history[h].count))
                 .sum()
         } else {

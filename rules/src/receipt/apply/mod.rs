@@ -312,6 +312,43 @@ pub fn apply<'r>(
     lines: &[ReceiptLine],
     history: &[HistoryLine],
 ) -> Applied<'r> {
+    apply_with(rules, calendar, visit, lines, history, None)
+}
+
+/// The set versions of each history line on `date` (empty for a line after the date): what
+/// [`apply`] computes first. A caller that applies the rules day after day to a growing history
+/// (an inpatient month) computes them once per line and passes them to [`apply_with`], as long
+/// as [`ReceiptRules::sets_stable`] holds between the dates.
+pub fn history_sets(
+    rules: &ReceiptRules,
+    history: &[HistoryLine],
+    date: NaiveDate,
+) -> Vec<Vec<usize>> {
+    history
+        .iter()
+        .map(|h| history_sets_of(rules, h, date))
+        .collect()
+}
+
+/// [`history_sets`] of one line.
+pub fn history_sets_of(rules: &ReceiptRules, h: &HistoryLine, date: NaiveDate) -> Vec<usize> {
+    if h.date <= date {
+        rules.sets_of(&h.facts, date)
+    } else {
+        Vec::new()
+    }
+}
+
+/// [`apply`] with the history lines' set versions computed beforehand ([`history_sets`] on the
+/// visit's date, or on a date with the same sets in force; one entry per history line).
+pub fn apply_with<'r>(
+    rules: &'r ReceiptRules,
+    calendar: &Calendar,
+    visit: &Visit,
+    lines: &[ReceiptLine],
+    history: &[HistoryLine],
+    hist_sets: Option<&[Vec<usize>]>,
+) -> Applied<'r> {
     if !rules.covers(visit.date) {
         return Applied {
             findings: vec![Finding::CannotDecide {
@@ -323,7 +360,7 @@ pub fn apply<'r>(
             }],
         };
     }
-    let mut st = state::State::new(rules, calendar, visit, lines, history);
+    let mut st = state::State::new(rules, calendar, visit, lines, history, hist_sets);
     st.replaces();
     st.drop_auto_conflicts();
     st.inclusions();

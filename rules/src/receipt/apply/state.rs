@@ -34,8 +34,9 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     pub date: NaiveDate,
     /// For each claim line: the set versions in force it is a member of (ascending).
     line_sets: Vec<Vec<usize>>,
-    /// For each history line on or before the date: its set versions (empty after the date).
-    hist_sets: Vec<Vec<usize>>,
+    /// For each history line on or before the date: its set versions (empty after the date);
+    /// computed here, or given by the caller.
+    hist_sets: std::borrow::Cow<'l, [Vec<usize>]>,
     /// History lines of the visit's day / calendar month (in date order, then input order).
     hist_day: Vec<usize>,
     hist_month: Vec<usize>,
@@ -55,6 +56,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         visit: &'v Visit<'v>,
         lines: &'l [ReceiptLine<'a>],
         history: &'l [HistoryLine<'a>],
+        given_sets: Option<&'l [Vec<usize>]>,
     ) -> Self {
         let date = visit.date;
         let facts = |l: &ReceiptLine<'a>| {
@@ -68,16 +70,10 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             .iter()
             .map(|l| rules.sets_of(&facts(l), date))
             .collect();
-        let hist_sets = history
-            .iter()
-            .map(|h| {
-                if h.date <= date {
-                    rules.sets_of(&h.facts, date)
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
+        let hist_sets = match given_sets {
+            Some(s) if s.len() == history.len() => std::borrow::Cow::Borrowed(s),
+            _ => std::borrow::Cow::Owned(super::history_sets(rules, history, date)),
+        };
         let mut hist_month: Vec<usize> = (0..history.len())
             .filter(|&i| {
                 let d = history[i].date;
@@ -129,9 +125,16 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         Cited::new(self.rules, RuleRef { kind, index })
     }
 
-    /// Whether a line (claim or history) is a member of set `id` on the date.
-    pub fn is(&self, l: LineRef, id: &str) -> bool {
-        let Some(v) = self.rules.set_version(id, self.date) else {
+    /// The version of set `id` in force on the date (looked up once per question, not per
+    /// line).
+    pub fn version(&self, id: &str) -> Option<usize> {
+        self.rules.set_version(id, self.date)
+    }
+
+    /// Whether a line (claim or history) is a member of the set version `v` (`None`: no
+    /// version in force, a member of nothing).
+    pub fn is_in(&self, l: LineRef, v: Option<usize>) -> bool {
+        let Some(v) = v else {
             return false;
         };
         let sets = match l {
@@ -141,15 +144,28 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         sets.binary_search(&v).is_ok()
     }
 
-    /// Whether a line is a member of one of the sets.
-    pub fn is_any(&self, l: LineRef, ids: &[String]) -> bool {
-        ids.iter().any(|id| self.is(l, id))
+    /// Whether a line (claim or history) is a member of set `id` on the date.
+    pub fn is(&self, l: LineRef, id: &str) -> bool {
+        self.is_in(l, self.version(id))
     }
 
     /// The claim lines still charged that are members of `id`.
     pub fn charged_in(&self, id: &str) -> Vec<usize> {
+        let Some(v) = self.version(id) else {
+            return Vec::new();
+        };
         (0..self.lines.len())
-            .filter(|&i| self.charged[i] && self.is(LineRef::Claim(i), id))
+            .filter(|&i| self.charged[i] && self.is_in(LineRef::Claim(i), Some(v)))
+            .collect()
+    }
+
+    /// The claim lines on the receipt (charged or not) that are members of `id`.
+    pub fn present_in(&self, id: &str) -> Vec<usize> {
+        let Some(v) = self.version(id) else {
+            return Vec::new();
+        };
+        (0..self.lines.len())
+            .filter(|&i| self.present(i) && self.is_in(LineRef::Claim(i), Some(v)))
             .collect()
     }
 
@@ -170,16 +186,18 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     /// The lines in scope that are members of `id`: this claim's charged lines (claim order)
     /// then the history lines of the scope (date order).
     pub fn in_scope(&self, scope: Scope, id: &str) -> Vec<LineRef> {
-        let mut out: Vec<LineRef> = self
-            .charged_in(id)
-            .into_iter()
+        let Some(v) = self.version(id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<LineRef> = (0..self.lines.len())
+            .filter(|&i| self.charged[i] && self.is_in(LineRef::Claim(i), Some(v)))
             .map(LineRef::Claim)
             .collect();
         out.extend(
             self.hist_scope(scope)
                 .iter()
                 .map(|&h| LineRef::History(h))
-                .filter(|&l| self.is(l, id)),
+                .filter(|&l| self.is_in(l, Some(v))),
         );
         out
     }
@@ -188,23 +206,31 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     /// (a test in a まるめ, a 処置 priced 0 still was done): for what a rule *needs* or
     /// *conflicts with*.
     pub fn in_scope_present(&self, scope: Scope, id: &str) -> Vec<LineRef> {
+        let Some(v) = self.version(id) else {
+            return Vec::new();
+        };
         let mut out: Vec<LineRef> = (0..self.lines.len())
-            .filter(|&i| self.present(i) && self.is(LineRef::Claim(i), id))
+            .filter(|&i| self.present(i) && self.is_in(LineRef::Claim(i), Some(v)))
             .map(LineRef::Claim)
             .collect();
         out.extend(
             self.hist_scope(scope)
                 .iter()
                 .map(|&h| LineRef::History(h))
-                .filter(|&l| self.is(l, id)),
+                .filter(|&l| self.is_in(l, Some(v))),
         );
         out
     }
 
     /// The history lines on or before the date that are members of `id` (any date).
     pub fn history_in(&self, id: &str) -> Vec<usize> {
+        let Some(v) = self.version(id) else {
+            return Vec::new();
+        };
         (0..self.history.len())
-            .filter(|&h| self.history[h].date <= self.date && self.is(LineRef::History(h), id))
+            .filter(|&h| {
+                self.history[h].date <= self.date && self.is_in(LineRef::History(h), Some(v))
+            })
             .collect()
     }
 

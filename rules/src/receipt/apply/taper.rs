@@ -10,9 +10,7 @@ pub(super) fn tapers(st: &mut State) {
     let mut cur: Vec<Option<(Decimal, RoundAt)>> = vec![None; st.lines.len()];
     for k in st.candidates(RuleKind::Taper) {
         let t = &st.rules.tapers[k];
-        if !t.unless.is_empty()
-            && (0..st.lines.len()).any(|i| st.present(i) && st.is_any(LineRef::Claim(i), &t.unless))
-        {
+        if !t.unless.is_empty() && t.unless.iter().any(|id| !st.present_in(id).is_empty()) {
             continue;
         }
         match t.mode {
@@ -132,7 +130,10 @@ fn month_repeat(st: &mut State, k: usize, t: &Taper, cur: &mut [Option<(Decimal,
             GroupBy::BundledTapering => u64::from(f.code),
         }
     };
-    let counts = |st: &State, l: LineRef| st.is(l, &t.members) || st.is_any(l, &t.also_counts);
+    let members_v = st.version(&t.members);
+    let also: Vec<Option<usize>> = t.also_counts.iter().map(|id| st.version(id)).collect();
+    let counts =
+        |st: &State, l: LineRef| st.is_in(l, members_v) || also.iter().any(|&v| st.is_in(l, v));
     let mut seen: Vec<(u64, u32)> = Vec::new();
     let mut bump = |key: u64, n: u32| -> u32 {
         match seen.iter_mut().find(|x| x.0 == key) {
@@ -160,7 +161,7 @@ fn month_repeat(st: &mut State, k: usize, t: &Taper, cur: &mut [Option<(Decimal,
         }
         let c = st.lines[i].count;
         let before = bump(key(&st.lines[i].facts), c);
-        if !st.is(l, &t.members) {
+        if !st.is_in(l, members_v) {
             continue;
         }
         // Occurrences before+1 ..= before+c; those ≥ nth are reduced.
@@ -185,9 +186,7 @@ fn drug_kinds(st: &mut State, k: usize, t: &Taper) {
     if st.visit.setting != Setting::Outpatient {
         return;
     }
-    let members: Vec<usize> = (0..st.lines.len())
-        .filter(|&i| st.present(i) && st.is(LineRef::Claim(i), &t.members))
-        .collect();
+    let members: Vec<usize> = st.present_in(&t.members);
     let mut groups: Vec<usize> = members.iter().map(|&i| st.lines[i].group).collect();
     groups.sort_unstable();
     groups.dedup();
