@@ -4,11 +4,39 @@
 //! turned into a [`super::Month`] by [`super::input`]; `null` is read as absent for every
 //! optional field.
 
-use super::input::Insurer;
 use crate::copay::input::{Income, InsuranceKind, Setting, SpecificDisease};
 use crate::values::{Amount, Date, Flag, Law, Month as MonthText, Rate, Scalar};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
+
+/// The insurer of a period: an insurance kind, or none (自費 / 公費単独).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Insurer {
+    /// 医療保険 of this kind.
+    Insured(InsuranceKind),
+    /// No insurance: 自費, or a 公費 alone (e.g. 生活保護 単独).
+    None,
+}
+
+impl Insurer {
+    /// The name as written (`kenpo`, `kokuho`, `kouki`, `none`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Insurer::Insured(InsuranceKind::Kenpo) => "kenpo",
+            Insurer::Insured(InsuranceKind::Kokuho) => "kokuho",
+            Insurer::Insured(InsuranceKind::Kouki) => "kouki",
+            Insurer::None => "none",
+        }
+    }
+
+    /// The programmes' insurer scope (`insurance = [...]` of a local programme).
+    pub fn scope(self) -> rules::copay::InsurerScope {
+        match self {
+            Insurer::Insured(kind) => crate::copay::public::insurer_scope(kind),
+            Insurer::None => rules::copay::InsurerScope::None,
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for Insurer {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

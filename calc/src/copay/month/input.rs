@@ -7,43 +7,15 @@
 //! Invariants: checked as a whole before any computation ([`Month::try_from`]); errors name
 //! the field path and the value; visits are kept in date order (stable for one day).
 
+pub use super::fields::Insurer;
 use super::fields::{
     CertificateFields, ClaimMonth, MonthFields, PatientFields, ReductionFields, VisitFields,
 };
-use crate::copay::input::{CopayFacts, InsuranceKind, Patient, PublicExpenseClaim, Setting};
+use crate::copay::input::{CopayFacts, Patient, PublicExpenseClaim, Setting};
 use crate::copay::CopayError;
 use crate::values::{Amount, Date, Law, Month as MonthText, Rate};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
-
-/// The insurer of a period: an insurance kind, or none (自費 / 公費単独).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Insurer {
-    /// 医療保険 of this kind.
-    Insured(InsuranceKind),
-    /// No insurance: 自費, or a 公費 alone (e.g. 生活保護 単独).
-    None,
-}
-
-impl Insurer {
-    /// The name as written (`kenpo`, `kokuho`, `kouki`, `none`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Insurer::Insured(InsuranceKind::Kenpo) => "kenpo",
-            Insurer::Insured(InsuranceKind::Kokuho) => "kokuho",
-            Insurer::Insured(InsuranceKind::Kouki) => "kouki",
-            Insurer::None => "none",
-        }
-    }
-
-    /// The programmes' insurer scope (`insurance = [...]` of a local programme).
-    pub fn scope(self) -> rules::copay::InsurerScope {
-        match self {
-            Insurer::Insured(kind) => crate::copay::public::insurer_scope(kind),
-            Insurer::None => rules::copay::InsurerScope::None,
-        }
-    }
-}
 
 /// 国保 一部負担金の減免 (国民健康保険法44条; the receipt's 減免区分 1 減額, 2 免除, 3 支払猶予).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
