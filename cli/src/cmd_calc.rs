@@ -114,7 +114,7 @@ fn print_table(claim: &calc::Claim, out: &calc::CalcOutput) {
         out.total_points.normalize()
     );
     if let Some(c) = &out.copay {
-        println!("{} {:>7} 円", pad("窓口負担", 68), c.patient_pays);
+        println!("{} {:>7} 円", pad("窓口負担", 68), c.patient_pays());
     }
     let lang = crate::lang();
     for &e in &out.errors {
