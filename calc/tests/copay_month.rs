@@ -55,6 +55,14 @@ fn check_sums(o: &MonthOutput) {
     }
 }
 
+/// A May 2025 month: the patient (birth date, insurer and further patient lines), then the
+/// rest of the month (public_expense, insurer_change, visits) as TOML.
+fn may(birth: &str, insurance: &str, patient: &str, rest: &str) -> String {
+    format!(
+        "month = \"2025-05\"\n[patient]\nbirth_date = \"{birth}\"\ninsurance = \"{insurance}\"\n{patient}\n{rest}"
+    )
+}
+
 fn pays(v: &[calc::copay::PublicPay], law: &str) -> i64 {
     v.iter().filter(|p| p.law == law).map(|p| p.amount).sum()
 }
@@ -147,14 +155,13 @@ public = ["21"]
 /// マル長 across combinations: one 10,000 limit per facility per month (copayment.md §3.3).
 #[test]
 fn marucho_across_combinations() {
-    let o = ok(r#"
-month = "2025-05"
-[patient]
-birth_date = "1960-01-01"
-insurance = "kenpo"
-income_category = "ウ"
+    let o = ok(&may(
+        "1960-01-01",
+        "kenpo",
+        r#"income_category = "ウ"
 limit_certificate = true
-specific_disease = "dialysis"
+specific_disease = "dialysis""#,
+        r#"
 [[public_expense]]
 law = "15"
 monthly_cap = 20000
@@ -165,7 +172,8 @@ points = 2000
 date = "2025-05-08"
 points = 2000
 public = ["15"]
-"#);
+"#,
+    ));
     // Visit 1: 20,000 × 3割 = 6,000 < 10,000.
     assert_eq!(o.visits[0].window_payment, 6_000);
     // Visit 2: 6,000, but the month's マル長 10,000 leaves 4,000; 15 (1割 = 2,000, cap 20,000)
@@ -213,30 +221,32 @@ points = 1234
 #[test]
 fn no_insurance_and_welfare_alone() {
     // 自費: 1,234点 × 10円 = 12,340 (no 一部負担金 rounding: 健保法75条 applies to 一部負担金).
-    let o = ok(r#"
-month = "2025-05"
-[patient]
-birth_date = "1980-01-01"
-insurance = "none"
+    let o = ok(&may(
+        "1980-01-01",
+        "none",
+        "",
+        r#"
 [[visits]]
 date = "2025-05-02"
 points = 1234
-"#);
+"#,
+    ));
     assert_eq!(o.visits[0].window_payment, 12_340);
     assert_eq!(o.visits[0].insurer_pays, 0);
     // 生活保護 単独: 12 pays 医療費 in full (patient share 0, copayment.md §4).
-    let o = ok(r#"
-month = "2025-05"
-[patient]
-birth_date = "1980-01-01"
-insurance = "none"
+    let o = ok(&may(
+        "1980-01-01",
+        "none",
+        "",
+        r#"
 [[public_expense]]
 law = "12"
 [[visits]]
 date = "2025-05-02"
 points = 1234
 public = ["12"]
-"#);
+"#,
+    ));
     assert_eq!(o.visits[0].window_payment, 0);
     assert_eq!(pays(&o.visits[0].public_pays, "12"), 12_340);
 }
@@ -245,13 +255,12 @@ public = ["12"]
 /// 16th). ウ: 80,100 each (copayment.md §3.1), so 3割 of 200,000 = 60,000 on each side.
 #[test]
 fn insurer_change_mid_month() {
-    let o = ok(r#"
-month = "2025-05"
-[patient]
-birth_date = "1980-01-01"
-insurance = "kenpo"
-income_category = "ウ"
-limit_certificate = true
+    let o = ok(&may(
+        "1980-01-01",
+        "kenpo",
+        r#"income_category = "ウ"
+limit_certificate = true"#,
+        r#"
 [[insurer_change]]
 from = "2025-05-16"
 insurance = "kokuho"
@@ -266,7 +275,8 @@ points = 20000
 [[visits]]
 date = "2025-05-27"
 points = 10000
-"#);
+"#,
+    ));
     assert_eq!(o.visits[0].insurance, "kenpo");
     assert_eq!(o.visits[0].window_payment, 60_000);
     // The 国保 receipt starts at 0: 60,000 (not capped by the 健保 month).
@@ -282,12 +292,11 @@ points = 10000
 #[test]
 fn local_programme_switches() {
     // 83 for a 国保 patient: 500 per visit; limit_without_certificate.
-    let k = ok(r#"
-month = "2025-05"
-[patient]
-birth_date = "1990-01-01"
-insurance = "kokuho"
-income_category = "ウ"
+    let k = ok(&may(
+        "1990-01-01",
+        "kokuho",
+        r#"income_category = "ウ""#,
+        r#"
 [[public_expense]]
 law = "83"
 [[visits]]
@@ -304,7 +313,8 @@ date = "2025-05-09"
 points = 300
 public = ["83"]
 counts_as_day = false
-"#);
+"#,
+    ));
     // 3,000 × 3割 = 900 → 500 (the visit's cap).
     assert_eq!(k.visits[0].window_payment, 500);
     // 1,000 × 3割 = 300: stays under the 500 cap.
@@ -312,12 +322,11 @@ counts_as_day = false
     // Same day, not a day of its own: the day's cap leaves 500 − 300 = 200.
     assert_eq!(k.visits[2].window_payment, 200);
     // 83 for a 社保 patient: first visit only.
-    let s = ok(r#"
-month = "2025-05"
-[patient]
-birth_date = "1990-01-01"
-insurance = "kenpo"
-income_category = "ウ"
+    let s = ok(&may(
+        "1990-01-01",
+        "kenpo",
+        r#"income_category = "ウ""#,
+        r#"
 [[public_expense]]
 law = "83"
 [[visits]]
@@ -329,16 +338,16 @@ first_visit = true
 date = "2025-05-09"
 points = 300
 public = ["83"]
-"#);
+"#,
+    ));
     assert_eq!(s.visits[0].window_payment, 500);
     assert_eq!(s.visits[1].window_payment, 0);
     // 88: 10% within 500 per visit, at most 4 charged visits; 3 counted elsewhere.
-    let c = ok(r#"
-month = "2025-05"
-[patient]
-birth_date = "2015-06-01"
-insurance = "kenpo"
-income_category = "ウ"
+    let c = ok(&may(
+        "2015-06-01",
+        "kenpo",
+        r#"income_category = "ウ""#,
+        r#"
 [[public_expense]]
 law = "88"
 visits_elsewhere = 3
@@ -350,7 +359,8 @@ public = ["88"]
 date = "2025-05-09"
 points = 1000
 public = ["88"]
-"#);
+"#,
+    ));
     // 10,000 × 10% = 1,000 → 500 (the 4th charged visit); the 5th is free.
     assert_eq!(c.visits[0].window_payment, 500);
     assert_eq!(c.visits[1].window_payment, 0);
@@ -359,12 +369,11 @@ public = ["88"]
 /// ½ subsidy, refund above a threshold, free until an age.
 #[test]
 fn half_subsidy_refund_and_free_until_age() {
-    let o = ok(r#"
-month = "2025-05"
-[patient]
-birth_date = "1980-01-01"
-insurance = "kokuho"
-income_category = "ウ"
+    let o = ok(&may(
+        "1980-01-01",
+        "kokuho",
+        r#"income_category = "ウ""#,
+        r#"
 [[public_expense]]
 law = "84"
 [[visits]]
@@ -378,7 +387,8 @@ public = ["84"]
 date = "2025-05-10"
 points = 15000
 public = ["84"]
-"#);
+"#,
+    ));
     // 3,700 (1,234点 3割), half subsidised: 1,850.
     assert_eq!(o.visits[1].window_payment, 1_850);
     // 150,000 × 3割 = 45,000, half: 22,500. Month under 84: 24,350 > 20,000 → refunded.

@@ -1,12 +1,9 @@
 //! 端数処理 — every rounding rule of the co-payment, written once.
 //!
 //! Invariants: integer arithmetic only. Amounts that need a fraction of a yen are carried in
-//! 銭 (1/100 円): `yen × percent` is exactly an amount in 銭. Drug and material prices are
-//! `rust_decimal::Decimal` (prices such as 105.2円 are exact). Parameters (10円 per point,
-//! the 10円 window unit, the 15円 drug base …) come from `rules/data/copay/rounding.toml`.
-
-use rules::copay::RoundingRow;
-use rust_decimal::{Decimal, RoundingStrategy};
+//! 銭 (1/100 円): `yen × percent` is exactly an amount in 銭. Parameters (10円 per point, the 10円 window
+//! unit) come from `rules/data/copay/rounding.toml`; drug and material points are the point
+//! calculation's (`calc::rounding`, `rules/data/pricing/pricing.toml`).
 
 /// Sen (銭) per yen.
 pub const SEN_PER_YEN: i64 = 100;
@@ -55,49 +52,9 @@ pub fn excess_term(cost_yen: i64, threshold_yen: i64, percent: u32) -> i64 {
     round_half_yen(over * i64::from(percent))
 }
 
-/// 薬剤料 (内服 per 1剤1日分, 屯服 per 1回分, 外用 per 1調剤, 注射 per 1回分):
-/// 薬価 ≤ 15円 → 1点; above: ceil((薬価 − 15) / 10) + 1. 25.0円 → 2点, 25.1円 → 3点, 105.2円 → 11点.
-pub fn drug_points(price_yen: Decimal, r: &RoundingRow) -> i64 {
-    let base = Decimal::from(r.drug_base_yen);
-    if price_yen <= base {
-        return 1;
-    }
-    let steps = ((price_yen - base) / Decimal::from(r.drug_step_yen)).ceil();
-    decimal_to_i64(steps) + 1
-}
-
-/// 処置 drugs (J300 etc.): 薬価 ≤ 15円 → 0点 (not claimed); above as [`drug_points`].
-pub fn treatment_drug_points(price_yen: Decimal, r: &RoundingRow) -> i64 {
-    if price_yen <= Decimal::from(r.drug_base_yen) {
-        0
-    } else {
-        drug_points(price_yen, r)
-    }
-}
-
-/// 特定保険医療材料: 材料価格 ÷ 10, 四捨五入. 1,260円 → 126点; 1,265円 → 127点.
-pub fn material_points(price_yen: Decimal, r: &RoundingRow) -> i64 {
-    let p = (price_yen / Decimal::from(r.material_yen_per_point))
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    decimal_to_i64(p)
-}
-
-fn decimal_to_i64(d: Decimal) -> i64 {
-    rust_decimal::prelude::ToPrimitive::to_i64(&d).unwrap_or(i64::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    fn row() -> RoundingRow {
-        let t = rules::copay::CopayTables::embedded().unwrap();
-        t.rounding[0].clone()
-    }
-    fn dec(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
 
     #[test]
     fn window_rounding_examples() {
@@ -128,18 +85,12 @@ mod tests {
     }
 
     #[test]
-    fn drug_and_material_points() {
-        let r = row();
-        assert_eq!(drug_points(dec("15.0"), &r), 1);
-        assert_eq!(drug_points(dec("25.0"), &r), 2);
-        assert_eq!(drug_points(dec("25.1"), &r), 3);
-        assert_eq!(drug_points(dec("105.2"), &r), 11);
-        assert_eq!(drug_points(dec("0.5"), &r), 1);
-        assert_eq!(treatment_drug_points(dec("15.0"), &r), 0);
-        assert_eq!(treatment_drug_points(dec("15.1"), &r), 2);
-        assert_eq!(material_points(dec("1260"), &r), 126);
-        assert_eq!(material_points(dec("1264"), &r), 126);
-        assert_eq!(material_points(dec("1265"), &r), 127);
-        assert_eq!(yen_from_points(1_234, r.yen_per_point), Some(12_340));
+    fn points_to_yen() {
+        let t = rules::copay::CopayTables::embedded().unwrap();
+        assert_eq!(
+            yen_from_points(1_234, t.rounding[0].yen_per_point),
+            Some(12_340)
+        );
+        assert_eq!(yen_from_points(i64::MAX, 10), None);
     }
 }

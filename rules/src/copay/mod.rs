@@ -253,11 +253,7 @@ impl CopayTables {
             }
         }
         for r in &self.rounding {
-            if r.yen_per_point <= 0
-                || r.window_unit_yen <= 0
-                || r.drug_step_yen <= 0
-                || r.material_yen_per_point <= 0
-            {
+            if r.yen_per_point <= 0 || r.window_unit_yen <= 0 {
                 return Err(invalid(file, "rounding: units must be positive"));
             }
         }

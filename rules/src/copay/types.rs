@@ -332,12 +332,6 @@ pub struct RoundingRow {
     pub yen_per_point: i64,
     /// 一部負担金 rounding unit (10円).
     pub window_unit_yen: i64,
-    /// 薬剤料: prices up to this are 1点 (処置 drugs: 0点).
-    pub drug_base_yen: i64,
-    /// 薬剤料: each further step of this many 円 adds 1点.
-    pub drug_step_yen: i64,
-    /// 特定保険医療材料: 円 per 点, 四捨五入.
-    pub material_yen_per_point: i64,
     pub source: String,
 }
 

@@ -28,6 +28,14 @@ impl Insurer {
             Insurer::None => "none",
         }
     }
+
+    /// The programmes' insurer scope (`insurance = [...]` of a local programme).
+    pub fn scope(self) -> rules::copay::InsurerScope {
+        match self {
+            Insurer::Insured(kind) => crate::copay::public::insurer_scope(kind),
+            Insurer::None => rules::copay::InsurerScope::None,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Insurer {

@@ -11,7 +11,7 @@ pub use super::fields::Insurer;
 use super::fields::{
     CertificateFields, ClaimMonth, MonthFields, PatientFields, ReductionFields, VisitFields,
 };
-use crate::copay::input::{CopayFacts, InsuranceKind, Patient, PublicExpenseClaim, Setting};
+use crate::copay::input::{CopayFacts, Patient, PublicExpenseClaim, Setting};
 use crate::copay::CopayError;
 use crate::values::{Amount, Date, Law, Month as MonthText, Rate};
 use chrono::{Datelike, NaiveDate};

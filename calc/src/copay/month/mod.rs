@@ -202,6 +202,16 @@ pub enum CopayBlock {
     Month(Box<ClaimMonthOutput>),
 }
 
+impl CopayBlock {
+    /// What the window collects for the claim's visit.
+    pub fn patient_pays(&self) -> i64 {
+        match self {
+            CopayBlock::Visit(v) => v.patient_pays,
+            CopayBlock::Month(m) => m.month.visits.get(m.visit).map_or(0, |v| v.window_payment),
+        }
+    }
+}
+
 impl Serialize for CopayBlock {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {

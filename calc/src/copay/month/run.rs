@@ -365,7 +365,12 @@ fn settle(tables: &CopayTables, m: &Month, visits: &[VisitResult]) -> (Vec<Settl
     }
     for s in &mut out {
         for law in s.public.clone() {
-            let p = tables.programme_for(&law, s.from.max(m.month), scope_of(s.insurance));
+            let insurer = m
+                .periods
+                .iter()
+                .find(|p| p.from == s.from)
+                .map_or(Insurer::None, |p| p.insurer);
+            let p = tables.programme_for(&law, s.from.max(m.month), insurer.scope());
             let Some(limit) = p.and_then(|p| p.local_rules.full_refund_above) else {
                 continue;
             };
@@ -387,13 +392,4 @@ fn settle(tables: &CopayTables, m: &Month, visits: &[VisitResult]) -> (Vec<Settl
     t.patient_pays = t.window_payments - t.refunds;
     t.balance = t.window_payments - t.paid;
     (out, t)
-}
-
-fn scope_of(name: &str) -> InsurerScope {
-    match name {
-        "kenpo" => InsurerScope::Kenpo,
-        "kokuho" => InsurerScope::Kokuho,
-        "kouki" => InsurerScope::Kouki,
-        _ => InsurerScope::None,
-    }
 }
