@@ -26,9 +26,11 @@ function exportsOf(file) {
   return WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(file))).map((e) => e.name);
 }
 
-// Measured on 2026-12-07 (rustc 1.95.0, profile `wasm`, main at 20854e5 merged): 650,086 B.
-// A module that grows past this budget fails; lower it when the module shrinks.
-const BUDGET = 655_000;
+// Measured on 2026-12-07 (rustc 1.95.0, profile `wasm`, main at 20854e5 merged): 650,086 B;
+// 659,005 B at 8ac3561 (the month form of the `copay` block in `santei calc`, the inpatient
+// restrictions and the audit's 剤 units joined). A module that grows past this budget fails;
+// lower it when the module shrinks.
+const BUDGET = 662_000;
 // Issue 23's limit.
 const LIMIT = 500_000;
 
