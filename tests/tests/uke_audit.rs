@@ -774,3 +774,37 @@ fn a_marume_unit_with_one_test_less_reports_its_points_and_yen() {
     // −37 × 10 × 70 / 100 = −259 yen.
     assert_eq!(f.yen, Some((-259).into()));
 }
+
+/// A line only the receipt rules refuse carries its points and yen: 外来管理加算 (112011010, 52
+/// points: s_ALL20240531.csv:58) billed on the day of the 創傷処置 of golden 10 is refused by 告示
+/// Ａ００１ 注８ (r6-2024/ika-tensuhyo-kokuji57.txt:256-260; the rule
+/// gairai_kanri_not_with_procedures, as golden 42 shows on a claim).
+#[test]
+fn a_line_refused_by_a_receipt_rule_reports_its_points_and_yen() {
+    let engine = official_engine();
+    let (claim, mut r) = golden_receipt(&engine, "10-shochi-drug-material.toml");
+    let saishin = r
+        .details
+        .iter()
+        .position(|d| matches!(d, uke::Detail::SI(s) if s.code == "112007410"))
+        .expect("the 再診 record");
+    let mut kanri = r.details[saishin].clone();
+    if let uke::Detail::SI(s) = &mut kanri {
+        s.code = "112011010".into();
+        s.points = Some(52);
+        s.category = None;
+    }
+    r.details.insert(saishin + 1, kanri);
+    if let Some(ho) = r.ho.as_mut() {
+        ho.total_points = ho.total_points.map(|t| t + 52);
+    }
+    let f = one_finding(&engine, &claim, r);
+    assert_eq!(f.code.as_deref(), Some("112011010"), "{f:?}");
+    assert!(
+        f.message_id.is_some_and(|m| m.starts_with("receipt.")),
+        "{f:?}"
+    );
+    // −52 points; at 7割 (レセプト種別 1112) and 1点10円: −52 × 10 × 70 / 100 = −364 yen.
+    assert_eq!((f.stated, f.points), (Some(52), -52));
+    assert_eq!(f.yen, Some((-364).into()));
+}

@@ -140,7 +140,7 @@ fn run_once(
     for &t in &out.errors {
         let e = out.string(t);
         let (kind, message_id) = kind::classify(ctx.engine, &out, t);
-        let code = e.get(..9).filter(|c| c.bytes().all(|b| b.is_ascii_digit()));
+        let code = leading_code(&e);
         let parsed = code.and_then(|c| Code::parse(c).ok());
         let pos = parsed.and_then(|c| units.iter().position(|u| u.1.codes().contains(&c)));
         let detail = pos.and_then(|p| {
@@ -177,6 +177,7 @@ fn run_once(
             message: e,
         });
     }
+    no_double_count(&mut fs, ctx);
     let codes: Vec<Code> = units.iter().flat_map(|u| u.1.codes()).collect();
     for l in out
         .lines
@@ -218,4 +219,38 @@ fn run_once(
         points: pts,
         findings: fs,
     })
+}
+
+/// The code an engine error names first: its first nine characters (`CODE …`), or after the
+/// claim position of a receipt rule's refusal (`items[k] CODE …`, `items[k].lines[j] CODE …`).
+fn leading_code(e: &str) -> Option<&str> {
+    let rest = match e.strip_prefix("items[") {
+        Some(r) => r.split_once(' ').map_or(r, |(_, after)| after),
+        None => e,
+    };
+    rest.get(..9)
+        .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// One line's points at stake once a day: when several findings refuse the same line (a 背反 and
+/// a receipt rule naming the same pair), the engine's own check (背反, 算定回数 …) keeps the points
+/// and yen and the receipt rule's finding gets 0; between findings of one source, the first.
+fn no_double_count(fs: &mut [Finding], ctx: &Ctx) {
+    let from_receipt_rules = |f: &Finding| f.message_id.is_some_and(|m| m.starts_with("receipt."));
+    let mut seen: Vec<(String, Option<u32>)> = Vec::new();
+    for pass in [false, true] {
+        for f in fs.iter_mut() {
+            if f.points == 0 || from_receipt_rules(f) != pass {
+                continue;
+            }
+            let Some(code) = f.code.clone() else { continue };
+            let key = (code, f.day);
+            if seen.contains(&key) {
+                f.points = 0;
+                f.yen = ctx.yen(0);
+            } else {
+                seen.push(key);
+            }
+        }
+    }
 }
