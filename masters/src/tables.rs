@@ -206,6 +206,12 @@ pub enum CountUnit {
     /// 131 月 (1), 143 ２月, 144 ３月, 145 ４月, 146 ６月, 147 １２月, 148 ５年 (60): the month of
     /// the claim and the months before it, `n` calendar months in all.
     Months(u8),
+    /// 132 入院初日: the first day of the stay (its 起算日).
+    StayFirstDay,
+    /// 133 入院中: the stay from its 起算日.
+    DuringStay,
+    /// 134 退院時: the day of discharge.
+    AtDischarge,
     /// Any other 算定単位コード.
     Other(u16),
 }
@@ -224,6 +230,9 @@ impl CountUnit {
             146 => CountUnit::Months(6),
             147 => CountUnit::Months(12),
             148 => CountUnit::Months(60),
+            132 => CountUnit::StayFirstDay,
+            133 => CountUnit::DuringStay,
+            134 => CountUnit::AtDischarge,
             other => CountUnit::Other(other),
         }
     }

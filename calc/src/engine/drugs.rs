@@ -131,7 +131,7 @@ fn published(file: &str, prefix: &str) -> Option<NaiveDate> {
 }
 
 /// The name of the loaded master file of a kind.
-fn master_file(f: &Facts<'_>, drug: bool) -> Option<String> {
+fn master_file<'a>(f: &Facts<'a>, drug: bool) -> Option<&'a str> {
     f.data()
         .files
         .iter()
@@ -142,7 +142,7 @@ fn master_file(f: &Facts<'_>, drug: bool) -> Option<String> {
                 x.kind == masters::FileKind::DeviceFull
             }
         })
-        .map(|x| x.file.clone())
+        .map(|x| x.file.as_str())
         .next_back()
 }
 
@@ -211,7 +211,7 @@ fn drug_line<'a>(
     let Some(master) = f.data().drugs.as_ref() else {
         return Err(no_master(drugs[0]));
     };
-    let file = master_file(f, true).unwrap_or_else(|| "医薬品マスター".into());
+    let file = master_file(f, true).unwrap_or("医薬品マスター");
     let mut parts = Vec::with_capacity(drugs.len());
     let mut yen = Decimal::ZERO;
     for &j in drugs {
@@ -222,7 +222,7 @@ fn drug_line<'a>(
             line: j,
             message: format!("unknown drug code {} (not in {file})", l.code),
         })?;
-        priced_on(f, l.code, true, d.changed_on, d.abolished_on, &file).map_err(|message| {
+        priced_on(f, l.code, true, d.changed_on, d.abolished_on, file).map_err(|message| {
             CalcError::Line {
                 index: i,
                 line: j,
@@ -232,8 +232,8 @@ fn drug_line<'a>(
         let y = d.price * q;
         yen += y;
         let source = match d.changed_on {
-            Some(c) => tx!(n.t, "{} {} (変更年月日 {})", &file, l.code, c),
-            None => tx!(n.t, "{} {}", &file, l.code),
+            Some(c) => tx!(n.t, "{} {} (変更年月日 {})", file, l.code, c),
+            None => tx!(n.t, "{} {}", file, l.code),
         };
         parts.push(PricePart {
             code: l.code,
@@ -304,7 +304,7 @@ fn drug_line<'a>(
             parts.len() as i64,
             f.date
         ),
-        n.t.str(&file),
+        n.t.str(file),
         how,
     );
     n.prices.push(Price {
@@ -324,7 +324,7 @@ fn drug_line<'a>(
         code,
         name,
         points,
-        &file,
+        file,
         lit!("drug_price"),
     ))
 }
@@ -350,14 +350,14 @@ fn material_line<'a>(
             ),
         });
     };
-    let file = master_file(f, false).unwrap_or_else(|| "特定器材マスター".into());
+    let file = master_file(f, false).unwrap_or("特定器材マスター");
     let q = quantity(i, j, l, "a material (特定器材)")?;
     let d = master.get(&l.code).ok_or_else(|| CalcError::Line {
         index: i,
         line: j,
         message: format!("unknown material code {} (not in {file})", l.code),
     })?;
-    priced_on(f, l.code, false, d.changed_on, d.abolished_on, &file).map_err(|message| {
+    priced_on(f, l.code, false, d.changed_on, d.abolished_on, file).map_err(|message| {
         CalcError::Line {
             index: i,
             line: j,
@@ -379,8 +379,8 @@ fn material_line<'a>(
     );
     let name = n.t.str(&d.name);
     let source = match d.changed_on {
-        Some(c) => tx!(n.t, "{} {} (変更年月日 {})", &file, l.code, c),
-        None => tx!(n.t, "{} {}", &file, l.code),
+        Some(c) => tx!(n.t, "{} {} (変更年月日 {})", file, l.code, c),
+        None => tx!(n.t, "{} {}", file, l.code),
     };
     trace!(
         n,
@@ -393,7 +393,7 @@ fn material_line<'a>(
             l.code,
             f.date
         ),
-        n.t.str(&file),
+        n.t.str(file),
         how,
     );
     n.prices.push(Price {
@@ -421,7 +421,7 @@ fn material_line<'a>(
         l.code,
         name,
         points,
-        &file,
+        file,
         lit!("material_price"),
     ))
 }

@@ -33,7 +33,11 @@ fn in_window(unit: CountUnit, date: NaiveDate, other: NaiveDate) -> Option<bool>
             o <= m && o > m - i32::from(n)
         }
         CountUnit::PerPatient => true,
-        CountUnit::Other(_) => return None,
+        // The stay's units are counted by the inpatient month (engine/inpatient/checks.rs).
+        CountUnit::StayFirstDay
+        | CountUnit::DuringStay
+        | CountUnit::AtDischarge
+        | CountUnit::Other(_) => return None,
     })
 }
 

@@ -340,14 +340,15 @@ fn settle(tables: &CopayTables, m: &Month, visits: &[VisitResult]) -> (Vec<Settl
         s.medical_cost += v.medical_cost;
         s.insurer_pays += v.insurer_pays;
         let reduced = v.reduction.as_ref().map_or(0, |r| r.amount);
-        if let (Some(rate), Some(d)) = (v.rate, &v.detail) {
+        // (A visit with its detail was priced, so its date has a rounding table.)
+        if let (Some(rate), Some(d), Some(rnd)) = (v.rate, &v.detail, tables.rounding_at(v.date)) {
             let pct = rust_decimal::prelude::ToPrimitive::to_u32(
                 &(rate * rust_decimal::Decimal::ONE_HUNDRED),
             )
             .unwrap_or(0);
-            let unit = tables.rounding_at(v.date).map_or(10, |r| r.window_unit_yen);
             if d.insurer_pays > 0 {
-                s.high_cost += (window_share(v.medical_cost, pct, unit) - v.copayment).max(0);
+                s.high_cost +=
+                    (window_share(v.medical_cost, pct, rnd.window_unit_yen) - v.copayment).max(0);
             }
         }
         s.copayment += v.copayment;

@@ -7,13 +7,9 @@ use super::output::{DayOutput, MonthNotes};
 use super::Engine;
 use crate::inpatient::InpatientMonth;
 use chrono::NaiveDate;
+use masters::tables::CountUnit;
 use masters::Code;
 use std::collections::HashMap;
-
-/// 算定単位コード (医科電子点数表の活用手引き 付表１) counted over a stay.
-const FIRST_DAY: u16 = 132;
-const DURING_STAY: u16 = 133;
-const AT_DISCHARGE: u16 = 134;
 
 fn src(r: &masters::tables::RowSource) -> String {
     format!("{}:{}", r.file, r.line)
@@ -44,8 +40,8 @@ pub(super) fn admission_limits(
             let name = d.result.string(l.name);
             for fr in tables.frequency_on(code, date) {
                 let max = i64::from(fr.count);
-                match fr.unit.code {
-                    FIRST_DAY => {
+                match fr.unit.kind() {
+                    CountUnit::StayFirstDay => {
                         let ok = date == reck && l.count <= max;
                         notes.trace(
                             "inpatient.first_day",
@@ -71,7 +67,7 @@ pub(super) fn admission_limits(
                             ));
                         }
                     }
-                    DURING_STAY => {
+                    CountUnit::DuringStay => {
                         let n = used.get(&code).copied().unwrap_or(0) + l.count;
                         notes.trace(
                             "inpatient.during_stay",
@@ -87,7 +83,7 @@ pub(super) fn admission_limits(
                             ));
                         }
                     }
-                    AT_DISCHARGE if discharge != Some(date) => {
+                    CountUnit::AtDischarge if discharge != Some(date) => {
                         notes.error(format!(
                             "{date}: {code} {name}: 退院時 only (05算定回数テーブル 算定単位 134, {}); {}",
                             src(&fr.source),

@@ -148,21 +148,28 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
 
     /// The claim lines still charged that are members of `id`.
     pub fn charged_in(&self, id: &str) -> Vec<usize> {
-        let Some(v) = self.version(id) else {
-            return Vec::new();
-        };
-        (0..self.lines.len())
-            .filter(|&i| self.charged[i] && self.is_in(LineRef::Claim(i), Some(v)))
-            .collect()
+        self.claim_members(id, true)
     }
 
     /// The claim lines on the receipt (charged or not) that are members of `id`.
     pub fn present_in(&self, id: &str) -> Vec<usize> {
+        self.claim_members(id, false)
+    }
+
+    /// The claim lines that are members of `id`: still charged (`charged_only`), or on the
+    /// receipt whether charged or not.
+    fn claim_members(&self, id: &str, charged_only: bool) -> Vec<usize> {
         let Some(v) = self.version(id) else {
             return Vec::new();
         };
         (0..self.lines.len())
-            .filter(|&i| self.present(i) && self.is_in(LineRef::Claim(i), Some(v)))
+            .filter(|&i| {
+                (if charged_only {
+                    self.charged[i]
+                } else {
+                    self.present(i)
+                }) && self.is_in(LineRef::Claim(i), Some(v))
+            })
             .collect()
     }
 
@@ -183,31 +190,29 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     /// The lines in scope that are members of `id`: this claim's charged lines (claim order)
     /// then the history lines of the scope (date order).
     pub fn in_scope(&self, scope: Scope, id: &str) -> Vec<LineRef> {
-        let Some(v) = self.version(id) else {
-            return Vec::new();
-        };
-        let mut out: Vec<LineRef> = (0..self.lines.len())
-            .filter(|&i| self.charged[i] && self.is_in(LineRef::Claim(i), Some(v)))
-            .map(LineRef::Claim)
-            .collect();
-        out.extend(
-            self.hist_scope(scope)
-                .iter()
-                .map(|&h| LineRef::History(h))
-                .filter(|&l| self.is_in(l, Some(v))),
-        );
-        out
+        self.scope_members(scope, id, true)
     }
 
     /// As [`State::in_scope`], with the claim lines on the receipt whether charged or not
     /// (a test in a まるめ, a 処置 priced 0 still was done): for what a rule *needs* or
     /// *conflicts with*.
     pub fn in_scope_present(&self, scope: Scope, id: &str) -> Vec<LineRef> {
+        self.scope_members(scope, id, false)
+    }
+
+    /// The claim members of `id` ([`State::claim_members`]) then the scope's history members.
+    fn scope_members(&self, scope: Scope, id: &str, charged_only: bool) -> Vec<LineRef> {
         let Some(v) = self.version(id) else {
             return Vec::new();
         };
         let mut out: Vec<LineRef> = (0..self.lines.len())
-            .filter(|&i| self.present(i) && self.is_in(LineRef::Claim(i), Some(v)))
+            .filter(|&i| {
+                (if charged_only {
+                    self.charged[i]
+                } else {
+                    self.present(i)
+                }) && self.is_in(LineRef::Claim(i), Some(v))
+            })
             .map(LineRef::Claim)
             .collect();
         out.extend(
