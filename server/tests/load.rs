@@ -140,12 +140,26 @@ async fn a_client_that_stops_reading_is_cut() {
     .unwrap();
     let compact =
         serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&one).unwrap()).unwrap();
-    let lines = log.lock().unwrap().clone();
-    let batch: serde_json::Value = lines
-        .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|v| v["path"] == "/v1/batch")
-        .expect("the batch's log line");
+    // The permit is released before the access log line is written (the connection task
+    // logs when it ends), so wait for the line rather than read the log once.
+    let find_batch = || {
+        log.lock()
+            .unwrap()
+            .iter()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|v| v["path"] == "/v1/batch")
+    };
+    let waited = std::time::Instant::now();
+    let batch = loop {
+        if let Some(b) = find_batch() {
+            break b;
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "the batch's log line was never written"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert!(
         batch["bytes"].as_u64().unwrap() < 3000 * compact.len() as u64 / 2,
         "{batch}"
