@@ -526,6 +526,43 @@ fn per_visit_cap_after_the_limit_follows_the_cumulative_rounding() {
     assert_eq!(copayment_total(&b), 86_663);
 }
 
+/// The third counterexample of the patient-total property, with no limit at the window: 54's
+/// monthly cap is one cap for every visit 54 takes part in (copayment.md §4: the 自己負担上限額
+/// counts 54's 2割 share of each 54 visit, whichever 公費 pays part of it afterwards), and 83
+/// then caps each visit it takes part in at 500 (local-example.toml, law 83, per_visit_cap).
+/// Cap 2,500; visit 4 under 54 alone, 253点: 2,530 × 2割 = 506 → 510 (10円, 5円 up) — the
+/// patient's whole month: 510. With 1,248点 on visit 3 (54 + 83): 12,480 × 2割 = 2,496 →
+/// 2,500, the whole cap; 83 leaves the patient 500 of it; visit 4 then finds the cap used up:
+/// 0. The month: 500 — ten yen less for more points, by the caps as the rules give them.
+#[test]
+fn a_shared_monthly_cap_then_a_per_visit_cap_can_lower_the_patient_total() {
+    let public = [false, false, true, true];
+    let a = ok(&prop_month_with(
+        &[0, 0, 0, 253],
+        &public,
+        2500,
+        false,
+        None,
+    ));
+    let b = ok(&prop_month_with(
+        &[0, 0, 1248, 253],
+        &public,
+        2500,
+        false,
+        None,
+    ));
+    let paid = |o: &MonthOutput| {
+        o.visits
+            .iter()
+            .map(|v| v.window_payment)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(paid(&a), [0, 0, 0, 510]);
+    assert_eq!(paid(&b), [0, 0, 500, 0]);
+    assert_eq!(a.totals.patient_pays, 510);
+    assert_eq!(b.totals.patient_pays, 500);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -567,19 +604,23 @@ proptest! {
     /// toward the month's one limit leaves less of the limit to the patient's 保険単独 visits
     /// (`mixed_month_limit_counts_public_paid_copayment`); (2) a per-visit cap on each visit's
     /// increment of the limit follows the limit's 1円 rounding on the cumulative 医療費
-    /// (`per_visit_cap_after_the_limit_follows_the_cumulative_rounding`). Where neither can
-    /// occur it holds: a month of one combination (保険単独, or 54 with its monthly cap) with
-    /// the limit at the window, and any mix of combinations (54, 83, 54 + 83, 保険単独)
-    /// without it (no limit at the window: each visit's share is its own rate share, 10円
-    /// rounded, then 54's monthly cap and 83's per-visit cap, each nondecreasing).
+    /// (`per_visit_cap_after_the_limit_follows_the_cumulative_rounding`); (3) a monthly cap
+    /// shared by visits of which some carry a second 公費 with a per-visit cap
+    /// (`a_shared_monthly_cap_then_a_per_visit_cap_can_lower_the_patient_total`). Where none
+    /// can occur it holds: every visit of the month under one layer — 保険単独 or 54 alone with
+    /// the limit at the window (the month so far is min(so far + share, limit or cap), each
+    /// term nondecreasing), or 83 alone without it (each visit its own 10円-rounded share,
+    /// then the per-visit cap).
     #[test]
-    fn more_points_never_lower_the_patient_total_without_shared_limit_or_visit_cap(
+    fn more_points_never_lower_the_patient_total_in_a_one_layer_month(
                      points in prop::collection::vec(0i64..60_000, 1..12),
                      public in prop::collection::vec(any::<bool>(), 12),
                      cap in prop::sample::select(vec![0i64, 2500, 5000, 10000]),
-                     only in prop::sample::select(vec![None, Some(0usize), Some(1)]),
+                     only in prop::sample::select(vec![0usize, 1, 2]),
                      which in any::<prop::sample::Index>(), extra in 1i64..20_000) {
-        let certificate = only.is_some();
+        // 0 = 保険単独, 1 = 54 (each with the limit at the window), 2 = 83 (without it).
+        let certificate = only != 2;
+        let only = Some(only);
         let a = month(&prop_month_with(&points, &public, cap, certificate, only)).unwrap();
         let mut more = points.clone();
         let i = which.index(more.len());
