@@ -12,6 +12,15 @@ use serde::{Deserialize, Serialize};
 /// The embedded files: written in TOML, embedded as JSON (converted by `build.rs`).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_inpatient.rs"));
 
+/// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/inpatient`
+/// given at run time ([`crate::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return crate::fetched::group("rules/inpatient");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// `[[period.step]]` (and `[[basic_by_days.step]]`) — the code for elapsed days from
 /// `from_day` through `to_day`, or through the day before the `to_years`th anniversary of the
 /// 起算日 (「１年以内の期間」), or with neither, every later day (「31日以上の期間」).
@@ -252,7 +261,7 @@ fn check_steps(steps: &[PeriodStep]) -> Result<(), String> {
 impl InpatientRules {
     /// The embedded rules.
     pub fn embedded() -> Result<InpatientRules, InpatientRuleError> {
-        InpatientRules::from_sources(EMBEDDED)
+        InpatientRules::from_sources(embedded_texts())
     }
 
     /// Load rule files (name, text); every entry is checked.
