@@ -37,7 +37,7 @@ pub(super) fn admission_limits(
         let date = d.date;
         for l in &d.result.lines {
             let Some(code) = l.code else { continue };
-            let name = d.result.string(l.name);
+            let name = || d.result.string(l.name);
             for fr in tables.frequency_on(code, date) {
                 let max = i64::from(fr.count);
                 match fr.unit.kind() {
@@ -46,7 +46,7 @@ pub(super) fn admission_limits(
                         notes.trace(
                             "inpatient.first_day",
                             format!("{code} on {date}; 起算日 {reck}"),
-                            &src(&fr.source),
+                            src(&fr.source),
                             if ok {
                                 "on the 入院初日".into()
                             } else {
@@ -55,13 +55,15 @@ pub(super) fn admission_limits(
                         );
                         if date != reck {
                             notes.error(format!(
-                                "{date} (day {}): {code} {name}: 入院初日 only (05算定回数テーブル 算定単位 132, {}); the 入院初日 of this stay is its 起算日 {reck} (通知 第２部 通則 ８: a readmission counted from an earlier 起算日 has none)",
+                                "{date} (day {}): {code} {}: 入院初日 only (05算定回数テーブル 算定単位 132, {}); the 入院初日 of this stay is its 起算日 {reck} (通知 第２部 通則 ８: a readmission counted from an earlier 起算日 has none)",
                                 d.day_of_stay,
+                                name(),
                                 src(&fr.source)
                             ));
                         } else if l.count > max {
                             notes.error(format!(
-                                "{date}: {code} {name}: {} claimed, at most {max} on the 入院初日 ({})",
+                                "{date}: {code} {}: {} claimed, at most {max} on the 入院初日 ({})",
+                                name(),
                                 l.count,
                                 src(&fr.source)
                             ));
@@ -72,20 +74,22 @@ pub(super) fn admission_limits(
                         notes.trace(
                             "inpatient.during_stay",
                             format!("{code} on {date}: {n} in the stay from {reck}"),
-                            &src(&fr.source),
+                            src(&fr.source),
                             format!("at most {max} 入院中"),
                         );
                         if n > max {
                             notes.error(format!(
-                                "{date} (day {}): {code} {name}: claimed {n} times in the stay from the 起算日 {reck}; at most {max} 入院中 (05算定回数テーブル 算定単位 133, {})",
+                                "{date} (day {}): {code} {}: claimed {n} times in the stay from the 起算日 {reck}; at most {max} 入院中 (05算定回数テーブル 算定単位 133, {})",
                                 d.day_of_stay,
+                                name(),
                                 src(&fr.source)
                             ));
                         }
                     }
                     CountUnit::AtDischarge if discharge != Some(date) => {
                         notes.error(format!(
-                            "{date}: {code} {name}: 退院時 only (05算定回数テーブル 算定単位 134, {}); {}",
+                            "{date}: {code} {}: 退院時 only (05算定回数テーブル 算定単位 134, {}); {}",
+                            name(),
                             src(&fr.source),
                             match discharge {
                                 Some(dd) => format!("the discharge is on {dd}"),
@@ -130,29 +134,33 @@ pub(super) fn basic_addons(
             .auxiliary
             .get(&d.ward)
             .and_then(|v| v.iter().find(|a| a.period.contains(date)))
-            .map(|a| (a.inpatient_basic, src(&a.source)));
+            .map(|a| (a.inpatient_basic, &a.source));
         let mut seen: Vec<(u16, Code)> = Vec::new();
         for l in &d.result.lines {
             let Some(code) = l.code else { continue };
             let rows = e.inpatient.basic_addons(tables, code);
-            let in_force: Vec<_> = rows
-                .iter()
-                .filter(|r| tables.inpatient_basic[r.row].period.contains(date))
-                .collect();
-            if in_force.is_empty() {
+            let in_force =
+                |r: &&super::BasicAddon| tables.inpatient_basic[r.row].period.contains(date);
+            if !rows.iter().any(|r| in_force(&r)) {
                 continue;
             }
-            let name = d.result.string(l.name);
-            let (g, gsrc) = group
-                .clone()
-                .unwrap_or((0, "01補助マスターテーブル: no row".into()));
-            let Some(row) = in_force.iter().find(|r| r.group == g && g != 0) else {
+            let g = group.map_or(0, |(g, _)| g);
+            let Some(row) = rows
+                .iter()
+                .filter(in_force)
+                .find(|r| r.group == g && g != 0)
+            else {
+                let gsrc = group.map_or_else(
+                    || "01補助マスターテーブル: no row".to_string(),
+                    |(_, s)| src(s),
+                );
                 notes.error(format!(
-                    "{date} (day {}): {code} {name}: not an add-on of the ward's 入院料 {} (入院基本料識別 {g:03}, {gsrc}; 04入院基本料テーブル lists it in groups {})",
+                    "{date} (day {}): {code} {}: not an add-on of the ward's 入院料 {} (入院基本料識別 {g:03}, {gsrc}; 04入院基本料テーブル lists it in groups {})",
                     d.day_of_stay,
+                    d.result.string(l.name),
                     d.ward,
-                    in_force
-                        .iter()
+                    rows.iter()
+                        .filter(in_force)
                         .map(|r| format!("{:03}", r.group))
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -165,8 +173,9 @@ pub(super) fn basic_addons(
                 .find(|(a, c)| *a == row.addition_id && *c != code)
             {
                 notes.error(format!(
-                    "{date} (day {}): {code} {name} and {other}: 加算識別 {} of group {g:03} — they cannot be claimed together (04入院基本料テーブル, {})",
+                    "{date} (day {}): {code} {} and {other}: 加算識別 {} of group {g:03} — they cannot be claimed together (04入院基本料テーブル, {})",
                     d.day_of_stay,
+                    d.result.string(l.name),
                     row.addition_id,
                     src(&rec.source)
                 ));
@@ -174,7 +183,7 @@ pub(super) fn basic_addons(
                 notes.trace(
                     "inpatient.basic_table",
                     format!("{code} on {date} with 入院料 {}", d.ward),
-                    &src(&rec.source),
+                    src(&rec.source),
                     format!("group {g:03}, 加算識別 {}", row.addition_id),
                 );
             }

@@ -123,6 +123,37 @@ pub(super) fn reckoning(
     Ok(expected)
 }
 
+/// The day's 入院基本料 code: the ward's, or for a 入院基本料 whose code goes by the elapsed
+/// days (`[[basic_by_days]]`, Ａ１０８) the code of the day's range.
+fn day_basic(
+    e: &Engine,
+    wcode: Code,
+    date: NaiveDate,
+    reck: NaiveDate,
+    elapsed: u32,
+    i: usize,
+    notes: &mut MonthNotes,
+) -> Result<(Code, Option<usize>), CalcError> {
+    let Some((b, _)) = e.inpatient.by_days_of(wcode, date) else {
+        return Ok((wcode, None));
+    };
+    let entry = &e.inpatient.rules.basic_by_days[b];
+    let Some(j) = entry.step.iter().position(|s| s.contains(elapsed, reck)) else {
+        return Err(CalcError::Input(format!(
+            "days[{i}] ({date}): the ward's 入院料 {wcode} {} has no code for day {elapsed} of the stay ({})",
+            entry.name, entry.source
+        )));
+    };
+    let code = e.inpatient.codes.by_days_step_codes[b][j];
+    notes.trace(
+        "inpatient.basic_by_days",
+        format!("{date}: day {elapsed} since the 起算日 {reck}, ward {wcode}"),
+        &entry.source,
+        format!("{code} {} (days {})", entry.name, entry.step[j].days(reck)),
+    );
+    Ok((code, Some(b)))
+}
+
 /// One day.
 pub(super) fn compute<'e>(
     e: &'e Engine,
@@ -140,10 +171,23 @@ pub(super) fn compute<'e>(
         return Err(CalcError::Input(format!("days[{i}].ward.code: missing")));
     };
     let elapsed = u32::try_from((date - reck).num_days() + 1).unwrap_or(0);
-    let rules = &e.inpatient.rules;
-    let wstr = wcode.to_string();
-    let period = rules.period_of(&wstr, date);
-    let want = period.and_then(|p| p.step_for(elapsed));
+    let data = &e.inpatient;
+    let rules = &data.rules;
+    let (wcode, by_days) = day_basic(e, wcode, date, reck, elapsed, i, notes)?;
+    let pi = data.period_of(wcode, date);
+    let period = pi.map(|p| &rules.periods[p]);
+    let want = pi.and_then(|p| {
+        rules.periods[p]
+            .step
+            .iter()
+            .position(|s| s.contains(elapsed, reck))
+            .map(|j| {
+                (
+                    &rules.periods[p].step[j],
+                    data.codes.period_step_codes[p][j],
+                )
+            })
+    });
     let mut items = std::mem::take(&mut claim.items);
     items.clear();
     let mut origin: Vec<Option<usize>> = Vec::with_capacity(d.items.len() + 2);
@@ -152,17 +196,46 @@ pub(super) fn compute<'e>(
         if it.code == Some(wcode) {
             listed_basic = true;
         }
-        let step = it
+        let refuse = |notes: &mut MonthNotes, why: String| {
+            notes.error(format!(
+                "{date} (day {elapsed}): days[{i}].items[{j}].code {} {}: refused — {why}",
+                wcode_or(it.code),
+                it.code.map(|c| name_of(e, c, date)).unwrap_or_default(),
+            ));
+        };
+        if let Some((b, k)) = it
             .code
-            .and_then(|c| rules.step_of_code(&c.to_string(), date));
-        if let Some((p, s)) = step {
+            .filter(|&c| c != wcode)
+            .and_then(|c| data.by_days_of(c, date))
+        {
+            // A code of a 入院基本料 by elapsed days that is not the day's.
+            let entry = &rules.basic_by_days[b];
+            let why = if by_days == Some(b) {
+                format!(
+                    "it is for days {} of the stay, and this is day {elapsed} counted from the 起算日 {reck}; the day's is {wcode}",
+                    entry.step[k].days(reck)
+                )
+            } else {
+                format!(
+                    "it is {} (days {}), not the ward's 入院料 {wcode} {}",
+                    entry.name,
+                    entry.step[k].days(reck),
+                    name_of(e, wcode, date)
+                )
+            };
+            refuse(notes, format!("{why} ({})", entry.source));
+            continue;
+        }
+        if let Some((p, k)) = it.code.and_then(|c| data.step_of_code(c, date)) {
+            let p = &rules.periods[p];
+            let s = &p.step[k];
             let ward_fits = period.is_some_and(|wp| wp.id == p.id);
-            let day_fits = s.from_day <= elapsed && elapsed <= s.to_day;
+            let day_fits = s.contains(elapsed, reck);
             if !(ward_fits && day_fits) {
                 let why = if ward_fits {
                     format!(
-                        "it is for days {}–{} of the stay, and this is day {elapsed} counted from the 起算日 {reck}",
-                        s.from_day, s.to_day
+                        "it is for days {} of the stay, and this is day {elapsed} counted from the 起算日 {reck}",
+                        s.days(reck)
                     )
                 } else {
                     format!(
@@ -172,12 +245,7 @@ pub(super) fn compute<'e>(
                         name_of(e, wcode, date)
                     )
                 };
-                notes.error(format!(
-                    "{date} (day {elapsed}): days[{i}].items[{j}].code {} {}: refused — {why} ({})",
-                    wcode_or(it.code),
-                    it.code.map(|c| name_of(e, c, date)).unwrap_or_default(),
-                    p.source
-                ));
+                refuse(notes, format!("{why} ({})", p.source));
                 continue;
             }
             listed_period = true;
@@ -186,11 +254,7 @@ pub(super) fn compute<'e>(
             .code
             .and_then(|c| super::restrict::refusal(e, ops, c, date))
         {
-            notes.error(format!(
-                "{date} (day {elapsed}): days[{i}].items[{j}].code {} {}: refused — {why}",
-                wcode_or(it.code),
-                it.code.map(|c| name_of(e, c, date)).unwrap_or_default(),
-            ));
+            refuse(notes, why);
             continue;
         }
         items.push(it.clone());
@@ -202,9 +266,8 @@ pub(super) fn compute<'e>(
         origin.push(None);
         auto[0] = Some(wcode);
     }
-    if let (Some(p), Some(s)) = (period, want) {
+    if let (Some(p), Some((s, code))) = (period, want) {
         if !listed_period {
-            let code = Code::parse(&s.code).map_err(CalcError::Input)?;
             items.push(plain_item(code));
             origin.push(None);
             auto[1] = Some(code);
@@ -213,7 +276,7 @@ pub(super) fn compute<'e>(
             "inpatient.period",
             format!("{date}: day {elapsed} since the 起算日 {reck}, ward {wcode}"),
             &p.source,
-            format!("{} (days {}–{})", s.code, s.from_day, s.to_day),
+            format!("{} (days {})", s.code, s.days(reck)),
         );
     }
     claim.date = d.date;

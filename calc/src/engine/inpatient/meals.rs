@@ -36,6 +36,8 @@ pub(super) fn price(
                 .join(", ")
         ))
     })?;
+    // The fee's source (file:line of its master version), written once per version.
+    let mut last_source: Option<(*const masters::schedule::Version, String)> = None;
     for (i, (d, out)) in m.days.iter().zip(days.iter_mut()).enumerate() {
         let Some(meals) = &d.meals else { continue };
         let n = meals.count();
@@ -81,14 +83,22 @@ pub(super) fn price(
         out.meal_fee_yen = yen;
         totals.count += i64::from(n);
         totals.fee_yen += yen;
-        let source = entry.version.sources.last().map_or_else(
-            || e.data().label.clone(),
-            |s| format!("{}:{}", s.file, s.line),
-        );
+        let version: *const masters::schedule::Version = entry.version;
+        let source = match &last_source {
+            Some((v, s)) if std::ptr::eq(*v, version) => s.clone(),
+            _ => {
+                let s = entry.version.sources.last().map_or_else(
+                    || e.data().label.clone(),
+                    |s| format!("{}:{}", s.file, s.line),
+                );
+                last_source = Some((version, s.clone()));
+                s
+            }
+        };
         notes.trace(
             "inpatient.meals",
             format!("{date}: {n} meals, {}", fee.name),
-            &source,
+            source,
             format!("{code} {} {per}円 × {n} = {yen}円", r.name),
         );
     }

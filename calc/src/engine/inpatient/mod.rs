@@ -21,6 +21,7 @@ mod restrict;
 use super::error::{CalcError, EngineError};
 use super::Engine;
 use crate::inpatient::InpatientMonth;
+use chrono::NaiveDate;
 use masters::Code;
 use rules::inpatient::InpatientRules;
 use std::collections::HashMap;
@@ -44,19 +45,121 @@ pub(crate) struct BasicAddon {
     pub row: usize,
 }
 
-/// The inpatient rules and the 04 table indexed by add-on code (built on first use).
+/// The codes of the inpatient rules, parsed once: which rule entries name a code (entries are
+/// dated; the caller picks the one in force).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RuleCodes {
+    /// 入院基本料 code → its `[[period]]` entries (by `bases`).
+    pub bases: HashMap<Code, Vec<usize>>,
+    /// 入院期間加算 code → (`[[period]]`, step).
+    pub steps: HashMap<Code, Vec<(usize, usize)>>,
+    /// 入院基本料 by elapsed days code → (`[[basic_by_days]]`, step).
+    pub by_days: HashMap<Code, Vec<(usize, usize)>>,
+    /// Code → its `[[inpatient_only_if]]` entries.
+    pub only_if: HashMap<Code, Vec<usize>>,
+    /// The step codes of every `[[period]]` and `[[basic_by_days]]`, by (entry, step).
+    pub period_step_codes: Vec<Vec<Code>>,
+    pub by_days_step_codes: Vec<Vec<Code>>,
+}
+
+fn parse_code(what: &str, c: &str) -> Result<Code, EngineError> {
+    Code::parse(c).map_err(|e| EngineError::Data(format!("rules/data/inpatient: {what}: {e}")))
+}
+
+impl RuleCodes {
+    fn new(r: &InpatientRules) -> Result<RuleCodes, EngineError> {
+        let mut x = RuleCodes::default();
+        for (i, p) in r.periods.iter().enumerate() {
+            for b in &p.bases {
+                x.bases.entry(parse_code(&p.id, b)?).or_default().push(i);
+            }
+            let mut codes = Vec::with_capacity(p.step.len());
+            for (j, st) in p.step.iter().enumerate() {
+                let c = parse_code(&p.id, &st.code)?;
+                x.steps.entry(c).or_default().push((i, j));
+                codes.push(c);
+            }
+            x.period_step_codes.push(codes);
+        }
+        for (i, b) in r.basic_by_days.iter().enumerate() {
+            let mut codes = Vec::with_capacity(b.step.len());
+            for (j, st) in b.step.iter().enumerate() {
+                let c = parse_code(&b.id, &st.code)?;
+                x.by_days.entry(c).or_default().push((i, j));
+                codes.push(c);
+            }
+            x.by_days_step_codes.push(codes);
+        }
+        for (i, o) in r.inpatient_only_if.iter().enumerate() {
+            for c in &o.codes {
+                x.only_if.entry(parse_code(&o.id, c)?).or_default().push(i);
+            }
+        }
+        Ok(x)
+    }
+}
+
+/// The inpatient rules, their codes indexed, and the 04 table indexed by add-on code (built on
+/// first use).
 #[derive(Clone, Debug)]
 pub(crate) struct InpatientData {
     pub rules: InpatientRules,
+    pub codes: RuleCodes,
     index: Arc<OnceLock<HashMap<Code, Vec<BasicAddon>>>>,
 }
 
 impl InpatientData {
     pub(crate) fn embedded() -> Result<InpatientData, EngineError> {
+        let rules = InpatientRules::embedded().map_err(|e| EngineError::Data(e.to_string()))?;
         Ok(InpatientData {
-            rules: InpatientRules::embedded().map_err(|e| EngineError::Data(e.to_string()))?,
+            codes: RuleCodes::new(&rules)?,
+            rules,
             index: Arc::new(OnceLock::new()),
         })
+    }
+
+    /// The `[[period]]` add-on of a 入院基本料 code on a date.
+    pub(crate) fn period_of(&self, base: Code, d: NaiveDate) -> Option<usize> {
+        let ps = &self.rules.periods;
+        self.codes
+            .bases
+            .get(&base)?
+            .iter()
+            .copied()
+            .find(|&i| ps[i].in_force(d))
+    }
+
+    /// The `[[period]]` add-on a code is a step of on a date: (entry, step).
+    pub(crate) fn step_of_code(&self, code: Code, d: NaiveDate) -> Option<(usize, usize)> {
+        let ps = &self.rules.periods;
+        self.codes
+            .steps
+            .get(&code)?
+            .iter()
+            .copied()
+            .find(|&(i, _)| ps[i].in_force(d))
+    }
+
+    /// The `[[basic_by_days]]` entry a code is a step of on a date: (entry, step).
+    pub(crate) fn by_days_of(&self, code: Code, d: NaiveDate) -> Option<(usize, usize)> {
+        let bs = &self.rules.basic_by_days;
+        self.codes
+            .by_days
+            .get(&code)?
+            .iter()
+            .copied()
+            .find(|&(i, _)| bs[i].in_force(d))
+    }
+
+    /// The `[[inpatient_only_if]]` rule of a code on a date.
+    pub(crate) fn only_if(&self, code: Code, d: NaiveDate) -> Option<usize> {
+        let rs = &self.rules.inpatient_only_if;
+        self.codes
+            .only_if
+            .get(&code)?
+            .iter()
+            .copied()
+            .find(|&i| rs[i].in_force(d))
     }
 
     /// The 04 rows of an add-on code.

@@ -53,13 +53,13 @@ impl MonthNotes {
         &mut self,
         rule: &'static str,
         looked_at: String,
-        source: &str,
+        source: impl Into<String>,
         decision: String,
     ) {
         self.trace.push(MonthTrace {
             rule,
             looked_at,
-            source: source.to_string(),
+            source: source.into(),
             decision,
         });
     }

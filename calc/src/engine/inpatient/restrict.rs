@@ -14,16 +14,32 @@ pub(super) struct Operations {
     by_kubun: Vec<(String, Vec<NaiveDate>)>,
 }
 
-fn kubun_of(e: &Engine, code: Code, date: NaiveDate) -> Option<String> {
+fn is_kubun(e: &Engine, code: Code, date: NaiveDate, kubun: &str) -> bool {
     e.data()
         .lookup(code, date)
-        .ok()
-        .map(|x| x.record().code_alpha.clone())
+        .is_ok_and(|x| x.record().code_alpha == kubun)
 }
 
-/// The operation days of the stay for every letter the rules name.
+/// The codes of a day's items (剤 lines included).
+fn day_codes(d: &crate::inpatient::Day) -> impl Iterator<Item = Code> + '_ {
+    d.items.iter().flat_map(|it| {
+        it.code
+            .into_iter()
+            .chain(it.lines.iter().flatten().map(|l| l.code))
+    })
+}
+
+/// The operation days of the stay for every letter the rules name (none looked for when no
+/// day of the month has a code the rules limit).
 pub(super) fn operations(e: &Engine, m: &InpatientMonth, reck: NaiveDate) -> Operations {
     let mut ops = Operations::default();
+    let limited = m
+        .days
+        .iter()
+        .any(|d| day_codes(d).any(|c| e.inpatient.only_if(c, d.date.0).is_some()));
+    if !limited {
+        return ops;
+    }
     for r in &e.inpatient.rules.inpatient_only_if {
         if ops.by_kubun.iter().any(|(k, _)| *k == r.operation_kubun) {
             continue;
@@ -34,16 +50,12 @@ pub(super) fn operations(e: &Engine, m: &InpatientMonth, reck: NaiveDate) -> Ope
             .iter()
             .filter(|h| h.date.0 >= reck)
             .map(|h| (h.code, h.date.0));
-        let month = m.days.iter().flat_map(|d| {
-            d.items.iter().flat_map(move |it| {
-                it.code
-                    .into_iter()
-                    .chain(it.lines.iter().flatten().map(|l| l.code))
-                    .map(move |c| (c, d.date.0))
-            })
-        });
+        let month = m
+            .days
+            .iter()
+            .flat_map(|d| day_codes(d).map(move |c| (c, d.date.0)));
         for (code, date) in history.chain(month) {
-            if kubun_of(e, code, date).is_some_and(|k| k == r.operation_kubun) {
+            if is_kubun(e, code, date, &r.operation_kubun) {
                 days.push(date);
             }
         }
@@ -56,11 +68,7 @@ pub(super) fn operations(e: &Engine, m: &InpatientMonth, reck: NaiveDate) -> Ope
 
 /// Why a line of `code` on `date` is refused, or `None` when it may be claimed.
 pub(super) fn refusal(e: &Engine, ops: &Operations, code: Code, date: NaiveDate) -> Option<String> {
-    let rules = &e.inpatient.rules;
-    if rules.inpatient_only_if.is_empty() {
-        return None;
-    }
-    let r = rules.inpatient_only_if(&code.to_string(), date)?;
+    let r = &e.inpatient.rules.inpatient_only_if[e.inpatient.only_if(code, date)?];
     let days = ops
         .by_kubun
         .iter()
