@@ -66,10 +66,12 @@ pub fn line(
             crate::parse::claim("line", line)
                 .map_err(|e| e.to_string())
                 .and_then(|c| {
-                    let mut o = engine.calc(&c).map_err(|e| e.to_string())?;
-                    if no_trace {
-                        o.trace.clear();
+                    let o = if no_trace {
+                        engine.calc_without_trace(&c)
+                    } else {
+                        engine.calc(&c)
                     }
+                    .map_err(|e| e.to_string())?;
                     render::write_calc(out, &o, false);
                     Ok(())
                 })

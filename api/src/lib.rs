@@ -19,6 +19,7 @@ pub mod batch;
 pub mod golden;
 mod json;
 pub mod master;
+pub mod month_table;
 pub mod parse;
 pub mod render;
 #[cfg(feature = "schema")]

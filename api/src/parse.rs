@@ -29,7 +29,9 @@ pub fn strip_bom(text: &str) -> &str {
 pub fn from_json<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, ParseError> {
     let text = strip_bom(text);
     // The usual case, without tracking paths; a text that fails is read again to name the
-    // field.
+    // field. In WebAssembly the one tracking parse does both (one deserializer per input type
+    // in the page's module instead of two; the same value and the same errors).
+    #[cfg(not(target_arch = "wasm32"))]
     if let Ok(v) = serde_json::from_str::<T>(text) {
         return Ok(v);
     }

@@ -157,7 +157,7 @@ pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
     };
     let embedded = ds.files.is_empty();
     let mut pack_through = None;
-    for (name, text) in masters::pack::EMBEDDED {
+    for (name, text) in masters::pack::embedded_texts() {
         let overlay = masters::pack::OVERLAYS.contains(name);
         if !(embedded || overlay && from_pack(name)) {
             continue;
@@ -233,7 +233,7 @@ pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
     for (name, text) in rules::tier::EMBEDDED {
         rule_files.push(tier_rule_file(engine, name, text));
     }
-    for (name, text) in rules::copay::EMBEDDED_FILES {
+    for (name, text) in rules::copay::embedded_texts() {
         rule_files.push(toml_rule_file(&format!("copay/{name}"), "copay", text));
     }
     Versions {

@@ -564,7 +564,10 @@ fn a_shared_monthly_cap_then_a_per_visit_cap_can_lower_the_patient_total() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    // 200 cases in CI; PROPTEST_CASES raises it locally (e.g. 20000), the generator unchanged.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200)
+    ))]
 
     /// Each visit's payment and the month's shares add up to the cost.
     #[test]

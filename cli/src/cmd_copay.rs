@@ -26,90 +26,6 @@ pub struct CopayArgs {
     pub format: String,
 }
 
-/// The month visit by visit: date, points, combination, 一部負担金, 公費, window payment, paid.
-fn print_table(o: &calc::copay::month::MonthOutput) {
-    let width = |s: &str| unicode_width(s);
-    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(s))));
-    println!(
-        "{} {:>7} {} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8}",
-        pad("日付", 10),
-        "点数",
-        pad("保険/公費", 16),
-        "医療費",
-        "一部負担",
-        "公費",
-        "窓口",
-        "既収",
-        "差額"
-    );
-    println!("{}", "─".repeat(98));
-    for v in &o.visits {
-        let combo = if v.public.is_empty() {
-            v.insurance.to_string()
-        } else {
-            format!("{}+{}", v.insurance, v.public.join("+"))
-        };
-        let public: i64 = v.public_pays.iter().map(|p| p.amount).sum();
-        println!(
-            "{} {:>7} {} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8}",
-            v.date.format("%Y-%m-%d"),
-            v.points,
-            pad(&combo, 16),
-            v.medical_cost,
-            v.copayment,
-            public,
-            v.window_payment,
-            v.paid,
-            v.balance
-        );
-    }
-    println!("{}", "─".repeat(98));
-    for c in &o.combinations {
-        let combo = if c.public.is_empty() {
-            c.insurance.to_string()
-        } else {
-            format!("{}+{}", c.insurance, c.public.join("+"))
-        };
-        let public: Vec<String> = c
-            .public_pays
-            .iter()
-            .map(|p| format!("{} {}", p.law, p.amount))
-            .collect();
-        let (visits, patient) = match crate::lang() {
-            api::Lang::Ja => ("回", "患者負担"),
-            api::Lang::En => ("visits", "patient"),
-        };
-        println!(
-            "{} {} {visits}, 医療費 {}, 保険者 {} (高額療養費 {}), 一部負担金 {}, 公費 [{}], {patient} {}",
-            pad(&combo, 16),
-            c.visits,
-            c.medical_cost,
-            c.insurer_pays,
-            c.high_cost,
-            c.copayment,
-            public.join(", "),
-            c.patient_pays
-        );
-    }
-    let t = &o.totals;
-    println!(
-        "{} 窓口 {} 円, 償還 {} 円, 患者負担 {} 円, 既収 {} 円, 差額 {} 円",
-        pad("合計", 16),
-        t.window_payments,
-        t.refunds,
-        t.patient_pays,
-        t.paid,
-        t.balance
-    );
-}
-
-/// Display width: CJK characters count 2.
-fn unicode_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) < 0x1100 { 1 } else { 2 })
-        .sum()
-}
-
 fn read(path: &Path) -> anyhow::Result<String> {
     crate::data::read_input(path).map(|(_, text)| text)
 }
@@ -134,7 +50,10 @@ pub fn run(args: &CopayArgs) -> anyhow::Result<i32> {
         }
         let out = api::copay_month(&tables, &name, &text)
             .map_err(|e| anyhow::anyhow!("{}", e.in_lang(crate::lang())))?;
-        print_table(&out);
+        print!(
+            "{}",
+            api::month_table::copay_month_table(&out, crate::lang())
+        );
         return Ok(0);
     }
     let pretty = api::copay_with_in(&tables, &name, &text, crate::lang())

@@ -204,6 +204,15 @@ pub struct PackFile {
 /// in TOML (`masters/data/`) and embedded as JSON (converted by `build.rs`).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
+/// The default data's texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group
+/// `masters/pack` given at run time ([`crate::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return crate::fetched::group("masters/pack");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// Read a pack text: JSON when it is a JSON object (the embedded data), TOML otherwise
 /// (files users write; feature `toml`).
 fn parse_pack(name: &str, text: &str) -> Result<PackFile, LoadError> {
@@ -247,14 +256,17 @@ fn source_ref(s: &str) -> SourceRef {
 /// Load the embedded default data (with the revision checks of [`crate::revision`] for the
 /// overlay file's revision).
 pub fn embedded() -> Result<Dataset, LoadError> {
-    let mut ds = load_packs(EMBEDDED)?;
+    let mut ds = load_packs(embedded_texts())?;
     attach_revision_checks(&mut ds)?;
     Ok(ds)
 }
 
 /// Attach the checks of the revisions santei's overlay files ([`OVERLAYS`]) cover.
 fn attach_revision_checks(ds: &mut Dataset) -> Result<(), LoadError> {
-    for (name, text) in EMBEDDED.iter().filter(|(n, _)| OVERLAYS.contains(n)) {
+    for (name, text) in embedded_texts()
+        .iter()
+        .filter(|(n, _)| OVERLAYS.contains(n))
+    {
         ds.revision_checks.extend(checks_for(name, text)?);
     }
     Ok(())
@@ -497,7 +509,10 @@ fn with_overlay(mut ds: Dataset, names: &str) -> Result<(Dataset, Vec<OverlayNot
         });
     }
     let mut notes = Vec::new();
-    for (name, text) in EMBEDDED.iter().filter(|(n, _)| OVERLAYS.contains(n)) {
+    for (name, text) in embedded_texts()
+        .iter()
+        .filter(|(n, _)| OVERLAYS.contains(n))
+    {
         notes.extend(overlay(&mut ds, name, text)?);
     }
     attach_revision_checks(&mut ds)?;
@@ -606,12 +621,29 @@ pub fn overlay(ds: &mut Dataset, name: &str, text: &str) -> Result<Vec<OverlayNo
     Ok(notes)
 }
 
+/// The fields of a change as a (partial) record.
+#[cfg(not(target_arch = "wasm32"))]
+fn change_fields(
+    fields: &serde_json::Map<String, serde_json::Value>,
+) -> Result<ProcedureRecord, serde_json::Error> {
+    ProcedureRecord::deserialize(serde_json::Value::Object(fields.clone()))
+}
+
+/// The fields of a change as a (partial) record. In WebAssembly through their JSON text: the
+/// record's deserializer over the text is the one the pack's records use, so the module holds
+/// no second one over `serde_json::Value` (53 KB). The same record; only an error's message
+/// differs (it gives a column in that text).
+#[cfg(target_arch = "wasm32")]
+fn change_fields(
+    fields: &serde_json::Map<String, serde_json::Value>,
+) -> Result<ProcedureRecord, serde_json::Error> {
+    serde_json::from_str(&serde_json::to_string(fields)?)
+}
+
 /// Apply one hand-written change with the official update semantics.
 fn apply_change(ds: &mut Dataset, file: &str, ch: PackChange) -> Result<(), LoadError> {
     let what = format!("change of {} effective {}", ch.code, ch.effective);
-    let partial: ProcedureRecord =
-        ProcedureRecord::deserialize(serde_json::Value::Object(ch.fields.clone()))
-            .map_err(|e| pack_err(file, format!("{what}: {e}")))?;
+    let partial = change_fields(&ch.fields).map_err(|e| pack_err(file, format!("{what}: {e}")))?;
     let keys: Vec<String> = ch.fields.keys().cloned().collect();
     let src = source_ref(&ch.source);
     match ch.kind.as_str() {
@@ -828,7 +860,7 @@ fn checks_for(
 ) -> Result<Vec<std::sync::Arc<crate::revision::RevisionCheck>>, LoadError> {
     let codes = entry_codes(entries_file, entries)?;
     let mut out = Vec::new();
-    for (file, text) in crate::revision::EMBEDDED {
+    for (file, text) in crate::revision::embedded_texts() {
         let changes = std::sync::Arc::new(crate::revision::RevisionChanges::parse(file, text)?);
         let mut covered: Vec<Code> = codes
             .iter()

@@ -29,6 +29,15 @@ use std::sync::Arc;
 /// The embedded revision-change files: (file name, JSON text).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_revisions.rs"));
 
+/// The revision-change texts in use: [`EMBEDDED`], or with the feature `fetched-data` the
+/// group `masters/revision` given at run time ([`crate::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return crate::fetched::group("masters/revision");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// What one revision changed (改定), by master 区分.
 #[derive(Clone, Debug)]
 pub struct RevisionChanges {

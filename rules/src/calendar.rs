@@ -13,6 +13,15 @@ use serde::{Deserialize, Serialize};
 /// The embedded calendar: written in TOML, embedded as JSON (converted by `build.rs`).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_calendar.rs"));
 
+/// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/calendar`
+/// given at run time ([`crate::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return crate::fetched::group("rules/calendar");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// `[coverage]` — the years the holiday rows cover.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -98,7 +107,10 @@ pub struct Calendar {
 impl Calendar {
     /// The embedded calendar.
     pub fn embedded() -> Result<Calendar, CalendarError> {
-        let (name, text) = EMBEDDED.first().copied().unwrap_or(("calendar", ""));
+        let (name, text) = embedded_texts()
+            .first()
+            .copied()
+            .unwrap_or(("calendar", ""));
         Calendar::from_source(name, text)
     }
 

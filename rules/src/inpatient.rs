@@ -12,6 +12,15 @@ use serde::{Deserialize, Serialize};
 /// The embedded files: written in TOML, embedded as JSON (converted by `build.rs`).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_inpatient.rs"));
 
+/// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/inpatient`
+/// given at run time ([`crate::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return crate::fetched::group("rules/inpatient");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// `[[period.step]]` — the add-on code for elapsed days `from_day..=to_day`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -156,7 +165,7 @@ fn is_code(s: &str) -> bool {
 impl InpatientRules {
     /// The embedded rules.
     pub fn embedded() -> Result<InpatientRules, InpatientRuleError> {
-        InpatientRules::from_sources(EMBEDDED)
+        InpatientRules::from_sources(embedded_texts())
     }
 
     /// Load rule files (name, text); every entry is checked.

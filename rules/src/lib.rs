@@ -21,6 +21,8 @@
 pub mod addons;
 pub mod calendar;
 pub mod copay;
+#[cfg(feature = "fetched-data")]
+pub mod fetched;
 pub mod inpatient;
 pub mod lang;
 pub mod pricing;

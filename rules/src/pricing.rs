@@ -12,6 +12,15 @@ use serde::Deserialize;
 /// The embedded pricing file(s), converted to JSON by `build.rs`.
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_pricing.rs"));
 
+/// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/pricing`
+/// given at run time ([`crate::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return crate::fetched::group("rules/pricing");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// A named rounding of a fraction of a point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -136,7 +145,7 @@ pub struct PricingError {
 impl Pricing {
     /// The embedded pricing rules.
     pub fn embedded() -> Result<Pricing, PricingError> {
-        let (name, text) = EMBEDDED.first().copied().unwrap_or(("pricing", ""));
+        let (name, text) = embedded_texts().first().copied().unwrap_or(("pricing", ""));
         Pricing::from_source(name, text)
     }
 

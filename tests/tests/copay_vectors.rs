@@ -37,10 +37,113 @@ fn date(s: &str) -> Option<String> {
     (s.len() == 8).then(|| format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8]))
 }
 
+/// The vendor's local programmes (地方単独公費) the local-programme file can state, by
+/// prefecture, 法別 and `calcSpKbn` (特殊計算): the switches of `rules/data/copay/local-example.toml`
+/// each is mapped to, and the vector file's own description of that 特殊計算 (its `comments`),
+/// which is the mapping's only source. A programme not listed here (or with `kogakuTekiyo`,
+/// `futanYusen`, `countKbn`, `exceptHokensya`, whose meaning the file does not describe) is
+/// not expressible.
+const LOCAL_MAP: &[(&str, &str, Option<&str>, &str, &str)] = &[
+    // (prefecture, 法別, calcSpKbn, switches, the vector file's description)
+    // 市町村国保は特殊処理対象外 (T005_P04005): a second row for 国保 without the switch; a 国保
+    // patient with an insurer number is not expressible (国保組合 are 特殊処理対象, T005_P04007).
+    ("Miyagi", "83", Some("1"), "limit_without_certificate = true\ninsurance = [\"kenpo\", \"kouki\"]",
+     "社保+宮城83（特殊計算[1]: 認定証の提示がない場合、高額療養費の上限を超えた分を患者負担とする）"),
+    ("Miyagi", "83", Some("2"), "limit_without_certificate = true\nfirst_visit_only = true\ninsurance = [\"kenpo\", \"kouki\"]",
+     "社保+宮城83(1日500円)（特殊計算[2]: 1の処理 + 初診時500円再診時無料）; 同日初診は負担なし (Syosin2 is not a first visit)"),
+    ("Akita", "74", Some("1"), "subsidy_percent = 50",
+     "社保+秋田74（特殊計算: 半額助成&月1000円）"),
+    ("Saitama", "81", Some("1"), "",
+     "社保+埼玉81（特殊計算: 21,000円まで無料、超えたら全額償還）: monthSpLimit → full_refund_above"),
+    ("Kumamoto", "41", Some("3"), "",
+     "社保6未+熊本41（特殊計算[3]: 患者負担なし、21,000円超で全額償還）: monthSpLimit → full_refund_above"),
+    ("Fukuoka", "81", Some("3"), "free_below_age = 3", "社保+福岡81（特殊計算[3]: 3歳まで無料、以後600円）"),
+    ("Fukuoka", "81", Some("4"), "free_below_age = 4", "社保+福岡81（特殊計算[4]: 4歳まで無料、以後600円）"),
+    ("Fukuoka", "81", Some("5"), "free_below_age = 5", "社保+福岡81（特殊計算[5]: 5歳まで無料、以後600円）"),
+    ("Hiroshima", "90", Some("1"), "first_visit_only = true", "社保+広島90(1日500円)（特殊計算[1]: 初診時1日500円/月4回）"),
+    ("Shizuoka", "83", Some("1"), "", "社保+静岡83（特殊計算[1]: 月の上限回数に他院分を含める）"),
+    ("Osaka", "80", None, "", "大阪80 1日500円 月3000円 (dayLimitFutan, monthLimitFutan)"),
+    ("Osaka", "82", None, "", "大阪82(500円/日, 2回/月)"),
+    ("Osaka", "86", None, "", "大阪86(1日500円 月2回)"),
+];
+
+/// The local programme file of one vendor `NewPtKohi` (a prefecture's programme), or `None`
+/// when its set-up is not one of [`LOCAL_MAP`]. Amounts: `futanKbn` 0 = free (rate 0);
+/// `kaiLimitFutan` / `dayLimitFutan` = per_visit_cap (santei's cap is per day: a second visit
+/// of one day shares it); `monthLimitFutan` = monthly_cap; `monthLimitCount` =
+/// max_charged_visits; `monthSpLimit` = full_refund_above.
+fn local_programme(pref: &str, s: &Value) -> Option<String> {
+    let allowed = [
+        "prefNo",
+        "houbetu",
+        "hokenSbtKbn",
+        "futanKbn",
+        "kaiLimitFutan",
+        "dayLimitFutan",
+        "monthLimitFutan",
+        "monthLimitCount",
+        "monthSpLimit",
+        "calcSpKbn",
+    ];
+    let args = s["args"].as_array()?;
+    if args
+        .iter()
+        .any(|a| a["name"].as_str().is_some_and(|n| !allowed.contains(&n)))
+        || arg(s, "hokenSbtKbn") != Some("HokenSbtKbn.Ippan")
+    {
+        return None;
+    }
+    let law = arg(s, "houbetu")?.trim_matches('"');
+    let sp = arg(s, "calcSpKbn");
+    let (_, _, _, switches, why) = LOCAL_MAP
+        .iter()
+        .find(|(p, l, k, _, _)| *p == pref && *l == law && *k == sp)?;
+    let row = |switches: &str| {
+        format!(
+            "[[programme]]\nlaw = \"{law}\"\nname = \"vendor {pref} {law}\"\norder = 1\nfrom = \"2015-01-01\"\nsource = \"smart-test-futan: {why}\"\n{switches}\n"
+        )
+    };
+    let mut t = row(switches);
+    let mut amounts = String::new();
+    match arg(s, "futanKbn") {
+        Some("0") => amounts.push_str("rate = \"0\"\n"),
+        Some("1") => {}
+        _ => return None,
+    }
+    let per = match (arg(s, "kaiLimitFutan"), arg(s, "dayLimitFutan")) {
+        (Some(_), Some(_)) => return None,
+        (a, b) => a.or(b),
+    };
+    for (name, v) in [
+        ("per_visit_cap", per),
+        ("monthly_cap", arg(s, "monthLimitFutan")),
+        ("max_charged_visits", arg(s, "monthLimitCount")),
+        ("full_refund_above", arg(s, "monthSpLimit")),
+    ] {
+        if let Some(v) = v {
+            amounts.push_str(&format!("{name} = {}\n", v.parse::<i64>().ok()?));
+        }
+    }
+    t.push_str(&amounts);
+    if pref == "Miyagi" {
+        let kokuho = if switches.contains("first_visit_only") {
+            "first_visit_only = true\ninsurance = [\"kokuho\"]"
+        } else {
+            "insurance = [\"kokuho\"]"
+        };
+        t.push_str(&row(kokuho));
+        t.push_str(&amounts);
+    }
+    Some(t)
+}
+
 /// The month form of one vector and its expectations, or `None` when it says something the
 /// month form cannot (yet).
-fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>)> {
+fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>, String)> {
     let mut birth = None;
+    let mut pref = "";
+    let mut local = String::new();
+    let mut insurer_number = false;
     let mut insurance = None;
     let mut category: Option<String> = None;
     let mut kohi: Vec<(String, Option<String>)> = Vec::new();
@@ -50,7 +153,13 @@ fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>)> {
     let mut expected = Vec::new();
     let mut month = None;
     for s in t["steps"].as_array()? {
-        if s.get("decl").is_some() || s.get("comment").is_some() {
+        if let Some(d) = s["decl"].as_str() {
+            if let Some(p) = d.strip_prefix("int prefNo = PrefCode.") {
+                pref = p.trim_end_matches(';');
+            }
+            continue;
+        }
+        if s.get("comment").is_some() {
             continue;
         }
         let call = s["call"].as_str()?;
@@ -98,6 +207,15 @@ fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>)> {
                     _ => return None,
                 });
                 category = Some(arg(s, "kogakuKbn")?.to_string());
+                insurer_number = arg(s, "hokensyaNo").is_some();
+            }
+            "NewPtKohi" if arg(s, "prefNo")? != "0" => {
+                local.push_str(&local_programme(pref, s)?);
+                let law = arg(s, "houbetu")?.trim_matches('"').to_string();
+                if kohi.iter().any(|(l, _)| *l == law) {
+                    return None;
+                }
+                kohi.push((law, None));
             }
             "NewPtKohi" => {
                 if arg(s, "prefNo")? != "0"
@@ -131,12 +249,26 @@ fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>)> {
                 patterns.push(ids);
             }
             "RunCalculate" => {
-                if names
-                    .iter()
-                    .any(|n| !["futanVm", "sinDate", "tensu", "hokenPid", "newRaiin"].contains(n))
-                {
+                if names.iter().any(|n| {
+                    ![
+                        "futanVm",
+                        "sinDate",
+                        "tensu",
+                        "hokenPid",
+                        "newRaiin",
+                        "syoSaisin",
+                        "jituNisu",
+                    ]
+                    .contains(n)
+                }) {
                     return None;
                 }
+                // syoSaisin: 初診 or not; jituNisu false: the
+                // visit does not count as a day (実日数).
+                // Syosin2 (a second department's 初診 the same day) is not a first visit: the
+                // vector file says 同日初診は負担なし (T005_P04004).
+                let first = arg(s, "syoSaisin") == Some("SyosaiConst.Syosin");
+                let counts = arg(s, "jituNisu") != Some("false");
                 // newRaiin = false: the same reception billed under another pattern (not a
                 // new day: counts_as_day false).
                 let new_day = match arg(s, "newRaiin") {
@@ -155,7 +287,8 @@ fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>)> {
                     d,
                     arg(s, "tensu")?.parse::<i64>().ok()?,
                     combination,
-                    new_day,
+                    new_day && counts,
+                    first,
                 ));
             }
             "AssertEqualTo" => {
@@ -217,6 +350,23 @@ fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>)> {
         (true, "5") => ("低所得Ⅰ", true),
         _ => return None,
     };
+    // A local programme whose rules differ by 国保 insurer (市町村国保 or 国保組合, told by the
+    // insurer number) is not expressible: the local file scopes by insurer kind only.
+    if insurance == Some("kokuho") && insurer_number && !local.is_empty() {
+        return None;
+    }
+    // A day cap (dayLimitFutan) is shared by the visits of one day: a later visit on a day
+    // already visited does not count as a day (santei's per-visit cap is then the day's rest).
+    let per_day =
+        local.contains("per_visit_cap") && !t["steps"].to_string().contains("kaiLimitFutan");
+    let mut seen: Vec<String> = Vec::new();
+    let mut visits = visits;
+    for v in &mut visits {
+        if per_day && seen.contains(&v.0) {
+            v.3 = false;
+        }
+        seen.push(v.0.clone());
+    }
     let certs: Vec<String> = kohi
         .iter()
         .map(|(l, cap)| match cap {
@@ -226,10 +376,10 @@ fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>)> {
         .collect();
     let vs: Vec<String> = visits
         .iter()
-        .map(|(d, p, ids, new_day)| {
+        .map(|(d, p, ids, new_day, first)| {
             let public: Vec<String> = ids.iter().map(|&i| format!("\"{}\"", kohi[i].0)).collect();
             format!(
-                "{{\"date\": \"{d}\", \"points\": {p}, \"counts_as_day\": {new_day}, \"public\": [{}]}}",
+                "{{\"date\": \"{d}\", \"points\": {p}, \"counts_as_day\": {new_day}, \"first_visit\": {first}, \"public\": [{}]}}",
                 public.join(", ")
             )
         })
@@ -247,7 +397,7 @@ fn translate(t: &Value) -> Option<(String, Vec<(i64, i64)>)> {
         certs.join(", "),
         vs.join(", ")
     );
-    Some((json, expected))
+    Some((json, expected, local))
 }
 
 /// The issue's group of a vector (the first that applies): what its set-up needs.
@@ -314,8 +464,24 @@ fn vendor_vectors_cross_check() {
         let id = t["test"].as_str().unwrap().to_string();
         let g = groups.entry(group(t)).or_default();
         g.0 += 1;
-        let Some((json, expected)) = translate(t) else {
+        let Some((json, expected, local)) = translate(t) else {
             continue;
+        };
+        let with_local;
+        let tables = if local.is_empty() {
+            &tables
+        } else {
+            with_local = match tables
+                .clone()
+                .with_local_programmes("vendor-local.toml", &local)
+            {
+                Ok(t) => t,
+                Err(e) => {
+                    unexplained.push(format!("{id}: local programme not read: {e}\n{local}"));
+                    continue;
+                }
+            };
+            &with_local
         };
         let month: calc::copay::month::Month = match serde_json::from_str(&json) {
             Ok(m) => m,
@@ -326,7 +492,7 @@ fn vendor_vectors_cross_check() {
         };
         expressible += 1;
         g.1 += 1;
-        let got = match calc::copay::month::compute_month(&tables, &month) {
+        let got = match calc::copay::month::compute_month(tables, &month) {
             Ok(o) => o,
             Err(e) => {
                 if !explained.contains_key(&id) {
@@ -349,7 +515,7 @@ fn vendor_vectors_cross_check() {
             g.2 += 1;
         } else if !explained.contains_key(&id) {
             unexplained.push(format!(
-                "{id}: vendor {expected:?}, santei {ours:?} ({json})"
+                "{id}: vendor {expected:?}, santei {ours:?} ({json})\n{local}"
             ));
         }
     }

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // SANTEI_PKG: another wasm-bindgen output folder to measure (default: the page's).
 const pkg = path.resolve(process.env.SANTEI_PKG || path.join(root, 'wasm/www/pkg-full'));
-const { initSync, calc, official_add, official_clear, official_load, versions } = await import(path.join(pkg, 'santei_wasm.js'));
+const mod = await import(path.join(pkg, 'santei_wasm.js'));
+const { initSync, calc, official_add, official_clear, official_load, versions } = mod;
 const shared = process.env.SANTEI_SHARED || path.resolve(root, '../shared');
 const iterations = Number(process.argv[2] || 20000);
 
@@ -30,6 +31,8 @@ const CLAIM = `{"date": "2025-04-10", "kind": "ika", "setting": "outpatient",
 
 const wasmFile = path.join(pkg, 'santei_wasm_bg.wasm');
 initSync({ module: readFileSync(wasmFile) });
+// The page's first module (SANTEI_PKG=wasm/www/pkg) has its default data beside it.
+if (mod.set_data) mod.set_data(readFileSync(path.join(pkg, 'santei-data.txt'), 'utf8'));
 
 let data = 'embedded';
 const dirs = [path.join(shared, 'masters/ika'), path.join(shared, 'tensuhyo/ika')];

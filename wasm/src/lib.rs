@@ -18,6 +18,11 @@
 //!   ([`official_load`]) and UKE files ([`uke_audit`]) — so the first download stays small; the
 //!   full module (feature `files`, the default) is fetched by the page's worker only when such a
 //!   file is given, and is then used for every call.
+//! - The first module is also built with the feature `fetched-data`: santei's default data
+//!   (all but the tier and add-on rules and the message catalog) is not in its `.wasm` but in
+//!   `pkg/santei-data.txt` beside it ([`data`]), which the worker fetches while the module
+//!   compiles and hands over with [`set_data`]; until then only [`tier`] answers. The full
+//!   module embeds the data and writes that text ([`embedded_data`]).
 //! - One engine at a time. Loading official files builds a new engine and replaces the current
 //!   one only when it succeeded: a wrong file leaves the engine in use as it was.
 
@@ -25,6 +30,8 @@ use api::ApiError;
 use calc::Engine;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+
+pub mod data;
 
 thread_local! {
     /// The engine in use (`None` until the first call, which loads the embedded data).
@@ -102,8 +109,35 @@ pub fn translate(message: &str) -> String {
     calc::catalog::catalog().translate(message, lang())
 }
 
+/// The default data of a first module (feature `fetched-data`): the text of
+/// `pkg/santei-data.txt` ([`data`]). Returns `""`, or an error value (the text is not such a
+/// bundle, or the data was given before).
+#[cfg(feature = "fetched-data")]
+#[wasm_bindgen]
+pub fn set_data(text: String) -> String {
+    match data::install(text) {
+        Ok(()) => String::new(),
+        Err(e) => ApiError::data(e).to_json(),
+    }
+}
+
+/// The embedded default data as the text the first module is given (`pkg/santei-data.txt`,
+/// written by wasm/build-page from the full module).
+#[cfg(not(feature = "fetched-data"))]
+#[wasm_bindgen]
+pub fn embedded_data() -> String {
+    data::write()
+}
+
+fn no_data() -> String {
+    ApiError::data("the default data (santei-data.txt) is not loaded").to_json()
+}
+
 /// Run `f` on the engine in use, loading the embedded data on first use.
 fn with_engine(f: impl FnOnce(&Engine) -> Result<String, ApiError>) -> String {
+    if !data::installed() {
+        return no_data();
+    }
     ENGINE.with(|cell| {
         let Ok(mut slot) = cell.try_borrow_mut() else {
             return ApiError {
@@ -149,6 +183,9 @@ pub fn versions() -> String {
 /// Use santei's embedded default data (again). Returns the versions JSON.
 #[wasm_bindgen]
 pub fn load_embedded() -> String {
+    if !data::installed() {
+        return no_data();
+    }
     match Engine::embedded() {
         Ok(e) => replace_engine(e),
         Err(e) => ApiError::data(format!("embedded data: {e}")).to_json(),

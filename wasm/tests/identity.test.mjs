@@ -1,5 +1,5 @@
 // Every golden case through both front ends: the WebAssembly engine (the very .wasm and glue
-// the page loads, wasm/www/pkg/, run under Node) and the `santei` binary (`santei calc`,
+// the page loads, wasm/www/pkg/ with its data pkg/santei-data.txt, run under Node) and the `santei` binary (`santei calc`,
 // `santei copay [--local]`, `santei tier` on the case's input written to a file). The CLI's
 // standard output must equal the wasm string plus the newline `println!` adds, byte for byte;
 // when the CLI fails (exit 2) its message must be the wasm error value's message.
@@ -13,11 +13,13 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initSync, calc, copay, copay_local, tier } from '../www/pkg/santei_wasm.js';
+import { initSync, calc, copay, copay_local, tier, set_data } from '../www/pkg/santei_wasm.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const santei = process.env.SANTEI_BIN || path.join(root, 'target/debug/santei');
 initSync({ module: readFileSync(path.join(root, 'wasm/www/pkg/santei_wasm_bg.wasm')) });
+// The page's first module has its default data beside it, as the worker hands it over.
+assert.equal(set_data(readFileSync(path.join(root, 'wasm/www/pkg/santei-data.txt'), 'utf8')), '');
 
 function cli(args) {
   const r = spawnSync(santei, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -25,6 +25,27 @@ function loadFull() {
   return full;
 }
 
+// santei's default data is not in pkg/'s .wasm (it would make the first download larger):
+// pkg/santei-data.txt is fetched at the same time and handed over before the first call that
+// needs the engine. `tier` (the page's first result) and `setLang` do not wait for it.
+const dataText = fetch(new URL('./pkg/santei-data.txt', import.meta.url)).then((r) => {
+  if (!r.ok) throw new Error(`pkg/santei-data.txt: HTTP ${r.status}`);
+  return r.text();
+});
+dataText.catch(() => {}); // reported by the first call that needs it
+let dataSet = null;
+function setData() {
+  if (!dataSet) {
+    dataSet = Promise.all([ready, dataText]).then(([, text]) => {
+      const err = lite.set_data(text);
+      if (err) throw new Error(JSON.parse(err).error.message);
+    });
+    dataSet.catch(() => { dataSet = null; });
+  }
+  return dataSet;
+}
+const noDataWait = new Set(['tier', 'setLang', 'debugPanic']);
+
 let initError = null;
 const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import.meta.url) })
   .then(() => {
@@ -75,6 +96,14 @@ self.onmessage = async (ev) => {
   if (initError) {
     self.postMessage({ id, ok: false, text: initError });
     return;
+  }
+  if (!full && !noDataWait.has(fn) && !needsFull.has(fn)) {
+    try {
+      await setData();
+    } catch (e) {
+      self.postMessage({ id, ok: true, text: errorJson('data', `santei の既定データを読み込めません: ${e.message || e}`) });
+      return;
+    }
   }
   if (needsFull.has(fn)) {
     try {

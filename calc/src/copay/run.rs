@@ -240,8 +240,10 @@ pub(super) fn run_counted(
     ))
 }
 
-/// The limit of the insurance part alone (no 公費) on `c`'s cumulative 医療費, for the month's
-/// limit across combinations; its trace is not kept (the visit's trace states the result).
+/// The limit of the insurance part on `c`'s cumulative 医療費, for the month's limit across
+/// combinations: with `c.public_expense` empty the patient's own (保険単独); with the
+/// combination's programmes, their 公費併用 policy (copayment.md §3.3). Its trace is not kept
+/// (the visit's trace states the result).
 pub(super) fn insurance_limit(tables: &CopayTables, c: &Claim) -> Result<Option<i64>, CopayError> {
     let mut trace = Trace {
         entries: Vec::new(),
@@ -255,6 +257,10 @@ pub(super) fn insurance_limit(tables: &CopayTables, c: &Claim) -> Result<Option<
     let cost = yen_from_points(c.points, rnd.yen_per_point)
         .ok_or_else(|| bad("points", format!("{} is out of range", c.points)))?;
     let birthday_month = limit::birthday_month(&f, c);
+    let progs = public::resolve(tables, c, &f, &mut trace)?;
+    if public::before_insurance(&progs).is_some() {
+        return Ok(None);
+    }
     limit::decide(
         tables,
         c,
@@ -262,7 +268,7 @@ pub(super) fn insurance_limit(tables: &CopayTables, c: &Claim) -> Result<Option<
         rate,
         cost,
         birthday_month,
-        &[],
+        &progs,
         &mut trace,
     )
 }

@@ -130,12 +130,28 @@ impl Engine {
         self.calc_with(claim, None)
     }
 
+    /// Compute one claim without its trace (`trace` empty; every other field as
+    /// [`Engine::calc`] gives it): the words only the trace shows are not built.
+    pub fn calc_without_trace(&self, claim: &Claim) -> Result<CalcOutput, CalcError> {
+        self.run(claim, None, false)
+    }
+
     /// Compute one claim, with the receipt rules' view of its history kept in `cache` (the days
     /// of an inpatient month: one claim whose history grows day by day).
     pub(crate) fn calc_with<'e>(
         &'e self,
         claim: &Claim,
         cache: Option<&mut receipt::HistoryCache<'e>>,
+    ) -> Result<CalcOutput, CalcError> {
+        self.run(claim, cache, true)
+    }
+
+    /// The pipeline; the trace kept when `keep_trace`.
+    fn run<'e>(
+        &'e self,
+        claim: &Claim,
+        cache: Option<&mut receipt::HistoryCache<'e>>,
+        keep_trace: bool,
     ) -> Result<CalcOutput, CalcError> {
         let f = Facts::new(
             facts::Data {
@@ -150,6 +166,7 @@ impl Engine {
             claim,
         )?;
         let mut n = Notes::for_claim(claim);
+        n.keep_trace = keep_trace;
         f.check_history(&mut n);
         let mut work = lines::input_lines(&f, &mut n)?;
         drugs::all_groups(&f, &mut n, &mut work)?;

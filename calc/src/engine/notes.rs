@@ -12,6 +12,9 @@ pub(crate) struct Notes {
     pub(crate) errors: Vec<Text>,
     /// How the drug and material lines were priced.
     pub(crate) prices: Vec<crate::output::Price>,
+    /// Whether the trace is kept: when not, [`trace!`] records nothing (its parts are not
+    /// evaluated, their words not built) and the output's `trace` is empty.
+    pub(crate) keep_trace: bool,
 }
 
 impl Notes {
@@ -23,25 +26,29 @@ impl Notes {
             warnings: Vec::with_capacity(4),
             errors: Vec::new(),
             prices: Vec::new(),
+            keep_trace: true,
         }
     }
 }
 
 /// Push one trace entry onto `Notes`; each part is a [`Text`] or a string, evaluated in order
-/// (so a part may record its words in `$n.t`).
+/// (so a part may record its words in `$n.t`) — only when the notes keep the trace: without
+/// it the parts are not evaluated (they must have no other effect).
 macro_rules! trace {
     ($n:expr, $rule:expr, $looked:expr, $source:expr, $decision:expr $(,)?) => {{
-        let rule = $crate::text::IntoText::into_text($rule, &mut $n.t);
-        let looked_at = $crate::text::IntoText::into_text($looked, &mut $n.t);
-        let source = $crate::text::IntoText::into_text($source, &mut $n.t);
-        let decision = $crate::text::IntoText::into_text($decision, &mut $n.t);
-        $n.trace.push($crate::trace::TraceEntry {
-            rule,
-            looked_at,
-            wording: None,
-            source,
-            decision,
-        });
+        if $n.keep_trace {
+            let rule = $crate::text::IntoText::into_text($rule, &mut $n.t);
+            let looked_at = $crate::text::IntoText::into_text($looked, &mut $n.t);
+            let source = $crate::text::IntoText::into_text($source, &mut $n.t);
+            let decision = $crate::text::IntoText::into_text($decision, &mut $n.t);
+            $n.trace.push($crate::trace::TraceEntry {
+                rule,
+                looked_at,
+                wording: None,
+                source,
+                decision,
+            });
+        }
     }};
 }
 pub(crate) use trace;

@@ -24,6 +24,15 @@ use serde::Deserialize;
 pub static EMBEDDED_FILES: &[(&str, &str)] =
     include!(concat!(env!("OUT_DIR"), "/embedded_copay.rs"));
 
+/// The texts in use: [`EMBEDDED_FILES`], or with the feature `fetched-data` the group `rules/copay`
+/// given at run time ([`crate::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return crate::fetched::group("rules/copay");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED_FILES
+}
+
 /// Example local programme file (not loaded by [`CopayTables::embedded`]).
 pub const LOCAL_EXAMPLE: &str = include_str!("../../data/copay/local-example.toml");
 
@@ -120,7 +129,7 @@ impl CopayTables {
     /// The tables shipped in `rules/data/copay/`.
     pub fn embedded() -> Result<CopayTables, CopayDataError> {
         let mut t = CopayTables::default();
-        for (name, text) in EMBEDDED_FILES {
+        for (name, text) in embedded_texts() {
             t.add_tables_text(name, text)?;
         }
         t.validate_all("embedded tables")?;

@@ -47,6 +47,25 @@ impl std::hash::Hasher for KeyHasher {
 
 type HashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// A lookup by a one-byte key (a letter, a master field's small code): an index, no hashing.
+#[derive(Clone, Debug)]
+struct ByteMap(Vec<Vec<usize>>);
+
+impl Default for ByteMap {
+    fn default() -> Self {
+        ByteMap(vec![Vec::new(); 256])
+    }
+}
+
+impl ByteMap {
+    fn push(&mut self, k: u8, v: usize) {
+        self.0[usize::from(k)].push(v);
+    }
+    fn get(&self, k: u8) -> Option<&Vec<usize>> {
+        self.0.get(usize::from(k)).filter(|v| !v.is_empty())
+    }
+}
+
 /// The kind of a receipt rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -122,14 +141,14 @@ pub(super) struct Index {
     /// (letter, 区分番号, 枝番) → (version, 項番 range).
     by_section: HashMap<SectionKey, Vec<ItemRange>>,
     /// Letter-only patterns.
-    by_alpha: HashMap<u8, Vec<usize>>,
-    by_bundled_test: HashMap<u8, Vec<usize>>,
+    by_alpha: ByteMap,
+    by_bundled_test: ByteMap,
     by_shikibetsu: HashMap<String, Vec<usize>>,
-    by_outpatient_mgmt: HashMap<u8, Vec<usize>>,
-    by_time_addition: HashMap<u8, Vec<usize>>,
-    by_test_judgement: HashMap<u8, Vec<usize>>,
+    by_outpatient_mgmt: ByteMap,
+    by_time_addition: ByteMap,
+    by_test_judgement: ByteMap,
     by_test_judgement_group: HashMap<u16, Vec<usize>>,
-    by_tapering: HashMap<u8, Vec<usize>>,
+    by_tapering: ByteMap,
     by_code_kind: HashMap<CodeKind, Vec<usize>>,
     /// Versions that combine other sets (union, within or except).
     composite: Vec<bool>,
@@ -144,10 +163,78 @@ pub(super) struct Index {
     rule_order: Vec<RuleRef>,
     /// Set version → the numbers of the rules that name its id, with each rule's period.
     rule_nums_by_version: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
+    /// Set version → the numbers of the rules that can act only when a claim line is a member
+    /// of its id (its *subject*: `bundle.members`, `inclusion.by`/`includes`,
+    /// `requires.code`, `conflicts.a`, `not_within.code`, `replaces.auto`, `time.codes`, and
+    /// every set of a `taper`), with each rule's period: a claim's candidate rules
+    /// ([`Index::mark_subject_rules`]). A rule none of whose subject sets has a claim line
+    /// gives no finding (each step loops over the claim lines of its subject set).
+    subject_nums_by_version: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
+    /// As `subject_nums_by_version`, for the roles that are a subject only when the claim has
+    /// history lines (`inclusion.includes`: without a `by` line in the claim, only a `by` line
+    /// of the history includes a claim line).
+    history_subject_nums_by_version: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
 }
 
 fn push<K: std::hash::Hash + Eq, V>(m: &mut HashMap<K, Vec<V>>, k: K, v: V) {
     m.entry(k).or_default().push(v);
+}
+
+/// Set id → the rules whose subject it is (see `Index::subject_nums_by_version`).
+type Subjects = std::collections::HashMap<String, Vec<RuleRef>>;
+
+fn add_subject(m: &mut Subjects, id: &str, kind: RuleKind, index: usize) {
+    let rr = RuleRef { kind, index };
+    let v = m.entry(id.to_string()).or_default();
+    if !v.contains(&rr) {
+        v.push(rr);
+    }
+}
+
+/// The subjects of every rule: (always, only when the claim has history lines).
+fn subjects_by_set(r: &ReceiptRules) -> (Subjects, Subjects) {
+    let mut m = Subjects::new();
+    let mut with_history = Subjects::new();
+    for (i, x) in r.inclusions.iter().enumerate() {
+        // Without a claim line of `by` (and, with history, of `includes`) nothing is priced
+        // 0, refused or warned about.
+        add_subject(&mut m, &x.by, RuleKind::Inclusion, i);
+        for s in &x.includes {
+            add_subject(&mut with_history, s, RuleKind::Inclusion, i);
+        }
+    }
+    let mut add = |id: &str, kind: RuleKind, index: usize| add_subject(&mut m, id, kind, index);
+    for (i, x) in r.bundles.iter().enumerate() {
+        add(&x.members, RuleKind::Bundle, i);
+    }
+    for (i, x) in r.tapers.iter().enumerate() {
+        // Every role: `drug_kinds` refuses a fee line of `with_fee` without members.
+        let opt = [&x.with_fee, &x.without_fee, &x.second];
+        for s in std::iter::once(&x.members)
+            .chain(&x.unless)
+            .chain(&x.not_with)
+            .chain(&x.also_counts)
+            .chain(opt.into_iter().flatten())
+        {
+            add(s, RuleKind::Taper, i);
+        }
+    }
+    for (i, x) in r.requires.iter().enumerate() {
+        add(&x.code, RuleKind::Requires, i);
+    }
+    for (i, x) in r.conflicts.iter().enumerate() {
+        add(&x.a, RuleKind::Conflicts, i);
+    }
+    for (i, x) in r.not_within.iter().enumerate() {
+        add(&x.code, RuleKind::NotWithin, i);
+    }
+    for (i, x) in r.replaces.iter().enumerate() {
+        add(&x.auto, RuleKind::Replaces, i);
+    }
+    for (i, x) in r.times.iter().enumerate() {
+        add(&x.codes, RuleKind::Time, i);
+    }
+    (m, with_history)
 }
 
 impl Index {
@@ -167,31 +254,31 @@ impl Index {
                 if let Ok(p) = KubunPattern::parse(k) {
                     let a = p.alpha.as_bytes()[0];
                     match p.section {
-                        None => push(&mut ix.by_alpha, a, v),
+                        None => ix.by_alpha.push(a, v),
                         Some((sec, br)) => push(&mut ix.by_section, (a, sec, br), (v, p.items)),
                     }
                 }
             }
             for &x in &s.bundled_test {
-                push(&mut ix.by_bundled_test, x, v);
+                ix.by_bundled_test.push(x, v);
             }
             for x in &s.sections {
                 push(&mut ix.by_shikibetsu, x.clone(), v);
             }
             for &x in &s.outpatient_mgmt {
-                push(&mut ix.by_outpatient_mgmt, x, v);
+                ix.by_outpatient_mgmt.push(x, v);
             }
             for &x in &s.time_addition {
-                push(&mut ix.by_time_addition, x, v);
+                ix.by_time_addition.push(x, v);
             }
             for &x in &s.test_judgement {
-                push(&mut ix.by_test_judgement, x, v);
+                ix.by_test_judgement.push(x, v);
             }
             for &x in &s.test_judgement_group {
                 push(&mut ix.by_test_judgement_group, x, v);
             }
             for &x in &s.tapering {
-                push(&mut ix.by_tapering, x, v);
+                ix.by_tapering.push(x, v);
             }
             for &x in &s.code_kinds {
                 push(&mut ix.by_code_kind, x, v);
@@ -349,19 +436,25 @@ impl Index {
         let mut order: Vec<RuleRef> = rules_by_set.values().flatten().copied().collect();
         order.sort_unstable();
         order.dedup();
-        ix.rule_nums_by_version = ix
-            .rules_by_version
-            .iter()
-            .map(|rs| {
-                rs.iter()
-                    .map(|&rr| {
-                        let (_, _, from, to) = r.rule_info(rr);
-                        let n = order.binary_search(&rr).unwrap_or_default() as u32;
-                        (n, from, to)
-                    })
-                    .collect()
-            })
-            .collect();
+        let nums = |rs: &[RuleRef]| -> Vec<(u32, NaiveDate, Option<NaiveDate>)> {
+            rs.iter()
+                .map(|&rr| {
+                    let (_, _, from, to) = r.rule_info(rr);
+                    let n = order.binary_search(&rr).unwrap_or_default() as u32;
+                    (n, from, to)
+                })
+                .collect()
+        };
+        ix.rule_nums_by_version = ix.rules_by_version.iter().map(|rs| nums(rs)).collect();
+        let (subjects, with_history) = subjects_by_set(r);
+        let by_version = |m: &Subjects| -> Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>> {
+            r.sets
+                .iter()
+                .map(|s| nums(m.get(&s.id).map_or(&[][..], |v| &v[..])))
+                .collect()
+        };
+        ix.subject_nums_by_version = by_version(&subjects);
+        ix.history_subject_nums_by_version = by_version(&with_history);
         ix.rule_order = order;
         ix
     }
@@ -377,7 +470,18 @@ impl Index {
     /// The versions one of whose own criteria (not union/within/except) selects the line.
     fn direct(&self, f: &LineFacts) -> Vec<usize> {
         let mut out = Vec::with_capacity(16);
-        let mut take = |v: Option<&Vec<usize>>| out.extend(v.into_iter().flatten().copied());
+        self.direct_into(f, &mut out);
+        out
+    }
+
+    /// [`Index::direct`] into `out` (cleared first).
+    fn direct_into(&self, f: &LineFacts, out: &mut Vec<usize>) {
+        out.clear();
+        let mut take = |v: Option<&Vec<usize>>| {
+            if let Some(v) = v {
+                out.extend_from_slice(v);
+            }
+        };
         take(self.by_code.get(&f.code));
         let alpha = f
             .alpha
@@ -386,11 +490,11 @@ impl Index {
             .copied()
             .filter(|_| f.alpha.len() == 1);
         if let Some(a) = alpha {
-            take(self.by_alpha.get(&a));
+            take(self.by_alpha.get(a));
         }
         take(
             self.by_bundled_test
-                .get(&f.bundled_test)
+                .get(f.bundled_test)
                 .filter(|_| f.bundled_test != 0),
         );
         if let Some(s) = f.shikibetsu {
@@ -398,15 +502,15 @@ impl Index {
         }
         take(
             self.by_outpatient_mgmt
-                .get(&f.outpatient_mgmt)
+                .get(f.outpatient_mgmt)
                 .filter(|_| f.outpatient_mgmt != 0),
         );
         if f.notice_class2 == 7 && f.time_addition != 0 {
-            take(self.by_time_addition.get(&f.time_addition));
+            take(self.by_time_addition.get(f.time_addition));
         }
         take(
             self.by_test_judgement
-                .get(&f.test_judgement)
+                .get(f.test_judgement)
                 .filter(|_| f.test_judgement != 0),
         );
         take(
@@ -414,11 +518,7 @@ impl Index {
                 .get(&f.test_judgement_group)
                 .filter(|_| f.test_judgement_group != 0),
         );
-        take(
-            self.by_tapering
-                .get(&f.tapering)
-                .filter(|_| f.tapering != 0),
-        );
+        take(self.by_tapering.get(f.tapering).filter(|_| f.tapering != 0));
         take(self.by_code_kind.get(&CodeKind::of(f.code)));
         if let Some(a) = alpha {
             if let Some(v) = self.by_section.get(&(a, f.section, f.branch)) {
@@ -431,7 +531,6 @@ impl Index {
         }
         out.sort_unstable();
         out.dedup();
-        out
     }
 
     /// Membership of version `v` given the directly matched versions (memoised per call).
@@ -489,27 +588,51 @@ impl Index {
     }
 
     pub(super) fn sets_of(&self, r: &ReceiptRules, f: &LineFacts, date: NaiveDate) -> Vec<usize> {
-        let direct = self.direct(f);
-        let mut memo = Vec::new();
-        let mut out: Vec<usize> = direct
-            .iter()
-            .copied()
-            .filter(|&v| !self.composite[v] && in_force(r.sets[v].from, r.sets[v].to, date))
-            .collect();
+        let mut out = Vec::new();
+        self.sets_of_into(r, f, date, &mut SetsScratch::default(), &mut out);
+        out
+    }
+
+    /// [`Index::sets_of`] appended to `out` (ascending, without repeats, after what `out`
+    /// held), with the working buffers in `scratch` (reused from line to line).
+    pub(super) fn sets_of_into(
+        &self,
+        r: &ReceiptRules,
+        f: &LineFacts,
+        date: NaiveDate,
+        scratch: &mut SetsScratch,
+        out: &mut Vec<usize>,
+    ) {
+        let SetsScratch { direct, memo } = scratch;
+        self.direct_into(f, direct);
+        memo.clear();
+        let start = out.len();
+        out.extend(
+            direct
+                .iter()
+                .copied()
+                .filter(|&v| !self.composite[v] && in_force(r.sets[v].from, r.sets[v].to, date)),
+        );
         // Only the composites a direct match can reach (a composite with no criterion of its own
         // and no reachable direct match is false).
-        for &d in &direct {
+        for &d in direct.iter() {
             for &v in self.triggers.get(&d).into_iter().flatten() {
                 if in_force(r.sets[v].from, r.sets[v].to, date)
-                    && self.eval(r, v, &direct, date, &mut memo)
+                    && self.eval(r, v, direct, date, memo)
                 {
                     out.push(v);
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+        out[start..].sort_unstable();
+        let mut w = start;
+        for k in start..out.len() {
+            if w == start || out[w - 1] != out[k] {
+                out[w] = out[k];
+                w += 1;
+            }
+        }
+        out.truncate(w);
     }
 
     pub(super) fn rules_of(
@@ -533,6 +656,13 @@ impl Index {
     }
 }
 
+/// Working buffers of [`Index::sets_of_into`], kept across the lines of a claim.
+#[derive(Default)]
+pub(super) struct SetsScratch {
+    direct: Vec<usize>,
+    memo: Vec<(usize, bool)>,
+}
+
 /// A set of rules (by their number in the index): what a claim's lines name.
 pub(super) struct RuleMarks(Vec<u64>);
 
@@ -542,16 +672,22 @@ impl Index {
         RuleMarks(vec![0; self.rule_order.len().div_ceil(64)])
     }
 
-    /// Mark the rules in force on `date` that name one of the set versions `versions` (as
-    /// [`Index::rules_of`] without recomputing the line's sets).
-    pub(super) fn mark_rules_of_versions(
+    /// Mark the rules in force on `date` whose subject is one of the set versions `versions`
+    /// (a claim line's sets; `history`: the claim has history lines): the rules that can act
+    /// on the claim.
+    pub(super) fn mark_subject_rules(
         &self,
         versions: &[usize],
         date: NaiveDate,
+        history: bool,
         marks: &mut RuleMarks,
     ) {
         for &v in versions {
-            for &(n, from, to) in &self.rule_nums_by_version[v] {
+            let always = self.subject_nums_by_version[v].iter();
+            let with_history = self.history_subject_nums_by_version[v]
+                .iter()
+                .filter(|_| history);
+            for &(n, from, to) in always.chain(with_history) {
                 if in_force(from, to, date) {
                     marks.0[n as usize / 64] |= 1 << (n % 64);
                 }

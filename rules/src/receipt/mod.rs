@@ -35,6 +35,15 @@ pub use semantics::{time_holds, FacilityHours, TimeCheck};
 /// as JSON (converted by `build.rs`).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_receipt.rs"));
 
+/// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/receipt`
+/// given at run time ([`crate::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return crate::fetched::group("rules/receipt");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// What a code is, by its first digit (基本マスターのコード体系: 1 医科診療行為, 6 医薬品,
 /// 7 特定器材, 8 コメント).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -703,7 +712,7 @@ pub struct ReceiptRules {
 impl ReceiptRules {
     /// The embedded rules.
     pub fn embedded() -> Result<ReceiptRules, ReceiptRuleError> {
-        ReceiptRules::from_sources(EMBEDDED)
+        ReceiptRules::from_sources(embedded_texts())
     }
 
     /// Load rule files (name, text), all or nothing.

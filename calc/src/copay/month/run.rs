@@ -134,10 +134,16 @@ fn visit(
         outer_remaining: None,
     };
     if !claims.is_empty() {
-        let l_all = insurance_limit(tables, &claim)?;
+        // The month's one limit on its whole 医療費: the patient's own 区分 (保険単独), or the
+        // combination's 公費併用 limit where that is higher — a 公費併用 claim is held to the
+        // income-independent limit (under 70 the ウ formula) whatever the patient's own 区分
+        // (copayment.md §3.3), so an エ/オ patient's lower limit does not lower it.
+        let own = insurance_limit(tables, &claim)?;
+        claim.public_expense = &claims;
+        let combined = insurance_limit(tables, &claim)?;
+        let l_all = own.map(|o| combined.map_or(o, |c| o.max(c)));
         claim.outer_remaining = l_all.map(|l| l - all.patient_share);
         claim.mtd = st.combo.get(&key).copied().unwrap_or_default();
-        claim.public_expense = &claims;
     }
     let (out, took_part, counted) = run_counted(tables, &claim)?;
     let cost = out.medical_cost;

@@ -32,8 +32,10 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     pub lines: &'l [ReceiptLine<'a>],
     pub history: &'l [HistoryLine<'a>],
     pub date: NaiveDate,
-    /// For each claim line: the set versions in force it is a member of (ascending).
-    line_sets: Vec<Vec<usize>>,
+    /// For each claim line: the set versions in force it is a member of (ascending), one
+    /// after the other; line `i`'s are `line_sets[line_off[i]..line_off[i + 1]]`.
+    line_sets: Vec<usize>,
+    line_off: Vec<usize>,
     /// For each history line on or before the date: its set versions (empty after the date);
     /// computed here, or given by the caller.
     hist_sets: std::borrow::Cow<'l, [Vec<usize>]>,
@@ -44,7 +46,7 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     pub charged: Vec<bool>,
     /// Claim lines not on the receipt at all (automatic add-ons dropped).
     pub dropped: Vec<bool>,
-    /// The rules that name a set a claim line is in (sorted: by kind, then index).
+    /// The rules whose subject set a claim line is in (sorted: by kind, then index).
     candidates: Vec<RuleRef>,
     pub findings: Vec<Finding<'r>>,
 }
@@ -66,10 +68,16 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             }
             f
         };
-        let line_sets: Vec<Vec<usize>> = lines
-            .iter()
-            .map(|l| rules.sets_of(&facts(l), date))
-            .collect();
+        let mut scratch = crate::receipt::index::SetsScratch::default();
+        let mut line_sets: Vec<usize> = Vec::with_capacity(8 * lines.len());
+        let mut line_off: Vec<usize> = Vec::with_capacity(lines.len() + 1);
+        line_off.push(0);
+        for l in lines {
+            rules
+                .index
+                .sets_of_into(rules, &facts(l), date, &mut scratch, &mut line_sets);
+            line_off.push(line_sets.len());
+        }
         let hist_sets = match given_sets {
             Some(s) if s.len() == history.len() => std::borrow::Cow::Borrowed(s),
             _ => std::borrow::Cow::Owned(super::history_sets(rules, history, date)),
@@ -87,9 +95,9 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             .filter(|&i| history[i].date == date)
             .collect();
         let mut marks = rules.index.no_rules();
-        for v in &line_sets {
-            rules.index.mark_rules_of_versions(v, date, &mut marks);
-        }
+        rules
+            .index
+            .mark_subject_rules(&line_sets, date, !history.is_empty(), &mut marks);
         let candidates = rules.index.marked(&marks);
         State {
             rules,
@@ -99,6 +107,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             history,
             date,
             line_sets,
+            line_off,
             hist_sets,
             hist_day,
             hist_month,
@@ -135,8 +144,8 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             return false;
         };
         let sets = match l {
-            LineRef::Claim(i) => &self.line_sets[i],
-            LineRef::History(i) => &self.hist_sets[i],
+            LineRef::Claim(i) => &self.line_sets[self.line_off[i]..self.line_off[i + 1]],
+            LineRef::History(i) => &self.hist_sets[i][..],
         };
         sets.binary_search(&v).is_ok()
     }
