@@ -2,19 +2,11 @@
 //! native, single thread; and the same with the co-payment block.
 //! Reads ../shared (or $SANTEI_SHARED).
 
-/// The allocator the `santei` binary ships with (see cli/src/main.rs).
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
+use common::shared;
 
 use calc::Engine;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use std::path::PathBuf;
-
-fn shared() -> PathBuf {
-    std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
 
 const CLAIM: &str = r#"{"date": "2025-04-10", "kind": "ika", "setting": "outpatient",
  "patient": {"birth_date": "1990-05-01", "mynumber_card": true},

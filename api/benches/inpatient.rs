@@ -4,18 +4,11 @@
 //! JSON read and the result's JSON written with serde_json, no engine.
 //! Reads ../shared (or $SANTEI_SHARED).
 
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
+use common::shared;
 
 use calc::Engine;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use std::path::PathBuf;
-
-fn shared() -> PathBuf {
-    std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
 
 /// 30 days (2024-07-01..30, admitted 07-01): 2 lines a day santei adds (入院料, 入院期間加算) and
 /// 140 lines the caller lists (尿一般 and 末梢血液一般 every other day … ), 200 in all.

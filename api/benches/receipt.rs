@@ -4,19 +4,11 @@
 //! thread. The floor in the same run: parsing the claim and writing a result's JSON, no engine.
 //! Reads ../shared (or $SANTEI_SHARED).
 
-/// The allocator the `santei` binary ships with (see cli/src/main.rs).
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
+use common::shared;
 
 use calc::Engine;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use std::path::PathBuf;
-
-fn shared() -> PathBuf {
-    std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
 
 const RECEIPT: &str = r#"{"date": "2025-02-12", "kind": "ika", "setting": "outpatient", "time": "10:40",
  "patient": {"birth_date": "1951-08-03", "mynumber_card": true},

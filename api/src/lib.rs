@@ -411,10 +411,23 @@ pub fn uke_audit(
     bytes: &[u8],
     options: Option<&str>,
 ) -> Result<String, ApiError> {
-    let opts = match options {
+    uke_audit_in(engine, name, bytes, options, Lang::En)
+}
+
+/// [`uke_audit`] with its texts (findings' `message`, reasons, the summary's `labels`) in a
+/// language; keys, ids, arguments and numbers are the same in both.
+pub fn uke_audit_in(
+    engine: &Engine,
+    name: &str,
+    bytes: &[u8],
+    options: Option<&str>,
+    lang: Lang,
+) -> Result<String, ApiError> {
+    let mut opts = match options {
         Some(t) => audit::options_from_json(t)?,
         None => audit::AuditOptions::default(),
     };
+    opts.lang = lang;
     Ok(audit::audit_bytes(
         engine,
         name,

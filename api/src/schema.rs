@@ -16,6 +16,7 @@
 mod inpatient;
 
 use crate::version::INTERFACE_VERSION;
+pub use rules::schema_types::{close_objects, DateString};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::Value;
@@ -232,23 +233,6 @@ fn output<T: JsonSchema>() -> Schema {
     Schema::try_from(v).unwrap_or_default()
 }
 
-/// Outputs are closed: every object schema with `properties` and no `additionalProperties`
-/// gets `additionalProperties: false`.
-fn close_objects(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if m.contains_key("properties") && !m.contains_key("additionalProperties") {
-                m.insert("additionalProperties".into(), Value::Bool(false));
-            }
-            for (_, x) in m.iter_mut() {
-                close_objects(x);
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(close_objects),
-        _ => {}
-    }
-}
-
 // ───────────────────────────── helper schema types ─────────────────────────────
 
 /// A 9-digit 診療行為コード, as a string.
@@ -266,25 +250,6 @@ impl JsonSchema for CodeString {
             "description": "診療行為コード: 9 digits.",
             "type": "string",
             "pattern": "^[0-9]{9}$"
-        })
-    }
-}
-
-/// A date, YYYY-MM-DD.
-pub struct DateString;
-
-impl JsonSchema for DateString {
-    fn schema_name() -> Cow<'static, str> {
-        "Date".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "format": "date",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
         })
     }
 }

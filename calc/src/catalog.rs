@@ -453,6 +453,18 @@ impl Texts {
         self.show_in(t, lang).to_string()
     }
 
+    /// One argument of a text as written in English (a nested text is written whole), for a
+    /// caller that renders the message from its id and arguments (the UKE audit).
+    pub fn segment_string(&self, s: Segment<'_>) -> String {
+        struct W<'a, 'p>(&'a Texts, Segment<'p>);
+        impl fmt::Display for W<'_, '_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write_segment(self.0, f, self.1)
+            }
+        }
+        W(self, s).to_string()
+    }
+
     /// The catalog's id of the message a text is (`None` for a name, a source or a code).
     pub fn message_id(&self, t: Text) -> Option<&'static str> {
         let c = catalog();

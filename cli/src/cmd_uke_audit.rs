@@ -53,7 +53,8 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<i32> {
         "utf-8" | "utf8" => uke::Encoding::Utf8,
         other => bail!("--encoding {other:?}: expected cp932 or utf-8"),
     };
-    let opts = match &args.options {
+    let lang = crate::lang();
+    let mut opts = match &args.options {
         Some(p) => {
             let (_, text) = data::read_input(p)?;
             api::audit::options_from_json(&text)
@@ -61,6 +62,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<i32> {
         }
         None => AuditOptions::default(),
     };
+    opts.lang = lang;
     let engine = data::engine(&args.data)?;
     let name = args
         .file
@@ -146,7 +148,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<i32> {
                                 let a = api::audit::audit_receipt(engine, r, opts);
                                 sum.read_errors += r.errors.len() as u64;
                                 sum.add(&a);
-                                Some(api::audit::table::receipt(&a))
+                                Some(api::audit::table::receipt(&a, opts.lang))
                             }
                             uke::Item::Error(e) => {
                                 sum.read_errors += 1;
@@ -194,20 +196,13 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<i32> {
         b.finish_and_clear();
     }
     if table {
-        out.write_all(api::audit::table::summary(&summary).as_bytes())?;
+        out.write_all(api::audit::table::summary(&summary, lang).as_bytes())?;
     } else {
-        out.write_all(api::audit::summary_line(&summary).as_bytes())?;
+        out.write_all(api::audit::summary_line_in(&summary, lang).as_bytes())?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
-    eprintln!(
-        "{name}: {} receipts, {} matched, {} differing, {} unchecked, {} read error(s)",
-        summary.receipts,
-        summary.matched,
-        summary.differing,
-        summary.unchecked,
-        summary.read_errors
-    );
+    eprintln!("{name}: {}", api::audit::table::done_line(&summary, lang));
     Ok(if summary.differing > 0 || summary.read_errors > 0 {
         1
     } else {

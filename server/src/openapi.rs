@@ -199,7 +199,10 @@ pub fn document() -> Value {
             "parameters": [
                 { "name": "X-Santei-Audit-Options", "in": "header", "required": false,
                   "description": "facts the UKE does not carry: {\"facility\": {…as in a claim…}, \"mynumber_card\": true|false}",
-                  "schema": { "type": "string" } }
+                  "schema": { "type": "string" } },
+                { "name": "lang", "in": "query", "required": false,
+                  "description": "the language of the texts: `en` (default) or `ja` (the audit's message catalog; keys, ids, arguments and numbers are the same)",
+                  "schema": { "type": "string", "enum": ["en", "ja"] } }
             ],
             "requestBody": { "required": true, "content": { "application/octet-stream": {
                 "schema": { "type": "string", "contentMediaType": "application/octet-stream" }

@@ -128,14 +128,24 @@ async fn tier(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap, body: B
 /// `POST /v1/uke/audit`: a UKE file's bytes (CP932 as published) → the JSON lines of
 /// `santei uke audit` (`application/x-ndjson`, the same bytes as `api::uke_audit` for a file
 /// named `RECEIPTC.UKE`). The facts the UKE does not carry may be given as the JSON of
-/// `santei uke audit --options` in the `X-Santei-Audit-Options` header.
+/// `santei uke audit --options` in the `X-Santei-Audit-Options` header; `?lang=ja` gives the
+/// texts in Japanese (`santei uke audit --lang ja`).
 async fn uke_audit(
     State(app): State<Arc<App>>,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
-    params(uri.query(), &[])?;
+    let p = params(uri.query(), &["lang"])?;
+    let lang = match p.get("lang").map(String::as_str) {
+        None | Some("en") => api::Lang::En,
+        Some("ja") => api::Lang::Ja,
+        Some(other) => {
+            return Err(HttpError::input(format!(
+                "lang: {other:?} is not one of ja, en"
+            )))
+        }
+    };
     let options = match headers.get("x-santei-audit-options") {
         Some(v) => Some(
             v.to_str()
@@ -148,7 +158,7 @@ async fn uke_audit(
     let engine = app.engine();
     // Thousands of receipts take milliseconds to seconds: off the request threads.
     tokio::task::spawn_blocking(move || {
-        let out = api::uke_audit(&engine, "RECEIPTC.UKE", &bytes, options.as_deref())
+        let out = api::uke_audit_in(&engine, "RECEIPTC.UKE", &bytes, options.as_deref(), lang)
             .map_err(HttpError::api)?;
         Ok(text_response(StatusCode::OK, NDJSON, out))
     })

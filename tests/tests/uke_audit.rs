@@ -284,6 +284,7 @@ fn opts_of(v: &Visit) -> AuditOptions {
     AuditOptions {
         facility: Some(v.claim.facility.clone()),
         mynumber_card: Some(v.claim.patient.mynumber_card),
+        ..AuditOptions::default()
     }
 }
 
@@ -636,6 +637,7 @@ fn opts_of_claim(c: &calc::Claim) -> AuditOptions {
     AuditOptions {
         facility: Some(c.facility.clone()),
         mynumber_card: Some(c.patient.mynumber_card),
+        ..AuditOptions::default()
     }
 }
 

@@ -2,6 +2,9 @@
 //! from the Rust types with `schemars`; `api::schema` publishes it in `schemas/v1/` as
 //! `uke-read-line`. Outputs are closed (`additionalProperties: false` on every object).
 
+use rules::schema_types::close_objects;
+/// A date, `YYYY-MM-DD` (the shared helper of `rules::schema_types`).
+pub use rules::schema_types::DateString as DateText;
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::Value;
@@ -39,42 +42,6 @@ pub fn read_line() -> Value {
         );
     }
     v
-}
-
-/// Every object schema with `properties` and no `additionalProperties` gets
-/// `additionalProperties: false`.
-fn close_objects(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if m.contains_key("properties") && !m.contains_key("additionalProperties") {
-                m.insert("additionalProperties".into(), Value::Bool(false));
-            }
-            for (_, x) in m.iter_mut() {
-                close_objects(x);
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(close_objects),
-        _ => {}
-    }
-}
-
-/// A date, `YYYY-MM-DD`.
-pub struct DateText;
-
-impl JsonSchema for DateText {
-    fn schema_name() -> Cow<'static, str> {
-        "Date".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "format": "date",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-        })
-    }
 }
 
 /// An exact decimal as a string (`"7.50"` keeps its scale).

@@ -319,7 +319,7 @@ pub fn search(query: &str, date: &str, limit: u32) -> String {
 #[wasm_bindgen]
 pub fn uke_audit(bytes: Vec<u8>, options: &str) -> String {
     let options = (!options.is_empty()).then_some(options);
-    with_engine(|e| api::uke_audit(e, "RECEIPTC.UKE", &bytes, options))
+    with_engine(|e| api::uke_audit_in(e, "RECEIPTC.UKE", &bytes, options, lang()))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! month are its history) when the rule files cover the month, else the procedure master alone.
 
 use super::group::{self, Shape};
+use super::msg::{lookup_error, m, Msg};
 use super::units::{record_days, Unit};
 use super::{cannot, kind, rate, AuditOptions, Finding, Kind, UnitAudit};
 use calc::claim::{Claim, HistoryLine};
@@ -21,11 +22,11 @@ pub(crate) struct Priced {
 }
 
 /// A record's recomputed points per 回 (procedure master alone), or why there are none.
-type RecordPoints = HashMap<usize, Result<i64, String>>;
+type RecordPoints = HashMap<usize, Result<i64, Msg>>;
 
 /// A unit's recomputed points per 回 (by the engine, the unit as one claim item), by the
 /// unit's index, or why there are none.
-type UnitPoints = HashMap<usize, Result<i64, String>>;
+type UnitPoints = HashMap<usize, Result<i64, Msg>>;
 
 /// The receipt's facts every day shares.
 struct Ctx<'a> {
@@ -104,8 +105,7 @@ pub(crate) fn price(
     let mut findings = Vec::new();
     let mut points: RecordPoints = HashMap::new();
     let mut unit_points: UnitPoints = HashMap::new();
-    let shapes: Vec<Result<Shape, String>> =
-        units.iter().map(|u| group::shape(details, u)).collect();
+    let shapes: Vec<Result<Shape, Msg>> = units.iter().map(|u| group::shape(details, u)).collect();
     let first = r.receipt.re.service_month.first_day();
     let cov = engine.addon_rules().coverage.as_ref();
     let covered = match (first, cov) {
@@ -119,12 +119,12 @@ pub(crate) fn price(
         findings.push(cannot(
             None,
             None,
-            format!(
-                "rules not checked (算定回数, 背反, 包括, add-ons): {} is outside {}–{}, the dates santei's rule files cover ({}); lines are priced from the procedure master alone",
-                r.receipt.re.service_month,
-                c.from,
+            m!(
+                "audit.rules_not_checked",
+                r.receipt.re.service_month.to_string(),
+                c.from.to_string(),
                 c.to.map(|t| t.to_string()).unwrap_or_default(),
-                c.source
+                c.source.as_str()
             ),
         ));
         // Units of drugs or materials alone: priced from their masters on the date.
@@ -158,67 +158,74 @@ pub(crate) fn price(
 }
 
 /// Why a unit with drugs or materials has no price: the master of the month is not at hand.
-fn no_master(ctx: &Ctx<'_>, u: &Unit, why: &str) -> String {
+fn no_master(ctx: &Ctx<'_>, u: &Unit, why: Msg) -> Msg {
     let masters = group::master_names(&ctx.r.receipt.details, u);
     if masters.is_empty() {
-        return why.to_string();
+        return why;
     }
-    format!(
-        "cannot check: no {} for {} prices it ({why})",
+    m!(
+        "audit.no_master",
         masters.join("/"),
-        ctx.r.receipt.re.service_month
+        ctx.r.receipt.re.service_month.to_string(),
+        why
     )
 }
 
 /// A unit of drugs or materials alone, priced by the engine on its first day (a month before
 /// the rule files' coverage: only the masters' prices and the 薬剤料 rule apply).
-fn price_alone(ctx: &Ctx<'_>, u: &Unit, shape: &Shape) -> Result<i64, String> {
+fn price_alone(ctx: &Ctx<'_>, u: &Unit, shape: &Shape) -> Result<i64, Msg> {
     let date = u
         .records
         .first()
         .and_then(|&i| record_date(ctx.r, i))
-        .ok_or_else(|| "no valid date of service".to_string())?;
-    let mut claim = ctx
-        .template
-        .clone()
-        .ok_or_else(|| "the receipt's patient or month cannot make a claim".to_string())?;
+        .ok_or_else(|| m!("audit.no_service_date"))?;
+    let mut claim = ctx.template.clone().ok_or_else(|| m!("audit.no_claim"))?;
     claim.date = calc::claim::Date(date);
     claim.items = vec![shape.item(1)];
     let out = ctx
         .engine
         .calc(&claim)
-        .map_err(|e| no_master(ctx, u, &e.to_string()))?;
+        .map_err(|e| no_master(ctx, u, super::msg::calc_error(&e)))?;
     let mut sum = 0i64;
     for l in out.lines.iter().filter(|l| l.group == Some(0)) {
-        sum +=
-            whole(l.points).ok_or_else(|| format!("{} points is not a whole number", l.points))?;
+        sum += whole(l.points).ok_or_else(|| m!("audit.points_not_whole", l.points.to_string()))?;
     }
     Ok(sum)
 }
 
 /// A record's points from the procedure master on its first day.
-fn master_points(engine: &Engine, r: &uke::ReceiptRead, idx: usize) -> Result<i64, String> {
+fn master_points(engine: &Engine, r: &uke::ReceiptRead, idx: usize) -> Result<i64, Msg> {
     let d = &r.receipt.details[idx];
-    let date = record_date(r, idx).ok_or_else(|| "no valid date of service".to_string())?;
-    let code = Code::parse(d.code()).map_err(|e| format!("{}: {e}", d.code()))?;
-    let e = engine
-        .data()
-        .lookup(code, date)
-        .map_err(|e| format!("{}: {e} ({})", d.code(), engine.data().label))?;
+    let date = record_date(r, idx).ok_or_else(|| m!("audit.no_service_date"))?;
+    let code = Code::parse(d.code()).map_err(|e| m!("audit.code_error", d.code(), e))?;
+    let e = engine.data().lookup(code, date).map_err(|e| {
+        m!(
+            "audit.lookup_failed",
+            d.code(),
+            lookup_error(&e),
+            engine.data().label.as_str()
+        )
+    })?;
     let rec = e.record();
     let p = match rec.point_kind {
         PointKind::Points => rec.points,
         PointKind::MinusPoints => -rec.points,
         other => {
-            return Err(format!(
-                "{} {}: 点数識別 {} is priced only by the engine's rules",
+            return Err(m!(
+                "audit.priced_by_rules",
                 d.code(),
-                rec.name,
+                rec.name.as_str(),
                 other.as_str()
             ))
         }
     };
-    whole(p).ok_or_else(|| format!("{}: {} points is not a whole number", d.code(), p))
+    whole(p).ok_or_else(|| {
+        m!(
+            "audit.code_error",
+            d.code(),
+            m!("audit.points_not_whole", p.to_string())
+        )
+    })
 }
 
 fn whole(d: rust_decimal::Decimal) -> Option<i64> {
@@ -229,7 +236,7 @@ fn whole(d: rust_decimal::Decimal) -> Option<i64> {
 fn unit_audit(
     ctx: &Ctx<'_>,
     u: &Unit,
-    priced: Option<&Result<i64, String>>,
+    priced: Option<&Result<i64, Msg>>,
     points: &RecordPoints,
     findings: &mut Vec<Finding>,
 ) -> UnitAudit {
@@ -248,6 +255,8 @@ fn unit_audit(
         recomputed_points: None,
         status: "cannot_check",
         reason: None,
+        reason_id: None,
+        reason_msg: None,
     };
     let last = u.last();
     if u.days_total() > 0 && u.count != Some(u.days_total()) {
@@ -265,22 +274,26 @@ fn unit_audit(
             points: impact,
             yen: ctx.yen(impact),
             message_id: None,
-            message: format!(
-                "回数 {stated} stated, its 算定日 columns add up to {}",
-                u.days_total()
+            cause_id: None,
+            args: Vec::new(),
+            message: String::new(),
+            msg: m!(
+                "audit.count_days",
+                stated.to_string(),
+                u.days_total().to_string()
             ),
         });
     }
-    let cannot_unit = |a: &mut UnitAudit, why: String, findings: &mut Vec<Finding>| {
+    let cannot_unit = |a: &mut UnitAudit, why: Msg, findings: &mut Vec<Finding>| {
         findings.push(cannot(
             Some(last),
             Some(details[last].code().to_string()),
             why.clone(),
         ));
-        a.reason = Some(why);
+        a.reason_msg = Some(why);
     };
     let Some(stated) = u.points else {
-        cannot_unit(&mut a, "no 点数 on the unit's last record".into(), findings);
+        cannot_unit(&mut a, m!("audit.no_points"), findings);
         return a;
     };
     let whole_unit = priced.is_some();
@@ -293,7 +306,7 @@ fn unit_audit(
         None if u.has_drug_or_device => {
             cannot_unit(
                 &mut a,
-                no_master(ctx, u, "no day of the unit could be computed"),
+                no_master(ctx, u, m!("audit.no_day_computed")),
                 findings,
             );
             return a;
@@ -308,7 +321,7 @@ fn unit_audit(
                         return a;
                     }
                     None => {
-                        cannot_unit(&mut a, "not priced".into(), findings);
+                        cannot_unit(&mut a, m!("audit.not_priced"), findings);
                         return a;
                     }
                 }
@@ -326,9 +339,11 @@ fn unit_audit(
         a.recomputed_points = None;
         cannot_unit(
             &mut a,
-            format!(
-                "{} procedures in one unit: {stated} stated, Σ of their points {sum}; before the rule files' coverage santei does not apply the unit's まるめ/逓減/包括",
-                u.records.len()
+            m!(
+                "audit.several_procedures",
+                u.records.len().to_string(),
+                stated.to_string(),
+                sum.to_string()
             ),
             findings,
         );
@@ -339,10 +354,7 @@ fn unit_audit(
             a.recomputed_points = None;
             cannot_unit(
                 &mut a,
-                format!(
-                    "数量データ {}: santei does not price by quantity",
-                    s.quantity.unwrap_or_default()
-                ),
+                m!("audit.quantity", s.quantity.unwrap_or_default().to_string()),
                 findings,
             );
             return a;
@@ -362,7 +374,15 @@ fn unit_audit(
         points: impact,
         yen: ctx.yen(impact),
         message_id: None,
-        message: format!("{} points stated, {sum} recomputed (× {count})", stated),
+        cause_id: None,
+        args: Vec::new(),
+        message: String::new(),
+        msg: m!(
+            "audit.points",
+            stated.to_string(),
+            sum.to_string(),
+            count.to_string()
+        ),
     });
     a
 }
@@ -378,7 +398,7 @@ struct DayItems<'u> {
 fn by_days(
     ctx: &Ctx<'_>,
     units: &[Unit],
-    shapes: &[Result<Shape, String>],
+    shapes: &[Result<Shape, Msg>],
     unit_points: &mut UnitPoints,
     findings: &mut Vec<Finding>,
 ) {
@@ -401,7 +421,7 @@ fn by_days(
             findings.push(cannot(
                 None,
                 None,
-                format!("算定日 {day}: not a day of {ym}"),
+                m!("audit.not_a_day", day.to_string(), ym.to_string()),
             ));
             continue;
         };
@@ -419,7 +439,13 @@ fn by_days(
             }
             if let Shape::Plain(code) = shape {
                 if let Err(e) = ctx.engine.data().lookup(*code, date) {
-                    let why = format!("{code}: {e} on {date} ({})", ctx.engine.data().label);
+                    let why = m!(
+                        "audit.lookup_on",
+                        code.to_string(),
+                        lookup_error(&e),
+                        date.to_string(),
+                        ctx.engine.data().label.as_str()
+                    );
                     unit_points.insert(k, Err(why));
                     continue;
                 }
@@ -440,7 +466,7 @@ fn by_days(
                 }
                 Err((Some(pos), why)) => {
                     let k = items.units.remove(pos).0;
-                    unit_points.insert(k, Err(no_master(ctx, &units[k], &why)));
+                    unit_points.insert(k, Err(no_master(ctx, &units[k], why)));
                 }
                 Err((None, why)) => {
                     for &(k, _, _) in &items.units {

@@ -6,6 +6,7 @@
 //! are then Σ of the points of the engine's lines of that item (per 回), compared with the
 //! unit's stated 点数.
 
+use super::msg::{m, Msg};
 use super::units::Unit;
 use calc::claim::Item;
 use calc::group::{GroupLine, Section};
@@ -62,8 +63,8 @@ pub(crate) fn master_names(details: &[Detail], u: &Unit) -> Vec<&'static str> {
 }
 
 /// The unit as a claim item, or why it cannot be one.
-pub(crate) fn shape(details: &[Detail], u: &Unit) -> Result<Shape, String> {
-    let code = |d: &Detail| Code::parse(d.code()).map_err(|e| format!("{}: {e}", d.code()));
+pub(crate) fn shape(details: &[Detail], u: &Unit) -> Result<Shape, Msg> {
+    let code = |d: &Detail| Code::parse(d.code()).map_err(|e| m!("audit.code_error", d.code(), e));
     if let [i] = u.records[..] {
         if let Detail::SI(_) = &details[i] {
             return Ok(Shape::Plain(code(&details[i])?));
@@ -72,19 +73,19 @@ pub(crate) fn shape(details: &[Detail], u: &Unit) -> Result<Shape, String> {
     let section_text = u
         .section
         .as_deref()
-        .ok_or_else(|| "the unit has no 診療識別".to_string())?;
+        .ok_or_else(|| m!("audit.unit_no_section"))?;
     let section = section_text
         .parse::<u8>()
         .ok()
         .filter(|_| section_text.len() == 2)
         .map(Section)
-        .ok_or_else(|| format!("診療識別 {section_text:?} is not two digits"))?;
+        .ok_or_else(|| m!("audit.section_not_two_digits", format!("{section_text:?}")))?;
     let mut lines = Vec::with_capacity(u.records.len());
     for &i in &u.records {
         let d = &details[i];
         let c = code(d)?;
         let mut l: GroupLine = serde_json::from_value(serde_json::json!({ "code": c.to_string() }))
-            .map_err(|e| format!("{}: {e}", d.code()))?;
+            .map_err(|e| m!("audit.code_error", d.code(), e.to_string()))?;
         l.quantity = match d {
             Detail::SI(s) => s.quantity,
             Detail::IY(s) => s.quantity,
@@ -101,7 +102,7 @@ pub(crate) fn shape(details: &[Detail], u: &Unit) -> Result<Shape, String> {
         "section": section.to_string(),
         "lines": [{ "code": first }],
     }))
-    .map_err(|e| format!("診療識別 {section}: {e}"))?;
+    .map_err(|e| m!("audit.section_error", section.to_string(), e.to_string()))?;
     it.lines = Some(lines);
     Ok(Shape::Group(it))
 }

@@ -22,12 +22,15 @@
 mod day;
 mod group;
 mod kind;
+pub mod msg;
 pub mod rate;
 pub mod table;
 mod units;
 
+use calc::catalog::Lang;
 use calc::claim::Facility;
 use calc::Engine;
+use msg::{m, Msg};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,6 +45,8 @@ pub struct AuditOptions {
     pub facility: Option<Facility>,
     /// Whether the patient's マイナ保険証 was used at the visits.
     pub mynumber_card: Option<bool>,
+    /// The language of the texts (`message`, `reason`, `source`; English by default).
+    pub lang: Lang,
 }
 
 /// The kind of a finding (the `kind` field of a finding, and the keys of the summary's
@@ -99,6 +104,47 @@ impl Kind {
             Kind::CannotCheck => "cannot_check",
         }
     }
+
+    /// Every kind, in order.
+    pub const ALL: [Kind; 12] = [
+        Kind::Points,
+        Kind::Count,
+        Kind::Total,
+        Kind::Limit,
+        Kind::Exclusion,
+        Kind::Inclusion,
+        Kind::BaseItem,
+        Kind::FacilityStandard,
+        Kind::Time,
+        Kind::Rule,
+        Kind::MissedAddon,
+        Kind::CannotCheck,
+    ];
+
+    /// The kind's label in a language (English: its key; Japanese: the catalog's
+    /// `audit.kind.*`).
+    pub fn label(self, lang: Lang) -> String {
+        let id = match self {
+            Kind::Points => "audit.kind.points",
+            Kind::Count => "audit.kind.count",
+            Kind::Total => "audit.kind.total",
+            Kind::Limit => "audit.kind.limit",
+            Kind::Exclusion => "audit.kind.exclusion",
+            Kind::Inclusion => "audit.kind.inclusion",
+            Kind::BaseItem => "audit.kind.base_item",
+            Kind::FacilityStandard => "audit.kind.facility_standard",
+            Kind::Time => "audit.kind.time",
+            Kind::Rule => "audit.kind.rule",
+            Kind::MissedAddon => "audit.kind.missed_addon",
+            Kind::CannotCheck => "audit.kind.cannot_check",
+        };
+        Msg { id, args: vec![] }.render(lang)
+    }
+
+    /// The kind of a key (`points` …).
+    pub fn from_key(k: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|x| x.as_str() == k)
+    }
 }
 
 /// One finding of a receipt.
@@ -126,11 +172,22 @@ pub struct Finding {
     #[serde(serialize_with = "opt_dec")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub yen: Option<Decimal>,
-    /// The engine's message id of a rule finding (`calc/data/messages.tsv`), which gave its
-    /// `kind`; absent for the audit's own findings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The id of the message (`api/data/audit-messages.tsv` for the audit's own, the engine's
+    /// `calc/data/messages.tsv` for a rule finding, whose id gave its `kind`).
     pub message_id: Option<&'static str>,
+    /// The id of the message a `cannot_check` finding wraps (the rule finding that depends on
+    /// a fact the UKE does not carry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause_id: Option<&'static str>,
+    /// The message's arguments as written into `message` (codes, numbers and dates are the same
+    /// in both languages; a nested message is written in the language).
+    pub args: Vec<String>,
+    /// The message in the language asked for (`--lang`).
     pub message: String,
+    /// The message as id and arguments (rendered into `message_id`, `args`, `message`).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub msg: Msg,
 }
 
 /// A unit as stated and as recomputed.
@@ -152,8 +209,14 @@ pub struct UnitAudit {
     pub recomputed_points: Option<i64>,
     /// "matched", "differing" or "cannot_check".
     pub status: &'static str,
+    /// Why it was not checked, in the language asked for, and the message's id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<&'static str>,
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub reason_msg: Option<Msg>,
 }
 
 /// One payer's 合計点数: stated, the sum of the lines, recomputed.
@@ -183,7 +246,12 @@ pub struct CopayAudit {
     pub stated: Option<u64>,
     /// "cannot_check".
     pub status: &'static str,
+    /// Why, in the language asked for, and the message's id.
     pub reason: String,
+    pub reason_id: &'static str,
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub reason_msg: Msg,
 }
 
 /// Which receipt.
@@ -243,6 +311,9 @@ pub struct Summary {
     pub yen: BTreeMap<String, Decimal>,
     /// Findings with an impact but no yen (the receipt's 給付割合 is not known).
     pub without_yen: u64,
+    /// Each kind of `findings` in the language asked for (English: the key itself).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// `{"summary": …}`.
@@ -343,7 +414,7 @@ pub enum OutputLine {
 }
 
 /// A finding that santei cannot decide.
-pub(crate) fn cannot(detail: Option<usize>, code: Option<String>, message: String) -> Finding {
+pub(crate) fn cannot(detail: Option<usize>, code: Option<String>, msg: Msg) -> Finding {
     Finding {
         kind: Kind::CannotCheck,
         detail,
@@ -355,7 +426,10 @@ pub(crate) fn cannot(detail: Option<usize>, code: Option<String>, message: Strin
         points: 0,
         yen: None,
         message_id: None,
-        message,
+        cause_id: None,
+        args: Vec::new(),
+        message: String::new(),
+        msg,
     }
 }
 
@@ -390,7 +464,9 @@ pub fn audit_receipt(engine: &Engine, r: &uke::ReceiptRead, opts: &AuditOptions)
         copay: CopayAudit {
             stated: r.receipt.ho.as_ref().and_then(|h| h.copay),
             status: "cannot_check",
-            reason: "一部負担金: the UKE does not carry the facts santei's co-payment needs (所得区分, 限度額適用認定, the month's other receipts, the 公費's own rules), so the window share is not recomputed".into(),
+            reason: String::new(),
+            reason_id: "",
+            reason_msg: m!("audit.copay.not_recomputed"),
         },
         units: Vec::new(),
         findings: Vec::new(),
@@ -399,23 +475,17 @@ pub fn audit_receipt(engine: &Engine, r: &uke::ReceiptRead, opts: &AuditOptions)
         a.findings.push(cannot(
             None,
             None,
-            format!(
-                "{} malformed record(s) were left out by the reader: the receipt is audited without them",
-                r.errors.len()
-            ),
+            m!("audit.malformed_left_out", r.errors.len().to_string()),
         ));
     }
     if setting_in {
         a.findings.push(cannot(
             None,
             None,
-            format!(
-                "cannot check: 入院 (issue 21): レセプト種別 {} is an inpatient receipt, and santei does not compute inpatient months yet",
-                re.receipt_type
-            ),
+            m!("audit.inpatient", re.receipt_type.as_str()),
         ));
         totals(engine, r, &[], &mut a);
-        finish(&mut a);
+        finish(&mut a, opts.lang);
         return a;
     }
     let units = units::units(&r.receipt.details);
@@ -423,12 +493,13 @@ pub fn audit_receipt(engine: &Engine, r: &uke::ReceiptRead, opts: &AuditOptions)
     a.findings.extend(priced.findings);
     a.units = priced.units;
     totals(engine, r, &units, &mut a);
-    finish(&mut a);
+    finish(&mut a, opts.lang);
     a
 }
 
-/// The receipt's status from its findings.
-fn finish(a: &mut AuditLine) {
+/// The receipt's status from its findings, and its texts in the language.
+fn finish(a: &mut AuditLine, lang: Lang) {
+    localize(a, lang);
     a.status = if a.findings.iter().any(|f| f.kind != Kind::CannotCheck) {
         "differing"
     } else if a.findings.is_empty() && a.units.iter().all(|u| u.status == "matched") {
@@ -489,14 +560,20 @@ fn totals(engine: &Engine, r: &uke::ReceiptRead, units: &[units::Unit], a: &mut 
                 points: impact,
                 yen: rate::yen(impact, ypp, a.benefit_rate.percent),
                 message_id: None,
-                message: match p.stated {
-                    Some(s) => format!(
-                        "{} 合計点数 {s} stated, the lines sum to {}",
-                        p.payer, p.summed
+                cause_id: None,
+                args: Vec::new(),
+                message: String::new(),
+                msg: match p.stated {
+                    Some(s) => m!(
+                        "audit.total.stated",
+                        p.payer.as_str(),
+                        s.to_string(),
+                        p.summed.to_string()
                     ),
-                    None => format!(
-                        "{} 合計点数 not stated, the lines sum to {}",
-                        p.payer, p.summed
+                    None => m!(
+                        "audit.total.not_stated",
+                        p.payer.as_str(),
+                        p.summed.to_string()
                     ),
                 },
             });
@@ -511,6 +588,27 @@ fn totals(engine: &Engine, r: &uke::ReceiptRead, units: &[units::Unit], a: &mut 
         });
     }
     a.findings.extend(new);
+}
+
+/// The texts of an audited receipt in a language: each finding's `message` and `args` (and
+/// `message_id` when the finding's kind did not set it), the units' reasons, the co-payment's
+/// reason, the 給付割合's source.
+pub fn localize(a: &mut AuditLine, lang: Lang) {
+    for f in &mut a.findings {
+        f.message = f.msg.render(lang);
+        f.args = f.msg.arg_strings(lang);
+        f.message_id.get_or_insert(f.msg.id);
+    }
+    for u in &mut a.units {
+        if let Some(m) = &u.reason_msg {
+            u.reason = Some(m.render(lang));
+            u.reason_id = Some(m.id);
+        }
+    }
+    a.copay.reason = a.copay.reason_msg.render(lang);
+    a.copay.reason_id = a.copay.reason_msg.id;
+    a.benefit_rate.source = a.benefit_rate.source_msg.render(lang);
+    a.benefit_rate.source_id = a.benefit_rate.source_msg.id;
 }
 
 /// 1点 in yen on the receipt's month (co-payment tables, `rounding.toml`).
@@ -546,7 +644,7 @@ pub fn audit_bytes(
             out.push('\n');
         }
     }
-    out.push_str(&summary_line(&summary));
+    out.push_str(&summary_line_in(&summary, opts.lang));
     out.push('\n');
     out
 }
@@ -573,9 +671,20 @@ pub fn audit_item(
     }
 }
 
-/// `{"summary": …}` as one JSON line.
+/// `{"summary": …}` as one JSON line (kind labels in English).
 pub fn summary_line(s: &Summary) -> String {
-    serde_json::to_string(&SummaryLine { summary: s.clone() }).unwrap_or_default()
+    summary_line_in(s, Lang::En)
+}
+
+/// `{"summary": …}` as one JSON line, its kind labels (`labels`) in a language.
+pub fn summary_line_in(s: &Summary, lang: Lang) -> String {
+    let mut s = s.clone();
+    s.labels = s
+        .findings
+        .keys()
+        .filter_map(|k| Kind::from_key(k).map(|x| (k.clone(), x.label(lang))))
+        .collect();
+    serde_json::to_string(&SummaryLine { summary: s }).unwrap_or_default()
 }
 
 /// The audit options from a facility given as JSON (what `santei calc` reads as `facility`,
@@ -592,5 +701,6 @@ pub fn options_from_json(text: &str) -> Result<AuditOptions, crate::ApiError> {
     Ok(AuditOptions {
         facility: o.facility,
         mynumber_card: o.mynumber_card,
+        lang: Lang::En,
     })
 }

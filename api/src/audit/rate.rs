@@ -5,6 +5,7 @@
 //! unknown, and findings carry no yen. 1点 = `yen_per_point` yen from the co-payment tables
 //! (`rules/data/copay/rounding.toml`, 診療報酬の算定方法 第1号).
 
+use super::msg::{m, Msg};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -23,6 +24,9 @@ struct RateRow {
     who: String,
     percent: Option<u32>,
     source: String,
+    /// The source in Japanese where `source` has English words (else `source` serves both).
+    #[serde(default)]
+    source_ja: Option<String>,
 }
 
 fn rows() -> &'static [RateRow] {
@@ -40,18 +44,30 @@ fn rows() -> &'static [RateRow] {
 pub struct BenefitRate {
     /// Percent of the cost the insurer bears (70 = 7割); `null` when the receipt does not fix it.
     pub percent: Option<u32>,
-    /// How it was obtained.
+    /// How it was obtained, in the language asked for, and the message's id.
     pub source: String,
+    pub source_id: &'static str,
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub source_msg: Msg,
+}
+
+impl BenefitRate {
+    fn new(percent: Option<u32>, source_msg: Msg) -> BenefitRate {
+        BenefitRate {
+            percent,
+            source: String::new(),
+            source_id: source_msg.id,
+            source_msg,
+        }
+    }
 }
 
 /// The receipt's 給付割合.
 pub(crate) fn benefit_rate(re: &uke::Re) -> BenefitRate {
     if let Some(p) = re.benefit_rate {
         if (10..=100).contains(&p) {
-            return BenefitRate {
-                percent: Some(p),
-                source: format!("RE 給付割合 (field 8): {p}"),
-            };
+            return BenefitRate::new(Some(p), m!("audit.rate.field8", p.to_string()));
         }
     }
     let t = re.receipt_type.as_bytes();
@@ -62,22 +78,21 @@ pub(crate) fn benefit_rate(re: &uke::Re) -> BenefitRate {
             .iter()
             .find(|r| r.main.contains(&main) && r.digits.contains(&digit))
         {
-            return BenefitRate {
-                percent: r.percent,
-                source: format!(
-                    "レセプト種別 {} ({}): {} (api/data/uke-benefit-rates.json)",
-                    re.receipt_type, r.who, r.source
+            return BenefitRate::new(
+                r.percent,
+                m!(
+                    "audit.rate.type",
+                    re.receipt_type.as_str(),
+                    r.who.as_str(),
+                    super::msg::Arg::Both {
+                        en: r.source.clone(),
+                        ja: r.source_ja.clone().unwrap_or_else(|| r.source.clone()),
+                    }
                 ),
-            };
+            );
         }
     }
-    BenefitRate {
-        percent: None,
-        source: format!(
-            "RE 給付割合 empty and レセプト種別 {} fixes no rate",
-            re.receipt_type
-        ),
-    }
+    BenefitRate::new(None, m!("audit.rate.none", re.receipt_type.as_str()))
 }
 
 /// The yen of `points` at `percent`: points × yen_per_point × percent / 100, exact.

@@ -3,19 +3,20 @@
 //! message id, [`super::super::kind`]) and the 算定もれ candidates.
 
 use super::{cannot, kind, whole, Ctx, DayItems, Finding, Kind, Shape};
+use crate::audit::msg::{m, Msg};
 use calc::claim::HistoryLine;
 use masters::Code;
 use std::collections::{HashMap, VecDeque};
 
 /// What one engine run says about a day: each unit's points per 回, and the findings.
 pub(super) struct Outcome {
-    pub points: Vec<(usize, Result<i64, String>)>,
+    pub points: Vec<(usize, Result<i64, Msg>)>,
     pub findings: Vec<Finding>,
 }
 
 /// Why a day could not be computed: the position (in the day's units) of the item the engine
 /// names, and its words.
-pub(super) type DayError = (Option<usize>, String);
+pub(super) type DayError = (Option<usize>, Msg);
 
 pub(super) fn run_day(
     ctx: &Ctx<'_>,
@@ -49,15 +50,9 @@ fn either_way(a: Outcome, b: Outcome) -> Outcome {
             if others.contains(&key(&f)) {
                 return f;
             }
-            let mut c = cannot(
-                f.detail,
-                f.code.clone(),
-                format!(
-                    "depends on whether a マイナ保険証 was used (the UKE does not say): {}",
-                    f.message
-                ),
-            );
+            let mut c = cannot(f.detail, f.code.clone(), m!("audit.depends_on_card", f.msg));
             c.day = f.day;
+            c.cause_id = f.message_id;
             c
         })
         .collect();
@@ -73,12 +68,10 @@ fn run_once(
     history: &[HistoryLine],
     card: bool,
 ) -> Result<Outcome, DayError> {
-    let mut claim = ctx.template.clone().ok_or_else(|| {
-        (
-            None,
-            "the receipt's patient or month cannot make a claim".to_string(),
-        )
-    })?;
+    let mut claim = ctx
+        .template
+        .clone()
+        .ok_or_else(|| (None, m!("audit.no_claim")))?;
     claim.date = calc::claim::Date(items.date);
     claim.patient.mynumber_card = card;
     claim.items = items
@@ -96,7 +89,11 @@ fn run_once(
         };
         (
             pos,
-            format!("day {}: santei cannot compute the day: {e}", items.day),
+            m!(
+                "audit.day_failed",
+                items.day.to_string(),
+                crate::audit::msg::calc_error(&e)
+            ),
         )
     })?;
     let units = &items.units;
@@ -107,7 +104,7 @@ fn run_once(
             by_code.entry(*code).or_default().push_back(pos);
         }
     }
-    let mut sums: Vec<Result<i64, String>> = vec![Ok(0); units.len()];
+    let mut sums: Vec<Result<i64, Msg>> = vec![Ok(0); units.len()];
     // Each code's points and count on the day's input lines (for the impact of a refusal).
     let mut line_of: HashMap<Code, (i64, i64)> = HashMap::new();
     for l in &out.lines {
@@ -121,7 +118,7 @@ fn run_once(
         let Some(pos) = pos.filter(|&p| p < units.len()) else {
             continue;
         };
-        let p = whole(l.points).ok_or_else(|| format!("{} points is not a whole number", l.points));
+        let p = whole(l.points).ok_or_else(|| m!("audit.points_not_whole", l.points.to_string()));
         if let (Some(c), Ok(p)) = (l.code, &p) {
             if l.origin == "input" {
                 line_of.entry(c).or_insert((*p, l.count));
@@ -138,8 +135,9 @@ fn run_once(
     let mut fs = Vec::new();
     let facility_known = ctx.opts.facility.is_some();
     for &t in &out.errors {
-        let e = out.string(t);
+        let msg = Msg::engine(&out, t);
         let (kind, message_id) = kind::classify(ctx.engine, &out, t);
+        let e = out.string(t);
         let code = leading_code(&e);
         let parsed = code.and_then(|c| Code::parse(c).ok());
         let pos = parsed.and_then(|c| units.iter().position(|u| u.1.codes().contains(&c)));
@@ -154,9 +152,10 @@ fn run_once(
             let mut c = cannot(
                 detail,
                 code.map(str::to_string),
-                format!("depends on the facility's filings and kind, which the UKE does not carry (give them as options): {e}"),
+                m!("audit.depends_on_facility", msg),
             );
             c.day = Some(items.day);
+            c.cause_id = message_id;
             fs.push(c);
             continue;
         }
@@ -174,7 +173,10 @@ fn run_once(
             points: impact,
             yen: ctx.yen(impact),
             message_id,
-            message: e,
+            cause_id: None,
+            args: Vec::new(),
+            message: String::new(),
+            msg,
         });
     }
     no_double_count(&mut fs, ctx);
@@ -200,17 +202,23 @@ fn run_once(
             points: p,
             yen: ctx.yen(p),
             message_id: None,
-            message: format!(
-                "算定もれ candidate: {} {} {} points × {} ({}){}",
-                code.as_deref().unwrap_or("(no code)"),
-                out.string(l.name),
-                l.points,
-                l.count,
-                out.string(l.rule),
+            cause_id: None,
+            args: Vec::new(),
+            message: String::new(),
+            msg: m!(
+                "audit.missed_addon",
+                match &code {
+                    Some(c) => crate::audit::msg::Arg::from(c.as_str()),
+                    None => m!("audit.no_code").into(),
+                },
+                Msg::engine(&out, l.name),
+                l.points.to_string(),
+                l.count.to_string(),
+                Msg::engine(&out, l.rule),
                 if l.verified {
-                    ""
+                    m!("audit.missed_addon.verified")
                 } else {
-                    "; unverified (no official master confirms it)"
+                    m!("audit.missed_addon.unverified")
                 }
             ),
         });
@@ -223,6 +231,8 @@ fn run_once(
 
 /// The code an engine error names first: its first nine characters (`CODE …`), or after the
 /// claim position of a receipt rule's refusal (`items[k] CODE …`, `items[k].lines[j] CODE …`).
+/// (Still read from the English text: a receipt rule's refused lines reach the result as one
+/// finished string, `calc::engine::receipt`, so no item index is there to read.)
 fn leading_code(e: &str) -> Option<&str> {
     let rest = match e.strip_prefix("items[") {
         Some(r) => r.split_once(' ').map_or(r, |(_, after)| after),
