@@ -31,9 +31,10 @@ function exportsOf(file) {
 // santei's default data moved beside the module (pkg/santei-data.txt, 57,480 B gzip -9);
 // 574,817 B with one tracking parse per input type in WebAssembly (api::parse::from_json);
 // 550,298 B with a pack change's fields read through their JSON text (no deserializer over
-// serde_json::Value); 551,832 B at d3d73d1 (perf19's receipt-rule index merged). A module that
+// serde_json::Value); 551,832 B at d3d73d1 (perf19's receipt-rule index merged); 555,702 B with the UKE audit's
+// message catalog and language (audit22) merged. A module that
 // grows past this budget fails; lower it when the module shrinks.
-const BUDGET = 555_000;
+const BUDGET = 558_000;
 // Issue 23's limit.
 const LIMIT = 500_000;
 
