@@ -6,6 +6,7 @@
 const KIND = {
   points: '点数の相違', count: '回数の相違', total: '合計点数の相違', limit: '算定回数超過',
   exclusion: '背反', inclusion: '包括', base_item: '基本項目なし', facility_standard: '施設基準',
+  time: '時間外・休日',
   rule: 'その他の規則', missed_addon: '算定もれ候補', cannot_check: '確認できない',
 };
 
