@@ -10,12 +10,9 @@ impl JsonSchema for Date {
     fn inline_schema() -> bool {
         true
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "format": "date",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-        })
+    /// The one date schema of santei's JSON (`rules::schema_types::DateString`).
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        rules::schema_types::DateString::json_schema(g)
     }
 }
 
