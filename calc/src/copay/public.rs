@@ -247,12 +247,26 @@ pub(super) fn chain(
             .or(prog.patient_percent)
             .unwrap_or(s.rate)
             .min(s.rate);
-        let mut pay = window_share(s.cost, pp, s.unit_yen).min(remaining);
-        let mut notes = vec![format!(
-            "{} of 医療費 = {}",
-            pct(pp),
-            window_share(s.cost, pp, s.unit_yen)
-        )];
+        let lr = &prog.local_rules;
+        let by_rate = window_share(s.cost, pp, s.unit_yen);
+        let mut notes = vec![format!("{} of 医療費 = {by_rate}", pct(pp))];
+        // The subsidy on the rate share within the 一部負担金, before what the programmes
+        // before it left and the caps (subsidy_before_caps; 秋田74 as the vendor vectors work
+        // it: half of each visit's 一部負担金, the month's 1,000円 on the halves), or on what the
+        // caps leave (default).
+        let subsidy = |pay: i64, notes: &mut Vec<String>| match lr.subsidy_percent {
+            Some(sp) => {
+                let rest = super::rounding::round_window(pay * i64::from(100 - sp), s.unit_yen);
+                notes.push(format!("{sp}% subsidised → {rest}"));
+                pay.min(rest)
+            }
+            None => pay,
+        };
+        let mut pay = if lr.subsidy_before_caps {
+            subsidy(by_rate.min(after_insurance), &mut notes).min(remaining)
+        } else {
+            by_rate.min(remaining)
+        };
         if let Some(cap) = r.claim.monthly_cap.or(prog.monthly_cap) {
             let left = (cap - r.claim.already_paid).max(0);
             notes.push(format!(
@@ -266,10 +280,8 @@ pub(super) fn chain(
             notes.push(format!("per-visit cap {pv} → {cap}"));
             pay = pay.min(cap);
         }
-        if let Some(sp) = prog.local_rules.subsidy_percent {
-            let rest = super::rounding::round_window(pay * i64::from(100 - sp), s.unit_yen);
-            notes.push(format!("{sp}% subsidised → {rest}"));
-            pay = pay.min(rest);
+        if !lr.subsidy_before_caps {
+            pay = subsidy(pay, &mut notes);
         }
         let amount = remaining - pay;
         step!(

@@ -54,9 +54,19 @@ pub struct LocalRules {
     /// The programme pays this percent of the share left to the patient before it (½ subsidy
     /// = 50); the patient's rest rounded to the window unit (10円).
     pub subsidy_percent: Option<u32>,
+    /// The subsidy (`subsidy_percent`) is taken before the caps: the monthly and per-visit caps
+    /// bound the patient's rest after the subsidy, not the share before it (秋田県 福祉医療 as
+    /// the vendor vectors work it: half of each visit's share, at most 1,000円 a month).
+    pub subsidy_before_caps: bool,
     /// When the month's patient share under the programme exceeds this amount, the programme
     /// refunds all of it after the month (償還払い; the window payments are unchanged).
     pub full_refund_above: Option<i64>,
+    /// 現物給付 up to a threshold, 償還払い above it: while the month's share under the programme
+    /// (the share before it, summed over the month's visits) stays within this amount the
+    /// programme pays at the window; the visit that takes it above collects at the window the
+    /// month's whole share (what the programme paid so far is taken back), later visits pay
+    /// their share, and the programme refunds after the month what it would have paid in kind.
+    pub in_kind_up_to: Option<i64>,
     /// Free (patient share 0) below this age on the date of service; the rate and caps from it.
     pub free_below_age: Option<u32>,
 }
@@ -79,15 +89,62 @@ impl LocalRules {
         if let Some(p) = self.subsidy_percent.filter(|p| *p > 100) {
             return Err(format!("{what}.subsidy_percent: {p} is above 100"));
         }
-        if let Some(a) = self
-            .full_refund_above
-            .filter(|a| !(0..=super::MAX_TABLE_AMOUNT).contains(a))
-        {
+        for (name, v) in [
+            ("full_refund_above", self.full_refund_above),
+            ("in_kind_up_to", self.in_kind_up_to),
+        ] {
+            if let Some(a) = v.filter(|a| !(0..=super::MAX_TABLE_AMOUNT).contains(a)) {
+                return Err(format!(
+                    "{what}.{name}: {a} is negative or above {}",
+                    super::MAX_TABLE_AMOUNT
+                ));
+            }
+        }
+        if self.subsidy_before_caps && self.subsidy_percent.is_none() {
             return Err(format!(
-                "{what}.full_refund_above: {a} is negative or above {}",
-                super::MAX_TABLE_AMOUNT
+                "{what}.subsidy_before_caps: true needs subsidy_percent (the subsidy it orders)"
+            ));
+        }
+        if self.full_refund_above.is_some() && self.in_kind_up_to.is_some() {
+            return Err(format!(
+                "{what}: give full_refund_above or in_kind_up_to, not both (two refund rules)"
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LocalRules;
+
+    #[test]
+    fn an_order_without_a_subsidy_is_refused() {
+        let r = LocalRules {
+            subsidy_before_caps: true,
+            ..LocalRules::default()
+        };
+        let e = r.check("programme[0]").unwrap_err();
+        assert!(
+            e.contains("programme[0].subsidy_before_caps") && e.contains("subsidy_percent"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn two_refund_rules_are_refused() {
+        let r = LocalRules {
+            full_refund_above: Some(1000),
+            in_kind_up_to: Some(21000),
+            ..LocalRules::default()
+        };
+        let e = r.check("programme[2]").unwrap_err();
+        assert!(e.contains("programme[2]") && e.contains("not both"), "{e}");
+        let r = LocalRules {
+            in_kind_up_to: Some(-1),
+            ..LocalRules::default()
+        };
+        let e = r.check("programme[1]").unwrap_err();
+        assert!(e.contains("programme[1].in_kind_up_to: -1"), "{e}");
     }
 }

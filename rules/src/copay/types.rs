@@ -708,9 +708,18 @@ pub struct LocalProgrammeRaw {
     /// The programme pays this percent of the share left before it (½ subsidy = 50).
     #[serde(default)]
     subsidy_percent: Option<u32>,
+    /// The subsidy is taken before the caps: the monthly and per-visit caps bound the patient's
+    /// rest after `subsidy_percent` (default: the caps first, the subsidy on what they leave).
+    #[serde(default)]
+    subsidy_before_caps: bool,
     /// A month's patient share above this amount is refunded in full after the month.
     #[serde(default)]
     full_refund_above: Option<i64>,
+    /// 現物給付 while the month's share under the programme stays within this amount; the visit
+    /// that takes it above collects the month's whole share at the window (what the programme
+    /// paid is taken back), and the programme refunds its benefit after the month (償還払い).
+    #[serde(default)]
+    in_kind_up_to: Option<i64>,
     /// Free below this age (on the date of service); rate and caps apply from it.
     #[serde(default)]
     free_below_age: Option<u32>,
@@ -760,7 +769,9 @@ impl LocalProgrammeRaw {
             keeps_kouki_measure: self.keeps_kouki_measure,
             first_visit_only: self.first_visit_only,
             subsidy_percent: self.subsidy_percent,
+            subsidy_before_caps: self.subsidy_before_caps,
             full_refund_above: self.full_refund_above,
+            in_kind_up_to: self.in_kind_up_to,
             free_below_age: self.free_below_age,
         };
         local_rules

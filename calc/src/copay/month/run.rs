@@ -10,7 +10,7 @@ use crate::copay::run::{insurance_limit, run_counted};
 use crate::copay::{CopayError, PublicPay};
 use chrono::NaiveDate;
 use rules::copay::{CopayTables, InsurerScope, Timing};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What the month so far holds.
 #[derive(Default)]
@@ -25,6 +25,42 @@ struct State {
     charged: HashMap<String, u32>,
     /// Per (date, 法別): paid under it that day.
     today: HashMap<(NaiveDate, String), i64>,
+    /// Per 法別 with `in_kind_up_to`: the month's share before the programme so far.
+    in_kind_share: HashMap<String, i64>,
+    /// Per 法別 with `in_kind_up_to`: what it paid at the window so far (taken back when the
+    /// month's share passes the threshold).
+    in_kind_paid: HashMap<String, i64>,
+    /// The 法別 whose month passed `in_kind_up_to`: 償還払い for the whole month.
+    withdrawn: HashSet<String>,
+}
+
+/// A visit's benefit a programme would have paid in kind (per 法別), refunded after the month
+/// when the month passes its `in_kind_up_to`.
+type Benefits = Vec<(String, i64)>;
+
+/// `in_kind_up_to` (現物給付 up to a threshold, 償還払い above it): given the share before the
+/// programme and what it paid on this visit in kind, what the window collects on top (this
+/// visit's benefit once the month has passed the threshold, plus everything paid in kind so far
+/// on the visit that passes it). `None` when the programme has no such threshold.
+fn in_kind(
+    st: &mut State,
+    threshold: Option<i64>,
+    law: &str,
+    before: i64,
+    paid: i64,
+) -> Option<i64> {
+    let limit = threshold?;
+    let share = st.in_kind_share.entry(law.to_string()).or_default();
+    *share += before;
+    if st.withdrawn.contains(law) {
+        return Some(paid);
+    }
+    if *share > limit {
+        st.withdrawn.insert(law.to_string());
+        return Some(paid + st.in_kind_paid.remove(law).unwrap_or(0));
+    }
+    *st.in_kind_paid.entry(law.to_string()).or_default() += paid;
+    Some(0)
 }
 
 /// The month visit by visit, and its settlement per combination.
@@ -42,6 +78,7 @@ pub fn compute_month(tables: &CopayTables, m: &Month) -> Result<MonthOutput, Cop
             note: String::new(),
         })?;
     let mut visits = Vec::with_capacity(m.visits.len());
+    let mut benefits = Vec::with_capacity(m.visits.len());
     for (i, v) in m.visits.iter().enumerate() {
         let pi = m.period_of(v.date);
         let r = visit(
@@ -54,9 +91,10 @@ pub fn compute_month(tables: &CopayTables, m: &Month) -> Result<MonthOutput, Cop
             rnd.window_unit_yen,
         )
         .map_err(|e| at_visit(i, e))?;
-        visits.push(r);
+        visits.push(r.0);
+        benefits.push(r.1);
     }
-    let (combinations, totals) = settle(tables, m, &visits);
+    let (combinations, totals) = settle(tables, m, &visits, &benefits, &st.withdrawn);
     Ok(MonthOutput {
         month: m.month,
         setting: match m.setting {
@@ -112,11 +150,12 @@ fn visit(
     v: &MonthVisit,
     st: &mut State,
     unit_yen: i64,
-) -> Result<VisitResult, CopayError> {
+) -> Result<(VisitResult, Benefits), CopayError> {
     let (claims, ctx) = claims_of(m, v, st);
     let key = (pi, v.public.clone());
     let Some(patient) = &period.patient else {
-        return uninsured(tables, m, period, v, &claims, &ctx, st, unit_yen);
+        return uninsured(tables, m, period, v, &claims, &ctx, st, unit_yen)
+            .map(|r| (r, Benefits::new()));
     };
     let all = st.period.get(&pi).copied().unwrap_or_default();
     let mut claim = Claim {
@@ -160,15 +199,27 @@ fn visit(
     let copayment = cost - out.insurer_pays;
     // The 公費 steps: what the patient paid at each programme's step.
     let mut running = counted.unwrap_or(copayment);
-    for pp in out.public_pays.iter().take(took_part) {
+    let mut public_pays = out.public_pays.clone();
+    let mut collected = 0;
+    let mut benefits = Benefits::new();
+    let scope = crate::copay::public::insurer_scope(patient.insurance);
+    for pp in public_pays.iter_mut().take(took_part) {
         let pay = running - pp.amount;
         if !before_insurance {
             record(st, v, &pp.law, pay);
+            let threshold = tables
+                .programme_for(&pp.law, v.date, scope)
+                .and_then(|p| p.local_rules.in_kind_up_to);
+            if let Some(extra) = in_kind(st, threshold, &pp.law, running, pp.amount) {
+                benefits.push((pp.law.clone(), pp.amount));
+                pp.amount -= extra;
+                collected += extra;
+            }
         }
         running = pay;
     }
     let mut insurer = out.insurer_pays;
-    let mut patient_medical = out.patient_medical();
+    let mut patient_medical = out.patient_medical() + collected;
     let reduction = period.reduction.map(|r| {
         let left = match r {
             Reduction::Reduction { percent } => round_window(
@@ -194,24 +245,27 @@ fn visit(
     add(st.period.entry(pi).or_default());
     add(st.combo.entry(key).or_default());
     let window = patient_medical + out.meal_charge;
-    Ok(VisitResult {
-        date: v.date,
-        points: v.points,
-        insurance: period.insurer.name(),
-        public: v.public.clone(),
-        medical_cost: cost,
-        rate: Some(out.rate),
-        limit: out.limit,
-        copayment,
-        insurer_pays: insurer,
-        public_pays: out.public_pays.clone(),
-        reduction,
-        meal_charge: out.meal_charge,
-        window_payment: window,
-        paid: v.paid,
-        balance: window - v.paid,
-        detail: Some(out),
-    })
+    Ok((
+        VisitResult {
+            date: v.date,
+            points: v.points,
+            insurance: period.insurer.name(),
+            public: v.public.clone(),
+            medical_cost: cost,
+            rate: Some(out.rate),
+            limit: out.limit,
+            copayment,
+            insurer_pays: insurer,
+            public_pays,
+            reduction,
+            meal_charge: out.meal_charge,
+            window_payment: window,
+            paid: v.paid,
+            balance: window - v.paid,
+            detail: Some(out),
+        },
+        benefits,
+    ))
 }
 
 fn record(st: &mut State, v: &MonthVisit, law: &str, pay: i64) {
@@ -260,6 +314,15 @@ fn uninsured(
                     c.law, v.date
                 ),
             })?;
+        if p.local_rules.in_kind_up_to.is_some() {
+            return Err(CopayError::Invalid {
+                field: format!("public[{i}]"),
+                message: format!(
+                    "法別番号 \"{}\": in_kind_up_to (償還 above a threshold) is not worked for a patient without insurance",
+                    c.law
+                ),
+            });
+        }
         progs.push((i, c, p));
     }
     progs.sort_by_key(|(i, _, p)| (p.priority, *i));
@@ -307,7 +370,13 @@ fn uninsured(
 }
 
 /// Sums per combination, the 高額療養費 in kind, refunds above a threshold, and the totals.
-fn settle(tables: &CopayTables, m: &Month, visits: &[VisitResult]) -> (Vec<Settlement>, Totals) {
+fn settle(
+    tables: &CopayTables,
+    m: &Month,
+    visits: &[VisitResult],
+    benefits: &[Benefits],
+    withdrawn: &HashSet<String>,
+) -> (Vec<Settlement>, Totals) {
     let mut out: Vec<Settlement> = Vec::new();
     let mut t = Totals::default();
     for (v, mv) in visits.iter().zip(&m.visits) {
@@ -368,6 +437,23 @@ fn settle(tables: &CopayTables, m: &Month, visits: &[VisitResult]) -> (Vec<Settl
         t.paid += v.paid;
         if v.reduction.as_ref().is_some_and(|r| r.kind == "deferral") {
             t.deferred += reduced;
+        }
+    }
+    for (v, b) in visits.iter().zip(benefits) {
+        let from = m.periods[m.period_of(v.date)].from;
+        let Some(s) = out
+            .iter_mut()
+            .find(|s| s.from == from && s.public == v.public)
+        else {
+            continue;
+        };
+        // 償還払い of a programme whose month passed its in_kind_up_to: what it would have paid
+        // in kind on every visit of the month, refunded after the month.
+        for (law, amount) in b.iter().filter(|(l, a)| *a != 0 && withdrawn.contains(l)) {
+            add_pay(&mut s.public_pays, law, *amount);
+            add_pay(&mut s.refunds, law, *amount);
+            s.patient_pays -= amount;
+            t.refunds += amount;
         }
     }
     for s in &mut out {
