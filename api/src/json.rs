@@ -4,12 +4,18 @@
 //!
 //! Invariant: for any result, [`Json`] output equals `serde_json::to_string` /
 //! `to_string_pretty` of the same value (tested over the golden corpus and property tests).
+//!
+//! A private module of safe code (the crate forbids `unsafe`; issue 19 named the `unsafe`
+//! writer of a public module a defect): hand-written because it is measured faster than
+//! `serde_json`'s serializer over the same result (see `render`).
 
 use rust_decimal::Decimal;
 
 /// Append `s` to `out`. A result's JSON is hundreds of short pieces (keys, digits, names,
-/// template fragments): slices of up to 16 bytes are copied with two overlapping word moves
-/// instead of a call to `memcpy`, which was a sixth of the time of writing a result.
+/// template fragments): a slice of up to 16 bytes is gathered into a 16-byte word with two
+/// overlapping fixed-size moves and appended whole (then the length cut back), instead of a
+/// call to `memcpy` for each piece, which was a sixth of the time of writing a result. Safe
+/// code: every move has a size known when the program is compiled, so none is a call.
 #[inline(always)]
 pub fn put(out: &mut Vec<u8>, s: &[u8]) {
     let n = s.len();
@@ -17,31 +23,21 @@ pub fn put(out: &mut Vec<u8>, s: &[u8]) {
         out.extend_from_slice(s);
         return;
     }
-    out.reserve(16);
-    let len = out.len();
-    // SAFETY: `reserve(16)` leaves room for at least 16 more bytes after `len`, and `n <= 16`;
-    // every read is inside `s` (the two moves of a size overlap when `n` is below twice it);
-    // the `n` bytes after `len` are all written before `set_len`.
-    unsafe {
-        let src = s.as_ptr();
-        let dst = out.as_mut_ptr().add(len);
-        if n >= 8 {
-            let a = src.cast::<u64>().read_unaligned();
-            let b = src.add(n - 8).cast::<u64>().read_unaligned();
-            dst.cast::<u64>().write_unaligned(a);
-            dst.add(n - 8).cast::<u64>().write_unaligned(b);
-        } else if n >= 4 {
-            let a = src.cast::<u32>().read_unaligned();
-            let b = src.add(n - 4).cast::<u32>().read_unaligned();
-            dst.cast::<u32>().write_unaligned(a);
-            dst.add(n - 4).cast::<u32>().write_unaligned(b);
-        } else if n > 0 {
-            *dst = *src;
-            *dst.add(n / 2) = *src.add(n / 2);
-            *dst.add(n - 1) = *src.add(n - 1);
-        }
-        out.set_len(len + n);
+    let mut w = [0u8; 16];
+    if n >= 8 {
+        w[..8].copy_from_slice(&s[..8]);
+        w[n - 8..n].copy_from_slice(&s[n - 8..]);
+    } else if n >= 4 {
+        w[..4].copy_from_slice(&s[..4]);
+        w[n - 4..n].copy_from_slice(&s[n - 4..]);
+    } else if n > 0 {
+        w[0] = s[0];
+        w[n / 2] = s[n / 2];
+        w[n - 1] = s[n - 1];
     }
+    let len = out.len();
+    out.extend_from_slice(&w);
+    out.truncate(len + n);
 }
 
 /// The bytes `,"KEY":` of an object key, made at compile time, for [`Json::key_sep`]:
@@ -84,12 +80,14 @@ impl<'o> Json<'o> {
         }
     }
 
+    #[inline]
     fn open(&mut self, c: u8) {
         self.out.push(c);
         self.depth += 1;
         self.first = true;
     }
 
+    #[inline]
     fn close(&mut self, c: u8) {
         self.depth -= 1;
         if self.pretty && !self.first {
@@ -110,23 +108,28 @@ impl<'o> Json<'o> {
         self.first = false;
     }
 
+    #[inline]
     pub fn begin_object(&mut self) {
         self.open(b'{');
     }
 
+    #[inline]
     pub fn end_object(&mut self) {
         self.close(b'}');
     }
 
+    #[inline]
     pub fn begin_array(&mut self) {
         self.open(b'[');
     }
 
+    #[inline]
     pub fn end_array(&mut self) {
         self.close(b']');
     }
 
     /// Before each element of an array.
+    #[inline]
     pub fn element(&mut self) {
         self.separate();
     }
@@ -172,10 +175,12 @@ impl<'o> Json<'o> {
         }
     }
 
+    #[inline]
     pub fn null(&mut self) {
         self.raw("null");
     }
 
+    #[inline]
     pub fn bool(&mut self, b: bool) {
         self.raw(if b { "true" } else { "false" });
     }
@@ -196,6 +201,7 @@ impl<'o> Json<'o> {
     }
 
     /// A string value, quoted and escaped.
+    #[inline]
     pub fn str(&mut self, s: &str) {
         self.out.push(b'"');
         escape_into(self.out, s);

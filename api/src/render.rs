@@ -22,6 +22,7 @@ pub fn write_text(out: &mut Vec<u8>, pool: &Texts, t: Text) {
     for s in pool.segments(t) {
         match s {
             // Template pieces need no escaping (checked when the program is compiled).
+            Segment::Plain("") => {}
             Segment::Plain(p) => put(out, p.as_bytes()),
             Segment::Str(s) => escape_into(out, s),
             Segment::Int(n) => write_int(out, n),

@@ -162,9 +162,10 @@ fn internal(text: &str) -> String {
 }
 
 /// The most output bytes per 16 input bytes a chunk has given so far in this process (at
-/// first 8 per byte): a chunk's output buffer is sized from it, so that it is not grown (and
-/// copied) while its lines are written. Only a capacity: any value gives the same output.
-static OUTPUT_PER_16_INPUT: AtomicUsize = AtomicUsize::new(8 * 16);
+/// first 12 per byte, about what a claim with its trace gives): a chunk's output buffer is
+/// sized from it, so that it is not grown (and copied) while its lines are written. Only a
+/// capacity: any value gives the same output.
+static OUTPUT_PER_16_INPUT: AtomicUsize = AtomicUsize::new(12 * 16);
 
 /// Room for a chunk's output, from the ratio of the chunks before it (with an eighth more).
 fn output_capacity(input_bytes: usize) -> usize {
@@ -442,11 +443,14 @@ fn read_chunks(
         lines: line_no as u64,
         eof,
     };
+    // Room for a chunk's text: at least the size of the largest chunk so far (an eighth more),
+    // so that its buffer is not grown (and copied) while it fills.
+    let mut room = 64 << 10;
     loop {
         if !gate.wait_for(seq, window, stop) {
             return (end(seq, line_no, false), Ok(()));
         }
-        let mut text = Vec::with_capacity(64 << 10);
+        let mut text = Vec::with_capacity(room);
         let mut ends = Vec::with_capacity(CHUNK_LINES);
         let mut overlong = Vec::new();
         let first_line = line_no + 1;
@@ -477,6 +481,7 @@ fn read_chunks(
             ends.push(text.len());
         }
         let stopped = stop.load(Ordering::SeqCst);
+        room = room.max((text.len() + text.len() / 8).min(2 * CHUNK_BYTES));
         if !ends.is_empty() {
             let chunk = Chunk {
                 seq,
