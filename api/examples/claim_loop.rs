@@ -1,7 +1,9 @@
 //! Runs the benchmark's outpatient claim N times on the official data (for profilers such as
 //! `valgrind --tool=callgrind`, whose instruction counts do not depend on machine load).
 //!
-//! `cargo run --release -p santei-calc --example claim_loop -- [N] [calc|copay|render|batch|parse|json]`
+//! `cargo run --release -p santei-api --example claim_loop -- [N] [calc|copay|render|batch|parse|json|write|serde]`
+//! (`write`: the result's compact JSON by api's writer only; `serde`: the same bytes by
+//! `serde_json::to_string` of the result, for comparing the two)
 //! (reads ../shared or $SANTEI_SHARED).
 
 use calc::Engine;
@@ -50,10 +52,15 @@ fn main() {
         CLAIM.to_string()
     };
     let claim = api::parse::claim("claim.json", &text).expect("claim");
+    let out = engine.calc(&claim).expect("calc");
     let started = std::time::Instant::now();
     let mut total = 0usize;
     for _ in 0..n {
-        if mode == "render" {
+        if mode == "write" {
+            total += api::render::calc_json(std::hint::black_box(&out), false).len();
+        } else if mode == "serde" {
+            total += serde_json::to_string(std::hint::black_box(&out)).map_or(0, |s| s.len());
+        } else if mode == "render" {
             total += render(&engine, &text);
         } else if mode == "batch" {
             total += batch_line(&engine, &text);

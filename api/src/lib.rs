@@ -13,6 +13,8 @@
 //! output (the fast writer of [`render`] is tested against it); no I/O here (front ends read
 //! files and pass text).
 
+#![forbid(unsafe_code)]
+
 pub mod audit;
 pub mod batch;
 #[cfg(feature = "toml")]

@@ -5,7 +5,7 @@
 //! [`CalcOutput`] (its serde form), and likewise for the co-payment (tested over the golden
 //! corpus and property tests).
 
-use crate::json::{escape_into, into_string, put, write_int, Json};
+use crate::json::{escape_into, into_string, key, put, write_int, Json};
 use calc::catalog::Lang;
 use calc::copay::CopayOutput;
 use calc::text::{code_digits, date_digits, segment_string, Segment, Text, Texts};
@@ -14,9 +14,15 @@ use masters::Code;
 
 /// Append a text as escaped JSON string contents (without the quotes).
 pub fn write_text(out: &mut Vec<u8>, pool: &Texts, t: Text) {
+    // A name or a literal: one string.
+    if let Some(s) = pool.as_str(t) {
+        escape_into(out, s);
+        return;
+    }
     for s in pool.segments(t) {
         match s {
             // Template pieces need no escaping (checked when the program is compiled).
+            Segment::Plain("") => {}
             Segment::Plain(p) => put(out, p.as_bytes()),
             Segment::Str(s) => escape_into(out, s),
             Segment::Int(n) => write_int(out, n),
@@ -72,10 +78,43 @@ pub fn write_text_in(out: &mut Vec<u8>, pool: &Texts, t: Text, lang: Lang) {
 /// The catalog id of a message text as a JSON value (`null` when the text is no catalogued
 /// message).
 fn message_id(j: &mut Json<'_>, pool: &Texts, t: Text) {
-    match pool.message_id(t) {
+    match cached_message_id(pool, t) {
         Some(id) => j.str(id),
         None => j.null(),
     }
+}
+
+/// [`Texts::message_id`], remembered per template. A template's id depends on its pieces only
+/// (they are `'static`, cut when the program was compiled, so their address names them) —
+/// except for a text that is one string argument, whose id depends on the string: that one is
+/// looked up every time. The catalog lookup hashes the whole template, and a result asks for
+/// the id of every warning, error and trace decision, so a batch asks for the same few hundred
+/// templates millions of times.
+fn cached_message_id(pool: &Texts, t: Text) -> Option<&'static str> {
+    use std::cell::Cell;
+    /// (address, length, id) of a template's pieces; address 0: empty.
+    type Slot = (usize, usize, Option<&'static str>);
+    const SLOTS: usize = 512;
+    thread_local! {
+        static IDS: [Cell<Slot>; SLOTS] = const { [const { Cell::new((0, 0, None)) }; SLOTS] };
+    }
+    let pieces = t.pieces();
+    if pieces.len() == 2 && pool.as_str(t).is_some() {
+        return pool.message_id(t);
+    }
+    let (addr, len) = (pieces.as_ptr() as usize, pieces.len());
+    // A direct-mapped table: slices of pointers are 8-aligned, templates lie apart.
+    let slot = (addr >> 3 ^ addr >> 12) % SLOTS;
+    IDS.with(|ids| {
+        let cell = &ids[slot];
+        let (a, l, id) = cell.get();
+        if a == addr && l == len && addr != 0 {
+            return id;
+        }
+        let id = calc::catalog::catalog().by_pieces(pieces).map(|e| e.id);
+        cell.set((addr, len, id));
+        id
+    })
 }
 
 /// Append a code's digits (JSON string contents).
@@ -98,62 +137,62 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
     let t = &o.texts;
     let mut j = Json::new(out, pretty);
     j.begin_object();
-    j.key("total_points");
+    j.key_sep(key!("total_points"));
     j.dec(o.total_points);
-    j.key("lines");
+    j.key_sep(key!("lines"));
     j.begin_array();
     for l in &o.lines {
         j.element();
         j.begin_object();
-        j.key("code");
+        j.key_sep(key!("code"));
         match l.code {
             Some(c) => j.str_with(|o| write_code(o, c)),
             None => j.null(),
         }
-        j.key("name");
+        j.key_sep(key!("name"));
         j.str_with(|o| write_text_in(o, t, l.name, lang));
-        j.key("points");
+        j.key_sep(key!("points"));
         j.dec(l.points);
-        j.key("count");
+        j.key_sep(key!("count"));
         j.int(l.count);
-        j.key("subtotal");
+        j.key_sep(key!("subtotal"));
         j.dec(l.subtotal);
-        j.key("origin");
+        j.key_sep(key!("origin"));
         j.str(l.origin);
-        j.key("rule");
+        j.key_sep(key!("rule"));
         j.str_with(|o| write_text_in(o, t, l.rule, lang));
-        j.key("verified");
+        j.key_sep(key!("verified"));
         j.bool(l.verified);
-        j.key("source");
+        j.key_sep(key!("source"));
         j.str_with(|o| write_text_in(o, t, l.source, lang));
-        j.key("section");
+        j.key_sep(key!("section"));
         match l.section {
             Some(s) => j.str(&s.as_str()),
             None => j.null(),
         }
         if let Some(g) = l.group {
-            j.key("group");
+            j.key_sep(key!("group"));
             j.int(g.into());
         }
         if let Some(p) = l.price.and_then(|i| o.prices.get(i as usize)) {
-            j.key("price");
+            j.key_sep(key!("price"));
             price_into(&mut j, t, p, lang);
         }
         j.end_object();
     }
     j.end_array();
     for (key, ids, list) in [
-        ("warnings", "warning_ids", &o.warnings),
-        ("errors", "error_ids", &o.errors),
+        (key!("warnings"), key!("warning_ids"), &o.warnings),
+        (key!("errors"), key!("error_ids"), &o.errors),
     ] {
-        j.key(key);
+        j.key_sep(key);
         j.begin_array();
         for &w in list {
             j.element();
             j.str_with(|o| write_text_in(o, t, w, lang));
         }
         j.end_array();
-        j.key(ids);
+        j.key_sep(ids);
         j.begin_array();
         for &w in list {
             j.element();
@@ -161,34 +200,34 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
         }
         j.end_array();
     }
-    j.key("trace");
+    j.key_sep(key!("trace"));
     j.begin_array();
     for e in &o.trace {
         j.element();
         j.begin_object();
         for (key, text) in [
-            ("rule", e.rule),
-            ("looked_at", e.looked_at),
-            ("source", e.source),
-            ("decision", e.decision),
+            (key!("rule"), e.rule),
+            (key!("looked_at"), e.looked_at),
+            (key!("source"), e.source),
+            (key!("decision"), e.decision),
         ] {
-            j.key(key);
+            j.key_sep(key);
             j.str_with(|o| write_text_in(o, t, text, lang));
         }
-        j.key("message_id");
+        j.key_sep(key!("message_id"));
         message_id(&mut j, t, e.decision);
         j.end_object();
     }
     j.end_array();
     match &o.copay {
         Some(calc::copay::month::CopayBlock::Visit(c)) => {
-            j.key("copay");
+            j.key_sep(key!("copay"));
             copay_into(&mut j, c, lang);
         }
         // The month form (`copay_month`): written by its `Serialize` (as `santei copay` writes
         // a month).
         Some(calc::copay::month::CopayBlock::Month(m)) => {
-            j.key("copay");
+            j.key_sep(key!("copay"));
             j.serialized(m);
         }
         None => {}
@@ -199,32 +238,32 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
 /// How a drug or material line was priced (`price` of a line).
 fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price, lang: Lang) {
     j.begin_object();
-    j.key("kind");
+    j.key_sep(key!("kind"));
     j.str(p.kind.as_str());
-    j.key("yen");
+    j.key_sep(key!("yen"));
     j.dec(p.yen);
-    j.key("points");
+    j.key_sep(key!("points"));
     j.dec(p.points);
-    j.key("how");
+    j.key_sep(key!("how"));
     j.str_with(|o| write_text_in(o, t, p.how, lang));
-    j.key("parts");
+    j.key_sep(key!("parts"));
     j.begin_array();
     for x in &p.parts {
         j.element();
         j.begin_object();
-        j.key("code");
+        j.key_sep(key!("code"));
         j.str_with(|o| write_code(o, x.code));
-        j.key("name");
+        j.key_sep(key!("name"));
         j.str_with(|o| write_text_in(o, t, x.name, lang));
-        j.key("quantity");
+        j.key_sep(key!("quantity"));
         j.dec(x.quantity);
-        j.key("unit");
+        j.key_sep(key!("unit"));
         j.str_with(|o| write_text_in(o, t, x.unit, lang));
-        j.key("price");
+        j.key_sep(key!("price"));
         j.dec(x.price);
-        j.key("yen");
+        j.key_sep(key!("yen"));
         j.dec(x.yen);
-        j.key("source");
+        j.key_sep(key!("source"));
         j.str_with(|o| write_text_in(o, t, x.source, lang));
         j.end_object();
     }
@@ -253,54 +292,54 @@ pub fn write_copay(out: &mut Vec<u8>, c: &CopayOutput, pretty: bool) {
 fn copay_into(j: &mut Json<'_>, c: &CopayOutput, lang: Lang) {
     let t = &c.texts;
     j.begin_object();
-    j.key("medical_cost");
+    j.key_sep(key!("medical_cost"));
     j.int(c.medical_cost);
-    j.key("rate");
+    j.key_sep(key!("rate"));
     j.str(&c.rate.to_string());
-    j.key("limit");
+    j.key_sep(key!("limit"));
     match c.limit {
         Some(l) => j.int(l),
         None => j.null(),
     }
-    j.key("patient_pays");
+    j.key_sep(key!("patient_pays"));
     j.int(c.patient_pays);
-    j.key("insurer_pays");
+    j.key_sep(key!("insurer_pays"));
     j.int(c.insurer_pays);
-    j.key("public_pays");
+    j.key_sep(key!("public_pays"));
     j.begin_array();
     for p in &c.public_pays {
         j.element();
         j.begin_object();
-        j.key("law");
+        j.key_sep(key!("law"));
         j.str(&p.law);
-        j.key("amount");
+        j.key_sep(key!("amount"));
         j.int(p.amount);
         j.end_object();
     }
     j.end_array();
-    j.key("meal_charge");
+    j.key_sep(key!("meal_charge"));
     j.int(c.meal_charge);
-    j.key("trace");
+    j.key_sep(key!("trace"));
     j.begin_array();
     for e in &c.trace {
         j.element();
         j.begin_object();
-        j.key("step");
+        j.key_sep(key!("step"));
         j.str_with(|o| write_text_in(o, t, e.rule, lang));
         for (key, text) in [
-            ("input", Some(e.looked_at)),
-            ("rule", e.wording),
-            ("source", Some(e.source)),
-            ("result", Some(e.decision)),
+            (key!("input"), Some(e.looked_at)),
+            (key!("rule"), e.wording),
+            (key!("source"), Some(e.source)),
+            (key!("result"), Some(e.decision)),
         ] {
-            j.key(key);
+            j.key_sep(key);
             j.str_with(|o| {
                 if let Some(text) = text {
                     write_text_in(o, t, text, lang)
                 }
             });
         }
-        j.key("message_id");
+        j.key_sep(key!("message_id"));
         message_id(j, t, e.decision);
         j.end_object();
     }

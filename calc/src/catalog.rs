@@ -278,7 +278,27 @@ impl Catalog {
     }
 
     fn translate_into(&self, out: &mut String, s: &str, lang: Lang, depth: u8) {
-        if lang == Lang::En || depth > 4 {
+        if lang == Lang::En {
+            out.push_str(s);
+            return;
+        }
+        self.translate_ja_with(out, s, depth, 4, &|out: &mut String, s: &str| {
+            out.push_str(s)
+        });
+    }
+
+    /// A finished English string in Japanese into `out`: the wording of the template it matches,
+    /// each captured argument translated in turn (to `max_depth` levels; deeper, as it is); a
+    /// string no template matches goes to `miss` (another catalog's translation, or as it is).
+    pub fn translate_ja_with(
+        &self,
+        out: &mut String,
+        s: &str,
+        depth: u8,
+        max_depth: u8,
+        miss: &dyn Fn(&mut String, &str),
+    ) {
+        if depth > max_depth {
             out.push_str(s);
             return;
         }
@@ -289,14 +309,14 @@ impl Catalog {
                         Part::Lit(l) => out.push_str(l),
                         Part::Arg(i) => {
                             if let Some(c) = caps.get(i) {
-                                self.translate_into(out, c, lang, depth + 1);
+                                self.translate_ja_with(out, c, depth + 1, max_depth, miss);
                             }
                         }
                         Part::Skip(_) => {}
                     }
                 }
             }
-            None => out.push_str(s),
+            None => miss(out, s),
         }
     }
 }

@@ -161,12 +161,33 @@ fn internal(text: &str) -> String {
     format!("internal error (a bug in santei; please report it with this line): {text}")
 }
 
+/// The most output bytes per 16 input bytes a chunk has given so far in this process (at
+/// first 12 per byte, about what a claim with its trace gives): a chunk's output buffer is
+/// sized from it, so that it is not grown (and copied) while its lines are written. Only a
+/// capacity: any value gives the same output.
+static OUTPUT_PER_16_INPUT: AtomicUsize = AtomicUsize::new(12 * 16);
+
+/// Room for a chunk's output, from the ratio of the chunks before it (with an eighth more).
+fn output_capacity(input_bytes: usize) -> usize {
+    let per16 = OUTPUT_PER_16_INPUT.load(Ordering::Relaxed);
+    let n = input_bytes.min(CHUNK_BYTES) / 16 * per16;
+    n + n / 8 + 4096
+}
+
+/// Remember a chunk's ratio of output to input bytes (for [`output_capacity`]).
+fn note_output_size(input_bytes: usize, output_bytes: usize) {
+    if input_bytes >= 16 {
+        let per16 = output_bytes / (input_bytes / 16) + 1;
+        OUTPUT_PER_16_INPUT.fetch_max(per16.min(1 << 16), Ordering::Relaxed);
+    }
+}
+
 /// Compute every line of a chunk. A panic on one line becomes that line's error record (its
 /// partial output is dropped); the other lines are not affected.
 fn compute_chunk(engine: &Engine, chunk: &Chunk, no_trace: bool, hooks: Hooks) -> Done {
     let mut done = Done {
         seq: chunk.seq,
-        bytes: Vec::with_capacity(chunk.text.len().min(CHUNK_BYTES) * 8),
+        bytes: Vec::with_capacity(output_capacity(chunk.text.len())),
         lines: chunk.ends.len() as u64,
         ok: 0,
         failed: 0,
@@ -220,6 +241,7 @@ fn compute_chunk(engine: &Engine, chunk: &Chunk, no_trace: bool, hooks: Hooks) -
             done.failed += 1;
         }
     }
+    note_output_size(chunk.text.len(), done.bytes.len());
     done
 }
 
@@ -421,11 +443,14 @@ fn read_chunks(
         lines: line_no as u64,
         eof,
     };
+    // Room for a chunk's text: at least the size of the largest chunk so far (an eighth more),
+    // so that its buffer is not grown (and copied) while it fills.
+    let mut room = 64 << 10;
     loop {
         if !gate.wait_for(seq, window, stop) {
             return (end(seq, line_no, false), Ok(()));
         }
-        let mut text = Vec::with_capacity(64 << 10);
+        let mut text = Vec::with_capacity(room);
         let mut ends = Vec::with_capacity(CHUNK_LINES);
         let mut overlong = Vec::new();
         let first_line = line_no + 1;
@@ -456,6 +481,7 @@ fn read_chunks(
             ends.push(text.len());
         }
         let stopped = stop.load(Ordering::SeqCst);
+        room = room.max((text.len() + text.len() / 8).min(2 * CHUNK_BYTES));
         if !ends.is_empty() {
             let chunk = Chunk {
                 seq,

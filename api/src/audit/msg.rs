@@ -190,26 +190,9 @@ fn write_arg(out: &mut String, a: &Arg, lang: Lang, depth: u8) {
 /// arguments translated in turn), else the engine's catalog's translation (the string as it is
 /// when neither knows it: a code, a number, a name).
 fn translate(out: &mut String, s: &str, depth: u8) {
-    if depth > 6 {
-        out.push_str(s);
-        return;
-    }
-    match catalog().match_str(s) {
-        Some((e, caps)) => {
-            for p in &e.ja_parts {
-                match *p {
-                    Part::Lit(l) => out.push_str(l),
-                    Part::Arg(i) => {
-                        if let Some(c) = caps.get(i) {
-                            translate(out, c, depth + 1);
-                        }
-                    }
-                    Part::Skip(_) => {}
-                }
-            }
-        }
-        None => out.push_str(&calc::catalog::catalog().translate(s, Lang::Ja)),
-    }
+    catalog().translate_ja_with(out, s, depth, 6, &|out: &mut String, s: &str| {
+        out.push_str(&calc::catalog::catalog().translate(s, Lang::Ja))
+    });
 }
 
 /// Why a code is not in the loaded master on a date, as a message.

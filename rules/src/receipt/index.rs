@@ -143,20 +143,23 @@ pub(super) struct Index {
     /// Letter-only patterns.
     by_alpha: ByteMap,
     by_bundled_test: ByteMap,
+    /// 診療識別 written as two digits ("00".."99") by number; any other text in `by_shikibetsu`.
+    by_shikibetsu_num: ByteMap,
     by_shikibetsu: HashMap<String, Vec<usize>>,
     by_outpatient_mgmt: ByteMap,
     by_time_addition: ByteMap,
     by_test_judgement: ByteMap,
     by_test_judgement_group: HashMap<u16, Vec<usize>>,
     by_tapering: ByteMap,
-    by_code_kind: HashMap<CodeKind, Vec<usize>>,
+    /// By [`CodeKind`] (its place in the enum).
+    by_code_kind: [Vec<usize>; 5],
     /// Versions that combine other sets (union, within or except).
     composite: Vec<bool>,
     /// For each version: the versions of each id its `union`, `within` and `except` name.
     refs: Vec<Refs>,
     /// Version → the composite versions whose membership it can make true (through `union`,
     /// directly or further down): only those are evaluated for a line.
-    triggers: HashMap<usize, Vec<usize>>,
+    triggers: Vec<Vec<usize>>,
     /// Set version → the rules that name its id.
     rules_by_version: Vec<Vec<RuleRef>>,
     /// Every rule, sorted (by kind, then index): a rule's number is its place here.
@@ -174,6 +177,14 @@ pub(super) struct Index {
     /// history lines (`inclusion.includes`: without a `by` line in the claim, only a `by` line
     /// of the history includes a claim line).
     history_subject_nums_by_version: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
+}
+
+/// A 診療識別 written as two ASCII digits, as its number.
+fn two_digits(s: &str) -> Option<u8> {
+    match s.as_bytes() {
+        &[a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some((a - b'0') * 10 + (b - b'0')),
+        _ => None,
+    }
 }
 
 fn push<K: std::hash::Hash + Eq, V>(m: &mut HashMap<K, Vec<V>>, k: K, v: V) {
@@ -241,6 +252,7 @@ impl Index {
     pub(super) fn build(r: &ReceiptRules) -> Index {
         let mut ix = Index {
             composite: vec![false; r.sets.len()],
+            triggers: vec![Vec::new(); r.sets.len()],
             ..Index::default()
         };
         for (v, s) in r.sets.iter().enumerate() {
@@ -263,7 +275,10 @@ impl Index {
                 ix.by_bundled_test.push(x, v);
             }
             for x in &s.sections {
-                push(&mut ix.by_shikibetsu, x.clone(), v);
+                match two_digits(x) {
+                    Some(d) => ix.by_shikibetsu_num.push(d, v),
+                    None => push(&mut ix.by_shikibetsu, x.clone(), v),
+                }
             }
             for &x in &s.outpatient_mgmt {
                 ix.by_outpatient_mgmt.push(x, v);
@@ -281,7 +296,7 @@ impl Index {
                 ix.by_tapering.push(x, v);
             }
             for &x in &s.code_kinds {
-                push(&mut ix.by_code_kind, x, v);
+                ix.by_code_kind[x as usize].push(v);
             }
             ix.composite[v] = !s.union.is_empty() || !s.within.is_empty() || !s.except.is_empty();
         }
@@ -339,7 +354,7 @@ impl Index {
                 if std::mem::replace(&mut seen[x], true) {
                     continue;
                 }
-                ix.triggers.entry(x).or_default().push(v);
+                ix.triggers[x].push(v);
                 for u in &r.sets[x].union {
                     stack.extend(ix.versions.get(u).into_iter().flatten().copied());
                 }
@@ -498,7 +513,10 @@ impl Index {
                 .filter(|_| f.bundled_test != 0),
         );
         if let Some(s) = f.shikibetsu {
-            take(self.by_shikibetsu.get(s));
+            match two_digits(s) {
+                Some(d) => take(self.by_shikibetsu_num.get(d)),
+                None => take(self.by_shikibetsu.get(s)),
+            }
         }
         take(
             self.by_outpatient_mgmt
@@ -519,7 +537,7 @@ impl Index {
                 .filter(|_| f.test_judgement_group != 0),
         );
         take(self.by_tapering.get(f.tapering).filter(|_| f.tapering != 0));
-        take(self.by_code_kind.get(&CodeKind::of(f.code)));
+        take(Some(&self.by_code_kind[CodeKind::of(f.code) as usize]));
         if let Some(a) = alpha {
             if let Some(v) = self.by_section.get(&(a, f.section, f.branch)) {
                 out.extend(
@@ -616,7 +634,7 @@ impl Index {
         // Only the composites a direct match can reach (a composite with no criterion of its own
         // and no reachable direct match is false).
         for &d in direct.iter() {
-            for &v in self.triggers.get(&d).into_iter().flatten() {
+            for &v in &self.triggers[d] {
                 if in_force(r.sets[v].from, r.sets[v].to, date)
                     && self.eval(r, v, direct, date, memo)
                 {

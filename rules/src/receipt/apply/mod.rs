@@ -361,6 +361,10 @@ pub fn apply_with<'r>(
         };
     }
     let mut st = state::State::new(rules, calendar, visit, lines, history, hist_sets);
+    if st.no_candidates() {
+        // No rule has a subject line on the claim: none gives a finding.
+        return Applied::default();
+    }
     st.replaces();
     st.drop_auto_conflicts();
     st.inclusions();

@@ -37,8 +37,9 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     line_sets: Vec<usize>,
     line_off: Vec<usize>,
     /// For each history line on or before the date: its set versions (empty after the date);
-    /// computed here, or given by the caller.
-    hist_sets: std::borrow::Cow<'l, [Vec<usize>]>,
+    /// given by the caller, or computed at the first question about a history line.
+    given_sets: Option<&'l [Vec<usize>]>,
+    hist_sets: std::cell::OnceCell<Vec<Vec<usize>>>,
     /// History lines of the visit's day / calendar month (in date order, then input order).
     hist_day: Vec<usize>,
     hist_month: Vec<usize>,
@@ -78,10 +79,12 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
                 .sets_of_into(rules, &facts(l), date, &mut scratch, &mut line_sets);
             line_off.push(line_sets.len());
         }
-        let hist_sets = match given_sets {
-            Some(s) if s.len() == history.len() => std::borrow::Cow::Borrowed(s),
-            _ => std::borrow::Cow::Owned(super::history_sets(rules, history, date)),
-        };
+        let given_sets = given_sets.filter(|s| s.len() == history.len());
+        let mut marks = rules.index.no_rules();
+        rules
+            .index
+            .mark_subject_rules(&line_sets, date, !history.is_empty(), &mut marks);
+        let candidates = rules.index.marked(&marks);
         let mut hist_month: Vec<usize> = (0..history.len())
             .filter(|&i| {
                 let d = history[i].date;
@@ -94,11 +97,6 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             .copied()
             .filter(|&i| history[i].date == date)
             .collect();
-        let mut marks = rules.index.no_rules();
-        rules
-            .index
-            .mark_subject_rules(&line_sets, date, !history.is_empty(), &mut marks);
-        let candidates = rules.index.marked(&marks);
         State {
             rules,
             cal,
@@ -108,7 +106,8 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             date,
             line_sets,
             line_off,
-            hist_sets,
+            given_sets,
+            hist_sets: std::cell::OnceCell::new(),
             hist_day,
             hist_month,
             charged: vec![true; lines.len()],
@@ -116,6 +115,11 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             candidates,
             findings: Vec::new(),
         }
+    }
+
+    /// Whether no rule can act on the claim (no claim line is in a rule's subject set).
+    pub fn no_candidates(&self) -> bool {
+        self.candidates.is_empty()
     }
 
     /// The candidate rules of one kind (indices into that kind's list, ascending).
@@ -145,7 +149,12 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         };
         let sets = match l {
             LineRef::Claim(i) => &self.line_sets[self.line_off[i]..self.line_off[i + 1]],
-            LineRef::History(i) => &self.hist_sets[i][..],
+            LineRef::History(i) => match self.given_sets {
+                Some(s) => &s[i][..],
+                None => &self
+                    .hist_sets
+                    .get_or_init(|| super::history_sets(self.rules, self.history, self.date))[i][..],
+            },
         };
         sets.binary_search(&v).is_ok()
     }
