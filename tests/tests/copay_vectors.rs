@@ -255,7 +255,9 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                 {
                     return Err(format!("national 公費 {law}: {n}"));
                 }
-                if !["54", "52", "21", "15", "12"].contains(&law.as_str()) {
+                if !["54", "52", "51", "21", "15", "12", "10", "16", "28", "38"]
+                    .contains(&law.as_str())
+                {
                     return Err(format!("national 公費 法別 {law} not translated"));
                 }
                 kohi.push((law, arg(s, "monthLimitFutan").map(str::to_string)));
