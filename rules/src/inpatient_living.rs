@@ -16,6 +16,10 @@ pub struct LivingCare {
     /// The words that end the master name of a 入院料 priced for a patient receiving 生活療養
     /// (e.g. 「（生活療養）」).
     pub ward_name_mark: String,
+    /// The 入院料 (告示区分 patterns with 項番, e.g. "A101:1-3") that the 告示 prices apart for a
+    /// patient receiving 生活療養 (a （生活療養） code in the master): only these are checked
+    /// against the mark.
+    pub ward_marked: Vec<String>,
     /// What santei does not price (the cases outside `charge`): said in the "cannot decide".
     pub missing: String,
     pub source: String,
@@ -130,6 +134,14 @@ impl LivingCare {
             }
         }
         Ok(())
+    }
+
+    /// `ward_marked` parsed (checked when the rules were read).
+    pub fn ward_marked_patterns(&self) -> Vec<crate::receipt::KubunPattern> {
+        self.ward_marked
+            .iter()
+            .filter_map(|k| crate::receipt::KubunPattern::parse(k).ok())
+            .collect()
     }
 
     /// The fee of a filing ("1" or "2").

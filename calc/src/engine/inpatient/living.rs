@@ -23,6 +23,7 @@ pub(super) fn days(e: &Engine, m: &InpatientMonth, notes: &mut MonthNotes) -> Ve
     let Some(rule) = &e.inpatient.rules.living_care else {
         return out;
     };
+    let marked_kinds = rule.ward_marked_patterns();
     let mut checked: Vec<Code> = Vec::new();
     for (i, d) in m.days.iter().enumerate() {
         let date = d.date.0;
@@ -43,6 +44,10 @@ pub(super) fn days(e: &Engine, m: &InpatientMonth, notes: &mut MonthNotes) -> Ve
             continue;
         }
         checked.push(code);
+        let facts = crate::line_facts(r);
+        if !marked_kinds.iter().any(|p| p.matches(&facts)) {
+            continue;
+        }
         let marked = r.name.ends_with(rule.ward_name_mark.as_str());
         if living && !marked {
             notes.error(format!(
