@@ -23,6 +23,10 @@ pub(super) fn days(e: &Engine, m: &InpatientMonth, notes: &mut MonthNotes) -> Ve
     let Some(rule) = &e.inpatient.rules.living_care else {
         return out;
     };
+    // Younger than the rule's age on the month's last day: no day is one (no master look-ups).
+    if crate::copay::age::age_on(m.patient.birth_date.0, m.last_day()) < rule.min_age {
+        return out;
+    }
     let marked_kinds = rule.ward_marked_patterns();
     let mut checked: Vec<Code> = Vec::new();
     for (i, d) in m.days.iter().enumerate() {
