@@ -77,6 +77,12 @@ pub struct Admission {
     /// 入院時食事療養 (Ⅰ) = "1" or (Ⅱ) = "2" (the facility's filing); default "1".
     #[serde(default = "meal_fee_1")]
     pub meal_fee: String,
+    /// 医療区分 (1, 2 or 3) of a patient of 65 or older in a 療養病床, who receives 入院時生活療養:
+    /// the patient's 生活療養 標準負担額 turns on it (1 = 医療区分１; 2 and 3 = 医療区分２・３).
+    /// Needed only for such a patient's co-payment; santei refuses ("cannot decide") without it.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 3)))]
+    pub medical_class: Option<u8>,
 }
 
 fn meal_fee_1() -> String {
@@ -221,6 +227,16 @@ impl InpatientMonth {
             Ok(())
         };
         dpc(&self.admission.ward, "admission.ward")?;
+        if let Some(k) = self
+            .admission
+            .medical_class
+            .filter(|k| !(1..=3).contains(k))
+        {
+            return Err(field(
+                "admission.medical_class",
+                format!("{k}: the 医療区分 is 1, 2 or 3"),
+            ));
+        }
         let (first, last) = (self.month.0, self.last_day());
         let adm = self.admission.date.0;
         let reck = self.reckoning_date();

@@ -34,7 +34,7 @@ pub mod trace;
 pub mod values;
 
 pub use claim::{Claim, FieldError};
-pub use engine::inpatient::{DayOutput, InpatientOutput, MealTotals, MonthTrace};
+pub use engine::inpatient::{DayOutput, InpatientOutput, LivingCareTotals, MealTotals, MonthTrace};
 pub use engine::{line_facts, revision_after_data, CalcError, Engine, EngineError};
 pub use output::{CalcOutput, Line};
 pub use trace::TraceEntry;

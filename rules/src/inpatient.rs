@@ -165,17 +165,7 @@ impl InpatientOnlyIf {
     }
 }
 
-/// `[living_care]` — 入院時生活療養費: who gets it instead of 入院時食事療養 (a patient of
-/// `min_age` or older in a ward whose 入院料 has a 告示区分 of `ward_kubun`), and what santei lacks
-/// to price it (`missing`): such a month is "cannot decide".
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct LivingCare {
-    pub min_age: u32,
-    pub ward_kubun: Vec<String>,
-    pub missing: String,
-    pub source: String,
-}
+pub use crate::inpatient_living::{LivingCare, LivingCareCharge, LivingCareFee, LivingIncome};
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -325,14 +315,7 @@ impl InpatientRules {
             meal_fees.extend(f.meal_fee);
             meals = f.meals.or(meals);
             if let Some(l) = &f.living_care {
-                if l.source.trim().is_empty()
-                    || l.missing.trim().is_empty()
-                    || l.ward_kubun.is_empty()
-                {
-                    return Err(err(
-                        "[living_care]: needs ward_kubun, missing and a source".into()
-                    ));
-                }
+                l.check().map_err(err)?;
             }
             living = f.living_care.or(living);
             readmission = f.readmission.or(readmission);

@@ -24,6 +24,7 @@ pub mod copay;
 #[cfg(feature = "fetched-data")]
 pub mod fetched;
 pub mod inpatient;
+mod inpatient_living;
 pub mod lang;
 pub mod pricing;
 pub mod receipt;

@@ -19,7 +19,10 @@ pub(super) struct InpatientOutput {
     medical_cost: i64,
     /// 入院時食事療養 of the month.
     meals: MealTotals,
-    /// medical_cost + the meals' fee (yen).
+    /// 入院時生活療養 of the month (65歳以上 in a 療養病床), present when a day is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    living_care: Option<LivingCareTotals>,
+    /// medical_cost + the meals' fee + the 生活療養 fee (yen).
     total_yen: i64,
     /// The days in hospital.
     days: Vec<DayOutput>,
@@ -46,6 +49,28 @@ struct MealTotals {
     benefit_yen: Option<i64>,
 }
 
+/// 入院時生活療養 of the month.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct LivingCareTotals {
+    /// The 生活療養 days.
+    days: i64,
+    /// Meals served on them.
+    meals: i64,
+    /// 食事療養 (yen, per meal).
+    meal_fee_yen: i64,
+    /// 環境療養 (yen, per day).
+    environment_fee_yen: i64,
+    /// 入院時生活療養費 (yen): meal_fee_yen + environment_fee_yen.
+    fee_yen: i64,
+    /// 医療区分 the 標準負担額 was read for (`admission.medical_class`).
+    medical_class: Option<u8>,
+    /// 標準負担額 the patient pays (yen; in the co-payment block's meal_charge).
+    standard_charge_yen: i64,
+    /// fee − 標準負担額 (yen), when the co-payment block is computed.
+    benefit_yen: Option<i64>,
+}
+
 /// One day.
 #[derive(JsonSchema)]
 #[allow(dead_code)]
@@ -56,6 +81,7 @@ struct DayOutput {
     /// The 入院料 code of the day's ward.
     ward: String,
     meals: u32,
+    /// 入院時食事療養費 of the day (yen; a 生活療養 day: its 食事療養 + 環境療養).
     meal_fee_yen: i64,
     total_points: calc::values::DecimalNumber,
     /// The day as one claim.

@@ -1,6 +1,7 @@
 //! 入院時食事療養: the fee per meal in yen, from the master's 金額 code of the facility's
 //! 食事療養 (Ⅰ)/(Ⅱ) on the day (`rules/data/inpatient/inpatient.toml` names the codes), at most
-//! the meals a day may have; the patient's 標準負担額 is the co-payment block's.
+//! the meals a day may have; the patient's 標準負担額 is the co-payment block's. A 生活療養 day
+//! ([`super::living`]) is priced there instead.
 
 use super::output::{DayOutput, MealTotals, MonthNotes};
 use super::Engine;
@@ -12,6 +13,7 @@ use rust_decimal::Decimal;
 pub(super) fn price(
     e: &Engine,
     m: &InpatientMonth,
+    living: &[bool],
     days: &mut [DayOutput],
     notes: &mut MonthNotes,
 ) -> Result<MealTotals, CalcError> {
@@ -19,11 +21,11 @@ pub(super) fn price(
     let mut totals = MealTotals::default();
     if m.days
         .iter()
-        .all(|d| d.meals.as_ref().is_none_or(|x| x.count() == 0))
+        .zip(living)
+        .all(|(d, &l)| l || d.meals.as_ref().is_none_or(|x| x.count() == 0))
     {
         return Ok(totals);
     }
-    living_care(e, m)?;
     let fee = rules.meal_fee(&m.admission.meal_fee).ok_or_else(|| {
         CalcError::Input(format!(
             "admission.meal_fee: {:?} is not a 入院時食事療養 santei knows ({})",
@@ -41,7 +43,7 @@ pub(super) fn price(
     for (i, (d, out)) in m.days.iter().zip(days.iter_mut()).enumerate() {
         let Some(meals) = &d.meals else { continue };
         let n = meals.count();
-        if n == 0 {
+        if n == 0 || living[i] {
             continue;
         }
         if n > rules.meals.max_per_day {
@@ -105,34 +107,48 @@ pub(super) fn price(
     Ok(totals)
 }
 
-/// 入院時生活療養: a day with meals of a patient of the rule's age in a 療養病床 ward is
-/// "cannot decide" (`[living_care]` of `rules/data/inpatient/`).
-fn living_care(e: &Engine, m: &InpatientMonth) -> Result<(), CalcError> {
-    let Some(rule) = &e.inpatient.rules.living_care else {
-        return Ok(());
-    };
-    for (i, d) in m.days.iter().enumerate() {
-        if d.meals.as_ref().is_none_or(|x| x.count() == 0) {
-            continue;
-        }
-        let date = d.date.0;
-        let age = crate::copay::age::age_on(m.patient.birth_date.0, date);
-        if age < rule.min_age {
-            continue;
-        }
-        let ward = d.ward.as_ref().unwrap_or(&m.admission.ward);
-        let Some(code) = ward.code else { continue };
-        let Ok(entry) = e.data().lookup(code, date) else {
-            continue;
-        };
+/// A whole amount in yen of a master 金額 code on a date, with its name and source.
+pub(super) struct Yen {
+    pub code: Code,
+    pub name: String,
+    pub yen: i64,
+    pub source: String,
+}
+
+impl Yen {
+    pub(super) fn of(
+        e: &Engine,
+        code: Code,
+        date: chrono::NaiveDate,
+        path: &str,
+    ) -> Result<Yen, CalcError> {
+        let entry = e.data().lookup(code, date).map_err(|err| {
+            CalcError::Input(format!(
+                "{path}: {code} on {date}: {err} ({}); load the official master with --master",
+                e.data().label
+            ))
+        })?;
         let r = entry.record();
-        let kubun = format!("{}{:03}", r.code_alpha, r.section);
-        if rule.ward_kubun.iter().any(|k| *k == kubun) {
+        if r.point_kind != PointKind::Yen || r.points.fract() != Decimal::ZERO {
             return Err(CalcError::Input(format!(
-                "days[{i}].meals: cannot decide — {date}: the patient is {age} (≥ {}) in a 療養病床 ward ({code} {}, 告示区分 {kubun}), so the meals are 入院時生活療養, not 入院時食事療養; santei lacks {} ({})",
-                rule.min_age, r.name, rule.missing, rule.source
+                "{path}: {code} {} on {date} is not a whole amount in yen (点数識別 {}, {})",
+                r.name,
+                r.point_kind.as_str(),
+                r.points
             )));
         }
+        let yen = i64::try_from(r.points).map_err(|_| {
+            CalcError::Input(format!("{path}: {code} {} is out of range", r.points))
+        })?;
+        let source = entry.version.sources.last().map_or_else(
+            || e.data().label.clone(),
+            |s| format!("{}:{}", s.file, s.line),
+        );
+        Ok(Yen {
+            code,
+            name: r.name.to_string(),
+            yen,
+            source,
+        })
     }
-    Ok(())
 }

@@ -7,13 +7,14 @@
 //! does not fit the day. Then [`checks`] counts the 算定単位 of an admission the pipeline does not
 //! (入院初日, 入院中, 退院時 of the 05算定回数テーブル) and the 04入院基本料テーブル (which 入院基本料等
 //! 加算 a 入院基本料 allows, and which exclude each other); [`meals`] prices 入院時食事療養 in yen
-//! from the master; the month's co-payment is the receipt's (`calc::copay::compute`), meals'
+//! from the master, and [`living`] 入院時生活療養 (65歳以上 in a 療養病床); the month's co-payment is the receipt's (`calc::copay::compute`), meals'
 //! 標準負担額 included.
 //!
 //! DPC is out of scope (the input refuses a DPC ward).
 
 mod checks;
 mod day;
+mod living;
 mod meals;
 mod output;
 mod restrict;
@@ -27,7 +28,7 @@ use rules::inpatient::InpatientRules;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-pub use output::{DayOutput, InpatientOutput, MealTotals, MonthTrace};
+pub use output::{DayOutput, InpatientOutput, LivingCareTotals, MealTotals, MonthTrace};
 
 /// What the days of a month share: the month's claim (the day's date and items refilled, the
 /// history grown), the receipt rules' view of that history, the stay's operation days.
@@ -216,7 +217,9 @@ impl Engine {
         }
         checks::admission_limits(self, month, reckoning, &days, &mut notes);
         checks::basic_addons(self, month, &days, &mut notes);
-        let meal_totals = meals::price(self, month, &mut days, &mut notes)?;
-        output::finish(self, month, reckoning, days, meal_totals, notes)
+        let living_days = living::days(self, month, &mut notes);
+        let meal_totals = meals::price(self, month, &living_days, &mut days, &mut notes)?;
+        let living = living::price(self, month, &living_days, &mut days, &mut notes)?;
+        output::finish(self, month, reckoning, days, (meal_totals, living), notes)
     }
 }

@@ -3,8 +3,10 @@
 //! block of the receipt (高額療養費 and the meals' 標準負担額 by `calc::copay`).
 //!
 //! JSON: `month`, `reckoning_date`, `total_points`, `medical_cost` (yen = points × 10),
-//! `meals` {`count`, `fee_yen`, `standard_charge_yen`, `benefit_yen`}, `total_yen`
-//! (medical_cost + meals' fee), `days` [{`date`, `day_of_stay`, `ward`, `meals`,
+//! `meals` {`count`, `fee_yen`, `standard_charge_yen`, `benefit_yen`}, `living_care` (when a day
+//! is 入院時生活療養) {`days`, `meals`, `meal_fee_yen`, `environment_fee_yen`, `fee_yen`,
+//! `medical_class`, `standard_charge_yen`, `benefit_yen`}, `total_yen` (medical_cost + meals'
+//! fee + 生活療養 fee), `days` [{`date`, `day_of_stay`, `ward`, `meals`,
 //! `meal_fee_yen`, `total_points`, `result` (as `santei calc` of one claim)}], `warnings`,
 //! `errors`, `trace` [{`rule`, `looked_at`, `source`, `decision`}], and `copay` when the
 //! patient's insurance facts are given.
@@ -78,6 +80,28 @@ pub struct MealTotals {
     pub benefit_yen: Option<i64>,
 }
 
+/// 入院時生活療養 of the month (65歳以上 in a 療養病床): present when a day is one.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct LivingCareTotals {
+    /// The 生活療養 days.
+    pub days: i64,
+    /// Meals served on them.
+    pub meals: i64,
+    /// 食事療養 in yen (Σ fee per meal × meals).
+    pub meal_fee_yen: i64,
+    /// 環境療養 in yen (Σ fee per day).
+    pub environment_fee_yen: i64,
+    /// 入院時生活療養費 in yen: meal_fee_yen + environment_fee_yen.
+    pub fee_yen: i64,
+    /// 医療区分 the 標準負担額 was read for (`admission.medical_class`), when it was.
+    pub medical_class: Option<u8>,
+    /// 標準負担額 the patient pays (食事 per meal + 居住 per day; in the co-payment block's
+    /// `meal_charge`; 0 without it).
+    pub standard_charge_yen: i64,
+    /// What the insurer pays (fee − 標準負担額), when the co-payment block is computed.
+    pub benefit_yen: Option<i64>,
+}
+
 /// One day of the month.
 #[derive(Clone, Debug)]
 pub struct DayOutput {
@@ -87,7 +111,7 @@ pub struct DayOutput {
     /// The 入院料 of the day's ward.
     pub ward: Code,
     pub meals: u32,
-    /// 入院時食事療養費 of the day in yen.
+    /// 入院時食事療養費 of the day in yen (a 生活療養 day: its 食事療養 + 環境療養).
     pub meal_fee_yen: i64,
     /// The day as one claim (lines, warnings, errors, trace).
     pub result: CalcOutput,
@@ -102,7 +126,9 @@ pub struct InpatientOutput {
     /// 医療費 in yen: points × 10.
     pub medical_cost: i64,
     pub meals: MealTotals,
-    /// medical_cost + the meals' fee.
+    /// 入院時生活療養, when a day is one.
+    pub living_care: Option<LivingCareTotals>,
+    /// medical_cost + the meals' fee + the 生活療養 fee.
     pub total_yen: i64,
     pub days: Vec<DayOutput>,
     pub warnings: Vec<String>,
@@ -124,7 +150,7 @@ pub(super) fn finish(
     m: &InpatientMonth,
     reckoning_date: NaiveDate,
     days: Vec<DayOutput>,
-    mut meals: MealTotals,
+    (mut meals, mut living): (MealTotals, Option<LivingCareTotals>),
     mut n: MonthNotes,
 ) -> Result<InpatientOutput, CalcError> {
     let total = sum(days.iter().map(|d| d.result.total_points)).ok_or_else(|| {
@@ -177,8 +203,16 @@ pub(super) fn finish(
             };
             let out = crate::copay::compute(e.copay_tables(), &receipt)
                 .map_err(|err| CalcError::Input(format!("copay: {err}")))?;
+            let mut out = out;
             meals.standard_charge_yen = out.meal_charge;
             meals.benefit_yen = Some(meals.fee_yen - out.meal_charge);
+            if let Some(l) = living.as_mut() {
+                // The 生活療養 標準負担額 is paid at the window like the meals' (no 公費: a month
+                // with both is "cannot decide").
+                out.meal_charge += l.standard_charge_yen;
+                out.patient_pays += l.standard_charge_yen;
+                l.benefit_yen = Some(l.fee_yen - l.standard_charge_yen);
+            }
             Some(out)
         }
     };
@@ -187,8 +221,9 @@ pub(super) fn finish(
         reckoning_date,
         total_points: total,
         medical_cost,
-        total_yen: medical_cost + meals.fee_yen,
+        total_yen: medical_cost + meals.fee_yen + living.map_or(0, |l| l.fee_yen),
         meals,
+        living_care: living,
         days,
         warnings: n.warnings,
         errors: n.errors,
@@ -227,6 +262,9 @@ impl Serialize for InpatientOutput {
         o.serialize_field("total_points", &Dec(self.total_points))?;
         o.serialize_field("medical_cost", &self.medical_cost)?;
         o.serialize_field("meals", &self.meals)?;
+        if let Some(l) = &self.living_care {
+            o.serialize_field("living_care", l)?;
+        }
         o.serialize_field("total_yen", &self.total_yen)?;
         o.serialize_field("days", &self.days)?;
         o.serialize_field("warnings", &self.warnings)?;
