@@ -205,10 +205,10 @@ pub struct PackFile {
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// The default data's texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group
-/// `masters/pack` given at run time ([`crate::fetched`]).
+/// `masters/pack` given at run time ([`datatext::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("masters/pack");
+    return datatext::fetched::group("masters/pack");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }
@@ -217,7 +217,7 @@ pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
 /// (files users write; feature `toml`).
 fn parse_pack(name: &str, text: &str) -> Result<PackFile, LoadError> {
     if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| pack_err(name, e.to_string()));
+        return datatext::from_json(text).map_err(|e| pack_err(name, e.to_string()));
     }
     #[cfg(feature = "toml")]
     {
@@ -637,7 +637,7 @@ fn change_fields(
 fn change_fields(
     fields: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<ProcedureRecord, serde_json::Error> {
-    serde_json::from_str(&serde_json::to_string(fields)?)
+    datatext::from_json(&serde_json::to_string(fields)?)
 }
 
 /// Apply one hand-written change with the official update semantics.

@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_calendar.rs"));
 
 /// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/calendar`
-/// given at run time ([`crate::fetched`]).
+/// given at run time ([`datatext::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("rules/calendar");
+    return datatext::fetched::group("rules/calendar");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }

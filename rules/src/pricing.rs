@@ -13,10 +13,10 @@ use serde::Deserialize;
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_pricing.rs"));
 
 /// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/pricing`
-/// given at run time ([`crate::fetched`]).
+/// given at run time ([`datatext::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("rules/pricing");
+    return datatext::fetched::group("rules/pricing");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }
