@@ -21,7 +21,7 @@ const RECORD: char = '\u{1e}';
 const UNIT: char = '\u{1f}';
 
 /// The groups, in the order written; the loaders of `masters` (`masters/…`) and `rules`
-/// (`rules/…`) read them from [`datatext::fetched`].
+/// (`rules/…`) read them from [`support::fetched`].
 pub const GROUPS: [&str; 7] = [
     "masters/pack",
     "masters/revision",
@@ -114,7 +114,7 @@ pub fn install(text: String) -> Result<(), String> {
         .into_iter()
         .map(|(group, texts)| (group.to_string(), texts))
         .collect();
-    if !datatext::fetched::set(groups) {
+    if !support::fetched::set(groups) {
         return Err("santei-data: the data was given before".into());
     }
     Ok(())
@@ -123,7 +123,7 @@ pub fn install(text: String) -> Result<(), String> {
 /// Whether [`install`] has run (always true for a module with the data embedded).
 pub fn installed() -> bool {
     #[cfg(feature = "fetched-data")]
-    return datatext::fetched::is_set();
+    return support::fetched::is_set();
     #[cfg(not(feature = "fetched-data"))]
     true
 }
