@@ -78,4 +78,23 @@ fn main() {
     let list = embed(&out, "the embedded data", &revisions);
     std::fs::write(Path::new(&out).join("embedded_revisions.rs"), list)
         .expect("write embedded_revisions.rs");
+    pack_codes(&out);
+}
+
+/// The codes of `data/pack-codes.txt` as a list of numbers (`masters::pack::PACK_CODES`): the
+/// code of each line before its `#` comment, lines without one skipped — the comments (the
+/// items' names) stay out of the binaries.
+fn pack_codes(out: &str) {
+    println!("cargo:rerun-if-changed=data/pack-codes.txt");
+    let text = std::fs::read_to_string("data/pack-codes.txt").expect("read data/pack-codes.txt");
+    let codes: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.split('#').next()?.trim().parse::<u32>().ok())
+        .map(|c| c.to_string())
+        .collect();
+    std::fs::write(
+        Path::new(out).join("pack_codes.rs"),
+        format!("&[{}]", codes.join(", ")),
+    )
+    .expect("write pack_codes.rs");
 }

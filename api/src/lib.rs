@@ -525,7 +525,7 @@ pub fn search(engine: &Engine, query: &str, date: &str, limit: usize) -> Result<
             ));
         }
     }
-    found.sort_by_key(|(rank, _)| *rank);
+    support::sort::sort_by_key(&mut found, |(rank, _)| *rank);
     found.truncate(limit);
     render(&found.into_iter().map(|(_, f)| f).collect::<Vec<_>>())
 }
@@ -534,12 +534,7 @@ pub fn search(engine: &Engine, query: &str, date: &str, limit: usize) -> Result<
 /// [`search`] puts them first among equally good matches.
 fn common_codes() -> &'static std::collections::HashSet<u32> {
     static COMMON: std::sync::OnceLock<std::collections::HashSet<u32>> = std::sync::OnceLock::new();
-    COMMON.get_or_init(|| {
-        include_str!("../../masters/data/pack-codes.txt")
-            .lines()
-            .filter_map(|l| l.split('#').next()?.trim().parse().ok())
-            .collect()
-    })
+    COMMON.get_or_init(|| masters::pack::PACK_CODES.iter().copied().collect())
 }
 
 /// Fold a text for matching: full-width ASCII to ASCII, Latin letters to lower case, half-width

@@ -280,8 +280,8 @@ fn toml_rule_file(name: &str, kind: &str, text: &str) -> RuleFile {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
         walk(&v, &mut starts, &mut ends, &mut open);
     }
-    starts.sort();
-    ends.sort();
+    support::sort::sort(&mut starts);
+    support::sort::sort(&mut ends);
     RuleFile {
         file: name.to_string(),
         kind: kind.to_string(),

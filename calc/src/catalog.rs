@@ -231,7 +231,9 @@ impl Catalog {
                 e.arity() > 0 && e.literal_len() >= 6
             })
             .collect();
-        patterns.sort_by_key(|&i| std::cmp::Reverse(entries[i].literal_len()));
+        support::sort::sort_by_key(&mut patterns, |&i| {
+            std::cmp::Reverse(entries[i].literal_len())
+        });
         Catalog {
             entries,
             by_hash,

@@ -22,8 +22,6 @@ pub mod csvfile;
 pub mod dataset;
 pub mod drugs;
 pub mod error;
-#[cfg(feature = "fetched-data")]
-pub mod fetched;
 pub mod pack;
 pub mod procedure;
 pub mod revision;

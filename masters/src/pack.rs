@@ -204,11 +204,15 @@ pub struct PackFile {
 /// in TOML (`masters/data/`) and embedded as JSON (converted by `build.rs`).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
+/// The codes of `masters/data/pack-codes.txt` (the codes the embedded pack was exported for:
+/// common outpatient items), in the file's order, without its comments (`build.rs`).
+pub static PACK_CODES: &[u32] = include!(concat!(env!("OUT_DIR"), "/pack_codes.rs"));
+
 /// The default data's texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group
-/// `masters/pack` given at run time ([`crate::fetched`]).
+/// `masters/pack` given at run time ([`support::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("masters/pack");
+    return support::fetched::group("masters/pack");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }
@@ -217,7 +221,7 @@ pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
 /// (files users write; feature `toml`).
 fn parse_pack(name: &str, text: &str) -> Result<PackFile, LoadError> {
     if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| pack_err(name, e.to_string()));
+        return support::from_json(text).map_err(|e| pack_err(name, e.to_string()));
     }
     #[cfg(feature = "toml")]
     {
@@ -422,7 +426,7 @@ pub fn load_packs(files: &[(&str, &str)]) -> Result<Dataset, LoadError> {
         let k = TableKind::for_scope(s);
         ds.tables.loaded.push((k, "embedded pack".into()));
     }
-    ds.tables.loaded.sort();
+    support::sort::sort(&mut ds.tables.loaded);
     ds.tables.index_exclusions();
     ds.label = if titles.is_empty() {
         "pack".into()
@@ -637,7 +641,7 @@ fn change_fields(
 fn change_fields(
     fields: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<ProcedureRecord, serde_json::Error> {
-    serde_json::from_str(&serde_json::to_string(fields)?)
+    support::from_json(&serde_json::to_string(fields)?)
 }
 
 /// Apply one hand-written change with the official update semantics.
@@ -867,7 +871,7 @@ fn checks_for(
             .filter(|(_, d)| *d >= changes.effective)
             .map(|(c, _)| *c)
             .collect();
-        covered.sort();
+        support::sort::sort(&mut covered);
         covered.dedup();
         out.push(std::sync::Arc::new(crate::revision::RevisionCheck {
             changes,

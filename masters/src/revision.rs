@@ -30,10 +30,10 @@ use std::sync::Arc;
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_revisions.rs"));
 
 /// The revision-change texts in use: [`EMBEDDED`], or with the feature `fetched-data` the
-/// group `masters/revision` given at run time ([`crate::fetched`]).
+/// group `masters/revision` given at run time ([`support::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("masters/revision");
+    return support::fetched::group("masters/revision");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }

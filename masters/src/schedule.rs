@@ -336,7 +336,7 @@ impl Schedule {
     /// All codes, sorted.
     pub fn codes(&self) -> Vec<Code> {
         let mut v: Vec<Code> = self.codes.keys().copied().collect();
-        v.sort();
+        support::sort::sort(&mut v);
         v
     }
 
@@ -408,7 +408,7 @@ impl Schedule {
                     (*c, end)
                 })
                 .collect();
-            report.absent.sort();
+            support::sort::sort(&mut report.absent);
             report.codes_in_file = in_file.len();
             for r in rows {
                 let rec = r.full.expect("full row");

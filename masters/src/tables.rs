@@ -835,7 +835,7 @@ impl Tables {
         }
         self.loaded.retain(|(k, _)| *k != kind);
         self.loaded.push((kind, file.to_string()));
-        self.loaded.sort();
+        support::sort::sort(&mut self.loaded);
         Ok(n)
     }
 
@@ -863,7 +863,7 @@ impl Tables {
             }
         }
         for v in self.bundle_parents.values_mut() {
-            v.sort();
+            support::sort::sort(v);
         }
     }
 
@@ -922,7 +922,7 @@ impl Tables {
                 }
             }
         }
-        out.sort_by_key(|x| (x.parent, x.group));
+        support::sort::sort_by_key(&mut out, |x| (x.parent, x.group));
         out
     }
 
@@ -946,7 +946,7 @@ impl Tables {
         for (code, rules) in self.exclusions.iter_mut() {
             let key = *code;
             let other_of = |r: &ExclusionRule| if r.first == key { r.second } else { r.first };
-            rules.sort_by_key(other_of);
+            support::sort::sort_by_key(rules, other_of);
             self.exclusion_others.insert(
                 key,
                 OtherCodes::new(rules.iter().map(|r| other_of(r).0).collect()),

@@ -471,7 +471,7 @@ impl AddonRules {
             r.revisions.extend(f.revision);
             r.files.push(name.to_string());
         }
-        r.revisions.sort_by_key(|v| v.date);
+        support::sort::sort_by_key(&mut r.revisions, |v| v.date);
         r.check().map_err(|message| AddonRuleError {
             file: files.iter().map(|f| f.0).collect::<Vec<_>>().join(", "),
             message,

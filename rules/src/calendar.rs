@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_calendar.rs"));
 
 /// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/calendar`
-/// given at run time ([`crate::fetched`]).
+/// given at run time ([`support::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("rules/calendar");
+    return support::fetched::group("rules/calendar");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }
@@ -136,7 +136,7 @@ impl Calendar {
             }
         }
         let mut holidays = f.holiday;
-        holidays.sort_by_key(|h| h.date);
+        support::sort::sort_by_key(&mut holidays, |h| h.date);
         for w in holidays.windows(2) {
             if w[0].date == w[1].date {
                 return Err(err(format!("holiday {}: listed twice", w[0].date)));

@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_inpatient.rs"));
 
 /// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/inpatient`
-/// given at run time ([`crate::fetched`]).
+/// given at run time ([`support::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("rules/inpatient");
+    return support::fetched::group("rules/inpatient");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }

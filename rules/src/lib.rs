@@ -21,8 +21,6 @@
 pub mod addons;
 pub mod calendar;
 pub mod copay;
-#[cfg(feature = "fetched-data")]
-pub mod fetched;
 pub mod inpatient;
 mod inpatient_living;
 pub mod lang;
@@ -36,10 +34,11 @@ pub use lang::YearMonth;
 
 /// Read a data text: JSON when it is a JSON object (the embedded data, converted from TOML by
 /// `build.rs`; what the WebAssembly build is given), TOML otherwise (files users write;
-/// feature `toml`). The error is the parser's message.
+/// feature `toml`). JSON is read by [`support::from_json`] (every struct from a JSON object:
+/// one reader per data type in the browser page's module). The error is the parser's message.
 pub fn parse_data<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| e.to_string());
+        return support::from_json(text).map_err(|e| e.to_string());
     }
     #[cfg(feature = "toml")]
     {

@@ -13,10 +13,10 @@ use serde::Deserialize;
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_pricing.rs"));
 
 /// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/pricing`
-/// given at run time ([`crate::fetched`]).
+/// given at run time ([`support::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("rules/pricing");
+    return support::fetched::group("rules/pricing");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }
@@ -183,7 +183,7 @@ impl Pricing {
             }
         }
         let mut revisions = f.drug_price_revision;
-        revisions.sort_by_key(|r| r.date);
+        support::sort::sort_by_key(&mut revisions, |r| r.date);
         Ok(Pricing {
             file: name.to_string(),
             drug: f.drug,

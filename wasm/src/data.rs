@@ -20,8 +20,8 @@ const RECORD: char = '\u{1e}';
 /// Separator of the three parts of a record.
 const UNIT: char = '\u{1f}';
 
-/// The groups, in the order written; `masters/…` go to [`masters::fetched`], `rules/…` to
-/// [`rules::fetched`].
+/// The groups, in the order written; the loaders of `masters` (`masters/…`) and `rules`
+/// (`rules/…`) read them from [`support::fetched`].
 pub const GROUPS: [&str; 7] = [
     "masters/pack",
     "masters/revision",
@@ -110,16 +110,11 @@ pub fn install(text: String) -> Result<(), String> {
     // The loaders keep `&'static str` texts, as the embedded statics are: the bundle lives
     // for the rest of the program.
     let text: &'static str = Box::leak(text.into_boxed_str());
-    let mut m = Vec::new();
-    let mut r = Vec::new();
-    for (group, texts) in read(text)? {
-        if group.starts_with("masters/") {
-            m.push((group.to_string(), texts));
-        } else {
-            r.push((group.to_string(), texts));
-        }
-    }
-    if !masters::fetched::set(m) | !rules::fetched::set(r) {
+    let groups = read(text)?
+        .into_iter()
+        .map(|(group, texts)| (group.to_string(), texts))
+        .collect();
+    if !support::fetched::set(groups) {
         return Err("santei-data: the data was given before".into());
     }
     Ok(())
@@ -128,7 +123,7 @@ pub fn install(text: String) -> Result<(), String> {
 /// Whether [`install`] has run (always true for a module with the data embedded).
 pub fn installed() -> bool {
     #[cfg(feature = "fetched-data")]
-    return !masters::pack::embedded_texts().is_empty();
+    return support::fetched::is_set();
     #[cfg(not(feature = "fetched-data"))]
     true
 }

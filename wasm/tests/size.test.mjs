@@ -32,9 +32,13 @@ function exportsOf(file) {
 // 574,817 B with one tracking parse per input type in WebAssembly (api::parse::from_json);
 // 550,298 B with a pack change's fields read through their JSON text (no deserializer over
 // serde_json::Value); 551,832 B at d3d73d1 (perf19's receipt-rule index merged); 555,702 B with the UKE audit's
-// message catalog and language (audit22) merged. A module that
-// grows past this budget fails; lower it when the module shrinks.
-const BUDGET = 558_000;
+// message catalog and language (audit22) merged. Round 4 (page23, from 1008161): 514,711 B
+// before wasm-opt with the data texts read with every struct from a JSON object
+// (support::from_json: one reader per data type), one sort routine for every element type
+// (support::sort) and the search's common codes as numbers (masters::pack::PACK_CODES);
+// 506,946 B after `wasm-opt --duplicate-function-elimination -O1` (wasm/build-page). A module
+// that grows past this budget fails; lower it when the module shrinks.
+const BUDGET = 509_000;
 // Issue 23's limit.
 const LIMIT = 500_000;
 

@@ -113,7 +113,7 @@ pub(super) fn resolve<'c, 'a>(
             free,
         });
     }
-    out.sort_by_key(|r| (r.programme.priority, r.index));
+    support::sort::sort_by_key(&mut out, |r| (r.programme.priority, r.index));
     Ok(out)
 }
 

@@ -25,10 +25,10 @@ pub static EMBEDDED_FILES: &[(&str, &str)] =
     include!(concat!(env!("OUT_DIR"), "/embedded_copay.rs"));
 
 /// The texts in use: [`EMBEDDED_FILES`], or with the feature `fetched-data` the group `rules/copay`
-/// given at run time ([`crate::fetched`]).
+/// given at run time ([`support::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("rules/copay");
+    return support::fetched::group("rules/copay");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED_FILES
 }

@@ -148,7 +148,7 @@ pub(super) fn check(r: &ReceiptRules, o: &Origin, names: &[&str]) -> Result<(), 
             .push((s.from, s.to));
     }
     for versions in cx.sets.values_mut() {
-        versions.sort();
+        support::sort::sort(versions);
     }
     for (id, versions) in &cx.sets {
         for w in versions.windows(2) {

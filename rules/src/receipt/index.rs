@@ -301,7 +301,7 @@ impl Index {
             ix.composite[v] = !s.union.is_empty() || !s.within.is_empty() || !s.except.is_empty();
         }
         for vs in ix.versions.values_mut() {
-            vs.sort_by_key(|&v| r.sets[v].from);
+            support::sort::sort_by_key(vs, |&v| r.sets[v].from);
         }
         let resolve = |ids: &[String]| -> Vec<Vec<usize>> {
             ids.iter()

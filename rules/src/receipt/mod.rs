@@ -36,10 +36,10 @@ pub use semantics::{time_holds, FacilityHours, TimeCheck};
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_receipt.rs"));
 
 /// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/receipt`
-/// given at run time ([`crate::fetched`]).
+/// given at run time ([`support::fetched`]).
 pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
     #[cfg(feature = "fetched-data")]
-    return crate::fetched::group("rules/receipt");
+    return support::fetched::group("rules/receipt");
     #[cfg(not(feature = "fetched-data"))]
     EMBEDDED
 }

@@ -171,7 +171,7 @@ impl TierRules {
             }
             periods.extend(ps);
         }
-        periods.sort_by_key(|p| p.from);
+        support::sort::sort_by_key(&mut periods, |p| p.from);
         Ok(TierRules { periods })
     }
 

@@ -311,7 +311,7 @@ impl TryFrom<MonthFields> for Month {
                 meals: v.meals.unwrap_or_default().0,
             });
         }
-        visits.sort_by_key(|v| v.date);
+        support::sort::sort_by_key(&mut visits, |v| v.date);
         Ok(Month {
             month,
             setting: m.setting.unwrap_or(Setting::Outpatient),

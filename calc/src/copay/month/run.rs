@@ -325,7 +325,7 @@ fn uninsured(
         }
         progs.push((i, c, p));
     }
-    progs.sort_by_key(|(i, _, p)| (p.priority, *i));
+    support::sort::sort_by_key(&mut progs, |(i, _, p)| (p.priority, *i));
     let mut remaining = cost;
     let mut pays = Vec::with_capacity(progs.len());
     for (i, c, p) in &progs {

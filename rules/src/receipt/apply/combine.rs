@@ -152,7 +152,9 @@ impl State<'_, '_, '_, '_, '_> {
             if let Some(max) = b.max_items {
                 if n > max {
                     let mut ranked = group.clone();
-                    ranked.sort_by(|&x, &y| self.lines[y].points.cmp(&self.lines[x].points));
+                    support::sort::sort_by(&mut ranked, |&x, &y| {
+                        self.lines[y].points.cmp(&self.lines[x].points)
+                    });
                     let mut kept_codes: Vec<u32> = Vec::new();
                     let mut kept = Vec::new();
                     for i in ranked {

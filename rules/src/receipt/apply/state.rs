@@ -91,7 +91,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
                 d.year() == date.year() && d.month() == date.month()
             })
             .collect();
-        hist_month.sort_by_key(|&i| (history[i].date, i));
+        support::sort::sort_by_key(&mut hist_month, |&i| (history[i].date, i));
         let hist_day = hist_month
             .iter()
             .copied()
