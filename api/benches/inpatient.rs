@@ -5,45 +5,12 @@
 //! Reads ../shared (or $SANTEI_SHARED).
 
 mod common;
+mod inpatient_month;
 use common::shared;
+use inpatient_month::month;
 
 use calc::Engine;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-
-/// 30 days (2024-07-01..30, admitted 07-01): 2 lines a day santei adds (入院料, 入院期間加算) and
-/// 140 lines the caller lists (尿一般 and 末梢血液一般 every other day … ), 200 in all.
-fn month() -> String {
-    let mut days = Vec::new();
-    let mut listed = 0;
-    for d in 1..=30 {
-        let mut items = Vec::new();
-        // 140 listed lines over 30 days: 5 on 20 days, 4 on 10 days.
-        let n = if d <= 20 { 5 } else { 4 };
-        let codes = [
-            "160000310",
-            "160008010",
-            "160019010",
-            "160022510",
-            "160061810",
-        ];
-        for c in codes.iter().take(n) {
-            items.push(serde_json::json!({"code": c}));
-            listed += 1;
-        }
-        days.push(
-            serde_json::json!({"date": format!("2024-07-{d:02}"), "items": items, "meals": 3}),
-        );
-    }
-    assert_eq!(listed + 2 * 30, 200);
-    serde_json::json!({
-        "setting": "inpatient", "kind": "ika", "month": "2024-07",
-        "patient": {"birth_date": "1958-03-15", "insurance": "kenpo", "income_category": "ウ"},
-        "facility": {"kind": "hospital", "standards": [{"code": "3525", "from": "2024-06-01"}]},
-        "admission": {"date": "2024-07-01", "ward": {"code": "190117710"}},
-        "days": days,
-    })
-    .to_string()
-}
 
 fn bench(c: &mut Criterion) {
     let s = shared();

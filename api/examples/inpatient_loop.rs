@@ -8,38 +8,11 @@
 //! parsed and the result's JSON written with serde_json, no engine.
 
 use calc::Engine;
-use std::path::PathBuf;
 
-/// The bench's month: 2024-07-01..30, admitted 07-01, 急性期一般入院料１; 140 listed lines (5 a
-/// day on days 1–20, 4 on days 21–30) and the 60 santei adds (入院料, 入院期間加算).
-fn month() -> String {
-    let codes = [
-        "160000310",
-        "160008010",
-        "160019010",
-        "160022510",
-        "160061810",
-    ];
-    let days: Vec<_> = (1..=30)
-        .map(|d| {
-            let n = if d <= 20 { 5 } else { 4 };
-            let items: Vec<_> = codes
-                .iter()
-                .take(n)
-                .map(|c| serde_json::json!({ "code": c }))
-                .collect();
-            serde_json::json!({"date": format!("2024-07-{d:02}"), "items": items, "meals": 3})
-        })
-        .collect();
-    serde_json::json!({
-        "setting": "inpatient", "kind": "ika", "month": "2024-07",
-        "patient": {"birth_date": "1958-03-15", "insurance": "kenpo", "income_category": "ウ"},
-        "facility": {"kind": "hospital", "standards": [{"code": "3525", "from": "2024-06-01"}]},
-        "admission": {"date": "2024-07-01", "ward": {"code": "190117710"}},
-        "days": days,
-    })
-    .to_string()
-}
+#[path = "../benches/inpatient_month/mod.rs"]
+mod inpatient_month;
+use inpatient_month::month;
+use std::path::PathBuf;
 
 #[inline(never)]
 fn engine_once(engine: &Engine, m: &calc::inpatient::InpatientMonth) -> usize {
