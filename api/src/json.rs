@@ -7,7 +7,9 @@
 //!
 //! A private module of safe code (the crate forbids `unsafe`; issue 19 named the `unsafe`
 //! writer of a public module a defect): hand-written because it is measured faster than
-//! `serde_json`'s serializer over the same result (see `render`).
+//! `serde_json`'s serializer over the same result — the benchmark claim's result (7,168
+//! bytes) in 59k instructions against 186k for `serde_json::to_string` (callgrind,
+//! `claim_loop 2000 write` / `serde`, 2026-12-07).
 
 use rust_decimal::Decimal;
 
