@@ -22,10 +22,10 @@ pub(crate) fn rule_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<
         if rule.kind != f.claim.kind || !rule.in_force(f.date) {
             continue;
         }
-        let Some(trigger) = trigger(f, n, work, ri, rule) else {
+        let Some(trigger) = trigger(f, work, ri, rule) else {
             continue;
         };
-        let looked = tx!(n.t, "{}; {} {}–{}", trigger, &rule.name, rule.from, rule.to);
+        let looked = Looked { trigger, rule };
         if let Some(line) = consider(f, n, work, ri, rule, looked) {
             work.push(line);
         }
@@ -51,14 +51,50 @@ fn candidates(f: &Facts<'_>, work: &[Work<'_>]) -> Vec<usize> {
     v
 }
 
-/// What triggers the rule on this claim, described; `None` when nothing does.
-fn trigger(
-    f: &Facts<'_>,
-    n: &mut Notes,
-    work: &[Work<'_>],
+/// What triggers a rule on this claim.
+#[derive(Clone, Copy)]
+enum Trigger<'a> {
+    /// An input line (医科): its code and name, and the name of the rule's trigger it is of.
+    Line {
+        code: Option<Code>,
+        name: &'a str,
+        trigger: &'a str,
+    },
+    /// The claim's visit (歯科/調剤).
+    Visit(&'static str),
+}
+
+/// What the trace says was looked at for a triggered rule (its words built only when the
+/// trace is kept).
+#[derive(Clone, Copy)]
+struct Looked<'a> {
+    trigger: Trigger<'a>,
+    rule: &'a AddonRule,
+}
+
+impl Looked<'_> {
+    /// `trigger; name from–to`.
+    fn text(&self, n: &mut Notes) -> Text {
+        let trigger = match self.trigger {
+            Trigger::Line {
+                code,
+                name,
+                trigger,
+            } => tx!(n.t, "{} {} ({})", code, name, trigger),
+            Trigger::Visit(v) => tx!(n.t, "visit: {}", v),
+        };
+        let rule = self.rule;
+        tx!(n.t, "{}; {} {}–{}", trigger, &rule.name, rule.from, rule.to)
+    }
+}
+
+/// What triggers the rule on this claim; `None` when nothing does.
+fn trigger<'a>(
+    f: &Facts<'a>,
+    work: &[Work<'a>],
     ri: usize,
-    rule: &AddonRule,
-) -> Option<Text> {
+    rule: &'a AddonRule,
+) -> Option<Trigger<'a>> {
     let rules = f.rules();
     if f.claim.kind == ClaimKind::Ika {
         let codes = rules.rule_trigger_codes(ri);
@@ -76,12 +112,16 @@ fn trigger(
             .and_then(|t| rules.trigger(t))
             .map(|t| t.name.as_str())
             .unwrap_or("");
-        Some(tx!(n.t, "{} {} ({})", l.line.code, l.name, trig_name))
+        Some(Trigger::Line {
+            code: l.line.code,
+            name: l.name,
+            trigger: trig_name,
+        })
     } else {
         f.claim
             .visit
             .filter(|v| rule.on.iter().any(|o| o == v.as_str()))
-            .map(|v| tx!(n.t, "visit: {}", v.as_str()))
+            .map(|v| Trigger::Visit(v.as_str()))
     }
 }
 
@@ -93,14 +133,20 @@ fn consider<'a>(
     work: &[Work<'a>],
     ri: usize,
     rule: &'a AddonRule,
-    looked: Text,
+    looked: Looked<'a>,
 ) -> Option<Work<'a>> {
     let (rules, date) = (f.rules(), f.date);
     let refuse = |n: &mut Notes, msg: Text, warn: bool| {
         if warn {
             n.warnings.push(msg);
         }
-        trace!(n, rule.id.as_str(), looked, rule.source.as_str(), msg);
+        trace!(
+            n,
+            rule.id.as_str(),
+            looked.text(n),
+            rule.source.as_str(),
+            msg
+        );
     };
     // Condition on the patient / facility.
     if !f.condition(rule.when) {
@@ -191,7 +237,7 @@ fn consider<'a>(
                 &x.source
             );
             n.warnings.push(msg);
-            trace!(n, x.id.as_str(), looked, x.source.as_str(), msg);
+            trace!(n, x.id.as_str(), looked.text(n), x.source.as_str(), msg);
             return None;
         }
     }
@@ -211,11 +257,10 @@ fn consider<'a>(
             &rule.source
         ));
     }
-    let looked = filed_looked(n, looked, filing);
     trace!(
         n,
         rule.id.as_str(),
-        looked,
+        filed_looked(n, looked, filing),
         rule.source.as_str(),
         tx!(
             n.t,
@@ -238,7 +283,8 @@ fn consider<'a>(
 }
 
 /// What the trace says was looked at, with the filing that let the add-on in.
-fn filed_looked(n: &mut Notes, looked: Text, filing: Option<&FiledStandard>) -> Text {
+fn filed_looked(n: &mut Notes, looked: Looked<'_>, filing: Option<&FiledStandard>) -> Text {
+    let looked = looked.text(n);
     match filing {
         Some(filed) => {
             let tier = match filed.tier {

@@ -21,6 +21,8 @@ pub(crate) struct Data<'a> {
     pub(crate) pricing: &'a rules::pricing::Pricing,
     pub(crate) receipt: &'a rules::receipt::ReceiptRules,
     pub(crate) calendar: &'a rules::calendar::Calendar,
+    /// The receipt rules' sets of the schedule's records ([`super::record_sets::RecordSets`]).
+    pub(crate) record_sets: &'a super::record_sets::RecordSets,
 }
 
 /// The facts of one claim.

@@ -5,7 +5,7 @@
 use super::facts::Facts;
 use super::notes::{trace, Notes};
 use super::work::Work;
-use crate::text::{Arg, Sep, Text};
+use crate::text::{Arg, IntoText, Sep, Text};
 use crate::{lit, tx};
 use chrono::{Datelike, NaiveDate};
 use masters::{Code, CountUnit};
@@ -123,7 +123,28 @@ struct LimitCheck<'a> {
     unit_code: u16,
     unit_name: &'a str,
     max: u32,
-    source: Text,
+    source: LimitSource<'a>,
+}
+
+/// Where a limit comes from (its words built only when a trace entry or a refusal shows it).
+#[derive(Clone, Copy)]
+enum LimitSource<'a> {
+    /// `算定回数 file:line`.
+    Table(&'a str, u32),
+    /// `rule id: source`.
+    Rule(&'a str, &'a str),
+    /// A shared allowance: `id: source`.
+    Shared(&'a str, &'a str),
+}
+
+impl crate::text::IntoText for LimitSource<'_> {
+    fn into_text(self, t: &mut crate::text::Texts) -> Text {
+        match self {
+            LimitSource::Table(file, line) => tx!(t, "算定回数 {}", Arg::Src(file, line)),
+            LimitSource::Rule(id, source) => tx!(t, "rule {}: {}", id, source),
+            LimitSource::Shared(id, source) => tx!(t, "{}: {}", id, source),
+        }
+    }
 }
 
 /// The limits on a code on the date, one by one to `check` until it returns a refusal: the
@@ -144,11 +165,7 @@ fn limit_checks<'a>(
             unit_code: fr.unit.code,
             unit_name: &fr.unit.name,
             max: fr.count,
-            source: tx!(
-                n.t,
-                "算定回数 {}",
-                Arg::Src(&fr.source.file, fr.source.line as u32)
-            ),
+            source: LimitSource::Table(&fr.source.file, fr.source.line as u32),
         };
         if let Some(refused) = check(n, k) {
             return Some(refused);
@@ -161,7 +178,7 @@ fn limit_checks<'a>(
             unit_code: l.unit_code,
             unit_name: &l.unit,
             max: l.count,
-            source: tx!(n.t, "rule {}: {}", &r.id, &l.source),
+            source: LimitSource::Rule(&r.id, &l.source),
         };
         if let Some(refused) = check(n, k) {
             return Some(refused);
@@ -177,7 +194,7 @@ fn limit_checks<'a>(
                 unit_code: s.unit_code,
                 unit_name: &s.unit,
                 max: s.count,
-                source: tx!(n.t, "{}: {}", &s.id, &s.source),
+                source: LimitSource::Shared(&s.id, &s.source),
             };
             if let Some(refused) = check(n, k) {
                 return Some(refused);
@@ -226,6 +243,7 @@ pub(crate) fn limit_refusal<'a>(
                 lit!("not checked: santei does not count this unit"),
             ),
             Some(u) if u + count > k.max as i64 => {
+                let source = k.source.into_text(&mut n.t);
                 return Some(tx!(
                     n.t,
                     "limit {} per {} reached ({} already: {}; {})",
@@ -233,7 +251,7 @@ pub(crate) fn limit_refusal<'a>(
                     k.unit_name,
                     u,
                     k.codes.arg(Sep::Comma),
-                    k.source
+                    source
                 ));
             }
             Some(u) => trace!(
@@ -326,6 +344,7 @@ pub(crate) fn input_limits<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) 
                             // The first limit broken is the error (the same allowance may be
                             // stated by the 算定回数 table and the rule both).
                             Some(u) if u + l.line.count > k.max as i64 => {
+                                let source = k.source.into_text(&mut n.t);
                                 return Some(tx!(
                                     n.t,
                                     "{} {}: limit {} per {} exceeded ({} already claimed in the window; {})",
@@ -334,8 +353,8 @@ pub(crate) fn input_limits<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) 
                                     k.max,
                                     k.unit_name,
                                     u,
-                                    k.source
-                                ))
+                                    source
+                                ));
                             }
                             Some(_) => {}
                         }

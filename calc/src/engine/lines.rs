@@ -87,8 +87,10 @@ pub(crate) fn input_line<'a>(
     };
     let r = entry.record();
     let name = r.name.as_str();
-    let label = n.t.str(&f.data().label);
-    let src = f.version_src(&mut n.t, entry.version, label);
+    let src = match entry.version.sources.first() {
+        Some(_) => f.version_src(&mut n.t, entry.version, lit!("")),
+        None => n.t.str(&f.data().label),
+    };
     let (points, rule) = points_of(n, code, r);
     if let Some(p) = it.points.filter(|p| *p != r.points) {
         n.errors.push(tx!(

@@ -36,6 +36,7 @@ mod limits;
 mod lines;
 mod notes;
 pub(crate) mod receipt;
+mod record_sets;
 mod tier;
 mod totals;
 mod work;
@@ -51,7 +52,7 @@ use std::sync::Arc;
 
 pub use error::{CalcError, EngineError};
 pub use facts::revision_after_data;
-pub use receipt::line_facts;
+pub use record_sets::line_facts;
 
 /// The engine with its data: the dated schedule and 電子点数表 tables (`masters`) and the rule
 /// files (`rules`). Immutable after construction; cheap to clone (the schedule is shared).
@@ -67,6 +68,8 @@ pub struct Engine {
     /// The inpatient month's rules (`rules/data/inpatient/`) and the 04入院基本料テーブル by
     /// add-on code, built on first use.
     inpatient: inpatient::InpatientData,
+    /// The receipt rules' sets of each schedule record, per period, filled on first use.
+    record_sets: Arc<record_sets::RecordSets>,
 }
 
 impl Engine {
@@ -77,6 +80,9 @@ impl Engine {
 
     /// The engine on a loaded data set, with the embedded rule files.
     pub fn with_data(data: Dataset) -> Result<Engine, EngineError> {
+        let receipt = rules::receipt::ReceiptRules::embedded()
+            .map_err(|e| EngineError::Data(e.to_string()))?;
+        let record_sets = Arc::new(record_sets::RecordSets::new(&data, &receipt));
         Ok(Engine {
             data: Arc::new(data),
             addons: AddonRules::embedded()?,
@@ -85,11 +91,11 @@ impl Engine {
                 .map_err(|e| EngineError::Copay(e.to_string()))?,
             pricing: rules::pricing::Pricing::embedded()
                 .map_err(|e| EngineError::Data(e.to_string()))?,
-            receipt: rules::receipt::ReceiptRules::embedded()
-                .map_err(|e| EngineError::Data(e.to_string()))?,
+            receipt,
             calendar: rules::calendar::Calendar::embedded()
                 .map_err(|e| EngineError::Data(e.to_string()))?,
             inpatient: inpatient::InpatientData::embedded()?,
+            record_sets,
         })
     }
 
@@ -162,11 +168,11 @@ impl Engine {
                 pricing: &self.pricing,
                 receipt: &self.receipt,
                 calendar: &self.calendar,
+                record_sets: &self.record_sets,
             },
             claim,
         )?;
-        let mut n = Notes::for_claim(claim);
-        n.keep_trace = keep_trace;
+        let mut n = Notes::for_claim(claim, keep_trace);
         f.check_history(&mut n);
         let mut work = lines::input_lines(&f, &mut n)?;
         drugs::all_groups(&f, &mut n, &mut work)?;

@@ -18,15 +18,24 @@ pub(crate) struct Notes {
 }
 
 impl Notes {
-    /// Empty notes sized for a claim.
-    pub(crate) fn for_claim(claim: &Claim) -> Notes {
+    /// Empty notes sized for a claim, with the trace or without.
+    pub(crate) fn for_claim(claim: &Claim, keep_trace: bool) -> Notes {
+        let items = claim.items.len();
         Notes {
-            t: Texts::with_capacity(64 + 16 * claim.items.len()),
-            trace: Vec::with_capacity(16 + 2 * claim.items.len()),
+            // Without the trace, the texts are the lines' and the messages' only.
+            t: Texts::with_capacity(if keep_trace {
+                64 + 16 * items
+            } else {
+                16 + 4 * items
+            }),
+            trace: match keep_trace {
+                true => Vec::with_capacity(16 + 2 * items),
+                false => Vec::new(),
+            },
             warnings: Vec::with_capacity(4),
             errors: Vec::new(),
             prices: Vec::new(),
-            keep_trace: true,
+            keep_trace,
         }
     }
 }

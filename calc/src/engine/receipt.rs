@@ -6,12 +6,12 @@
 
 use super::facts::Facts;
 use super::notes::{trace, Notes};
+use super::record_sets::line_facts;
 use super::work::Work;
 use crate::output::subtotal;
 use crate::text::Text;
 use crate::{lit, tx};
 use chrono::NaiveDate;
-use masters::value::OutpatientMgmt;
 use masters::ProcedureRecord;
 use rules::receipt::apply::{
     apply_with, history_sets, history_sets_of, Cited, FacilityKind, Finding, HistoryLine,
@@ -19,32 +19,6 @@ use rules::receipt::apply::{
 };
 use rules::receipt::LineFacts;
 use rust_decimal::Decimal;
-
-/// The facts of a procedure record that the rule sets select on.
-/// The facts of a master row that the receipt rules (`rules::receipt`) match on: written once, here,
-/// for the engine and for the tests that check the rule data against the official master.
-pub fn line_facts(r: &ProcedureRecord) -> LineFacts<'_> {
-    LineFacts {
-        code: r.code.0,
-        alpha: r.code_alpha.as_str(),
-        section: r.section,
-        branch: r.branch,
-        item: r.item,
-        bundled_test: r.bundled_test,
-        outpatient_mgmt: match r.outpatient_mgmt {
-            OutpatientMgmt::None => 0,
-            OutpatientMgmt::Blocks => 1,
-            OutpatientMgmt::IsAddon => 2,
-        },
-        time_addition: r.time_addition,
-        notice_class2: r.notice_class2,
-        test_judgement: r.test_judgement,
-        test_judgement_group: r.test_judgement_group,
-        tapering: r.tapering,
-        bundled_tapering: r.bundled_tapering,
-        shikibetsu: None,
-    }
-}
 
 fn count_u32(c: i64) -> u32 {
     u32::try_from(c).unwrap_or(u32::MAX)
@@ -109,12 +83,23 @@ fn history_line<'e>(
     schedule: &'e masters::Schedule,
     h: &crate::claim::HistoryLine,
 ) -> HistoryLine<'e> {
-    let rec = schedule.lookup(h.code, h.date.0).ok().map(|e| e.record());
+    history_line_of(
+        schedule.lookup(h.code, h.date.0).ok().map(|e| e.record()),
+        h,
+    )
+}
+
+/// [`history_line`] with the record looked up.
+fn history_line_of<'e>(
+    rec: Option<&'e ProcedureRecord>,
+    h: &crate::claim::HistoryLine,
+) -> HistoryLine<'e> {
     HistoryLine {
         date: h.date.0,
         facts: rec.map_or_else(|| LineFacts::code_only(h.code.0), line_facts),
         count: count_u32(h.count),
         points: rec.map_or(Decimal::ZERO, |r| r.points),
+        sets: None,
     }
 }
 
@@ -173,6 +158,10 @@ pub(crate) fn receipt_rules<'a, 'e>(
             automatic: l.line.origin == "auto",
             temporary: item.and_then(|it| it.temporary).unwrap_or(false),
             second_department: item.and_then(|it| it.second_department).unwrap_or(false),
+            sets: l
+                .record
+                .filter(|_| l.line.section.is_none())
+                .and_then(|r| f.engine.record_sets.get(rules, r, f.date)),
             ..ReceiptLine::default()
         };
         let group_lines = item.and_then(|it| it.lines.as_deref()).unwrap_or_default();
@@ -185,6 +174,7 @@ pub(crate) fn receipt_rules<'a, 'e>(
                     price_yen: Some(part.yen),
                     part: gl.and_then(|g| g.part.as_deref()),
                     specimen: gl.and_then(|g| g.specimen.as_deref()),
+                    sets: None,
                     ..base
                 });
                 back.push(w);
@@ -214,7 +204,14 @@ pub(crate) fn receipt_rules<'a, 'e>(
                 claim
                     .history
                     .iter()
-                    .map(|h| history_line(schedule, h))
+                    .map(|h| {
+                        let rec = schedule.lookup(h.code, h.date.0).ok().map(|e| e.record());
+                        let mut l = history_line_of(rec, h);
+                        if l.date <= f.date {
+                            l.sets = rec.and_then(|r| f.engine.record_sets.get(rules, r, f.date));
+                        }
+                        l
+                    })
                     .collect(),
             ),
             None,

@@ -22,9 +22,12 @@ impl std::hash::Hasher for KeyHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.write_u64(u64::from_le_bytes(b));
+            // The last 1–7 bytes, little-endian (as zero-padded eight; no copy call).
+            let n = rest
+                .iter()
+                .rev()
+                .fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+            self.write_u64(n);
         }
     }
     fn write_u8(&mut self, n: u8) {
@@ -162,6 +165,9 @@ pub(super) struct Index {
     triggers: Vec<Vec<usize>>,
     /// Set version → the rules that name its id.
     rules_by_version: Vec<Vec<RuleRef>>,
+    /// The first days of the periods after the first ([`Index::period_of`]): every set
+    /// version's `from` and the day after its `to`, ascending, without repeats.
+    period_starts: Vec<NaiveDate>,
     /// Every rule, sorted (by kind, then index): a rule's number is its place here.
     rule_order: Vec<RuleRef>,
     /// Set version → the numbers of the rules that name its id, with each rule's period.
@@ -303,6 +309,20 @@ impl Index {
         for vs in ix.versions.values_mut() {
             support::sort::sort_by_key(vs, |&v| r.sets[v].from);
         }
+        // Every window a membership depends on (a version's period, or the intersection of
+        // the periods down a chain of unions) starts on a version's `from` and ends on a
+        // version's `to`: between those days nothing changes.
+        ix.period_starts = r
+            .sets
+            .iter()
+            .flat_map(|s| {
+                std::iter::once(Some(s.from))
+                    .chain(std::iter::once(s.to.and_then(|t| t.succ_opt())))
+            })
+            .flatten()
+            .collect();
+        ix.period_starts.sort_unstable();
+        ix.period_starts.dedup();
         let resolve = |ids: &[String]| -> Vec<Vec<usize>> {
             ids.iter()
                 .map(|id| ix.versions.get(id).cloned().unwrap_or_default())
@@ -472,6 +492,15 @@ impl Index {
         ix.history_subject_nums_by_version = by_version(&with_history);
         ix.rule_order = order;
         ix
+    }
+
+    /// The period `date` falls in: the number of period starts on or before it.
+    pub(super) fn period_of(&self, date: NaiveDate) -> usize {
+        self.period_starts.partition_point(|&s| s <= date)
+    }
+
+    pub(super) fn period_count(&self) -> usize {
+        self.period_starts.len() + 1
     }
 
     pub(super) fn set_version(&self, sets: &[CodeSet], id: &str, date: NaiveDate) -> Option<usize> {

@@ -782,6 +782,19 @@ impl ReceiptRules {
             .is_some_and(|v| self.index.member(self, v, facts, date))
     }
 
+    /// The period of the rules that `date` falls in: the set versions in force are the same on
+    /// every date of one period (no version starts or ends inside it), so a line's
+    /// [`ReceiptRules::sets_of`] on one date of a period is its sets on every other. Periods
+    /// are numbered from 0, below [`ReceiptRules::period_count`].
+    pub fn period_of(&self, date: NaiveDate) -> usize {
+        self.index.period_of(date)
+    }
+
+    /// The number of periods ([`ReceiptRules::period_of`]).
+    pub fn period_count(&self) -> usize {
+        self.index.period_count()
+    }
+
     /// Whether the same set versions are in force on `a` and on `b` (no version of a set starts
     /// or ends between them): a line's [`ReceiptRules::sets_of`] on one is then its sets on the
     /// other.

@@ -450,3 +450,41 @@ fn every_kind_is_used_in_both_revisions() {
         }
     }
 }
+
+/// The periods of the rules: a set version starting on 2025-01-01 and ending 2025-12-31 cuts
+/// the time line at 2025-01-01 and 2026-01-01; the dates of one period have the same versions
+/// in force (`sets_stable`), dates of neighbouring periods do not.
+#[test]
+fn periods_cut_where_a_set_version_starts_or_ends() {
+    let text = BASE.replace(
+        "[[bundle]]",
+        "[[set]]\nid = \"later\"\nname = \"l\"\nfrom = \"2025-01-01\"\nto = \"2025-12-31\"\ncodes = [\"111000110\"]\nsource = \"s\"\n\n[[bundle]]",
+    );
+    let r = load(&text).unwrap();
+    // Cuts: 2024-06-01 (BASE's sets), 2025-01-01, 2026-01-01.
+    assert_eq!(r.period_count(), 4);
+    assert_eq!(r.period_of(d("2024-05-31")), 0);
+    assert_eq!(r.period_of(d("2024-06-01")), 1);
+    assert_eq!(r.period_of(d("2024-12-31")), 1);
+    assert_eq!(r.period_of(d("2025-01-01")), 2);
+    assert_eq!(r.period_of(d("2025-12-31")), 2);
+    assert_eq!(r.period_of(d("2026-01-01")), 3);
+    assert!(r.sets_stable(d("2025-01-01"), d("2025-12-31")));
+    assert!(!r.sets_stable(d("2024-12-31"), d("2025-01-01")));
+    assert!(!r.sets_stable(d("2025-12-31"), d("2026-01-01")));
+    // The embedded rules: each period's first and last day have the same versions in force.
+    let e = ReceiptRules::embedded().unwrap();
+    let starts: Vec<NaiveDate> = (1..e.period_count())
+        .map(|p| {
+            (0..)
+                .map(|k| d("2000-01-01") + chrono::Days::new(k))
+                .find(|&x| e.period_of(x) == p)
+                .unwrap()
+        })
+        .collect();
+    for w in starts.windows(2) {
+        let last = w[1].pred_opt().unwrap();
+        assert!(e.sets_stable(w[0], last), "{} – {}", w[0], last);
+        assert!(!e.sets_stable(last, w[1]), "{} | {}", last, w[1]);
+    }
+}

@@ -39,12 +39,16 @@ fn with_claim(i: usize, other: LineRef) -> Vec<usize> {
 pub(super) fn requires(st: &mut State) {
     for k in st.candidates(RuleKind::Requires) {
         let r = &st.rules.requires[k];
+        let subjects = st.charged_in(&r.code);
+        if subjects.is_empty() {
+            continue;
+        }
         let needed: Vec<LineRef> = r
             .needs
             .iter()
             .flat_map(|n| st.in_scope_present(r.scope, n))
             .collect();
-        for i in st.charged_in(&r.code) {
+        for i in subjects {
             let facts = &st.lines[i].facts;
             let ok = needed.iter().any(|&l| {
                 l != LineRef::Claim(i)

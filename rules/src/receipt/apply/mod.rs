@@ -109,6 +109,11 @@ pub struct ReceiptLine<'a> {
     pub second_department: bool,
     /// `acute = true` (急性増悪時の検査等).
     pub acute: bool,
+    /// The set versions in force on the visit's date that the line is a member of, ascending,
+    /// as [`ReceiptRules::sets_of`] gives them for `facts` — taken as given for a line without
+    /// `section` (a caller that keeps them per master record and [`ReceiptRules::period_of`]
+    /// passes them); `None`: computed here.
+    pub sets: Option<&'a [usize]>,
 }
 
 /// An earlier line at this facility (`history`): read to decide, never changed.
@@ -119,6 +124,10 @@ pub struct HistoryLine<'a> {
     pub count: u32,
     /// Points of one unit as priced by the master on its own date (for month `max_points`).
     pub points: Decimal,
+    /// The set versions in force on the visit's date that the line is a member of (for a line
+    /// on or before that date), as [`ReceiptRules::sets_of`] gives them for `facts`; `None`:
+    /// computed here.
+    pub sets: Option<&'a [usize]>,
 }
 
 /// A line a finding points at: of this claim or of the history (index into the slices given).

@@ -74,9 +74,12 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         let mut line_off: Vec<usize> = Vec::with_capacity(lines.len() + 1);
         line_off.push(0);
         for l in lines {
-            rules
-                .index
-                .sets_of_into(rules, &facts(l), date, &mut scratch, &mut line_sets);
+            match l.sets {
+                Some(s) if l.section.is_none() => line_sets.extend_from_slice(s),
+                _ => rules
+                    .index
+                    .sets_of_into(rules, &facts(l), date, &mut scratch, &mut line_sets),
+            }
             line_off.push(line_sets.len());
         }
         let given_sets = given_sets.filter(|s| s.len() == history.len());
@@ -124,11 +127,10 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
 
     /// The candidate rules of one kind (indices into that kind's list, ascending).
     pub fn candidates(&self, kind: RuleKind) -> Vec<usize> {
-        self.candidates
-            .iter()
-            .filter(|r| r.kind == kind)
-            .map(|r| r.index)
-            .collect()
+        // Sorted by kind: the kind's rules are one run.
+        let from = self.candidates.partition_point(|r| r.kind < kind);
+        let to = self.candidates.partition_point(|r| r.kind <= kind);
+        self.candidates[from..to].iter().map(|r| r.index).collect()
     }
 
     pub fn cite(&self, kind: RuleKind, index: usize) -> Cited<'r> {
@@ -149,9 +151,12 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         };
         let sets = match l {
             LineRef::Claim(i) => &self.line_sets[self.line_off[i]..self.line_off[i + 1]],
-            LineRef::History(i) => match self.given_sets {
-                Some(s) => &s[i][..],
-                None => &self
+            LineRef::History(i) => match (self.given_sets, self.history[i].sets) {
+                (Some(s), _) => &s[i][..],
+                // A line after the date is a member of nothing (`history_sets_of`).
+                _ if self.history[i].date > self.date => &[],
+                (None, Some(s)) => s,
+                (None, None) => &self
                     .hist_sets
                     .get_or_init(|| super::history_sets(self.rules, self.history, self.date))[i][..],
             },

@@ -88,6 +88,7 @@ pub(super) fn hist(r: Row, date: &str) -> HistoryLine<'static> {
         facts: facts(r),
         count: 1,
         points: Decimal::from(r.1),
+        sets: None,
     }
 }
 
