@@ -30,13 +30,15 @@ pub fn from_json<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Resu
     let text = strip_bom(text);
     // The usual case, without tracking paths; a text that fails is read again to name the
     // field. In WebAssembly the one tracking parse does both (one deserializer per input type
-    // in the page's module instead of two; the same value and the same errors).
+    // in the page's module instead of two; the same value and the same errors). Both read
+    // every struct from a JSON object (support::map_only: the schemas allow no other form,
+    // and serde_json's struct-from-array reader is then not compiled into the page).
     #[cfg(not(target_arch = "wasm32"))]
-    if let Ok(v) = serde_json::from_str::<T>(text) {
+    if let Ok(v) = support::from_json::<T>(text) {
         return Ok(v);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let v = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let v = serde_path_to_error::deserialize(support::map_only(&mut de)).map_err(|e| {
         use serde_json::error::Category;
         if matches!(e.inner().classify(), Category::Syntax | Category::Eof) {
             ParseError::Syntax {

@@ -20,4 +20,4 @@ pub mod fetched;
 mod map_only;
 pub mod sort;
 
-pub use map_only::from_json;
+pub use map_only::{from_json, map_only};

@@ -27,6 +27,13 @@ pub fn from_json<'a, T: serde::Deserialize<'a>>(text: &'a str) -> serde_json::Re
     Ok(value)
 }
 
+/// `de` with every struct read as a JSON object (for callers that wrap the deserializer
+/// further, e.g. to track the path of an error): the same values and errors as `de` alone,
+/// except a struct written as an array, which is refused.
+pub fn map_only<'de, D: Deserializer<'de>>(de: D) -> impl Deserializer<'de, Error = D::Error> {
+    MapOnly(de)
+}
+
 /// A deserializer that reads a struct as a map, and wraps what it hands on so that nested
 /// structs are read the same way.
 struct MapOnly<D>(D);

@@ -36,9 +36,11 @@ function exportsOf(file) {
 // before wasm-opt with the data texts read with every struct from a JSON object
 // (support::from_json: one reader per data type), one sort routine for every element type
 // (support::sort) and the search's common codes as numbers (masters::pack::PACK_CODES);
-// 506,946 B after `wasm-opt --duplicate-function-elimination -O1` (wasm/build-page). A module
-// that grows past this budget fails; lower it when the module shrinks.
-const BUDGET = 509_000;
+// 506,946 B after `wasm-opt --duplicate-function-elimination -O1` (wasm/build-page). Merged on
+// main with round 4's engine, writer, 生活療養 and local-programme switches: 524,658 B; 514,299 B
+// with the inputs too read with every struct from a JSON object (api::parse::from_json through
+// support::map_only). A module that grows past this budget fails; lower it when it shrinks.
+const BUDGET = 517_000;
 // Issue 23's limit.
 const LIMIT = 500_000;
 
