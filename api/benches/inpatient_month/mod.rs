@@ -3,7 +3,10 @@
 
 /// 30 days (2024-07-01..30, admitted 07-01, 急性期一般入院料１): 2 lines a day santei adds (入院料,
 /// 入院期間加算) and 140 lines the caller lists (5 a day on days 1–20, 4 on days 21–30: 尿一般,
-/// 末梢血液一般 …), 200 in all; 3 meals a day; the co-payment's insurance facts.
+/// 末梢血液一般 …), 200 in all; 3 meals a day; the co-payment's insurance facts. The list repeats
+/// 160061810 血液学的検査判断料 on days 1–20, and the engine refuses it on days 2–20 (月1回:
+/// 05算定回数テーブル.csv:1541): the month's 19 errors are those, so the figure includes the
+/// limit's refusal path.
 pub fn month() -> String {
     let codes = [
         "160000310",
