@@ -208,6 +208,16 @@ fn add_subject(m: &mut Subjects, id: &str, kind: RuleKind, index: usize) {
     }
 }
 
+/// Every set a 逓減 rule names, in each of its roles.
+fn taper_sets(x: &Taper) -> impl Iterator<Item = &String> {
+    let opt = [&x.with_fee, &x.without_fee, &x.second];
+    std::iter::once(&x.members)
+        .chain(&x.unless)
+        .chain(&x.not_with)
+        .chain(&x.also_counts)
+        .chain(opt.into_iter().flatten())
+}
+
 /// The subjects of every rule: (always, only when the claim has history lines).
 fn subjects_by_set(r: &ReceiptRules) -> (Subjects, Subjects) {
     let mut m = Subjects::new();
@@ -226,13 +236,7 @@ fn subjects_by_set(r: &ReceiptRules) -> (Subjects, Subjects) {
     }
     for (i, x) in r.tapers.iter().enumerate() {
         // Every role: `drug_kinds` refuses a fee line of `with_fee` without members.
-        let opt = [&x.with_fee, &x.without_fee, &x.second];
-        for s in std::iter::once(&x.members)
-            .chain(&x.unless)
-            .chain(&x.not_with)
-            .chain(&x.also_counts)
-            .chain(opt.into_iter().flatten())
-        {
+        for s in taper_sets(x) {
             add(s, RuleKind::Taper, i);
         }
     }
@@ -380,14 +384,8 @@ impl Index {
                 }
             }
         }
-        let mut rules_by_set: std::collections::HashMap<String, Vec<RuleRef>> =
-            std::collections::HashMap::new();
-        let mut add = |id: &str, rr: RuleRef| {
-            let v = rules_by_set.entry(id.to_string()).or_default();
-            if !v.contains(&rr) {
-                v.push(rr);
-            }
-        };
+        let mut rules_by_set = Subjects::new();
+        let mut add = |id: &str, rr: RuleRef| add_subject(&mut rules_by_set, id, rr.kind, rr.index);
         for (i, x) in r.bundles.iter().enumerate() {
             add(
                 &x.members,
@@ -411,13 +409,7 @@ impl Index {
                 kind: RuleKind::Taper,
                 index: i,
             };
-            let opt = [&x.with_fee, &x.without_fee, &x.second];
-            for s in std::iter::once(&x.members)
-                .chain(&x.unless)
-                .chain(&x.not_with)
-                .chain(&x.also_counts)
-                .chain(opt.into_iter().flatten())
-            {
+            for s in taper_sets(x) {
                 add(s, rr);
             }
         }
