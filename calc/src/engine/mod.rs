@@ -33,6 +33,7 @@ mod hand_addons;
 mod inclusions;
 pub(crate) mod inpatient;
 mod limits;
+mod line_words;
 mod lines;
 mod notes;
 pub(crate) mod receipt;

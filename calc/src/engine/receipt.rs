@@ -5,6 +5,7 @@
 //! and its explanation (trace, warnings, errors).
 
 use super::facts::Facts;
+use super::line_words::{describe, lines_text};
 use super::notes::{trace, Notes};
 use super::record_sets::line_facts;
 use super::work::Work;
@@ -267,23 +268,6 @@ fn per_unit(total: Decimal, count: i64) -> Decimal {
     (total / Decimal::from(count)).normalize()
 }
 
-/// `items[i] 160022510 name` (or `items[i].lines[j] …`, or `auto 112011010 …`) of a work line.
-fn describe(n: &mut Notes, w: &Work<'_>) -> Text {
-    let code = w.line.code;
-    match (w.input, w.sub) {
-        (Some(i), Some(j)) => tx!(
-            n.t,
-            "items[{}].lines[{}] {} {}",
-            i,
-            j as i64,
-            code,
-            w.line.name
-        ),
-        (Some(i), None) => tx!(n.t, "items[{}] {} {}", i, code, w.line.name),
-        _ => tx!(n.t, "{} {} (added automatically)", code, w.line.name),
-    }
-}
-
 fn cited(n: &mut Notes, c: &Cited<'_>) -> (Text, Text) {
     (n.t.str(c.id), n.t.str(c.source))
 }
@@ -318,72 +302,6 @@ fn why_text(n: &mut Notes, work: &[Work<'_>], back: &[usize], why: &Why) -> Text
         | Why::Time(rules::receipt::TimeCheck::CannotCheck(s)) => n.t.str(s),
         Why::Time(_) => lit!("the time condition"),
         other => n.t.own(format!("{other:?}")),
-    }
-}
-
-/// The lines of a finding, described (as [`describe`] words each line, joined as
-/// `work::capped_list` joins them), written straight into one string of the pool.
-fn lines_text(n: &mut Notes, work: &[Work<'_>], back: &[usize], lines: &[usize]) -> Text {
-    use super::work::LIST_CAP;
-    let mut buf = String::with_capacity(64 * lines.len().min(LIST_CAP));
-    let mut shown = 0usize;
-    let mut prev: Option<usize> = None;
-    for w in lines.iter().filter_map(|&i| back.get(i).copied()) {
-        // Consecutive repeats once (as `dedup`).
-        if prev == Some(w) {
-            continue;
-        }
-        prev = Some(w);
-        if shown < LIST_CAP {
-            if shown > 0 {
-                buf.push_str(", ");
-            }
-            describe_into(&n.t, &work[w], &mut buf);
-        }
-        shown += 1;
-    }
-    if shown > LIST_CAP {
-        use std::fmt::Write;
-        let _ = write!(buf, " and {} more", shown - LIST_CAP);
-    }
-    n.t.str(&buf)
-}
-
-/// The words of [`describe`] appended to `buf`.
-fn describe_into(t: &crate::text::Texts, w: &Work<'_>, buf: &mut String) {
-    use std::fmt::Write;
-    let code = |buf: &mut String| match w.line.code.map(|c| (c, crate::text::code_digits(c))) {
-        Some((_, Some(d))) => buf.push_str(std::str::from_utf8(&d).unwrap_or_default()),
-        Some((c, None)) => {
-            let _ = write!(buf, "{}", c.0);
-        }
-        None => buf.push_str("(no code)"),
-    };
-    let name = |buf: &mut String| match t.as_str(w.line.name) {
-        Some(s) => buf.push_str(s),
-        None => {
-            let _ = write!(buf, "{}", t.show(w.line.name));
-        }
-    };
-    match (w.input, w.sub) {
-        (Some(i), Some(j)) => {
-            let _ = write!(buf, "items[{i}].lines[{j}] ");
-            code(buf);
-            buf.push(' ');
-            name(buf);
-        }
-        (Some(i), None) => {
-            let _ = write!(buf, "items[{i}] ");
-            code(buf);
-            buf.push(' ');
-            name(buf);
-        }
-        _ => {
-            code(buf);
-            buf.push(' ');
-            name(buf);
-            buf.push_str(" (added automatically)");
-        }
     }
 }
 

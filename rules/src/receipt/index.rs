@@ -183,6 +183,14 @@ pub(super) struct Index {
     /// history lines (`inclusion.includes`: without a `by` line in the claim, only a `by` line
     /// of the history includes a claim line).
     history_subject_nums_by_version: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
+    /// The subject rules of each set version in force, as bits by rule number, precomputed for
+    /// each *mark period* (between consecutive `mark_starts`: no subject rule starts or ends
+    /// inside one): `subject_masks[((period * versions) + version) * mark_words + word]`
+    /// (`history_subject_masks` alike): [`Index::mark_subject_rules`] ORs a line's masks.
+    subject_masks: Vec<u64>,
+    history_subject_masks: Vec<u64>,
+    mark_starts: Vec<NaiveDate>,
+    mark_words: usize,
     /// The first date on which a set version uses explicit codes no official master confirms
     /// (`ReceiptRules::unverified_on` of some version); `None`: no such date.
     first_unverified: Option<NaiveDate>,
@@ -486,6 +494,7 @@ impl Index {
         ix.subject_nums_by_version = by_version(&subjects);
         ix.history_subject_nums_by_version = by_version(&with_history);
         ix.rule_order = order;
+        ix.build_subject_masks();
         ix.first_unverified = r
             .sets
             .iter()
@@ -732,6 +741,49 @@ impl Index {
         RuleMarks(vec![0; self.rule_order.len().div_ceil(64)])
     }
 
+    /// The per-period masks of `subject_nums_by_version` and
+    /// `history_subject_nums_by_version` (see `subject_masks`).
+    fn build_subject_masks(&mut self) {
+        let lists = [
+            &self.subject_nums_by_version,
+            &self.history_subject_nums_by_version,
+        ];
+        let mut starts: Vec<NaiveDate> = lists
+            .iter()
+            .flat_map(|l| l.iter().flatten())
+            .flat_map(|&(_, from, to)| [Some(from), to.and_then(|t| t.succ_opt())])
+            .flatten()
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let words = self.rule_order.len().div_ceil(64);
+        let versions = self.subject_nums_by_version.len();
+        let periods = starts.len() + 1;
+        let masks = |list: &Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>| -> Vec<u64> {
+            let mut m = vec![0u64; periods * versions * words];
+            for p in 0..periods {
+                // Every date of the period gives the same `in_force` as its first.
+                let date = if p == 0 {
+                    NaiveDate::MIN
+                } else {
+                    starts[p - 1]
+                };
+                for (v, rules) in list.iter().enumerate() {
+                    for &(n, from, to) in rules {
+                        if in_force(from, to, date) {
+                            m[(p * versions + v) * words + n as usize / 64] |= 1 << (n % 64);
+                        }
+                    }
+                }
+            }
+            m
+        };
+        self.subject_masks = masks(&self.subject_nums_by_version);
+        self.history_subject_masks = masks(&self.history_subject_nums_by_version);
+        self.mark_starts = starts;
+        self.mark_words = words;
+    }
+
     /// Mark the rules in force on `date` whose subject is one of the set versions `versions`
     /// (a claim line's sets; `history`: the claim has history lines): the rules that can act
     /// on the claim.
@@ -742,22 +794,28 @@ impl Index {
         history: bool,
         marks: &mut RuleMarks,
     ) {
-        for &v in versions {
-            let always = self.subject_nums_by_version[v].iter();
-            let with_history = self.history_subject_nums_by_version[v]
-                .iter()
-                .filter(|_| history);
-            for &(n, from, to) in always.chain(with_history) {
-                if in_force(from, to, date) {
-                    marks.0[n as usize / 64] |= 1 << (n % 64);
+        let words = self.mark_words;
+        let versions_n = self.subject_nums_by_version.len();
+        let base = self.mark_starts.partition_point(|&s| s <= date) * versions_n;
+        let mut or = |masks: &[u64], v: usize| {
+            if let Some(m) = masks.get((base + v) * words..(base + v + 1) * words) {
+                for (a, b) in marks.0.iter_mut().zip(m) {
+                    *a |= b;
                 }
+            }
+        };
+        for &v in versions {
+            or(&self.subject_masks, v);
+            if history {
+                or(&self.history_subject_masks, v);
             }
         }
     }
 
     /// The marked rules, sorted (by kind, then index), each once.
     pub(super) fn marked(&self, marks: &RuleMarks) -> Vec<RuleRef> {
-        let mut out = Vec::new();
+        let n: u32 = marks.0.iter().map(|b| b.count_ones()).sum();
+        let mut out = Vec::with_capacity(n as usize);
         for (w, &bits) in marks.0.iter().enumerate() {
             let mut b = bits;
             while b != 0 {
@@ -767,5 +825,44 @@ impl Index {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::*;
+
+    /// The per-period masks mark exactly the rules the dated lists put in force, for every
+    /// set version, on each period's first day, the day before and the day after every
+    /// boundary (the embedded rules).
+    #[test]
+    fn masks_mark_what_the_dated_lists_say() {
+        let r = ReceiptRules::embedded().unwrap();
+        let ix = &r.index;
+        let mut days: Vec<NaiveDate> = vec![NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()];
+        for &s in &ix.mark_starts {
+            days.extend([s.pred_opt().unwrap(), s, s.succ_opt().unwrap()]);
+        }
+        for date in days {
+            for history in [false, true] {
+                for v in 0..r.sets.len() {
+                    let mut got = ix.no_rules();
+                    ix.mark_subject_rules(&[v], date, history, &mut got);
+                    let mut want = ix.no_rules();
+                    let lists = [
+                        &ix.subject_nums_by_version[v],
+                        &ix.history_subject_nums_by_version[v],
+                    ];
+                    for list in lists.iter().take(if history { 2 } else { 1 }) {
+                        for &(n, from, to) in list.iter() {
+                            if in_force(from, to, date) {
+                                want.0[n as usize / 64] |= 1 << (n % 64);
+                            }
+                        }
+                    }
+                    assert_eq!(got.0, want.0, "version {v} on {date}, history {history}");
+                }
+            }
+        }
     }
 }

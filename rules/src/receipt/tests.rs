@@ -488,3 +488,19 @@ fn periods_cut_where_a_set_version_starts_or_ends() {
         assert!(!e.sets_stable(last, w[1]), "{} | {}", last, w[1]);
     }
 }
+
+/// The shortcut of the unverified step agrees with `unverified_on` on every set version, on
+/// both sides of the boundary the data states (`denwa_saishin`: `codes_confirmed_through =
+/// 2026-05-31`, rules/data/receipt/conditions.toml:94; every such date in the data is that
+/// day, and no receipt set is `unverified = true`).
+#[test]
+fn any_unverified_on_agrees_with_each_version() {
+    let r = ReceiptRules::embedded().unwrap();
+    for day in ["2024-06-01", "2026-05-31", "2026-06-01", "2027-01-01"] {
+        let date = d(day);
+        let some = (0..r.sets.len()).any(|v| r.unverified_on(v, date));
+        assert_eq!(r.any_unverified_on(date), some, "{day}");
+    }
+    assert!(!r.any_unverified_on(d("2026-05-31")));
+    assert!(r.any_unverified_on(d("2026-06-01")));
+}
