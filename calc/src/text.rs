@@ -5,7 +5,8 @@
 //! computation itself, so the engine records each text as a template and its arguments
 //! (codes, dates, decimals, names and sources) in a [`Texts`] pool that belongs to the
 //! result. The words are produced only when the result is rendered (to JSON by the `api`
-//! crate through [`Texts::segments`], to a table, or with [`Texts::string`]).
+//! crate through [`Texts::write_bytes`], straight into its buffer; to a table, or with
+//! [`Texts::string`]).
 //!
 //! Invariants: a template's `{}` placeholders match its arguments in number (checked at
 //! compile time by [`tx!`](crate::tx)); a [`Text`] is only read through the pool that made it;
