@@ -185,6 +185,15 @@ impl<'o> Json<'o> {
         self.out.push(b'"');
     }
 
+    /// A string value known to need no escaping ([`is_plain`]), quoted.
+    #[inline]
+    pub fn str_plain(&mut self, s: &str) {
+        debug_assert!(is_plain(s.as_bytes()));
+        self.out.push(b'"');
+        put(self.out, s.as_bytes());
+        self.out.push(b'"');
+    }
+
     /// A string value written by `f` into the buffer (escaped by `f`), quoted.
     pub fn str_with(&mut self, f: impl FnOnce(&mut Vec<u8>)) {
         self.out.push(b'"');
@@ -255,7 +264,7 @@ fn needs_escape_chunk(c: &[u8]) -> bool {
 /// 16-byte chunks (the last overlapping the one before it); strings under 16 bytes byte by
 /// byte.
 #[inline]
-fn is_plain(b: &[u8]) -> bool {
+pub fn is_plain(b: &[u8]) -> bool {
     if b.len() < 16 {
         return !b.iter().any(|&c| NEEDS_ESCAPE[usize::from(c)]);
     }

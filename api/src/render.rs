@@ -33,7 +33,8 @@ pub fn write_text_in(out: &mut Vec<u8>, pool: &Texts, t: Text, lang: Lang) {
 /// message).
 fn message_id(j: &mut Json<'_>, pool: &Texts, t: Text) {
     match cached_message_id(pool, t) {
-        Some(id) => j.str(id),
+        Some((id, true)) => j.str_plain(id),
+        Some((id, false)) => j.str(id),
         None => j.null(),
     }
 }
@@ -44,17 +45,21 @@ fn message_id(j: &mut Json<'_>, pool: &Texts, t: Text) {
 /// looked up every time. The catalog lookup hashes the whole template, and a result asks for
 /// the id of every warning, error and trace decision, so a batch asks for the same few hundred
 /// templates millions of times.
-fn cached_message_id(pool: &Texts, t: Text) -> Option<&'static str> {
+///
+/// With the id, whether it needs no JSON escaping (found once per template, when it is looked
+/// up: the ids are identifiers such as `lines.points_times`).
+fn cached_message_id(pool: &Texts, t: Text) -> Option<(&'static str, bool)> {
     use std::cell::Cell;
-    /// (address, length, id) of a template's pieces; address 0: empty.
-    type Slot = (usize, usize, Option<&'static str>);
+    /// (address, length, id and whether it is plain) of a template's pieces; address 0: empty.
+    type Slot = (usize, usize, Option<(&'static str, bool)>);
     const SLOTS: usize = 512;
     thread_local! {
         static IDS: [Cell<Slot>; SLOTS] = const { [const { Cell::new((0, 0, None)) }; SLOTS] };
     }
+    let with_plain = |id: &'static str| (id, crate::json::is_plain(id.as_bytes()));
     let pieces = t.pieces();
     if pieces.len() == 2 && pool.as_str(t).is_some() {
-        return pool.message_id(t);
+        return pool.message_id(t).map(with_plain);
     }
     let (addr, len) = (pieces.as_ptr() as usize, pieces.len());
     // A direct-mapped table: slices of pointers are 8-aligned, templates lie apart.
@@ -65,7 +70,9 @@ fn cached_message_id(pool: &Texts, t: Text) -> Option<&'static str> {
         if a == addr && l == len && addr != 0 {
             return id;
         }
-        let id = calc::catalog::catalog().by_pieces(pieces).map(|e| e.id);
+        let id = calc::catalog::catalog()
+            .by_pieces(pieces)
+            .map(|e| with_plain(e.id));
         cell.set((addr, len, id));
         id
     })

@@ -45,13 +45,13 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     if !ok {
         return Err(format!("{s:?} is not a date (YYYY-MM-DD)"));
     }
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+    // Every date of a claim passes here: the ten bytes read at fixed places, no loop.
+    let b: [u8; 10] = s.as_bytes().try_into().unwrap_or([0; 10]);
+    let digit = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
+    let all_digits = [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| digit(i) <= 9);
+    if all_digits {
+        let y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+        let (m, d) = (digit(5) * 10 + digit(6), digit(8) * 10 + digit(9));
         return NaiveDate::from_ymd_opt(y as i32, m, d)
             .ok_or_else(|| format!("{s:?} is not a valid date"));
     }
@@ -404,6 +404,47 @@ mod tests {
             .unwrap_err()
             .contains("is above"));
         assert!(j::<Amount>("\"12\"").unwrap_err().contains("got \"12\""));
+    }
+
+    #[test]
+    fn dates_strictly_yyyy_mm_dd() {
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(parse_date("2024-02-29"), Ok(ymd(2024, 2, 29)));
+        assert_eq!(parse_date("0000-01-01"), Ok(ymd(0, 1, 1)));
+        assert_eq!(parse_date("9999-12-31"), Ok(ymd(9999, 12, 31)));
+        for bad in [
+            "2023-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-04-00",
+            "2025-04-31",
+        ] {
+            assert_eq!(
+                parse_date(bad),
+                Err(format!("{bad:?} is not a valid date")),
+                "{bad}"
+            );
+        }
+        // A byte that is not a digit, in each place a digit is read.
+        for at in [0, 1, 2, 3, 5, 6, 8, 9] {
+            for c in ['/', ':', 'a', ' ', '+'] {
+                let mut s = String::from("2025-04-10");
+                s.replace_range(at..at + 1, &c.to_string());
+                assert_eq!(parse_date(&s), Err(format!("{s:?} is not a valid date")));
+            }
+        }
+        for bad in [
+            "2025/04/10",
+            "2025-4-10",
+            "2025-04-100",
+            "",
+            "２０２５-04-10",
+        ] {
+            assert_eq!(
+                parse_date(bad),
+                Err(format!("{bad:?} is not a date (YYYY-MM-DD)"))
+            );
+        }
     }
 
     #[test]
