@@ -538,7 +538,8 @@ fn common_codes() -> &'static std::collections::HashSet<u32> {
 }
 
 /// Fold a text for matching: full-width ASCII to ASCII, Latin letters to lower case, half-width
-/// katakana to full width (with their voiced marks), hiragana to katakana.
+/// katakana to full width (with their voiced marks), hiragana to katakana; also the other
+/// capitals the schedule's names use to lower case (Greek, Roman numerals, [`lower`]).
 fn fold(s: &str) -> String {
     const HALF: &str = "｡｢｣､･ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
     const FULL: &str = "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
@@ -576,9 +577,26 @@ fn fold(s: &str) -> String {
             }
             _ => c,
         };
-        out.extend(c.to_lowercase());
+        out.push(lower(c));
     }
     out
+}
+
+/// A capital to its small letter, by hand (not `char::to_lowercase`: its Unicode table would
+/// grow the page's WebAssembly module, and a name search needs only these): ASCII, Greek
+/// (Α–Ω), Cyrillic (А–Я, Ѐ–Џ), Roman numerals (Ⅰ–Ⅿ) and circled
+/// letters (Ⓐ–Ⓩ). Full-width Latin is made ASCII by [`fold`] before this.
+fn lower(c: char) -> char {
+    let shift = match c {
+        'A'..='Z' => 0x20,
+        '\u{0391}'..='\u{03A1}' | '\u{03A3}'..='\u{03A9}' => 0x20,
+        '\u{0410}'..='\u{042F}' => 0x20,
+        '\u{0400}'..='\u{040F}' => 0x50,
+        '\u{2160}'..='\u{216F}' => 0x10,
+        '\u{24B6}'..='\u{24CF}' => 26,
+        _ => 0,
+    };
+    char::from_u32(c as u32 + shift).unwrap_or(c)
 }
 
 #[cfg(test)]
@@ -667,6 +685,26 @@ mod tests {
         assert_eq!(fold("ｼｮｼﾝﾘｮｳ"), "ショシンリョウ");
         assert_eq!(fold("ｶﾞｲﾗｲ ﾊﾟ"), "ガイライ パ");
         assert_eq!(fold("しょしん"), "ショシン");
+        // The capitals `lower` folds, each against the small letter Unicode pairs with it
+        // (UnicodeData.txt's simple lowercase mapping): Β→β (0392→03B2), Ω→ω (03A9→03C9),
+        // Д→д (0414→0434), Ё→ё (0401→0451), Ⅱ→ⅱ (2161→2171), Ⓐ→ⓐ (24B6→24D0).
+        assert_eq!(fold("Β2ＭＧ"), "β2mg");
+        assert_eq!(fold("ΩДЁⅡⒶ"), "ωдёⅱⓐ");
+        // Others are kept (final sigma's place U+03A2 is unassigned; small letters stay).
+        assert_eq!(fold("ωⅱ\u{03A2}é"), "ωⅱ\u{03A2}é");
+        // Every capital of those blocks as `char::to_lowercase` maps it.
+        for c in '\u{0}'..='\u{3000}' {
+            let want: Vec<char> = c.to_lowercase().collect();
+            if want.len() == 1
+                && (c.is_ascii()
+                    || ('\u{0391}'..='\u{03A9}').contains(&c)
+                    || ('\u{0400}'..='\u{042F}').contains(&c)
+                    || ('\u{2160}'..='\u{216F}').contains(&c)
+                    || ('\u{24B6}'..='\u{24CF}').contains(&c))
+            {
+                assert_eq!(lower(c), want[0], "{c:?}");
+            }
+        }
     }
 
     #[test]

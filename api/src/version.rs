@@ -227,10 +227,10 @@ pub fn versions(engine: &Engine, abi: Option<u32>) -> Versions {
         })
         .collect();
     let mut rule_files = Vec::new();
-    for (name, text) in rules::addons::EMBEDDED {
+    for (name, text) in rules::addons::embedded_texts() {
         rule_files.push(toml_rule_file(name, "addons", text));
     }
-    for (name, text) in rules::tier::EMBEDDED {
+    for (name, text) in rules::tier::embedded_texts() {
         rule_files.push(tier_rule_file(engine, name, text));
     }
     for (name, text) in rules::copay::embedded_texts() {

@@ -123,12 +123,23 @@ pub struct Catalog {
 }
 
 /// The catalog's data file.
-const DATA: &str = include_str!("../data/messages.tsv");
+pub const EMBEDDED: &str = include_str!("../data/messages.tsv");
 
-/// The catalog built into the engine (parsed on first use).
+/// The catalog in use: [`EMBEDDED`], or with the feature `fetched-data` the text of the group
+/// `calc/catalog` given at run time ([`support::fetched`]; until then an empty catalog, which
+/// is not kept: every text stays English).
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::parse(DATA))
+    #[cfg(feature = "fetched-data")]
+    {
+        static NONE: OnceLock<Catalog> = OnceLock::new();
+        match support::fetched::group("calc/catalog").first() {
+            Some((_, text)) => CATALOG.get_or_init(|| Catalog::parse(text)),
+            None => NONE.get_or_init(|| Catalog::parse("")),
+        }
+    }
+    #[cfg(not(feature = "fetched-data"))]
+    CATALOG.get_or_init(|| Catalog::parse(EMBEDDED))
 }
 
 /// FNV-1a of a template given as its pieces (joined by `{}`), without building the string.

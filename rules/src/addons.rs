@@ -21,6 +21,15 @@ use std::collections::{BTreeMap, BTreeSet};
 /// JSON (converted by `build.rs`).
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_addons.rs"));
 
+/// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/addons`
+/// given at run time ([`support::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return support::fetched::group("rules/addons");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// A condition an add-on may name in `when`, `tier_when` or `tier_needs` (evaluated by the
 /// engine from the claim). The one vocabulary: a name not listed here is an error when the
 /// rule files load.
@@ -440,7 +449,7 @@ pub struct AddonRules {
 impl AddonRules {
     /// The embedded rules.
     pub fn embedded() -> Result<AddonRules, AddonRuleError> {
-        AddonRules::from_sources(EMBEDDED)
+        AddonRules::from_sources(embedded_texts())
     }
 
     /// The `[coverage]` of the embedded rule files: the one statement of the dates santei's

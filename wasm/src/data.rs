@@ -1,16 +1,17 @@
 //! santei's default data as one text beside the page's first module (`pkg/santei-data.txt`).
 //!
 //! Job: the first module (feature `fetched-data`) leaves the default data — the fee schedule
-//! pack, the revision checks, the receipt, co-payment, pricing, calendar and inpatient rules —
-//! out of its `.wasm`; the page's worker fetches this text at the same time as the module and
-//! hands it over with [`crate::set_data`] before the first call that needs the engine. The tier
-//! rules, the add-on rules (whose coverage dates `tier` checks) and the message catalog stay in
-//! the module (the page's first result, the tier table, waits for nothing else). `wasm/build-page` writes the text with the full
+//! pack, the revision checks, the receipt, co-payment, pricing, calendar, inpatient, tier and
+//! add-on rules, the tier facts and the message catalog — out of its `.wasm`; the page's
+//! worker fetches this text at the same time as the module and hands it over with
+//! [`crate::set_data`] before its first call (the page's first result, the tier table, too:
+//! the fetch ends while the module compiles). `wasm/build-page` writes the text with the full
 //! module's [`crate::embedded_data`], so both come from the same build.
 //!
 //! Format: records separated by U+001E, each `group U+001F file name U+001F text`. The texts
-//! are the JSON the build scripts convert the TOML sources to; JSON never holds a raw control
-//! character, so the separators cannot occur inside a text.
+//! are the JSON the build scripts convert the TOML sources to, the tier rules' own text and
+//! the catalog's TSV; none holds a raw U+001E or U+001F (tested), so the separators cannot
+//! occur inside a text.
 //!
 //! Invariant: every group of [`GROUPS`] is present (possibly with no file); a text that is
 //! not such a bundle is refused with a message naming what is wrong, and nothing is set.
@@ -22,7 +23,7 @@ const UNIT: char = '\u{1f}';
 
 /// The groups, in the order written; the loaders of `masters` (`masters/…`) and `rules`
 /// (`rules/…`) read them from [`support::fetched`].
-pub const GROUPS: [&str; 7] = [
+pub const GROUPS: [&str; 11] = [
     "masters/pack",
     "masters/revision",
     "rules/receipt",
@@ -30,13 +31,17 @@ pub const GROUPS: [&str; 7] = [
     "rules/pricing",
     "rules/copay",
     "rules/inpatient",
+    "rules/tier",
+    "rules/tier-facts",
+    "rules/addons",
+    "calc/catalog",
 ];
 
 /// The embedded default data as one bundle text (the full module; the statics are linked only
 /// here and by the loaders of a build without `fetched-data`).
 #[cfg(not(feature = "fetched-data"))]
 pub fn write() -> String {
-    let groups: [&[(&str, &str)]; 7] = [
+    let groups: [&[(&str, &str)]; GROUPS.len()] = [
         masters::pack::EMBEDDED,
         masters::revision::EMBEDDED,
         rules::receipt::EMBEDDED,
@@ -44,6 +49,10 @@ pub fn write() -> String {
         rules::pricing::EMBEDDED,
         rules::copay::EMBEDDED_FILES,
         rules::inpatient::EMBEDDED,
+        rules::tier::EMBEDDED,
+        rules::tier::facts::EMBEDDED,
+        rules::addons::EMBEDDED,
+        &[("messages.tsv", calc::catalog::EMBEDDED)],
     ];
     let mut out = String::new();
     for (group, texts) in GROUPS.iter().zip(groups) {
@@ -141,6 +150,19 @@ mod tests {
         assert_eq!(groups[2].1, rules::receipt::EMBEDDED.to_vec());
         assert_eq!(groups[5].1, rules::copay::EMBEDDED_FILES.to_vec());
         assert_eq!(groups[6].1, rules::inpatient::EMBEDDED.to_vec());
+        assert_eq!(groups[7].1, rules::tier::EMBEDDED.to_vec());
+        assert_eq!(groups[8].1, rules::tier::facts::EMBEDDED.to_vec());
+        assert_eq!(groups[9].1, rules::addons::EMBEDDED.to_vec());
+        assert_eq!(
+            groups[10].1,
+            vec![("messages.tsv", calc::catalog::EMBEDDED)]
+        );
+        // No text holds a separator (the bundle would not read back).
+        for (_, texts) in &groups {
+            for (name, text) in texts {
+                assert!(!format!("{name}{text}").contains([RECORD, UNIT]), "{name}");
+            }
+        }
         assert!(
             groups.iter().all(|(_, t)| !t.is_empty()),
             "every group has data"

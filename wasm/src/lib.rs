@@ -19,10 +19,11 @@
 //!   full module (feature `files`, the default) is fetched by the page's worker only when such a
 //!   file is given, and is then used for every call.
 //! - The first module is also built with the feature `fetched-data`: santei's default data
-//!   (all but the tier and add-on rules and the message catalog) is not in its `.wasm` but in
+//!   (the tier and add-on rules and the message catalog too) is not in its `.wasm` but in
 //!   `pkg/santei-data.txt` beside it ([`data`]), which the worker fetches while the module
-//!   compiles and hands over with [`set_data`]; until then only [`tier`] answers. The full
-//!   module embeds the data and writes that text ([`embedded_data`]).
+//!   compiles and hands over with [`set_data`]; until then every call but [`set_lang`] answers
+//!   with an error value. The full module embeds the data and writes that text
+//!   ([`embedded_data`]).
 //! - One engine at a time. Loading official files builds a new engine and replaces the current
 //!   one only when it succeeded: a wrong file leaves the engine in use as it was.
 
@@ -270,9 +271,12 @@ pub fn copay_local(name: &str, text: &str, local_name: &str, local_text: &str) -
 /// `santei tier`: a facility profile (JSON or TOML) month by month from `from` to `to`.
 ///
 /// Before the engine is loaded this uses the embedded tier rules alone (the same rules the
-/// engine loads), so the page's first result does not wait for the fee schedule.
+/// engine loads), so the page's first result does not wait for the fee schedule to be parsed.
 #[wasm_bindgen]
 pub fn tier(name: &str, text: &str, from: &str, to: &str) -> String {
+    if !data::installed() {
+        return no_data();
+    }
     let loaded = ENGINE.with(|c| c.try_borrow().map(|e| e.is_some()).unwrap_or(true));
     if loaded {
         return with_engine(|e| api::tier(e, name, text, from, to));

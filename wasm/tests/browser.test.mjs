@@ -11,30 +11,18 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { root, artifacts, english, cli, openPage } from './page-browser.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const santei = process.env.SANTEI_BIN || path.join(root, 'target/debug/santei');
-const artifacts = path.join(root, 'wasm/tests/artifacts');
 const officialFile = path.resolve(root, '../shared/masters/ika/s_ALL20240531.csv');
 const work = mkdtempSync(path.join(tmpdir(), 'santei-browser-'));
 
-let server;
-let browser;
+let opened;
 let page;
 let base;
-const pageErrors = [];
-
-function cli(args) {
-  const r = spawnSync(santei, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error) throw r.error;
-  return r;
-}
+let pageErrors;
 
 /** A screenshot kept as a test artifact (wasm/tests/artifacts/, ignored by git). */
 async function shot(name, opts = {}) {
@@ -70,7 +58,6 @@ async function assertNoEnglish(where) {
     return out;
   }, ['#engine-status', '#tier-table', '#tier-chart', '#tier-error', '#csv-error', '#csv-note', '#visit-result article',
     '#visit-compare', '#visit-diff', '#visit-error', '#item-search-note', '#master-status', '#master-error', '#keep-status', '#v-age-hint']);
-  const english = /\b[A-Za-z][A-Za-z'’-]*[ \t]+[A-Za-z][A-Za-z'’-]*[ \t]+[A-Za-z][A-Za-z'’-]*\b/;
   for (const [sel, t] of texts) {
     for (const line of t.split('\n')) {
       assert.ok(!english.test(line), `${where}: English in ${sel}: ${line}`);
@@ -94,33 +81,12 @@ async function step(name, fn) {
 }
 
 before(async () => {
-  assert.ok(existsSync(path.join(root, 'wasm/www/pkg/santei_wasm_bg.wasm')), 'run wasm/build-page first');
-  server = spawn(santei, ['serve', path.join(root, 'wasm/www'), '--port', '0', '--no-access-log'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  base = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/[\d.]+:\d+\//);
-      if (m) resolve(m[0]);
-    });
-    server.on('exit', (code) => reject(new Error(`santei serve exited (${code})`)));
-    setTimeout(() => reject(new Error('santei serve did not start')), 10000);
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  // A fresh context: a new, empty profile.
-  const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.setDefaultTimeout(30000);
+  opened = await openPage({ context: { acceptDownloads: true } });
+  ({ page, base, pageErrors } = opened);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill();
+  await opened?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -12,31 +12,18 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { root, artifacts, english, cli, openPage } from './page-browser.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const santei = process.env.SANTEI_BIN || path.join(root, 'target/debug/santei');
-const artifacts = path.join(root, 'wasm/tests/artifacts');
 const sample = path.resolve(root, '../shared/oracles/receiptisan-uke/input/RECEIPTC_GAIRAI_SAMPLE.UKE');
 const work = mkdtempSync(path.join(tmpdir(), 'santei-uke-ja-'));
-const english = /\b[A-Za-z][A-Za-z'’-]*[ \t]+[A-Za-z][A-Za-z'’-]*[ \t]+[A-Za-z][A-Za-z'’-]*\b/;
 
-let server;
-let browser;
+let opened;
 let page;
 let base;
-const pageErrors = [];
-
-function cli(args) {
-  const r = spawnSync(santei, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error) throw r.error;
-  return r;
-}
+let pageErrors;
 
 /** The sample's receipts moved to 2024-10 (santei uke read → edit → santei uke write). */
 function movedFile() {
@@ -91,33 +78,13 @@ async function check(name, file) {
 }
 
 before(async () => {
-  assert.ok(existsSync(path.join(root, 'wasm/www/pkg/santei_wasm_bg.wasm')), 'run wasm/build-page first');
   assert.ok(existsSync(sample), `${sample} is missing`);
-  server = spawn(santei, ['serve', path.join(root, 'wasm/www'), '--port', '0', '--no-access-log'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  base = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/[\d.]+:\d+\//);
-      if (m) resolve(m[0]);
-    });
-    server.on('exit', (code) => reject(new Error(`santei serve exited (${code})`)));
-    setTimeout(() => reject(new Error('santei serve did not start')), 10000);
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.setDefaultTimeout(30000);
+  opened = await openPage();
+  ({ page, base, pageErrors } = opened);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill();
+  await opened?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -25,26 +25,44 @@ function loadFull() {
   return full;
 }
 
-// santei's default data is not in pkg/'s .wasm (it would make the first download larger):
-// pkg/santei-data.txt is fetched at the same time and handed over before the first call that
-// needs the engine. `tier` (the page's first result) and `setLang` do not wait for it.
-const dataText = fetch(new URL('./pkg/santei-data.txt', import.meta.url)).then((r) => {
-  if (!r.ok) throw new Error(`pkg/santei-data.txt: HTTP ${r.status}`);
-  return r.text();
-});
+// santei's default data (the tier rules and the message catalog too) is not in pkg/'s .wasm
+// (it would make the first download larger): pkg/santei-data.txt is fetched at the same time
+// as the module compiles and handed over before the first call (`setLang` does not wait for
+// it). A failed fetch is said in Japanese by every call that needs the data, and the next call
+// fetches again.
+const DATA_FILE = 'pkg/santei-data.txt';
+function fetchData() {
+  return fetch(new URL('./pkg/santei-data.txt', import.meta.url)).then(
+    (r) => {
+      if (!r.ok) throw new Error(`santei の既定データ（${DATA_FILE}）を取得できませんでした（HTTP ${r.status}）。ページを再読み込みしてください。`);
+      return r.text();
+    },
+    (e) => {
+      console.error(e);
+      throw new Error(`santei の既定データ（${DATA_FILE}）を取得できませんでした（通信エラー）。ページを再読み込みしてください。`);
+    });
+}
+let dataText = fetchData();
 dataText.catch(() => {}); // reported by the first call that needs it
 let dataSet = null;
 function setData() {
   if (!dataSet) {
     dataSet = Promise.all([ready, dataText]).then(([, text]) => {
       const err = lite.set_data(text);
-      if (err) throw new Error(JSON.parse(err).error.message);
+      if (err) {
+        console.error(err);
+        throw new Error(`santei の既定データ（${DATA_FILE}）の形式が正しくありません。ページを再読み込みしてください。`);
+      }
     });
-    dataSet.catch(() => { dataSet = null; });
+    dataSet.catch(() => {
+      dataSet = null;
+      dataText = fetchData();
+      dataText.catch(() => {});
+    });
   }
   return dataSet;
 }
-const noDataWait = new Set(['tier', 'setLang', 'debugPanic']);
+const noDataWait = new Set(['setLang', 'debugPanic']);
 
 let initError = null;
 const ready = init({ module_or_path: new URL('./pkg/santei_wasm_bg.wasm', import.meta.url) })
@@ -101,7 +119,7 @@ self.onmessage = async (ev) => {
     try {
       await setData();
     } catch (e) {
-      self.postMessage({ id, ok: true, text: errorJson('data', `santei の既定データを読み込めません: ${e.message || e}`) });
+      self.postMessage({ id, ok: true, text: errorJson('data', e.message || `santei の既定データ（${DATA_FILE}）を読み込めません。`) });
       return;
     }
   }

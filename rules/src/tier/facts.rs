@@ -11,6 +11,15 @@ use std::sync::OnceLock;
 pub static EMBEDDED: &[(&str, &str)] =
     include!(concat!(env!("OUT_DIR"), "/embedded_tier_facts.rs"));
 
+/// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group
+/// `rules/tier-facts` given at run time ([`support::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return support::fetched::group("rules/tier-facts");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// The type of a fact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -51,7 +60,7 @@ struct FactsFile {
 
 fn load() -> Result<Vec<FactDecl>, String> {
     let mut out: Vec<FactDecl> = Vec::new();
-    for (name, text) in EMBEDDED {
+    for (name, text) in embedded_texts() {
         let f: FactsFile = crate::parse_data(text).map_err(|e| format!("{name}: {e}"))?;
         for d in f.fact {
             if out.iter().any(|o| o.name == d.name) {

@@ -34,6 +34,15 @@ use std::collections::{BTreeMap, HashMap};
 /// The embedded rule files (file name, text): the `tier` files of `data/manifest.toml`.
 pub static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_tier.rs"));
 
+/// The texts in use: [`EMBEDDED`], or with the feature `fetched-data` the group `rules/tier`
+/// given at run time ([`support::fetched`]).
+pub fn embedded_texts() -> &'static [(&'static str, &'static str)] {
+    #[cfg(feature = "fetched-data")]
+    return support::fetched::group("rules/tier");
+    #[cfg(not(feature = "fetched-data"))]
+    EMBEDDED
+}
+
 /// The loaded and checked tier rules.
 #[derive(Debug, Clone)]
 pub struct TierRules {
@@ -129,7 +138,7 @@ fn check_file(periods: &[Period], sig0: &Signature) -> Result<(), RawError> {
 impl TierRules {
     /// The rules shipped with the library (`rules/data/tier/*.rules`).
     pub fn embedded() -> Result<TierRules, RuleError> {
-        Self::from_sources(EMBEDDED)
+        Self::from_sources(embedded_texts())
     }
 
     /// Loads rule files given as `(file name, text)`; checks syntax, names, types, duplicate
