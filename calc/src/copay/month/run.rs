@@ -3,11 +3,13 @@
 
 use super::input::{Insurer, Month, MonthVisit, Period, Reduction};
 use super::{add_pay, MonthOutput, ReductionApplied, Settlement, Totals, VisitResult};
-use crate::copay::context::{Claim, Mode, VisitCtx};
+use crate::copay::context::{step, Claim, Mode, Trace, VisitCtx};
 use crate::copay::input::{MonthToDate, PublicExpenseClaim, Setting};
 use crate::copay::rounding::{round_window, window_share, yen_from_points};
 use crate::copay::run::{insurance_limit, run_counted};
+use crate::copay::CopayOutput;
 use crate::copay::{CopayError, PublicPay};
+use crate::{lit, tx};
 use chrono::NaiveDate;
 use rules::copay::{CopayTables, InsurerScope, Timing};
 use std::collections::{HashMap, HashSet};
@@ -297,6 +299,9 @@ fn visit(
                 benefits.push((pp.law.clone(), pp.amount));
                 pp.amount -= extra;
                 collected += extra;
+                if extra > 0 {
+                    take_back_step(&mut out, &pp.law, threshold.unwrap_or(0), extra);
+                }
             }
         }
         running = pay;
@@ -352,6 +357,32 @@ fn visit(
         },
         benefits,
     ))
+}
+
+/// The trace step of an `in_kind_up_to` take-back: the month's share under the programme has
+/// passed its threshold, so the window collects what the programme paid in kind (償還払い after
+/// the month).
+fn take_back_step(out: &mut CopayOutput, law: &str, threshold: i64, extra: i64) {
+    let mut tr = Trace {
+        entries: std::mem::take(&mut out.trace),
+        t: std::mem::take(&mut out.texts),
+    };
+    step!(
+        tr,
+        "in-kind threshold",
+        tx!(
+            tr.t,
+            "{}: the month's share before the programme passed {}; its in-kind payments taken back {}",
+            law,
+            threshold,
+            extra
+        ),
+        lit!("現物給付 up to the threshold, 償還払い above it: the window collects what the programme paid in kind this month, refunded after the month"),
+        lit!("the programme's in_kind_up_to (rules/data/copay/local-example.toml)"),
+        tx!(tr.t, "{}", extra),
+    );
+    out.trace = tr.entries;
+    out.texts = tr.t;
 }
 
 fn record(st: &mut State, v: &MonthVisit, law: &str, pay: i64) {
