@@ -8,63 +8,16 @@
 use crate::json::{escape_into, into_string, key, put, write_int, Json};
 use calc::catalog::Lang;
 use calc::copay::CopayOutput;
-use calc::text::{code_digits, date_digits, segment_string, Segment, Text, Texts};
+use calc::text::{code_digits, Text, Texts};
 use calc::CalcOutput;
 use masters::Code;
 
-/// Append a text as escaped JSON string contents (without the quotes).
+/// Append a text as escaped JSON string contents (without the quotes): written straight into
+/// the buffer by [`Texts::write_bytes`], the template's pieces as they are (they need no
+/// escaping: checked when the program is compiled), only the string arguments escaped.
+#[inline]
 pub fn write_text(out: &mut Vec<u8>, pool: &Texts, t: Text) {
-    // A name or a literal: one string.
-    if let Some(s) = pool.as_str(t) {
-        escape_into(out, s);
-        return;
-    }
-    for s in pool.segments(t) {
-        match s {
-            // Template pieces need no escaping (checked when the program is compiled).
-            Segment::Plain("") => {}
-            Segment::Plain(p) => put(out, p.as_bytes()),
-            Segment::Str(s) => escape_into(out, s),
-            Segment::Int(n) => write_int(out, n),
-            Segment::Dec(d) => match calc::text::whole(d) {
-                Some(n) => write_int(out, n),
-                None => out.extend_from_slice(d.normalize().to_string().as_bytes()),
-            },
-            Segment::Date(d) => match date_digits(d) {
-                Some(b) => put(out, &b),
-                None => out.extend_from_slice(d.to_string().as_bytes()),
-            },
-            Segment::NoDate => {}
-            Segment::Code(c) => write_code(out, c),
-            Segment::NoCode => out.extend_from_slice(b"(no code)"),
-            Segment::Src(file, line) => {
-                escape_into(out, file);
-                if line > 0 {
-                    out.push(b':');
-                    write_int(out, line.into());
-                }
-            }
-            Segment::Pct(p) if p % 10 == 0 => {
-                write_int(out, (p / 10).into());
-                out.extend_from_slice("割".as_bytes());
-            }
-            Segment::Pct(p) => {
-                write_int(out, p.into());
-                out.push(b'%');
-            }
-            Segment::Text(t) => write_text(out, pool, t),
-            Segment::Codes(codes, sep) => {
-                for (i, &c) in codes.iter().enumerate() {
-                    if i > 0 {
-                        out.extend_from_slice(sep.as_str().as_bytes());
-                    }
-                    write_code(out, Code(c));
-                }
-            }
-            // The rest are rare: through their display form.
-            s @ (Segment::Month(_) | Segment::Age(_)) => escape_into(out, &segment_string(pool, s)),
-        }
-    }
+    pool.write_bytes(out, t, escape_into);
 }
 
 /// Append a text in a language as escaped JSON string contents (English: [`write_text`]).

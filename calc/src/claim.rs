@@ -386,13 +386,15 @@ impl Claim {
                 ),
             ));
         }
-        let count = |path: String, n: i64| -> Result<(), FieldError> {
+        // The path of a field is formatted only when the field is wrong (a claim's items are
+        // checked on every run: a path per item was a tenth of reading a claim).
+        let count = |path: &dyn Fn() -> String, n: i64| -> Result<(), FieldError> {
             if n < 1 {
-                return Err(field(path, format!("{n} is not a count (1 or more)")));
+                return Err(field(path(), format!("{n} is not a count (1 or more)")));
             }
             if n > MAX_COUNT {
                 return Err(field(
-                    path,
+                    path(),
                     format!("{n} is above the largest count, {MAX_COUNT}"),
                 ));
             }
@@ -409,25 +411,28 @@ impl Claim {
                 },
             )
             .map_err(|(path, message)| FieldError { path, message })?;
-            count(format!("items[{i}].count"), it.count)?;
+            count(&|| format!("items[{i}].count"), it.count)?;
             if let Some(p) = it.points {
-                let path = format!("items[{i}].points");
+                let path = || format!("items[{i}].points");
                 if p.is_sign_negative() && !p.is_zero() {
-                    return Err(field(path, format!("{p} is negative")));
+                    return Err(field(path(), format!("{p} is negative")));
                 }
                 if p > rust_decimal::Decimal::from(MAX_STATED_POINTS) {
                     return Err(field(
-                        path,
+                        path(),
                         format!("{p} is above the largest stated points, {MAX_STATED_POINTS}"),
                     ));
                 }
                 if p.normalize().scale() > 2 {
-                    return Err(field(path, format!("{p} has more than two decimal places")));
+                    return Err(field(
+                        path(),
+                        format!("{p} has more than two decimal places"),
+                    ));
                 }
             }
         }
         for (i, h) in self.history.iter().enumerate() {
-            count(format!("history[{i}].count"), h.count)?;
+            count(&|| format!("history[{i}].count"), h.count)?;
             if h.date.0 > self.date.0 {
                 return Err(field(
                     format!("history[{i}].date"),
@@ -536,6 +541,20 @@ mod tests {
             parse(&bad).unwrap_err(),
             "items[0].count: -1 is not a count (1 or more)"
         );
+        // The paths of the later checks, formatted only when a check fails.
+        let bad = EXAMPLE.replace(
+            r#""code": "111703870", "count": 1}"#,
+            r#""code": "111703870", "count": 0}"#,
+        );
+        assert_eq!(
+            parse(&bad).unwrap_err(),
+            "history[0].count: 0 is not a count (1 or more)"
+        );
+        let bad = EXAMPLE.replace(
+            r#"{"code": "111000110", "count": 1}"#,
+            r#"{"code": "111000110", "count": 1}, {"code": "111000110", "points": -1}"#,
+        );
+        assert_eq!(parse(&bad).unwrap_err(), "items[1].points: -1 is negative");
         let bad = EXAMPLE.replace("2025-04-10", "2025-02-30");
         assert!(parse(&bad)
             .unwrap_err()

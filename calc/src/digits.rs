@@ -89,6 +89,69 @@ pub fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
     ])
 }
 
+/// Append `s` to `out`. A result's JSON is hundreds of short pieces (keys, digits, names,
+/// template fragments): a slice of up to 16 bytes is gathered into a 16-byte word with two
+/// overlapping fixed-size moves and appended whole (then the length cut back), instead of a
+/// call to `memcpy` for each piece, which was a sixth of the time of writing a result. Safe
+/// code: every move has a size known when the program is compiled, so none is a call.
+#[inline(always)]
+pub fn put(out: &mut Vec<u8>, s: &[u8]) {
+    let n = s.len();
+    if n > 16 {
+        out.extend_from_slice(s);
+        return;
+    }
+    let mut w = [0u8; 16];
+    if n >= 8 {
+        w[..8].copy_from_slice(&s[..8]);
+        w[n - 8..n].copy_from_slice(&s[n - 8..]);
+    } else if n >= 4 {
+        w[..4].copy_from_slice(&s[..4]);
+        w[n - 4..n].copy_from_slice(&s[n - 4..]);
+    } else if n > 0 {
+        w[0] = s[0];
+        w[n / 2] = s[n / 2];
+        w[n - 1] = s[n - 1];
+    }
+    let len = out.len();
+    out.extend_from_slice(&w);
+    out.truncate(len + n);
+}
+
+/// Append the decimal digits of `n` (as `n.to_string()` writes them).
+#[inline]
+pub fn put_int(out: &mut Vec<u8>, n: i64) {
+    // Most numbers of a result (counts, line numbers of sources, points) are small.
+    if (0..100).contains(&n) {
+        let d = digits2(n as usize);
+        put(out, if n < 10 { &d[1..] } else { &d });
+        return;
+    }
+    put_int_long(out, n);
+}
+
+fn put_int_long(out: &mut Vec<u8>, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    while v >= 100 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&digits2((v % 100) as usize));
+        v /= 100;
+    }
+    if v >= 10 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&digits2(v as usize));
+    } else {
+        i -= 1;
+        buf[i] = b'0' + v as u8;
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    put(out, &buf[i..]);
+}
+
 /// ASCII digits as text (the buffers above hold nothing else).
 fn ascii(b: &[u8]) -> &str {
     std::str::from_utf8(b).unwrap_or_default()

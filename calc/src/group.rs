@@ -179,16 +179,16 @@ pub(crate) fn check_item(i: usize, it: Shape<'_>) -> Result<(), ShapeError> {
     }
     for (j, l) in lines.iter().enumerate() {
         let Some(q) = l.quantity else { continue };
-        let path = format!("items[{i}].lines[{j}].quantity");
+        let path = || format!("items[{i}].lines[{j}].quantity");
         if q <= Decimal::ZERO {
             return field(
-                path,
+                path(),
                 format!("{} is not a quantity (more than 0)", q.normalize()),
             );
         }
         if q > Decimal::from(MAX_QUANTITY) {
             return field(
-                path,
+                path(),
                 format!(
                     "{} is above the largest quantity, {MAX_QUANTITY}",
                     q.normalize()
@@ -197,7 +197,7 @@ pub(crate) fn check_item(i: usize, it: Shape<'_>) -> Result<(), ShapeError> {
         }
         if q.normalize().scale() > MAX_QUANTITY_SCALE {
             return field(
-                path,
+                path(),
                 format!(
                     "{} has more than {MAX_QUANTITY_SCALE} decimal places",
                     q.normalize()

@@ -12,7 +12,7 @@
 //! the pool owns everything it holds (strings are copied into one arena), so a result that
 //! holds a pool borrows nothing from the engine or the input.
 
-pub use crate::digits::{code_digits, date_digits, digits2, whole, write_decimal};
+pub use crate::digits::{code_digits, date_digits, digits2, put, put_int, whole, write_decimal};
 use crate::digits::{write_code, write_date};
 use chrono::NaiveDate;
 use masters::Code;
@@ -387,9 +387,98 @@ impl Texts {
         }
     }
 
-    /// The text as a string.
+    /// The text as a string (the characters of [`Texts::show`]'s `Display`, written by
+    /// [`Texts::write_bytes`] without going through `fmt` for each piece: the engine writes a
+    /// few texts per claim this way).
     pub fn string(&self, t: Text) -> String {
-        self.show(t).to_string()
+        let mut out = Vec::with_capacity(64);
+        self.write_bytes(&mut out, t, |o, s| put(o, s.as_bytes()));
+        // Whole `&str`s and ASCII digits: always UTF-8; the lossy branch only so that no
+        // path can panic.
+        match String::from_utf8(out) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    }
+
+    /// Append a text to `out` as UTF-8, straight into the buffer: the template's pieces as
+    /// they are, each string argument (names, sources, copied strings — the only pieces that
+    /// may hold any character) through `str_arg` (copied, or escaped by a JSON writer), the
+    /// other arguments as their digits. The same characters as [`Texts::show`]'s `Display`
+    /// when `str_arg` copies (tested).
+    #[inline]
+    pub fn write_bytes<F: Fn(&mut Vec<u8>, &str) + Copy>(
+        &self,
+        out: &mut Vec<u8>,
+        t: Text,
+        str_arg: F,
+    ) {
+        // A name or a source: one string argument and nothing else.
+        if let (["", ""], [Stored::Str(s)]) = (t.pieces, self.args_of(t)) {
+            str_arg(out, self.span(*s));
+            return;
+        }
+        let Some((first, rest)) = t.pieces.split_first() else {
+            return;
+        };
+        put(out, first.as_bytes());
+        for (piece, a) in rest.iter().zip(self.args_of(t)) {
+            self.write_arg(out, a, str_arg);
+            put(out, piece.as_bytes());
+        }
+    }
+
+    /// One argument of [`Texts::write_bytes`].
+    fn write_arg<F: Fn(&mut Vec<u8>, &str) + Copy>(
+        &self,
+        out: &mut Vec<u8>,
+        a: &Stored,
+        str_arg: F,
+    ) {
+        match *a {
+            Stored::Str(s) => str_arg(out, self.span(s)),
+            Stored::Int(n) => put_int(out, n),
+            Stored::Dec(d) => match whole(d) {
+                Some(n) => put_int(out, n),
+                None => out.extend_from_slice(d.normalize().to_string().as_bytes()),
+            },
+            Stored::Date(d) | Stored::OptDate(Some(d)) => match date_digits(d) {
+                Some(b) => put(out, &b),
+                None => out.extend_from_slice(d.to_string().as_bytes()),
+            },
+            Stored::OptDate(None) => {}
+            Stored::Code(c) | Stored::OptCode(Some(c)) => put_code(out, c),
+            Stored::OptCode(None) => put(out, b"(no code)"),
+            Stored::Codes(s, sep) => {
+                for (i, &c) in self.code_span(s).iter().enumerate() {
+                    if i > 0 {
+                        put(out, sep.as_str().as_bytes());
+                    }
+                    put_code(out, Code(c));
+                }
+            }
+            Stored::Src(file, line) => {
+                str_arg(out, self.span(file));
+                if line > 0 {
+                    out.push(b':');
+                    put_int(out, line.into());
+                }
+            }
+            Stored::Pct(p) if p % 10 == 0 => {
+                put_int(out, (p / 10).into());
+                put(out, "割".as_bytes());
+            }
+            Stored::Pct(p) => {
+                put_int(out, p.into());
+                out.push(b'%');
+            }
+            Stored::Text(t) => self.write_bytes(out, t, str_arg),
+            // Rare: through their display form (plain ASCII).
+            Stored::Month(_) | Stored::Age(_) => {
+                let s = segment_string(self, self.segment(a));
+                str_arg(out, &s);
+            }
+        }
     }
 
     /// The template of a text (its pieces) and its arguments, for the renderings of the
@@ -476,6 +565,14 @@ pub(crate) fn write_segment(
         Segment::Pct(p) => write!(f, "{p}%"),
         Segment::Age(a) => f.write_str(&a.code()),
         Segment::Text(t) => pool.write(f, t),
+    }
+}
+
+/// A code's 9 digits appended (a number of more than 9 digits as it is).
+fn put_code(out: &mut Vec<u8>, c: Code) {
+    match code_digits(c) {
+        Some(b) => put(out, &b),
+        None => put_int(out, c.0.into()),
     }
 }
 

@@ -56,3 +56,79 @@ fn dates_and_codes_match_their_display() {
         assert_eq!(p.string(t), Code(c).to_string());
     }
 }
+
+/// `Texts::string` writes straight into a `String`; `Texts::show` goes through `fmt`: the
+/// same characters for every kind of argument (the expected strings written out by hand).
+#[test]
+fn string_equals_display_for_every_argument() {
+    let mut p = Texts::new();
+    let d = NaiveDate::from_ymd_opt(2025, 4, 10).unwrap();
+    let inner = calc::tx!(p, "[{}]", "in\"ner");
+    let cases = [
+        (
+            calc::tx!(p, "{}|{}|{}|{}", 0i64, 9i64, 10i64, 99i64),
+            "0|9|10|99",
+        ),
+        (
+            calc::tx!(p, "{}|{}|{}", 100i64, -7i64, i64::MIN),
+            "100|-7|-9223372036854775808",
+        ),
+        (
+            calc::tx!(
+                p,
+                "{}|{}|{}",
+                Decimal::new(29100, 2),
+                Decimal::new(5, 1),
+                Decimal::new(-120, 1)
+            ),
+            "291|0.5|-12",
+        ),
+        (
+            calc::tx!(
+                p,
+                "{}|{}|{}",
+                Arg::OptDate(None),
+                Arg::OptDate(Some(d)),
+                Arg::Month(d)
+            ),
+            "|2025-04-10|2025-04",
+        ),
+        (
+            calc::tx!(
+                p,
+                "{}|{}|{}",
+                Code(1),
+                Arg::OptCode(None),
+                Code(1_234_567_890)
+            ),
+            "000000001|(no code)|1234567890",
+        ),
+        (
+            calc::tx!(
+                p,
+                "{}|{}",
+                Arg::Codes(&[], Sep::Comma),
+                Arg::Codes(&[1, 2], Sep::Comma)
+            ),
+            "|000000001, 000000002",
+        ),
+        (
+            calc::tx!(
+                p,
+                "{}|{}|{}",
+                Arg::Src("f.csv", 0),
+                Arg::Src("f.csv", 123),
+                Arg::Pct(100)
+            ),
+            "f.csv|f.csv:123|10割",
+        ),
+        (
+            calc::tx!(p, "{}|{}", Arg::Age(masters::AgeBound::Years(6)), inner),
+            "06|[in\"ner]",
+        ),
+    ];
+    for (t, want) in cases {
+        assert_eq!(p.string(t), want);
+        assert_eq!(p.show(t).to_string(), want);
+    }
+}

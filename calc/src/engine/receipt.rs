@@ -321,13 +321,70 @@ fn why_text(n: &mut Notes, work: &[Work<'_>], back: &[usize], why: &Why) -> Text
     }
 }
 
-/// The lines of a finding, described.
+/// The lines of a finding, described (as [`describe`] words each line, joined as
+/// `work::capped_list` joins them), written straight into one string of the pool.
 fn lines_text(n: &mut Notes, work: &[Work<'_>], back: &[usize], lines: &[usize]) -> Text {
-    let mut ws: Vec<usize> = lines.iter().filter_map(|&i| back.get(i).copied()).collect();
-    ws.dedup();
-    let parts: Vec<Text> = ws.iter().map(|&w| describe(n, &work[w])).collect();
-    let shown: Vec<String> = parts.iter().map(|&t| n.t.string(t)).collect();
-    n.t.own(super::work::capped_list(&shown))
+    use super::work::LIST_CAP;
+    let mut buf = String::with_capacity(64 * lines.len().min(LIST_CAP));
+    let mut shown = 0usize;
+    let mut prev: Option<usize> = None;
+    for w in lines.iter().filter_map(|&i| back.get(i).copied()) {
+        // Consecutive repeats once (as `dedup`).
+        if prev == Some(w) {
+            continue;
+        }
+        prev = Some(w);
+        if shown < LIST_CAP {
+            if shown > 0 {
+                buf.push_str(", ");
+            }
+            describe_into(&n.t, &work[w], &mut buf);
+        }
+        shown += 1;
+    }
+    if shown > LIST_CAP {
+        use std::fmt::Write;
+        let _ = write!(buf, " and {} more", shown - LIST_CAP);
+    }
+    n.t.str(&buf)
+}
+
+/// The words of [`describe`] appended to `buf`.
+fn describe_into(t: &crate::text::Texts, w: &Work<'_>, buf: &mut String) {
+    use std::fmt::Write;
+    let code = |buf: &mut String| match w.line.code.map(|c| (c, crate::text::code_digits(c))) {
+        Some((_, Some(d))) => buf.push_str(std::str::from_utf8(&d).unwrap_or_default()),
+        Some((c, None)) => {
+            let _ = write!(buf, "{}", c.0);
+        }
+        None => buf.push_str("(no code)"),
+    };
+    let name = |buf: &mut String| match t.as_str(w.line.name) {
+        Some(s) => buf.push_str(s),
+        None => {
+            let _ = write!(buf, "{}", t.show(w.line.name));
+        }
+    };
+    match (w.input, w.sub) {
+        (Some(i), Some(j)) => {
+            let _ = write!(buf, "items[{i}].lines[{j}] ");
+            code(buf);
+            buf.push(' ');
+            name(buf);
+        }
+        (Some(i), None) => {
+            let _ = write!(buf, "items[{i}] ");
+            code(buf);
+            buf.push(' ');
+            name(buf);
+        }
+        _ => {
+            code(buf);
+            buf.push(' ');
+            name(buf);
+            buf.push_str(" (added automatically)");
+        }
+    }
 }
 
 /// One finding's effect on the work lines and its explanation.
@@ -343,7 +400,6 @@ fn effect<'a>(
         Finding::Zero { line, rule } => {
             let Some(&w) = back.get(*line) else { return };
             let (id, src) = cited(n, rule);
-            let what = describe(n, &work[w]);
             let l = &mut work[w].line;
             l.points = Decimal::ZERO;
             l.subtotal = Decimal::ZERO;
@@ -351,7 +407,7 @@ fn effect<'a>(
             trace!(
                 n,
                 id,
-                what,
+                describe(n, &work[w]),
                 src,
                 lit!("priced 0 (包括 / limit): the line stays on the receipt")
             );
@@ -369,7 +425,6 @@ fn effect<'a>(
                 .collect();
             ws.sort_unstable();
             ws.dedup();
-            let what = lines_text(n, work, back, members);
             for &w in &ws {
                 let l = &mut work[w].line;
                 l.points = Decimal::ZERO;
@@ -410,14 +465,17 @@ fn effect<'a>(
                     record: None,
                 });
             }
-            let how = n.t.own(format!("{how:?}"));
-            trace!(
-                n,
-                id,
-                what,
-                src,
-                tx!(n.t, "まるめ: {} points for the group ({})", *points, how)
-            );
+            if n.keep_trace {
+                let what = lines_text(n, work, back, members);
+                let how = n.t.own(format!("{how:?}"));
+                trace!(
+                    n,
+                    id,
+                    what,
+                    src,
+                    tx!(n.t, "まるめ: {} points for the group ({})", *points, how)
+                );
+            }
         }
         Finding::Taper {
             line,
@@ -428,7 +486,6 @@ fn effect<'a>(
         } => {
             let Some(&w) = back.get(*line) else { return };
             let (id, src) = cited(n, rule);
-            let what = describe(n, &work[w]);
             let l = &mut work[w].line;
             l.subtotal = *points;
             l.points = per_unit(*points, l.count);
@@ -445,7 +502,7 @@ fn effect<'a>(
             trace!(
                 n,
                 id,
-                what,
+                describe(n, &work[w]),
                 src,
                 tx!(
                     n.t,
@@ -470,27 +527,30 @@ fn effect<'a>(
             }) else {
                 return;
             };
-            let what = describe(n, &work[w]);
             let l = &mut work[w].line;
             let before = l.points;
             l.points = rounding.round(rate.apply(before));
             l.subtotal = subtotal(l.points, l.count);
             l.rule = id;
-            let rate = n.t.own(format!("{}/{}", rate.numerator, rate.denominator));
-            trace!(
-                n,
-                id,
-                what,
-                src,
-                tx!(
-                    n.t,
-                    "多剤投与 ({} kinds): 薬剤料 {} × {} → {} points",
-                    *kinds,
-                    before,
-                    rate,
-                    l.points
-                )
-            );
+            let after = l.points;
+            if n.keep_trace {
+                let what = describe(n, &work[w]);
+                let rate = n.t.own(format!("{}/{}", rate.numerator, rate.denominator));
+                trace!(
+                    n,
+                    id,
+                    what,
+                    src,
+                    tx!(
+                        n.t,
+                        "多剤投与 ({} kinds): 薬剤料 {} × {} → {} points",
+                        *kinds,
+                        before,
+                        rate,
+                        after
+                    )
+                );
+            }
         }
         Finding::Refuse { lines, rule, why } | Finding::Warn { lines, rule, why } => {
             let (id, src) = cited(n, rule);

@@ -183,6 +183,9 @@ pub(super) struct Index {
     /// history lines (`inclusion.includes`: without a `by` line in the claim, only a `by` line
     /// of the history includes a claim line).
     history_subject_nums_by_version: Vec<Vec<(u32, NaiveDate, Option<NaiveDate>)>>,
+    /// The first date on which a set version uses explicit codes no official master confirms
+    /// (`ReceiptRules::unverified_on` of some version); `None`: no such date.
+    first_unverified: Option<NaiveDate>,
 }
 
 /// A 診療識別 written as two ASCII digits, as its number.
@@ -483,7 +486,25 @@ impl Index {
         ix.subject_nums_by_version = by_version(&subjects);
         ix.history_subject_nums_by_version = by_version(&with_history);
         ix.rule_order = order;
+        ix.first_unverified = r
+            .sets
+            .iter()
+            .filter(|s| !s.codes.is_empty())
+            .filter_map(|s| {
+                if s.unverified {
+                    Some(NaiveDate::MIN)
+                } else {
+                    s.codes_confirmed_through.and_then(|t| t.succ_opt())
+                }
+            })
+            .min();
         ix
+    }
+
+    /// Whether some set version may use unconfirmed explicit codes on `date` (false: none
+    /// does, `ReceiptRules::unverified_on` is false for every version).
+    pub(super) fn any_unverified_on(&self, date: NaiveDate) -> bool {
+        self.first_unverified.is_some_and(|f| date >= f)
     }
 
     /// The period `date` falls in: the number of period starts on or before it.

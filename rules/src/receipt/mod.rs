@@ -771,6 +771,12 @@ impl ReceiptRules {
         !s.codes.is_empty() && (s.unverified || s.codes_confirmed_through.is_some_and(|t| date > t))
     }
 
+    /// Whether [`ReceiptRules::unverified_on`] may hold for some set version on `date` (when
+    /// false it holds for none: the check can be skipped).
+    pub fn any_unverified_on(&self, date: NaiveDate) -> bool {
+        self.index.any_unverified_on(date)
+    }
+
     /// The version of set `id` in force on `date` (index into `sets`).
     pub fn set_version(&self, id: &str, date: NaiveDate) -> Option<usize> {
         self.index.set_version(&self.sets, id, date)

@@ -37,7 +37,8 @@ fn with_claim(i: usize, other: LineRef) -> Vec<usize> {
 /// `requires`: a charged line of `code` needs a line of one of `needs` in scope (with the
 /// same master field when `same` is given).
 pub(super) fn requires(st: &mut State) {
-    for k in st.candidates(RuleKind::Requires) {
+    for j in st.candidates(RuleKind::Requires) {
+        let k = st.candidate(j);
         let r = &st.rules.requires[k];
         let subjects = st.charged_in(&r.code);
         if subjects.is_empty() {
@@ -74,7 +75,8 @@ pub(super) fn requires(st: &mut State) {
 /// `conflicts` (other than `drop_auto`, step 1): a charged line of `a` with a line of `b`
 /// in scope gets the effect.
 pub(super) fn conflicts(st: &mut State) {
-    for k in st.candidates(RuleKind::Conflicts) {
+    for j in st.candidates(RuleKind::Conflicts) {
+        let k = st.candidate(j);
         let r = &st.rules.conflicts[k];
         if r.effect == Effect::DropAuto {
             continue;
@@ -96,7 +98,8 @@ pub(super) fn conflicts(st: &mut State) {
 /// or before the date (this claim, the history, or `discharge_date` when `also_after` names
 /// it): `Period::allowed` decides; `None` = cannot decide.
 pub(super) fn not_within(st: &mut State) {
-    for k in st.candidates(RuleKind::NotWithin) {
+    for j in st.candidates(RuleKind::NotWithin) {
+        let k = st.candidate(j);
         let r = &st.rules.not_within[k];
         let codes = st.charged_in(&r.code);
         if codes.is_empty() {
@@ -157,7 +160,8 @@ pub(super) fn not_within(st: &mut State) {
 /// `time`: a charged line of `codes` at a time of the class `when` (`time_holds`), at the
 /// facility kind the rule names.
 pub(super) fn times(st: &mut State) {
-    for k in st.candidates(RuleKind::Time) {
+    for j in st.candidates(RuleKind::Time) {
+        let k = st.candidate(j);
         let r = &st.rules.times[k];
         for i in st.charged_in(&r.codes) {
             let rule = st.cite(RuleKind::Time, k);

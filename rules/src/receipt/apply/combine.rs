@@ -10,7 +10,8 @@ impl State<'_, '_, '_, '_, '_> {
     /// of the scope that it includes, with no `by` line on or before their date, are warned
     /// about (the earlier claim is not changed).
     pub fn inclusions(&mut self) {
-        for k in self.candidates(RuleKind::Inclusion) {
+        for j in self.candidates(RuleKind::Inclusion) {
+            let k = self.candidate(j);
             let r = &self.rules.inclusions[k];
             let by = self.in_scope(r.scope, &r.by);
             let Some(&by0) = by.first() else {
@@ -96,7 +97,8 @@ impl State<'_, '_, '_, '_, '_> {
     pub fn bundles(&mut self) {
         let cands = self.candidates(RuleKind::Bundle);
         for with_steps in [false, true] {
-            for &k in &cands {
+            for j in cands.clone() {
+                let k = self.candidate(j);
                 if self.rules.bundles[k].steps.is_empty() != with_steps {
                     self.bundle(k);
                 }

@@ -76,6 +76,9 @@ pub(super) fn unverified_sets(rules: &ReceiptRules, ids: &[&str], date: NaiveDat
 impl State<'_, '_, '_, '_, '_> {
     /// One [`Finding::Unverified`] per rule of the findings whose sets use unconfirmed codes.
     pub fn unverified(&mut self) {
+        if self.findings.is_empty() || !self.rules.any_unverified_on(self.date) {
+            return;
+        }
         let mut done: Vec<RuleRef> = Vec::new();
         let mut extra = Vec::new();
         for f in &self.findings {

@@ -32,10 +32,12 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     pub lines: &'l [ReceiptLine<'a>],
     pub history: &'l [HistoryLine<'a>],
     pub date: NaiveDate,
-    /// For each claim line: the set versions in force it is a member of (ascending), one
-    /// after the other; line `i`'s are `line_sets[line_off[i]..line_off[i + 1]]`.
-    line_sets: Vec<usize>,
-    line_off: Vec<usize>,
+    /// For each claim line: the set versions in force it is a member of, as bits: line `i`'s
+    /// are the bits of
+    /// `line_bits[i * words..(i + 1) * words]` (`words` = the set versions / 64, rounded up),
+    /// so that "is line `i` a member of version `v`" is one bit test.
+    line_bits: Vec<u64>,
+    words: usize,
     /// For each history line on or before the date: its set versions (empty after the date);
     /// given by the caller, or computed at the first question about a history line.
     given_sets: Option<&'l [Vec<usize>]>,
@@ -82,6 +84,16 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             }
             line_off.push(line_sets.len());
         }
+        let words = rules.sets.len().div_ceil(64).max(1);
+        let mut line_bits = vec![0u64; words * lines.len()];
+        for (i, w) in line_off.windows(2).enumerate() {
+            let bits = &mut line_bits[i * words..(i + 1) * words];
+            for &v in &line_sets[w[0]..w[1]] {
+                if let Some(b) = bits.get_mut(v / 64) {
+                    *b |= 1 << (v % 64);
+                }
+            }
+        }
         let given_sets = given_sets.filter(|s| s.len() == history.len());
         let mut marks = rules.index.no_rules();
         rules
@@ -107,8 +119,8 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             lines,
             history,
             date,
-            line_sets,
-            line_off,
+            line_bits,
+            words,
             given_sets,
             hist_sets: std::cell::OnceCell::new(),
             hist_day,
@@ -125,12 +137,18 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         self.candidates.is_empty()
     }
 
-    /// The candidate rules of one kind (indices into that kind's list, ascending).
-    pub fn candidates(&self, kind: RuleKind) -> Vec<usize> {
+    /// The candidate rules of one kind, as positions for [`State::candidate`] (their indices
+    /// into that kind's list ascend with the position).
+    pub fn candidates(&self, kind: RuleKind) -> std::ops::Range<usize> {
         // Sorted by kind: the kind's rules are one run.
         let from = self.candidates.partition_point(|r| r.kind < kind);
         let to = self.candidates.partition_point(|r| r.kind <= kind);
-        self.candidates[from..to].iter().map(|r| r.index).collect()
+        from..to
+    }
+
+    /// The index (into its kind's list) of the candidate rule at position `j`.
+    pub fn candidate(&self, j: usize) -> usize {
+        self.candidates[j].index
     }
 
     pub fn cite(&self, kind: RuleKind, index: usize) -> Cited<'r> {
@@ -150,7 +168,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             return false;
         };
         let sets = match l {
-            LineRef::Claim(i) => &self.line_sets[self.line_off[i]..self.line_off[i + 1]],
+            LineRef::Claim(i) => return self.claim_in(i, v),
             LineRef::History(i) => match (self.given_sets, self.history[i].sets) {
                 (Some(s), _) => &s[i][..],
                 // A line after the date is a member of nothing (`history_sets_of`).
@@ -162,6 +180,14 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             },
         };
         sets.binary_search(&v).is_ok()
+    }
+
+    /// Whether claim line `i` is a member of the set version `v`.
+    #[inline]
+    fn claim_in(&self, i: usize, v: usize) -> bool {
+        self.line_bits
+            .get(i * self.words + v / 64)
+            .is_some_and(|b| b & (1 << (v % 64)) != 0)
     }
 
     /// Whether a line (claim or history) is a member of set `id` on the date.
@@ -179,6 +205,13 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
         self.claim_members(id, false)
     }
 
+    /// Whether a claim line on the receipt (charged or not) is a member of `id`
+    /// ([`State::present_in`] not empty, without collecting them).
+    pub fn any_present_in(&self, id: &str) -> bool {
+        self.version(id)
+            .is_some_and(|v| (0..self.lines.len()).any(|i| self.present(i) && self.claim_in(i, v)))
+    }
+
     /// The claim lines that are members of `id`: still charged (`charged_only`), or on the
     /// receipt whether charged or not.
     fn claim_members(&self, id: &str, charged_only: bool) -> Vec<usize> {
@@ -191,7 +224,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
                     self.charged[i]
                 } else {
                     self.present(i)
-                }) && self.is_in(LineRef::Claim(i), Some(v))
+                }) && self.claim_in(i, v)
             })
             .collect()
     }
@@ -234,7 +267,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
                     self.charged[i]
                 } else {
                     self.present(i)
-                }) && self.is_in(LineRef::Claim(i), Some(v))
+                }) && self.claim_in(i, v)
             })
             .map(LineRef::Claim)
             .collect();
@@ -267,7 +300,8 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     /// Step 1a: `replaces` — an automatic add-on of `auto` is not added when a line of `by`
     /// is in scope; a claimed `auto` line with a `by` line is an error.
     pub fn replaces(&mut self) {
-        for k in self.candidates(RuleKind::Replaces) {
+        for j in self.candidates(RuleKind::Replaces) {
+            let k = self.candidate(j);
             let r = &self.rules.replaces[k];
             let by = self.in_scope(r.scope, &r.by);
             for i in self.charged_in(&r.auto) {
@@ -281,7 +315,8 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
 
     /// Step 1b: the `conflicts` with effect `drop_auto` (the others are checks, step 5).
     pub fn drop_auto_conflicts(&mut self) {
-        for k in self.candidates(RuleKind::Conflicts) {
+        for j in self.candidates(RuleKind::Conflicts) {
+            let k = self.candidate(j);
             let r: &Conflicts = &self.rules.conflicts[k];
             if r.effect != Effect::DropAuto {
                 continue;

@@ -8,9 +8,10 @@ use crate::receipt::{GroupBy, Taper, TaperMode};
 pub(super) fn tapers(st: &mut State) {
     // The points of each line after the tapers so far (all its count), and how to round.
     let mut cur: Vec<Option<(Decimal, RoundAt)>> = vec![None; st.lines.len()];
-    for k in st.candidates(RuleKind::Taper) {
+    for j in st.candidates(RuleKind::Taper) {
+        let k = st.candidate(j);
         let t = &st.rules.tapers[k];
-        if !t.unless.is_empty() && t.unless.iter().any(|id| !st.present_in(id).is_empty()) {
+        if !t.unless.is_empty() && t.unless.iter().any(|id| st.any_present_in(id)) {
             continue;
         }
         match t.mode {
