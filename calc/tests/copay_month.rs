@@ -439,21 +439,72 @@ fn bad_month_input() {
     assert!(e.contains("visits"), "{e}");
 }
 
-/// The one limit of the receipt month counts the 一部負担金 a 公費 paid: more points on a 54
-/// visit (paid by 54 within a 0 cap) leave less of the ウ limit to a later 保険単独 visit, so
-/// the patient's month total falls. copayment.md §3.1 (ウ 80,100 + (医療費 − 267,000) × 1%),
-/// §3.3 (one limit per facility and month), §4 (54 after insurance).
+/// Under 70 a 公費 part counts toward the month's 合算 what the patient paid under it
+/// (健康保険法施行令41条1項: 1号 the 保険単独 part, 2号 the 特定給付対象療養 apart; the 2号
+/// measure — the patient's payment after the 公費 — is the vendor's GuidBook reading, its text
+/// not retrieved: see copay-vectors-explained.toml). A 54 visit paid wholly by 54 (cap 0) counts
+/// nothing, so more points on it leave the 保険単独 visit's limit alone: 257,920 × 3割 = 77,376
+/// → 77,380 (10円, 5円 up; copayment.md §2), under its own ウ limit 80,100 (医療費 < 267,000;
+/// §3.1). This was the first counterexample of the patient-total property (the 公費-paid
+/// 一部負担金 counted): it no longer is one.
 #[test]
-fn mixed_month_limit_counts_public_paid_copayment() {
-    // 0点 (54) + 257,920円 保険単独: 77,376 → 77,380 (limit 80,100 not reached).
+fn mixed_month_public_part_counts_what_the_patient_paid() {
     let a = ok(&prop_month(&[0, 0, 25792], &[true, false, false], 0));
     assert_eq!(a.totals.patient_pays, 77_380);
-    // 909点 on the 54 visit: its 一部負担金 2,727 → 2,730, paid by 54 (cap 0). The month's
-    // 医療費 267,010 → limit 80,100 (0.1円 → 0), which leaves 80,100 − 2,730 = 77,370.
     let b = ok(&prop_month(&[909, 0, 25792], &[true, false, false], 0));
     assert_eq!(b.visits[0].window_payment, 0);
-    assert_eq!(b.visits[2].window_payment, 77_370);
-    assert_eq!(b.totals.patient_pays, 77_370);
+    assert_eq!(b.visits[2].window_payment, 77_380);
+    assert_eq!(b.totals.patient_pays, 77_380);
+}
+
+/// An オ patient with three 公費 (54, 21, 15, each cap 5,000) then a 保険単独 visit.
+fn o_three_public(last_points: i64) -> String {
+    format!(
+        r#"month = "2025-05"
+setting = "outpatient"
+patient = {{ birth_date = "1980-01-01", insurance = "kenpo", income_category = "オ", limit_certificate = true }}
+public_expense = [{{ law = "54", monthly_cap = 5000 }}, {{ law = "21", monthly_cap = 5000 }}, {{ law = "15", monthly_cap = 5000 }}]
+[[visits]]
+date = "2025-05-01"
+points = 10000
+public = ["54"]
+[[visits]]
+date = "2025-05-02"
+points = 10000
+public = ["21"]
+[[visits]]
+date = "2025-05-07"
+points = 10000
+public = ["15"]
+[[visits]]
+date = "2025-05-08"
+points = {last_points}
+"#
+    )
+}
+
+/// The patient total is not monotone by the law itself: under 70 the 保険単独 part joins the
+/// month's 合算 only from 21,000円 (健康保険法施行令41条1項1号, "二万千円以上のものに限る";
+/// https://ja.wikibooks.org/wiki/健康保険法施行令第41条), and joined, the オ limit 35,400
+/// (copayment.md §3.1) less the 15,000 the patient paid under 54, 21 and 15 (5,000 each: 2割 /
+/// 1割 of 100,000 within each cap, §4) leaves 20,400. 6,997点: 69,970 × 3割 = 20,991 → 20,990
+/// (10円, 5円 up, §2), under 21,000 → its own limit 35,400 → 20,990; month 35,990. 7,004点:
+/// 70,040 × 3割 = 21,012 → 21,010 ≥ 21,000 → 20,400; month 35,400 — 590 less for more points.
+/// Also goldens/copay/month-gassan-21000-{below,crossing}.toml.
+#[test]
+fn the_21000_threshold_can_lower_the_patient_total() {
+    let a = ok(&o_three_public(6997));
+    let b = ok(&o_three_public(7004));
+    let paid = |o: &MonthOutput| {
+        o.visits
+            .iter()
+            .map(|v| v.window_payment)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(paid(&a), [5_000, 5_000, 5_000, 20_990]);
+    assert_eq!(paid(&b), [5_000, 5_000, 5_000, 20_400]);
+    assert_eq!(a.totals.patient_pays, 35_990);
+    assert_eq!(b.totals.patient_pays, 35_400);
 }
 
 fn prop_month(points: &[i64], public: &[bool], cap: i64) -> String {
@@ -495,6 +546,11 @@ fn prop_month_with(
 
 /// Σ 一部負担金 of the month (each visit's `copayment`: the insurance share within the
 /// 高額療養費 limit, before any 公費 takes part of it).
+/// Every part (combination) of the month below 21,000 of 一部負担金 (健康保険法施行令41条1項1号).
+fn below_21000(o: &MonthOutput) -> bool {
+    o.combinations.iter().all(|c| c.copayment < 21_000)
+}
+
 fn copayment_total(o: &MonthOutput) -> i64 {
     o.visits.iter().map(|v| v.copayment).sum()
 }
@@ -578,13 +634,16 @@ proptest! {
         check_sums(&o);
     }
 
-    /// The monotone quantity, over every month the generator makes (保険単独, 54, 83, 54 + 83
-    /// and mixed months, with or without the limit at the window): raising one visit's points
-    /// never lowers the month's 一部負担金 (Σ copayment). Why it holds under the official
-    /// rounding: a visit's rate share rounded to 10円 (5円 up, 健保法75条 / 国保法42条の2) and
-    /// the limit with its 1% term rounded to 1円 (50銭 up, 健保法施行令42条) are both
-    /// nondecreasing in 医療費, and the month so far is min(so far + the visit's share, the
-    /// limit on the cumulative 医療費) (copayment.md §2, §3.3, §6), nondecreasing in each term.
+    /// The monotone quantity over its domain: raising one visit's points never lowers the
+    /// month's 一部負担金 (Σ copayment) in a one-layer month (保険単独, 54, 83 or 54 + 83 alone,
+    /// with or without the limit at the window), nor in a mixed month where no part reaches
+    /// 21,000 (each part then held to its own limit, 健康保険法施行令41条1項1号). Why: a visit's
+    /// rate share rounded to 10円 (5円 up, 健保法75条 / 国保法42条の2) and the limit with its 1%
+    /// term rounded to 1円 (50銭 up, 健保法施行令42条) are both nondecreasing in 医療費, and a
+    /// part so far is min(so far + the visit's share, the limit on its cumulative 医療費)
+    /// (copayment.md §2, §3.3, §6). Outside that domain the law itself breaks it: a part that
+    /// reaches 21,000 joins the month's 合算 and lowers the others' limit
+    /// (`the_21000_threshold_can_lower_the_patient_total`).
     #[test]
     fn more_points_never_lower_the_months_copayment(
                      points in prop::collection::vec(0i64..60_000, 1..12),
@@ -593,27 +652,55 @@ proptest! {
                      only in prop::sample::select(vec![None, Some(0usize), Some(1), Some(2), Some(3)]),
                      certificate in any::<bool>(),
                      which in any::<prop::sample::Index>(), extra in 1i64..20_000) {
+        // Mixed months with small points, so that most stay below 21,000 per part.
+        let points: Vec<i64> = if only.is_none() { points.iter().map(|p| p % 1_500).collect() } else { points };
         let a = month(&prop_month_with(&points, &public, cap, certificate, only)).unwrap();
         let mut more = points.clone();
         let i = which.index(more.len());
-        more[i] += extra;
+        more[i] += if only.is_none() { extra % 1_500 + 1 } else { extra };
         let b = month(&prop_month_with(&more, &public, cap, certificate, only)).unwrap();
+        if only.is_none() {
+            prop_assume!(below_21000(&a) && below_21000(&b));
+        }
         prop_assert!(copayment_total(&b) >= copayment_total(&a),
             "{} → {}: {:?} {:?}", copayment_total(&a), copayment_total(&b), points, more);
     }
 
+    /// The patient total over a mixed month of 保険単独 and 54 visits where no part reaches
+    /// 21,000 (41条1項1号: each part alone; 54's monthly cap is one min over the month).
+    #[test]
+    fn more_points_never_lower_the_patient_total_in_a_mixed_month_below_21000(
+                     points in prop::collection::vec(0i64..1_500, 1..12),
+                     public in prop::collection::vec(any::<bool>(), 12),
+                     cap in prop::sample::select(vec![0i64, 2500, 5000, 10000]),
+                     certificate in any::<bool>(),
+                     which in any::<prop::sample::Index>(), extra in 1i64..1_500) {
+        let text = |p: &[i64]| prop_month_with(p, &public, cap, certificate, None)
+            .replace("public = [\"83\"]", "public = [\"54\"]")
+            .replace("public = [\"54\", \"83\"]", "public = [\"54\"]");
+        let a = month(&text(&points)).unwrap();
+        let mut more = points.clone();
+        let i = which.index(more.len());
+        more[i] += extra;
+        let b = month(&text(&more)).unwrap();
+        prop_assume!(below_21000(&a) && below_21000(&b));
+        prop_assert!(b.totals.patient_pays >= a.totals.patient_pays,
+            "{} → {}: {:?} {:?}", a.totals.patient_pays, b.totals.patient_pays, points, more);
+    }
+
     /// The patient's month total (what the window collects, after 公費) is not monotone in
-    /// general, by the rules themselves: (1) a 公費 that pays part of the 一部負担金 counted
-    /// toward the month's one limit leaves less of the limit to the patient's 保険単独 visits
-    /// (`mixed_month_limit_counts_public_paid_copayment`); (2) a per-visit cap on each visit's
-    /// increment of the limit follows the limit's 1円 rounding on the cumulative 医療費
+    /// general, by the rules themselves: (1) under 70 a part that reaches 21,000 joins the
+    /// month's 合算 (健康保険法施行令41条1項1号) and the limit less what the other parts count
+    /// can then be below what it paid alone (`the_21000_threshold_can_lower_the_patient_total`);
+    /// (2) a per-visit cap on each visit's increment of the limit follows the limit's 1円
+    /// rounding on the cumulative 医療費
     /// (`per_visit_cap_after_the_limit_follows_the_cumulative_rounding`); (3) a monthly cap
     /// shared by visits of which some carry a second 公費 with a per-visit cap
     /// (`a_shared_monthly_cap_then_a_per_visit_cap_can_lower_the_patient_total`). Where none
     /// can occur it holds: every visit of the month under one layer — 保険単独 or 54 alone with
     /// the limit at the window (the month so far is min(so far + share, limit or cap), each
     /// term nondecreasing), or 83 alone without it (each visit its own 10円-rounded share,
-    /// then the per-visit cap).
+    /// then the per-visit cap) — and mixed 保険単独 / 54 months below 21,000 (the test above).
     #[test]
     fn more_points_never_lower_the_patient_total_in_a_one_layer_month(
                      points in prop::collection::vec(0i64..60_000, 1..12),

@@ -67,8 +67,8 @@ fn outer(c: &Claim, share: i64, trace: &mut Trace) -> i64 {
         trace,
         "apply limit",
         tx!(trace.t, "share {}, the month's limit across combinations leaves {}", share, left),
-        lit!("one 高額療養費 limit per insurer, facility, month and 入院/外来 (the patient's own 区分, or the 公費併用 limit where that is higher): a 公費 combination's own limit never lets the month's 一部負担金 exceed it"),
-        lit!("copayment.md §3.3, §6; 健康保険法施行令41条 (one limit per receipt month)"),
+        lit!("one 高額療養費 limit per insurer, facility, month and 入院/外来 on the parts the month's 合算 counts (the patient's own 区分, or the 公費併用 limit where that is higher; under 70 a part counts from 21,000円, a 公費 part with what the patient paid there)"),
+        lit!("copayment.md §3.3, §6; 健康保険法施行令41条1項・1項1号"),
         tx!(trace.t, "{}", v),
     );
     v

@@ -282,6 +282,16 @@ impl CopayTables {
         pick(&self.rounding, date)
     }
 
+    /// 合算対象基準額 in force on `date`: under 70, a part of the month at one facility (the
+    /// 保険単独 visits, 健康保険法施行令41条1項1号) joins the month's 合算 only once its 一部負担金
+    /// reaches it (21,000円). `None` when no row states it.
+    pub fn household_min_share_under70_at(&self, date: NaiveDate) -> Option<i64> {
+        self.insurer_side
+            .iter()
+            .filter(|r| r.from <= date && r.to.is_none_or(|t| date <= t))
+            .find_map(|r| r.household_min_share_under70)
+    }
+
     /// 多数回 / 到達月 parameters in force on `date`.
     pub fn high_cost_rules_at(&self, date: NaiveDate) -> Option<&HighCostRules> {
         pick(&self.high_cost_rules, date)

@@ -10,7 +10,10 @@
 //!    公費併用 limit, or the insurance limit for 保険単独) on the combination's cumulative
 //!    医療費, then the month's insurance limit across every combination (the patient's own 区分,
 //!    マル長 or the 配慮措置 on the month's cumulative 医療費) — so the month's 一部負担金 never
-//!    exceeds the one limit of the receipt (健康保険法施行令41条; copayment.md §3.3, §6);
+//!    exceeds the one limit of the receipt (健康保険法施行令41条; copayment.md §3.3, §6). Under
+//!    70 (without マル長) the month's 合算 takes a part only from 21,000円 of 一部負担金 (41条1項1号)
+//!    and a 公費 part with what the patient paid under it; below that a part is held to its own
+//!    limit alone;
 //! 3. the 公費 chain with each programme's monthly cap shared across the month's visits, per-
 //!    visit caps per day and count limits with visits counted elsewhere;
 //! 4. the 国保 一部負担金 減免 (国民健康保険法44条) on what is left to the patient;
@@ -19,7 +22,8 @@
 //!
 //! Invariants (property tests): per visit `window_payment + insurer + Σ public = 医療費 +
 //! meals`; per month the same with refunds moved from the patient to the programme; more points
-//! on one visit never lower the month's patient total. A one-receipt input is a month with one
+//! on one visit never lower the month's 一部負担金 within the domain calc/tests/copay_month.rs
+//! states (the 21,000円 threshold of 41条1項1号 breaks it outside). A one-receipt input is a month with one
 //! combination (`santei copay` reads both).
 
 mod fields;

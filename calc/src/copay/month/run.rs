@@ -3,11 +3,13 @@
 
 use super::input::{Insurer, Month, MonthVisit, Period, Reduction};
 use super::{add_pay, MonthOutput, ReductionApplied, Settlement, Totals, VisitResult};
-use crate::copay::context::{Claim, Mode, VisitCtx};
+use crate::copay::context::{step, Claim, Mode, Trace, VisitCtx};
 use crate::copay::input::{MonthToDate, PublicExpenseClaim, Setting};
 use crate::copay::rounding::{round_window, window_share, yen_from_points};
 use crate::copay::run::{insurance_limit, run_counted};
+use crate::copay::CopayOutput;
 use crate::copay::{CopayError, PublicPay};
+use crate::{lit, tx};
 use chrono::NaiveDate;
 use rules::copay::{CopayTables, InsurerScope, Timing};
 use std::collections::{HashMap, HashSet};
@@ -32,6 +34,48 @@ struct State {
     in_kind_paid: HashMap<String, i64>,
     /// The 法別 whose month passed `in_kind_up_to`: 償還払い for the whole month.
     withdrawn: HashSet<String>,
+    /// Per (period, combination): what the patient paid under it after the 公費 (the amount a
+    /// 公費 part counts toward the month's 合算 under 70).
+    paid_combo: HashMap<(usize, Vec<String>), i64>,
+}
+
+/// The month's 合算 so far in period `pi` without the combination `key` (健康保険法施行令41条1項:
+/// the amounts of one person at one 病院等 in the month, 1号 the 保険単独 part, 2号 each 公費
+/// part — 特定給付対象療養 — apart), under 70 ("七十歳に達する日の属する月以前"): a part counts
+/// only once its 一部負担金 reaches `min` (21,000円 or more). The 保険単独
+/// part counts its 一部負担金; a 公費 part what the patient paid under it, when positive (its
+/// 医療費 joins the limit's 1% term with it) — the 2号 measure as the vendor's GuidBook and
+/// receipt cases apply it, the 2号 text itself not retrieved (copay-vectors-explained.toml).
+/// `None` when no other part counts: the combination is then held to its own limit alone.
+fn merged_others(st: &State, pi: usize, key: &[String], min: i64) -> Option<MonthToDate> {
+    let mut sum = MonthToDate::default();
+    let mut any = false;
+    for ((p, k), t) in &st.combo {
+        if *p != pi || k.as_slice() == key {
+            continue;
+        }
+        let counted = if k.is_empty() {
+            Some(t.patient_share).filter(|s| *s >= min)
+        } else {
+            st.paid_combo
+                .get(&(pi, k.clone()))
+                .copied()
+                .filter(|s| *s > 0 && t.patient_share >= min)
+        };
+        if let Some(c) = counted {
+            any = true;
+            sum.medical_cost += t.medical_cost;
+            sum.patient_share += c;
+        }
+    }
+    any.then_some(sum)
+}
+
+fn plus(a: MonthToDate, b: MonthToDate) -> MonthToDate {
+    MonthToDate {
+        medical_cost: a.medical_cost + b.medical_cost,
+        patient_share: a.patient_share + b.patient_share,
+    }
 }
 
 /// A visit's benefit a programme would have paid in kind (per 法別), refunded after the month
@@ -172,19 +216,60 @@ fn visit(
         visit_ctx: Some(ctx),
         outer_remaining: None,
     };
+    let combo = st.combo.get(&key).copied().unwrap_or_default();
+    // Under 70 the month's 合算 takes only the parts 健康保険法施行令41条1項 counts (see
+    // `merged_others`). 70 and over (no threshold, copayment.md §3.2) keeps one limit on every
+    // part's 一部負担金: whether a 公費 part counts what the patient paid there too is open
+    // (copay-vectors-explained.toml, rece.T001_*); マル長
+    // (特定疾病, 41条9項, left out of 1項's 合算 by 1項1号) keeps its one limit per facility and
+    // month across combinations.
+    let min = if patient.income_category.is_under70()
+        && patient.specific_disease == crate::copay::input::SpecificDisease::None
+    {
+        tables.household_min_share_under70_at(v.date)
+    } else {
+        None
+    };
+    let others = min.map(|m| merged_others(st, pi, &key.1, m));
     if !claims.is_empty() {
         // The month's one limit on its whole 医療費: the patient's own 区分 (保険単独), or the
         // combination's 公費併用 limit where that is higher — a 公費併用 claim is held to the
         // income-independent limit (under 70 the ウ formula) whatever the patient's own 区分
         // (copayment.md §3.3), so an エ/オ patient's lower limit does not lower it.
-        let own = insurance_limit(tables, &claim)?;
-        claim.public_expense = &claims;
-        let combined = insurance_limit(tables, &claim)?;
-        let l_all = own.map(|o| combined.map_or(o, |c| o.max(c)));
-        claim.outer_remaining = l_all.map(|l| l - all.patient_share);
-        claim.mtd = st.combo.get(&key).copied().unwrap_or_default();
+        let merged = match others {
+            None => Some(all),
+            Some(o) => o.map(|o| plus(o, combo)),
+        };
+        if let Some(merged) = merged {
+            claim.mtd = merged;
+            let own = insurance_limit(tables, &claim)?;
+            claim.public_expense = &claims;
+            let combined = insurance_limit(tables, &claim)?;
+            let l_all = own.map(|o| combined.map_or(o, |c| o.max(c)));
+            claim.outer_remaining = l_all.map(|l| l - merged.patient_share);
+        } else {
+            claim.public_expense = &claims;
+        }
+        claim.mtd = combo;
+    } else if others.is_some() {
+        // Under 70, 保険単独: the part's own limit on its own 医療費 (41条1項1号: the part is one
+        // amount of the month at this facility) …
+        claim.mtd = combo;
     }
-    let (out, took_part, counted) = run_counted(tables, &claim)?;
+    let (mut out, mut took_part, mut counted) = run_counted(tables, &claim)?;
+    if let (true, Some(Some(o)), Some(m)) = (claims.is_empty(), others, min) {
+        // … joined to the month's 合算 once it reaches 21,000円: the patient's limit on the
+        // counted parts' 医療費, less what they count.
+        let part = combo.patient_share + counted.unwrap_or(out.medical_cost - out.insurer_pays);
+        if part >= m {
+            let merged = plus(o, combo);
+            claim.mtd = merged;
+            let l = insurance_limit(tables, &claim)?;
+            claim.mtd = combo;
+            claim.outer_remaining = l.map(|l| l - merged.patient_share);
+            (out, took_part, counted) = run_counted(tables, &claim)?;
+        }
+    }
     let cost = out.medical_cost;
     let before_insurance = out.insurer_pays == 0
         && claims.first().is_some_and(|c| {
@@ -214,12 +299,18 @@ fn visit(
                 benefits.push((pp.law.clone(), pp.amount));
                 pp.amount -= extra;
                 collected += extra;
+                if extra > 0 {
+                    take_back_step(&mut out, &pp.law, threshold.unwrap_or(0), extra);
+                }
             }
         }
         running = pay;
     }
     let mut insurer = out.insurer_pays;
     let mut patient_medical = out.patient_medical() + collected;
+    if !v.public.is_empty() {
+        *st.paid_combo.entry(key.clone()).or_default() += patient_medical;
+    }
     let reduction = period.reduction.map(|r| {
         let left = match r {
             Reduction::Reduction { percent } => round_window(
@@ -266,6 +357,32 @@ fn visit(
         },
         benefits,
     ))
+}
+
+/// The trace step of an `in_kind_up_to` take-back: the month's share under the programme has
+/// passed its threshold, so the window collects what the programme paid in kind (償還払い after
+/// the month).
+fn take_back_step(out: &mut CopayOutput, law: &str, threshold: i64, extra: i64) {
+    let mut tr = Trace {
+        entries: std::mem::take(&mut out.trace),
+        t: std::mem::take(&mut out.texts),
+    };
+    step!(
+        tr,
+        "in-kind threshold",
+        tx!(
+            tr.t,
+            "{}: the month's share before the programme passed {}; its in-kind payments taken back {}",
+            law,
+            threshold,
+            extra
+        ),
+        lit!("現物給付 up to the threshold, 償還払い above it: the window collects what the programme paid in kind this month, refunded after the month"),
+        lit!("the programme's in_kind_up_to (rules/data/copay/local-example.toml)"),
+        tx!(tr.t, "{}", extra),
+    );
+    out.trace = tr.entries;
+    out.texts = tr.t;
 }
 
 fn record(st: &mut State, v: &MonthVisit, law: &str, pay: i64) {
