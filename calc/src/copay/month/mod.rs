@@ -27,6 +27,7 @@
 //! combination (`santei copay` reads both).
 
 mod fields;
+mod gassan;
 mod input;
 mod run;
 

@@ -1,6 +1,7 @@
 //! The month driver: visits in date order, the month so far carried per insurer period, per
 //! combination and per programme (see the module doc of [`super`]).
 
+use super::gassan::{merged_others, plus};
 use super::input::{Insurer, Month, MonthVisit, Period, Reduction};
 use super::{add_pay, MonthOutput, ReductionApplied, Settlement, Totals, VisitResult};
 use crate::copay::context::{step, Claim, Mode, Trace, VisitCtx};
@@ -37,45 +38,6 @@ struct State {
     /// Per (period, combination): what the patient paid under it after the 公費 (the amount a
     /// 公費 part counts toward the month's 合算 under 70).
     paid_combo: HashMap<(usize, Vec<String>), i64>,
-}
-
-/// The month's 合算 so far in period `pi` without the combination `key` (健康保険法施行令41条1項:
-/// the amounts of one person at one 病院等 in the month, 1号 the 保険単独 part, 2号 each 公費
-/// part — 特定給付対象療養 — apart), under 70 ("七十歳に達する日の属する月以前"): a part counts
-/// only once its 一部負担金 reaches `min` (21,000円 or more). The 保険単独
-/// part counts its 一部負担金; a 公費 part what the patient paid under it, when positive (its
-/// 医療費 joins the limit's 1% term with it) — the 2号 measure as the vendor's GuidBook and
-/// receipt cases apply it, the 2号 text itself not retrieved (copay-vectors-explained.toml).
-/// `None` when no other part counts: the combination is then held to its own limit alone.
-fn merged_others(st: &State, pi: usize, key: &[String], min: i64) -> Option<MonthToDate> {
-    let mut sum = MonthToDate::default();
-    let mut any = false;
-    for ((p, k), t) in &st.combo {
-        if *p != pi || k.as_slice() == key {
-            continue;
-        }
-        let counted = if k.is_empty() {
-            Some(t.patient_share).filter(|s| *s >= min)
-        } else {
-            st.paid_combo
-                .get(&(pi, k.clone()))
-                .copied()
-                .filter(|s| *s > 0 && t.patient_share >= min)
-        };
-        if let Some(c) = counted {
-            any = true;
-            sum.medical_cost += t.medical_cost;
-            sum.patient_share += c;
-        }
-    }
-    any.then_some(sum)
-}
-
-fn plus(a: MonthToDate, b: MonthToDate) -> MonthToDate {
-    MonthToDate {
-        medical_cost: a.medical_cost + b.medical_cost,
-        patient_share: a.patient_share + b.patient_share,
-    }
 }
 
 /// A visit's benefit a programme would have paid in kind (per 法別), refunded after the month
@@ -230,7 +192,7 @@ fn visit(
     } else {
         None
     };
-    let others = min.map(|m| merged_others(st, pi, &key.1, m));
+    let others = min.map(|m| merged_others(&st.combo, &st.paid_combo, pi, &key.1, m));
     if !claims.is_empty() {
         // The month's one limit on its whole 医療費: the patient's own 区分 (保険単独), or the
         // combination's 公費併用 limit where that is higher — a 公費併用 claim is held to the
@@ -359,9 +321,7 @@ fn visit(
     ))
 }
 
-/// The trace step of an `in_kind_up_to` take-back: the month's share under the programme has
-/// passed its threshold, so the window collects what the programme paid in kind (償還払い after
-/// the month).
+/// The trace step of an `in_kind_up_to` take-back (the window collects the in-kind payments).
 fn take_back_step(out: &mut CopayOutput, law: &str, threshold: i64, extra: i64) {
     let mut tr = Trace {
         entries: std::mem::take(&mut out.trace),
