@@ -542,28 +542,32 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let bad = EXAMPLE.replace(
-            r#"{"code": "111000110", "count": 1}"#,
-            r#"{"code": "111000110", "count": -1}"#,
-        );
-        assert_eq!(
-            parse(&bad).unwrap_err(),
-            "items[0].count: -1 is not a count (1 or more)"
-        );
-        // The paths of the later checks, formatted only when a check fails.
-        let bad = EXAMPLE.replace(
-            r#""code": "111703870", "count": 1}"#,
-            r#""code": "111703870", "count": 0}"#,
-        );
-        assert_eq!(
-            parse(&bad).unwrap_err(),
-            "history[0].count: 0 is not a count (1 or more)"
-        );
-        let bad = EXAMPLE.replace(
-            r#"{"code": "111000110", "count": 1}"#,
-            r#"{"code": "111000110", "count": 1}, {"code": "111000110", "points": -1}"#,
-        );
-        assert_eq!(parse(&bad).unwrap_err(), "items[1].points: -1 is negative");
+        // (the input's text, what replaces it, the error); the paths of the later checks are
+        // formatted only when a check fails.
+        let cases = [
+            (
+                r#"{"code": "111000110", "count": 1}"#,
+                r#"{"code": "111000110", "count": -1}"#,
+                "items[0].count: -1 is not a count (1 or more)",
+            ),
+            (
+                r#""code": "111703870", "count": 1}"#,
+                r#""code": "111703870", "count": 0}"#,
+                "history[0].count: 0 is not a count (1 or more)",
+            ),
+            (
+                r#"{"code": "111000110", "count": 1}"#,
+                r#"{"code": "111000110", "count": 1}, {"code": "111000110", "points": -1}"#,
+                "items[1].points: -1 is negative",
+            ),
+        ];
+        for (from, to, error) in cases {
+            assert_eq!(
+                parse(&EXAMPLE.replace(from, to)).unwrap_err(),
+                error,
+                "{to}"
+            );
+        }
         let bad = EXAMPLE.replace("2025-04-10", "2025-02-30");
         assert!(parse(&bad)
             .unwrap_err()
