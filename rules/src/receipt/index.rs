@@ -220,7 +220,7 @@ fn add_subject(m: &mut Subjects, id: &str, kind: RuleKind, index: usize) {
 }
 
 /// Every set a 逓減 rule names, in each of its roles.
-fn taper_sets(x: &Taper) -> impl Iterator<Item = &String> {
+pub(super) fn taper_sets(x: &Taper) -> impl Iterator<Item = &String> {
     let opt = [&x.with_fee, &x.without_fee, &x.second];
     std::iter::once(&x.members)
         .chain(&x.unless)

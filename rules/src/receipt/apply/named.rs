@@ -17,17 +17,9 @@ pub(super) fn rule_sets(rules: &ReceiptRules, r: RuleRef) -> Vec<&str> {
                 .map(String::as_str)
                 .collect()
         }
-        RuleKind::Taper => {
-            let x = &rules.tapers[i];
-            let opt = [&x.with_fee, &x.without_fee, &x.second];
-            std::iter::once(&x.members)
-                .chain(&x.unless)
-                .chain(&x.not_with)
-                .chain(&x.also_counts)
-                .chain(opt.into_iter().flatten())
-                .map(String::as_str)
-                .collect()
-        }
+        RuleKind::Taper => crate::receipt::index::taper_sets(&rules.tapers[i])
+            .map(String::as_str)
+            .collect(),
         RuleKind::Requires => {
             let x = &rules.requires[i];
             std::iter::once(&x.code)
