@@ -619,6 +619,59 @@ fn a_shared_monthly_cap_then_a_per_visit_cap_can_lower_the_patient_total() {
     assert_eq!(b.totals.patient_pays, 500);
 }
 
+const OVER70_IPPAN: &str = r#"
+month = "2025-05"
+[patient]
+birth_date = "1952-01-01"
+insurance = "kokuho"
+income_category = "一般"
+"#;
+
+/// A 70+ 一般 month (73 in May 2025: 2割; the 外来 limit 18,000, copayment.md §3.2) of
+/// 保険単独 and 54 visits: `public[i]` puts visit i under 54 (cap `cap`); `only` puts every
+/// visit under 保険単独 (Some(false)) or 54 (Some(true)).
+fn over70_month(points: &[i64], public: &[bool], cap: i64, only: Option<bool>) -> String {
+    let mut s = format!("{OVER70_IPPAN}\n[[public_expense]]\nlaw = \"54\"\nmonthly_cap = {cap}\n");
+    for (i, p) in points.iter().enumerate() {
+        let day = 1 + (i % 28);
+        let laws = if only.unwrap_or_else(|| public[i]) {
+            "public = [\"54\"]"
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "[[visits]]\ndate = \"2025-05-{day:02}\"\npoints = {p}\n{laws}\n"
+        ));
+    }
+    s
+}
+
+/// 70 and over the month has one limit on every part's 一部負担金 (no 21,000円 threshold:
+/// copayment.md §3.2, 健康保険法施行令41条1項 — the threshold is for a month before 70), so a
+/// 公費 part's 一部負担金 uses up the limit of a later 保険単独 visit. 70+ 一般, 54 with cap 0:
+/// visit 1 under 54, 4,500点: 45,000 × 2割 = 9,000 一部負担金, all paid by 54 (cap 0); visit 2
+/// 保険単独 7,500点: 15,000, the limit 18,000 less 9,000 → 9,000. With 9,000点 on visit 1:
+/// 90,000 × 2割 = 18,000 = the limit, paid by 54; visit 2: 18,000 − 18,000 = 0. The patient's
+/// month falls from 9,000 to 0 for more points. (Whether a 公費 part counts its whole
+/// 一部負担金 or what the patient paid under it is the open counting question of
+/// tests/data/copay-vectors-explained.toml, rece.T001_*: the vendor counts what the patient
+/// paid, under which this month would not fall.)
+#[test]
+fn over_70_a_public_part_uses_up_the_limit_of_a_later_visit() {
+    let a = ok(&over70_month(&[4500, 7500], &[true, false], 0, None));
+    let b = ok(&over70_month(&[9000, 7500], &[true, false], 0, None));
+    let paid = |o: &MonthOutput| {
+        o.visits
+            .iter()
+            .map(|v| v.window_payment)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(paid(&a), [0, 9_000]);
+    assert_eq!(paid(&b), [0, 0]);
+    assert_eq!(copayment_total(&a), 18_000);
+    assert_eq!(copayment_total(&b), 18_000);
+}
+
 proptest! {
     // 200 cases in CI; PROPTEST_CASES raises it locally (e.g. 20000), the generator unchanged.
     #![proptest_config(ProptestConfig::with_cases(
@@ -716,6 +769,44 @@ proptest! {
         let i = which.index(more.len());
         more[i] += extra;
         let b = month(&prop_month_with(&more, &public, cap, certificate, only)).unwrap();
+        prop_assert!(b.totals.patient_pays >= a.totals.patient_pays,
+            "{} → {}: {:?} {:?}", a.totals.patient_pays, b.totals.patient_pays, points, more);
+    }
+
+    /// 70 and over, any mix of 保険単独 and 54 visits: the month's 一部負担金 never falls for
+    /// more points (one limit on the month's cumulative 一部負担金, copayment.md §3.2; the
+    /// 一般 外来 limit is flat, and each visit's share is nondecreasing in its 医療費).
+    #[test]
+    fn over_70_more_points_never_lower_the_months_copayment(
+                     points in prop::collection::vec(0i64..20_000, 1..12),
+                     public in prop::collection::vec(any::<bool>(), 12),
+                     cap in prop::sample::select(vec![0i64, 2500, 5000, 10000]),
+                     which in any::<prop::sample::Index>(), extra in 1i64..20_000) {
+        let a = month(&over70_month(&points, &public, cap, None)).unwrap();
+        let mut more = points.clone();
+        let i = which.index(more.len());
+        more[i] += extra;
+        let b = month(&over70_month(&more, &public, cap, None)).unwrap();
+        check_sums(&b);
+        prop_assert!(copayment_total(&b) >= copayment_total(&a),
+            "{} → {}: {:?} {:?}", copayment_total(&a), copayment_total(&b), points, more);
+    }
+
+    /// 70 and over, every visit under one layer (保険単独, or 54 alone): the patient's month
+    /// never falls (the month so far is min(so far + share, the limit or the cap), each term
+    /// nondecreasing). A mix can fall: `over_70_a_public_part_uses_up_the_limit_of_a_later_visit`.
+    #[test]
+    fn over_70_more_points_never_lower_the_patient_total_in_a_one_layer_month(
+                     points in prop::collection::vec(0i64..20_000, 1..12),
+                     cap in prop::sample::select(vec![0i64, 2500, 5000, 10000]),
+                     under54 in any::<bool>(),
+                     which in any::<prop::sample::Index>(), extra in 1i64..20_000) {
+        let only = Some(under54);
+        let a = month(&over70_month(&points, &[], cap, only)).unwrap();
+        let mut more = points.clone();
+        let i = which.index(more.len());
+        more[i] += extra;
+        let b = month(&over70_month(&more, &[], cap, only)).unwrap();
         prop_assert!(b.totals.patient_pays >= a.totals.patient_pays,
             "{} → {}: {:?} {:?}", a.totals.patient_pays, b.totals.patient_pays, points, more);
     }

@@ -248,7 +248,7 @@ pub(super) fn chain(
             .unwrap_or(s.rate)
             .min(s.rate);
         let lr = &prog.local_rules;
-        let by_rate = window_share(s.cost, pp, s.unit_yen);
+        let by_rate = rate_share(r.claim, prog, s);
         let mut notes = vec![format!("{} of 医療費 = {by_rate}", pct(pp))];
         // The subsidy on the rate share within the 一部負担金, before what the programmes
         // before it left and the caps (subsidy_before_caps; 秋田74 as the vendor vectors work
@@ -267,6 +267,21 @@ pub(super) fn chain(
         } else {
             by_rate.min(remaining)
         };
+        // Inside a month: the programme's share is the receipt's, min(rate × the month's
+        // 医療費, the month's share before it, the cap) (copayment.md §4, "Sequence per claim"),
+        // so a visit whose share before it was cut by the month's limit still owes what the
+        // earlier visits' rate shares left below their share before it.
+        let slack = c
+            .visit_ctx
+            .as_ref()
+            .and_then(|x| x.month_slack.get(r.index).copied())
+            .filter(|_| settles_on_month(prog));
+        if let Some((by_month_rate, by_month_before)) = slack.filter(|s| *s != (0, 0)) {
+            pay = (by_rate + by_month_rate).min(remaining + by_month_before);
+            notes.push(format!(
+                "the month's rate shares left {by_month_rate}, its shares before the programme left {by_month_before} → {pay}"
+            ));
+        }
         if let Some(cap) = r.claim.monthly_cap.or(prog.monthly_cap) {
             let left = (cap - r.claim.already_paid).max(0);
             notes.push(format!(
@@ -305,6 +320,32 @@ pub(super) fn chain(
         remaining = pay;
     }
     Ok((remaining, public_pays))
+}
+
+/// Whether a programme's patient share is settled on the month's receipt (a rate within a
+/// monthly cap: the national programmes, a local one without per-visit switches) rather than
+/// visit by visit.
+pub(crate) fn settles_on_month(p: &Programme) -> bool {
+    let l = &p.local_rules;
+    p.timing == Timing::AfterInsurance
+        && p.per_visit_cap.is_none()
+        && p.max_charged_visits.is_none()
+        && l.subsidy_percent.is_none()
+        && !l.first_visit_only
+        && l.free_below_age.is_none()
+        && l.in_kind_up_to.is_none()
+        && l.full_refund_above.is_none()
+}
+
+/// The programme's rate share of a visit: its rate (the 受給者証's, the programme's, or the
+/// insurance rate; never above the insurance rate) of 医療費, rounded to the window unit.
+pub(crate) fn rate_share(claim: &PublicExpenseClaim, p: &Programme, s: &Shares) -> i64 {
+    let pp = claim
+        .rate_percent
+        .or(p.patient_percent)
+        .unwrap_or(s.rate)
+        .min(s.rate);
+    window_share(s.cost, pp, s.unit_yen)
 }
 
 /// Why a visit is free under a programme: below its `free_below_age`, or not a first visit

@@ -4,7 +4,7 @@
 //! turned into a [`super::Month`] by [`super::input`]; `null` is read as absent for every
 //! optional field.
 
-use crate::copay::input::{Income, InsuranceKind, Setting, SpecificDisease};
+use crate::copay::input::{CopayFacts, Income, InsuranceKind, Setting, SpecificDisease};
 use crate::values::{Amount, Date, Flag, Law, Month as MonthText, Rate, Scalar};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -109,88 +109,90 @@ pub struct ReductionFields {
     pub(super) rate: Option<Rate>,
 }
 
-/// The patient and the month's first insurer.
-#[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schema", schemars(rename = "MonthPatient"))]
-#[serde(deny_unknown_fields)]
-pub struct PatientFields {
-    /// 生年月日.
-    pub(super) birth_date: Date,
-    /// 保険種別, or none.
-    #[cfg_attr(feature = "schema", schemars(with = "InsurerInput"))]
-    pub(super) insurance: Insurer,
-    /// 所得区分 (required with an insurer).
-    #[serde(default)]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::copay::input::IncomeCategoryInput>")
-    )]
-    pub(super) income_category: Option<Income>,
-    /// 限度額適用認定証 (or マイナ保険証 with consent) presented.
-    #[serde(default)]
-    pub(super) limit_certificate: Option<Flag>,
-    /// Earlier months in the last 12 that reached the limit (3 or more ⇒ 多数回).
-    #[serde(default)]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::values::AmountSchema>")
-    )]
-    pub(super) high_cost_count: Option<Amount>,
-    /// 特定疾病 (マル長).
-    #[serde(default)]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::copay::input::SpecificDiseaseInput>")
-    )]
-    pub(super) specific_disease: Option<SpecificDisease>,
-    /// 低所得 inpatient stay over 90 days in 12 months (meals).
-    #[serde(default)]
-    pub(super) meal_long_stay: Option<Flag>,
-    /// 後期高齢者医療 by 障害認定 (no 75歳到達月 halving).
-    #[serde(default)]
-    pub(super) kouki_by_disability: Option<Flag>,
-    /// 国保 一部負担金の減免.
-    #[serde(default)]
-    pub(super) reduction: Option<ReductionFields>,
+/// The insurer's fields of a period, written once for the patient (the month's first insurer)
+/// and for an insurer change: `$pre` fields first, then 保険種別 … 特定疾病, then `$mid`, then
+/// 後期 by 障害認定 and the 減免 (the order the readers' messages list them in).
+macro_rules! with_insurer_fields {
+    ($(#[$m:meta])* $name:ident { $($pre:tt)* } { $($mid:tt)* }) => {
+        #[derive(Debug, Clone, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(deny_unknown_fields)]
+        $(#[$m])*
+        pub struct $name {
+            $($pre)*
+            /// 保険種別, or none.
+            #[cfg_attr(feature = "schema", schemars(with = "InsurerInput"))]
+            pub(super) insurance: Insurer,
+            /// 所得区分 (required with an insurer).
+            #[serde(default)]
+            #[cfg_attr(
+                feature = "schema",
+                schemars(with = "Option<crate::copay::input::IncomeCategoryInput>")
+            )]
+            pub(super) income_category: Option<Income>,
+            /// 限度額適用認定証 (or マイナ保険証 with consent) presented.
+            #[serde(default)]
+            pub(super) limit_certificate: Option<Flag>,
+            /// Earlier months in the last 12 that reached the limit (3 or more ⇒ 多数回).
+            #[serde(default)]
+            #[cfg_attr(
+                feature = "schema",
+                schemars(with = "Option<crate::values::AmountSchema>")
+            )]
+            pub(super) high_cost_count: Option<Amount>,
+            /// 特定疾病 (マル長).
+            #[serde(default)]
+            #[cfg_attr(
+                feature = "schema",
+                schemars(with = "Option<crate::copay::input::SpecificDiseaseInput>")
+            )]
+            pub(super) specific_disease: Option<SpecificDisease>,
+            $($mid)*
+            /// 後期高齢者医療 by 障害認定 (no 75歳到達月 halving).
+            #[serde(default)]
+            pub(super) kouki_by_disability: Option<Flag>,
+            /// 国保 一部負担金の減免.
+            #[serde(default)]
+            pub(super) reduction: Option<ReductionFields>,
+        }
+
+        impl $name {
+            /// The co-payment facts of these fields (the insurer itself is the period's).
+            pub(super) fn facts(&self, meal_long_stay: Option<Flag>) -> CopayFacts {
+                CopayFacts {
+                    insurance: None,
+                    income_category: self.income_category,
+                    limit_certificate: self.limit_certificate,
+                    high_cost_count: self.high_cost_count,
+                    specific_disease: self.specific_disease,
+                    meal_long_stay,
+                    kouki_by_disability: self.kouki_by_disability,
+                }
+            }
+        }
+    };
 }
 
-/// An insurer change in mid-month: a new insurer (a new receipt, its own limit) from `from`.
-#[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schema", schemars(rename = "InsurerChange"))]
-#[serde(deny_unknown_fields)]
-pub struct ChangeFields {
-    /// First day under the new insurer (after the month's 1st).
-    pub(super) from: Date,
-    /// 保険種別, or none.
-    #[cfg_attr(feature = "schema", schemars(with = "InsurerInput"))]
-    pub(super) insurance: Insurer,
-    /// 所得区分 under the new insurer.
-    #[serde(default)]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::copay::input::IncomeCategoryInput>")
-    )]
-    pub(super) income_category: Option<Income>,
-    #[serde(default)]
-    pub(super) limit_certificate: Option<Flag>,
-    #[serde(default)]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::values::AmountSchema>")
-    )]
-    pub(super) high_cost_count: Option<Amount>,
-    #[serde(default)]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "Option<crate::copay::input::SpecificDiseaseInput>")
-    )]
-    pub(super) specific_disease: Option<SpecificDisease>,
-    #[serde(default)]
-    pub(super) kouki_by_disability: Option<Flag>,
-    #[serde(default)]
-    pub(super) reduction: Option<ReductionFields>,
+with_insurer_fields! {
+    /// The patient and the month's first insurer.
+    #[cfg_attr(feature = "schema", schemars(rename = "MonthPatient"))]
+    PatientFields {
+        /// 生年月日.
+        pub(super) birth_date: Date,
+    } {
+        /// 低所得 inpatient stay over 90 days in 12 months (meals).
+        #[serde(default)]
+        pub(super) meal_long_stay: Option<Flag>,
+    }
+}
+
+with_insurer_fields! {
+    /// An insurer change in mid-month: a new insurer (a new receipt, its own limit) from `from`.
+    #[cfg_attr(feature = "schema", schemars(rename = "InsurerChange"))]
+    ChangeFields {
+        /// First day under the new insurer (after the month's 1st).
+        pub(super) from: Date,
+    } {}
 }
 
 /// One 受給者証 of the month.

@@ -173,22 +173,8 @@ impl TryFrom<MonthFields> for Month {
         let in_month = |d: NaiveDate| (d.year(), d.month()) == (month.year(), month.month());
         let p = m.patient;
         let birth = p.birth_date.0;
-        let first = period(
-            "patient",
-            month,
-            birth,
-            p.insurance,
-            CopayFacts {
-                insurance: None,
-                income_category: p.income_category,
-                limit_certificate: p.limit_certificate,
-                high_cost_count: p.high_cost_count,
-                specific_disease: p.specific_disease,
-                meal_long_stay: p.meal_long_stay,
-                kouki_by_disability: p.kouki_by_disability,
-            },
-            p.reduction,
-        )?;
+        let facts = p.facts(p.meal_long_stay);
+        let first = period("patient", month, birth, p.insurance, facts, p.reduction)?;
         let mut periods = vec![first];
         for (i, c) in m.insurer_change.into_iter().enumerate() {
             let path = format!("insurer_change[{i}]");
@@ -208,22 +194,8 @@ impl TryFrom<MonthFields> for Month {
                     format!("{from} is not after the previous insurer's start"),
                 ));
             }
-            periods.push(period(
-                &path,
-                from,
-                birth,
-                c.insurance,
-                CopayFacts {
-                    insurance: None,
-                    income_category: c.income_category,
-                    limit_certificate: c.limit_certificate,
-                    high_cost_count: c.high_cost_count,
-                    specific_disease: c.specific_disease,
-                    meal_long_stay: None,
-                    kouki_by_disability: c.kouki_by_disability,
-                },
-                c.reduction,
-            )?);
+            let facts = c.facts(None);
+            periods.push(period(&path, from, birth, c.insurance, facts, c.reduction)?);
         }
         let mut certs: Vec<Certificate> = Vec::new();
         for (i, c) in m.public_expense.into_iter().enumerate() {

@@ -38,6 +38,9 @@ struct State {
     /// Per (period, combination): what the patient paid under it after the 公費 (the amount a
     /// 公費 part counts toward the month's 合算 under 70).
     paid_combo: HashMap<(usize, Vec<String>), i64>,
+    /// Per 法別 settled on the month: (its rate shares, its shares before it) summed over the
+    /// month's visits here.
+    month_shares: HashMap<String, (i64, i64)>,
 }
 
 /// A visit's benefit a programme would have paid in kind (per 法別), refunded after the month
@@ -129,6 +132,7 @@ fn claims_of(m: &Month, v: &MonthVisit, st: &State) -> (Vec<PublicExpenseClaim>,
         charged_visits: Vec::with_capacity(v.public.len()),
         paid_today: Vec::with_capacity(v.public.len()),
         counts_as_day: v.counts_as_day,
+        month_slack: Vec::with_capacity(v.public.len()),
     };
     for law in &v.public {
         let Some(cert) = m.public_expense.iter().find(|c| &c.claim.law == law) else {
@@ -143,6 +147,10 @@ fn claims_of(m: &Month, v: &MonthVisit, st: &State) -> (Vec<PublicExpenseClaim>,
             .push(st.charged.get(law).copied().unwrap_or(0));
         ctx.paid_today
             .push(st.today.get(&(v.date, law.clone())).copied().unwrap_or(0));
+        let paid = st.paid_under.get(law).copied().unwrap_or(0);
+        let (rate, before) = st.month_shares.get(law).copied().unwrap_or_default();
+        ctx.month_slack
+            .push(((rate - paid).max(0), (before - paid).max(0)));
     }
     (claims, ctx)
 }
@@ -250,10 +258,24 @@ fn visit(
     let mut collected = 0;
     let mut benefits = Benefits::new();
     let scope = crate::copay::public::insurer_scope(patient.insurance);
+    let shares = crate::copay::public::Shares {
+        cost,
+        rate: percent_of(out.rate),
+        unit_yen,
+    };
     for pp in public_pays.iter_mut().take(took_part) {
         let pay = running - pp.amount;
         if !before_insurance {
             record(st, v, &pp.law, pay);
+            let prog = tables.programme_for(&pp.law, v.date, scope);
+            let cert = claims.iter().find(|c| c.law == pp.law);
+            if let (Some(p), Some(c)) = (prog, cert) {
+                if crate::copay::public::settles_on_month(p) {
+                    let e = st.month_shares.entry(pp.law.clone()).or_default();
+                    e.0 += crate::copay::public::rate_share(c, p, &shares);
+                    e.1 += running;
+                }
+            }
             let threshold = tables
                 .programme_for(&pp.law, v.date, scope)
                 .and_then(|p| p.local_rules.in_kind_up_to);
@@ -319,6 +341,12 @@ fn visit(
         },
         benefits,
     ))
+}
+
+/// A 負担割合 as a whole percent (0.3 → 30).
+fn percent_of(rate: rust_decimal::Decimal) -> u32 {
+    rust_decimal::prelude::ToPrimitive::to_u32(&(rate * rust_decimal::Decimal::ONE_HUNDRED))
+        .unwrap_or(0)
 }
 
 /// The trace step of an `in_kind_up_to` take-back (the window collects the in-kind payments).
@@ -494,10 +522,7 @@ fn settle(
         let reduced = v.reduction.as_ref().map_or(0, |r| r.amount);
         // (A visit with its detail was priced, so its date has a rounding table.)
         if let (Some(rate), Some(d), Some(rnd)) = (v.rate, &v.detail, tables.rounding_at(v.date)) {
-            let pct = rust_decimal::prelude::ToPrimitive::to_u32(
-                &(rate * rust_decimal::Decimal::ONE_HUNDRED),
-            )
-            .unwrap_or(0);
+            let pct = percent_of(rate);
             if d.insurer_pays > 0 {
                 s.high_cost +=
                     (window_share(v.medical_cost, pct, rnd.window_unit_yen) - v.copayment).max(0);
