@@ -72,8 +72,16 @@ const LOCAL_MAP: &[(&str, &str, Option<&str>, &str, &str)] = &[
 /// `kaiLimitFutan` / `dayLimitFutan` = per_visit_cap (santei's cap is per day: a second visit
 /// of one day shares it); `monthLimitFutan` = monthly_cap; `monthLimitCount` =
 /// max_charged_visits; `monthSpLimit` = in_kind_up_to (現物給付 up to it, 償還 above).
-fn local_programme(pref: &str, s: &Value) -> Result<String, String> {
+fn local_programme(pref: &str, s: &Value, insurance: Option<&str>) -> Result<String, String> {
     let allowed = [
+        "kogakuTekiyo",
+        "futanRate",
+        // The receipt's 記載 and 請求区分 (the vendor's HokenMst: ReceKisai2 一部負担相当額の記載,
+        // ReceZeroKisai 0円の記載, ReceSeikyuKbn 社/国 併用・単独): what the receipt prints, not
+        // what the window collects — inert in the per-visit comparison.
+        "receKisai2",
+        "receZeroKisai",
+        "receSeikyuKbn",
         "prefNo",
         "houbetu",
         "hokenSbtKbn",
@@ -140,6 +148,41 @@ fn local_programme(pref: &str, s: &Value) -> Result<String, String> {
             amounts.push_str(&format!("{name} = {n}\n"));
         }
     }
+    // futanRate: the vendor's 回負担割合 (HokenMst.FutanRate, percent of 医療費).
+    if let Some(r) = arg(s, "futanRate") {
+        if arg(s, "futanKbn") == Some("0") {
+            return Err(format!(
+                "local programme {pref} {law}: futanRate with futanKbn 0"
+            ));
+        }
+        let r: u32 = r.parse().map_err(|_| format!("futanRate {r}"))?;
+        amounts.push_str(&format!("rate = \"{}.{:02}\"\n", r / 100, r % 100));
+    }
+    // kogakuTekiyo: the vendor's 高額療養費適用区分 of the programme (HokenMst.KogakuTekiyo, read
+    // in its FutancalcViewModel.KogakuLimit): two digits, the tens for a 社保 patient and the
+    // units for 国保; 0 = 一般 (under 70 the ウ row, 70+ 一般, whatever the patient's 区分),
+    // 1 = the patient's own 区分 (its default, 11), 2 = 低所得, 3 = 一般 unless another visit of
+    // the month has a 区分 ("上位優先"). 1 is santei's default for a local programme, 0 its
+    // `combined_limit = "income_independent"`; 2 and 3 are not expressible.
+    if let Some(k) = arg(s, "kogakuTekiyo") {
+        let k: u32 = k.parse().map_err(|_| format!("kogakuTekiyo {k}"))?;
+        // 後期 on the 国保 digit: its receipts go to the 国保連 (as T006_05_02_MarumeOver's
+        // own-category 8,000 limit beside 大阪80 with kogakuTekiyo 1 shows).
+        let digit = if matches!(insurance, Some("kokuho" | "kouki")) {
+            k % 10
+        } else {
+            k / 10
+        };
+        match digit {
+            0 => amounts.push_str("combined_limit = \"income_independent\"\n"),
+            1 => {}
+            d => {
+                return Err(format!(
+                    "local programme {pref} {law}: kogakuTekiyo {k} ({d} for this insurer)"
+                ))
+            }
+        }
+    }
     t.push_str(&amounts);
     if pref == "Miyagi" {
         let kokuho = if switches.contains("first_visit_only") {
@@ -169,6 +212,10 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     let mut visits = Vec::new();
     let mut expected = Vec::new();
     let mut month = None;
+    let mut choki_range = String::from("0");
+    let mut tasukai: Option<String> = None;
+    // マル長 (特定疾病療養受療証, the vendor's 法別 "102" with its monthly limit).
+    let mut choki: Option<String> = None;
     for s in t["steps"].as_array().ok_or_else(|| bad("steps"))? {
         if let Some(d) = s["decl"].as_str() {
             if let Some(p) = d.strip_prefix("int prefNo = PrefCode.") {
@@ -187,7 +234,21 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
             .filter_map(|a| a["name"].as_str())
             .collect();
         match call {
-            "NewFutanCalcVM" if names.is_empty() => {}
+            // The vendor's system settings (its ISystemConfigProvider, read in its
+            // FutancalcViewModel): `chokiFutan` (マル長's amount beside a 分点公費) is read only
+            // when a 分点 (HokenSbtKbn.Bunten) 公費 is on the claim — refused below, so inert
+            // here; `chokiDateRange` 0 works マル長 in the 高額療養費 calculation on the month (as
+            // santei: the 特定疾病 limit), 1 as a 公費 visit by visit, 2 / 3 the one for 社保 and
+            // the other for 国保 (kept: checked once the insurer is known).
+            "NewFutanCalcVM" => {
+                if let Some(n) = names
+                    .iter()
+                    .find(|n| !["chokiFutan", "chokiDateRange"].contains(n))
+                {
+                    return Err(format!("NewFutanCalcVM {n}"));
+                }
+                choki_range = arg(s, "chokiDateRange").unwrap_or("0").to_string();
+            }
             "NewPtInf" => birth = arg(s, "birthDay").and_then(date),
             "NewPtHoken" => {
                 if insurance.is_some() {
@@ -202,6 +263,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                         "hokensyaNo",
                         "genmenKbn",
                         "genmenRate",
+                        "tasukaiYm",
                     ]
                     .contains(n)
                 }) {
@@ -231,10 +293,13 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     },
                 );
                 category = arg(s, "kogakuKbn").map(str::to_string);
+                // tasukaiYm: the month from which the vendor's PtHoken is 多数回該当 (its
+                // IsTasukai) — the 4th month at the limit in 12, santei's high_cost_count ≥ 3.
+                tasukai = arg(s, "tasukaiYm").map(str::to_string);
                 insurer_number = arg(s, "hokensyaNo").is_some();
             }
             "NewPtKohi" if arg(s, "prefNo") != Some("0") => {
-                local.push_str(&local_programme(pref, s)?);
+                local.push_str(&local_programme(pref, s, insurance)?);
                 let law = arg(s, "houbetu")
                     .ok_or_else(|| bad("houbetu"))?
                     .trim_matches('"')
@@ -254,6 +319,12 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     .find(|n| !["prefNo", "houbetu", "monthLimitFutan"].contains(n))
                 {
                     return Err(format!("national 公費 {law}: {n}"));
+                }
+                if law == "102" {
+                    // マル長: the patient's 特定疾病 limit, not a programme of the visits.
+                    choki = arg(s, "monthLimitFutan").map(str::to_string);
+                    kohi.push((law, None));
+                    continue;
                 }
                 if !["54", "52", "51", "21", "15", "12", "10", "16", "28", "38"]
                     .contains(&law.as_str())
@@ -346,13 +417,23 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                 // `AdjustDetails` line re-settles earlier visits at this step: the vendor's
                 // adjustment is added to this visit's window payment and insurer part (santei
                 // settles the month in each visit's own payment).
+                // マル長 is the vendor's 公費 slot 102 (HokenSbtKbn.Choki): what it books there
+                // is the 特定疾病 高額療養費, the insurer's part in santei.
+                let choki_slot = visits.last().and_then(|v| {
+                    v.2.iter()
+                        .position(|&i| kohi.get(i).is_some_and(|(l, _)| l == "102"))
+                });
+                let choki_part = match choki_slot {
+                    Some(j) => n(4 + j)?,
+                    None => 0,
+                };
                 if p[0] == "futanCalcVm.AdjustDetails" {
                     let last: &mut (i64, i64) =
                         expected.last_mut().ok_or_else(|| bad("adjustment first"))?;
                     last.0 += n(9)?;
-                    last.1 += n(2)? + n(3)?;
+                    last.1 += n(2)? + n(3)? + choki_part;
                 } else {
-                    expected.push((n(9)?, n(2)? + n(3)?));
+                    expected.push((n(9)?, n(2)? + n(3)? + choki_part));
                 }
             }
             // `Assert.That(AdjustDetails.Count, Is.Zero)`: no adjustment, nothing to compare.
@@ -421,8 +502,46 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
         }
         seen.push(v.0.clone());
     }
+    // マル長 worked visit by visit as a 公費 (chokiDateRange 1; 2 for 社保, 3 for 国保) gives
+    // the month's result only when no other 公費 has a cap of its own beside it (the vendor's
+    // note: 公1 5,000, マル長 10,000, reached on day 1 — whether later days pay up to 公1's cap).
+    let by_day = match choki_range.as_str() {
+        "0" => false,
+        "1" => true,
+        "2" => insurance == Some("kenpo"),
+        "3" => insurance == Some("kokuho"),
+        r => return Err(format!("chokiDateRange {r}")),
+    };
+    if choki.is_some() && by_day && kohi.iter().any(|(l, _)| l != "102") {
+        return Err("マル長 worked by day (chokiDateRange) beside another 公費".into());
+    }
+    // Beside another 公費 the vendor's マル長 follows its chokiFutan setting (its doc: "15更生があり
+    // 異点数の場合のマル長の負担額", 0 = the 公費's share counted in マル長's amount, 3 = not),
+    // a setting santei has no switch for (santei: マル長 is the month's one limit on the
+    // 一部負担金, copayment.md §3.3).
+    if choki.is_some() && kohi.iter().any(|(l, _)| l != "102") {
+        return Err("マル長 beside another 公費 (the vendor's chokiFutan setting)".into());
+    }
+    // The 特定疾病 limit (健康保険法施行令42条9項; rules/data/copay/high_cost.toml): 10,000円,
+    // 20,000円 for 人工透析 under 70 in ア/イ. santei says the limit by the disease: 10,000 in
+    // ア/イ is a non-dialysis disease (血友病 stands for it), 20,000 is dialysis in ア/イ.
+    let upper = matches!(category, "ア" | "イ") && !elderly;
+    let choki = match choki.as_deref() {
+        None => None,
+        Some("10000") if upper => Some("\"hemophilia\""),
+        Some("10000") => Some("true"),
+        Some("20000") if upper => Some("\"dialysis\""),
+        Some(c) => return Err(format!("マル長 limit {c} (category {category})")),
+    };
+    let mut choki = choki.map_or(String::new(), |c| format!(", \"specific_disease\": {c}"));
+    match tasukai {
+        None => {}
+        Some(ym) if ym == m.replace('-', "") => choki.push_str(", \"high_cost_count\": 3"),
+        Some(ym) => return Err(format!("tasukaiYm {ym} (not the visits' month)")),
+    }
     let certs: Vec<String> = kohi
         .iter()
+        .filter(|(l, _)| l != "102")
         .map(|(l, cap)| match cap {
             Some(c) => format!("{{\"law\": \"{l}\", \"monthly_cap\": {c}}}"),
             None => format!("{{\"law\": \"{l}\"}}"),
@@ -431,7 +550,11 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     let vs: Vec<String> = visits
         .iter()
         .map(|(d, p, ids, new_day, first)| {
-            let public: Vec<String> = ids.iter().map(|&i| format!("\"{}\"", kohi[i].0)).collect();
+            let public: Vec<String> = ids
+                .iter()
+                .filter(|&&i| kohi[i].0 != "102")
+                .map(|&i| format!("\"{}\"", kohi[i].0))
+                .collect();
             format!(
                 "{{\"date\": \"{d}\", \"points\": {p}, \"counts_as_day\": {new_day}, \"first_visit\": {first}, \"public\": [{}]}}",
                 public.join(", ")
@@ -443,7 +566,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     }
     let reduction = reduction.map_or(String::new(), |r| format!(", \"reduction\": {r}"));
     let json = format!(
-        "{{\"month\": \"{}\", \"patient\": {{\"birth_date\": \"{}\", \"insurance\": \"{}\", \"income_category\": \"{}\", \"limit_certificate\": {certificate}{reduction}}}, \"public_expense\": [{}], \"visits\": [{}]}}",
+        "{{\"month\": \"{}\", \"patient\": {{\"birth_date\": \"{}\", \"insurance\": \"{}\", \"income_category\": \"{}\", \"limit_certificate\": {certificate}{reduction}{choki}}}, \"public_expense\": [{}], \"visits\": [{}]}}",
         m,
         b,
         insurance.ok_or_else(|| bad("NewPtHoken"))?,
