@@ -460,12 +460,10 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     } else {
         m > &b70[..7]
     };
-    // 後期 (39) before the 2022-10 split of 一般 into Ⅰ/Ⅱ (the vectors' kogakuKbn does not say
-    // which); 社保/国保 before the 75th-birthday month.
+    // 後期 (39) from the 2022-10 split of 一般: the vendor's kogakuKbn 41 is 一般Ⅱ (its limit
+    // table, kogaku-limit-fixture.json: "後期高齢 一般Ⅱ", KogakuKbn 41, from 2022-10-01), 0 the
+    // 一般 row (一般Ⅰ); 社保/国保 before the 75th-birthday month.
     let kouki = insurance == Some("kouki");
-    if kouki && m >= "2022-10" {
-        return Err("後期 from 2022-10 (kogakuKbn does not tell 一般Ⅰ from 一般Ⅱ)".into());
-    }
     if !kouki && m >= &b75[..7] {
         return Err("社保/国保 from the 75th-birthday month".into());
     }
@@ -478,6 +476,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
         (false, "29") => ("エ", true),
         (false, "30") => ("オ", true),
         (true, "0") => ("一般", true),
+        (true, "41") if kouki && m >= "2022-10" => ("一般Ⅱ", true),
         (true, "26") => ("現役並みⅢ", true),
         (true, "27") => ("現役並みⅡ", true),
         (true, "28") => ("現役並みⅠ", true),

@@ -34,6 +34,9 @@ pub(super) struct Claim<'a> {
     /// Inside a month of visits: what the month's limit across all combinations still leaves
     /// (the limit of the insurance part minus every earlier visit's 一部負担金).
     pub(crate) outer_remaining: Option<i64>,
+    /// Leave the 後期 2割 配慮措置 out of the limit (inside a month: the month's one limit
+    /// across combinations when a 公費 part is among them).
+    pub(crate) without_kouki_measure: bool,
 }
 
 /// What a visit inside a month knows of the visits before it, per public programme on it (in

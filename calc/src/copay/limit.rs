@@ -207,6 +207,7 @@ fn kouki_measure(
 ) -> Option<i64> {
     let cat = c.patient.income_category;
     if group != RateGroup::Kouki
+        || c.without_kouki_measure
         || c.setting != Setting::Outpatient
         || after
             .iter()

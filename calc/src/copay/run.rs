@@ -46,6 +46,7 @@ pub fn compute(tables: &CopayTables, receipt: &Receipt) -> Result<CopayOutput, C
             first_visit: true,
             visit_ctx: None,
             outer_remaining: None,
+            without_kouki_measure: false,
         },
     )
 }
@@ -71,6 +72,7 @@ pub fn compute_visit(tables: &CopayTables, visit: &Visit) -> Result<CopayOutput,
             first_visit: true,
             visit_ctx: None,
             outer_remaining: None,
+            without_kouki_measure: false,
         },
     )
 }

@@ -185,6 +185,7 @@ fn visit(
         first_visit: v.first_visit,
         visit_ctx: Some(ctx),
         outer_remaining: None,
+        without_kouki_measure: false,
     };
     let combo = st.combo.get(&key).copied().unwrap_or_default();
     // Under 70 the month's 合算 takes only the parts 健康保険法施行令41条1項 counts (see
@@ -224,6 +225,19 @@ fn visit(
     } else if others.is_some() {
         // Under 70, 保険単独: the part's own limit on its own 医療費 (41条1項1号: the part is one
         // amount of the month at this facility) …
+        claim.mtd = combo;
+    } else if patient.income_category.is_ippan()
+        && st.combo.keys().any(|(p, k)| *p == pi && !k.is_empty())
+    {
+        // 70 and over, 保険単独 beside a 公費 part: the part's own limit on its own 医療費 (the
+        // 後期 2割 配慮措置 on the 保険単独 医療費 alone), within the month's one limit on every
+        // part's 一部負担金 — that limit without the 配慮措置, which a 公費 claim drops (as the
+        // JAHIS 後期 2割 examples the vendor vectors T015_JAHIS2206_* work: 54 10,000 then
+        // 保険単独 60,000 → min(6,000 + 3,000, 18,000 − 10,000) = 8,000).
+        claim.without_kouki_measure = true;
+        let l = insurance_limit(tables, &claim)?;
+        claim.without_kouki_measure = false;
+        claim.outer_remaining = l.map(|l| l - all.patient_share);
         claim.mtd = combo;
     }
     let (mut out, mut took_part, mut counted) = run_counted(tables, &claim)?;
