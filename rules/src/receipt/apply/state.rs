@@ -32,6 +32,8 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     pub lines: &'l [ReceiptLine<'a>],
     pub history: &'l [HistoryLine<'a>],
     pub date: NaiveDate,
+    /// The rules' period of the date ([`ReceiptRules::period_of`]): the set versions in force.
+    period: usize,
     /// For each claim line: the set versions in force it is a member of, as bits: line `i`'s
     /// are the bits of
     /// `line_bits[i * words..(i + 1) * words]` (`words` = the set versions / 64, rounded up),
@@ -119,6 +121,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             lines,
             history,
             date,
+            period: rules.index.period_of(date),
             line_bits,
             words,
             given_sets,
@@ -158,7 +161,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     /// The version of set `id` in force on the date (looked up once per question, not per
     /// line).
     pub fn version(&self, id: &str) -> Option<usize> {
-        self.rules.set_version(id, self.date)
+        self.rules.index.set_version_in(id, self.period)
     }
 
     /// Whether a line (claim or history) is a member of the set version `v` (`None`: no
