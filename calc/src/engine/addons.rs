@@ -13,7 +13,7 @@ use crate::output::Line;
 use crate::text::{Arg, Text};
 use crate::{lit, tx};
 use masters::{Code, ProcedureRecord};
-use rules::addons::{AddonRule, ClaimKind, Target};
+use rules::addons::{AddonRule, AddonRules, ClaimKind, Target};
 
 pub(crate) fn rule_addons<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut Vec<Work<'a>>) {
     let rules = f.rules();
@@ -58,7 +58,10 @@ enum Trigger<'a> {
     Line {
         code: Option<Code>,
         name: &'a str,
-        trigger: &'a str,
+        /// The rule's triggers, for the name of the one the line is of ([`Trigger::name`]:
+        /// looked up only when the trace is written).
+        on: &'a [String],
+        rules: &'a AddonRules,
     },
     /// The claim's visit (歯科/調剤).
     Visit(&'static str),
@@ -79,8 +82,9 @@ impl Looked<'_> {
             Trigger::Line {
                 code,
                 name,
-                trigger,
-            } => tx!(n.t, "{} {} ({})", code, name, trigger),
+                on,
+                rules,
+            } => tx!(n.t, "{} {} ({})", code, name, trigger_name(rules, on, code)),
             Trigger::Visit(v) => tx!(n.t, "visit: {}", v),
         };
         let rule = self.rule;
@@ -101,21 +105,11 @@ fn trigger<'a>(
         let l = work
             .iter()
             .find(|l| l.input.is_some() && l.line.code.is_some_and(|c| codes.contains(&c.0)))?;
-        let trig_name = rule
-            .on
-            .iter()
-            .find(|t| {
-                l.line
-                    .code
-                    .is_some_and(|c| rules.trigger_codes(t).contains(&c.0))
-            })
-            .and_then(|t| rules.trigger(t))
-            .map(|t| t.name.as_str())
-            .unwrap_or("");
         Some(Trigger::Line {
             code: l.line.code,
             name: l.name,
-            trigger: trig_name,
+            on: &rule.on,
+            rules,
         })
     } else {
         f.claim
@@ -123,6 +117,16 @@ fn trigger<'a>(
             .filter(|v| rule.on.iter().any(|o| o == v.as_str()))
             .map(|v| Trigger::Visit(v.as_str()))
     }
+}
+
+/// The name of the trigger (of the rule's `on`) whose codes hold the line's `code` ("" when
+/// none does).
+fn trigger_name<'a>(rules: &'a AddonRules, on: &'a [String], code: Option<Code>) -> &'a str {
+    on.iter()
+        .find(|t| code.is_some_and(|c| rules.trigger_codes(t).contains(&c.0)))
+        .and_then(|t| rules.trigger(t))
+        .map(|t| t.name.as_str())
+        .unwrap_or("")
 }
 
 /// The line a triggered rule adds, or `None` with the reason in the trace (and, for the

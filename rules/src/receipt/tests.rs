@@ -504,3 +504,43 @@ fn any_unverified_on_agrees_with_each_version() {
     assert!(!r.any_unverified_on(d("2026-05-31")));
     assert!(r.any_unverified_on(d("2026-06-01")));
 }
+
+/// The per-period table of set versions (`Index::set_version_in`) answers as the dated lookup
+/// (`set_version`) on every day around each period boundary of the embedded rules, and on
+/// two-version data (the day a version ends and the day its successor starts).
+#[test]
+fn version_by_period_is_the_dated_version() {
+    let two = BASE.replace(
+        "codes = [\"111000110\"]",
+        "to = \"2026-05-31\"\ncodes = [\"111000110\"]",
+    ) + "\n[[set]]\nid = \"shoshin\"\nname = \"初診料 R8\"\nfrom = \"2026-06-01\"\ncodes = [\"111000110\"]\nunverified = true\nsource = \"s\"\n";
+    let small = load(&two).unwrap();
+    let v6 = small.set_version("shoshin", d("2026-05-31")).unwrap();
+    let v8 = small.set_version("shoshin", d("2026-06-01")).unwrap();
+    assert_ne!(v6, v8);
+    let at =
+        |r: &ReceiptRules, id: &str, day: NaiveDate| r.index.set_version_in(id, r.period_of(day));
+    assert_eq!(at(&small, "shoshin", d("2026-05-31")), Some(v6));
+    assert_eq!(at(&small, "shoshin", d("2026-06-01")), Some(v8));
+    assert_eq!(at(&small, "shoshin", d("2024-05-31")), None);
+    assert_eq!(at(&small, "no-such-set", d("2026-06-01")), None);
+    let r = ReceiptRules::embedded().unwrap();
+    let mut days: Vec<NaiveDate> = r
+        .sets
+        .iter()
+        .flat_map(|s| [Some(s.from), s.to])
+        .flatten()
+        .collect();
+    days.extend(days.clone().iter().filter_map(|x| x.pred_opt()));
+    days.extend(days.clone().iter().filter_map(|x| x.succ_opt()));
+    for s in &r.sets {
+        for &day in &days {
+            assert_eq!(
+                at(&r, &s.id, day),
+                r.set_version(&s.id, day),
+                "{} on {day}",
+                s.id
+            );
+        }
+    }
+}

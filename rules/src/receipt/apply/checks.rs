@@ -44,11 +44,10 @@ pub(super) fn requires(st: &mut State) {
         if subjects.is_empty() {
             continue;
         }
-        let needed: Vec<LineRef> = r
-            .needs
-            .iter()
-            .flat_map(|n| st.in_scope_present(r.scope, n))
-            .collect();
+        let mut needed: Vec<LineRef> = Vec::new();
+        for n in &r.needs {
+            st.in_scope_present_into(r.scope, n, &mut needed);
+        }
         for i in subjects {
             let facts = &st.lines[i].facts;
             let ok = needed.iter().any(|&l| {

@@ -32,6 +32,8 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     pub lines: &'l [ReceiptLine<'a>],
     pub history: &'l [HistoryLine<'a>],
     pub date: NaiveDate,
+    /// The rules' period of the date ([`ReceiptRules::period_of`]): the set versions in force.
+    period: usize,
     /// For each claim line: the set versions in force it is a member of, as bits: line `i`'s
     /// are the bits of
     /// `line_bits[i * words..(i + 1) * words]` (`words` = the set versions / 64, rounded up),
@@ -119,6 +121,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             lines,
             history,
             date,
+            period: rules.index.period_of(date),
             line_bits,
             words,
             given_sets,
@@ -158,7 +161,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     /// The version of set `id` in force on the date (looked up once per question, not per
     /// line).
     pub fn version(&self, id: &str) -> Option<usize> {
-        self.rules.set_version(id, self.date)
+        self.rules.index.set_version_in(id, self.period)
     }
 
     /// Whether a line (claim or history) is a member of the set version `v` (`None`: no
@@ -215,18 +218,33 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     /// The claim lines that are members of `id`: still charged (`charged_only`), or on the
     /// receipt whether charged or not.
     fn claim_members(&self, id: &str, charged_only: bool) -> Vec<usize> {
-        let Some(v) = self.version(id) else {
-            return Vec::new();
+        let mut out = Vec::new();
+        if let Some(v) = self.version(id) {
+            self.each_claim_member(v, charged_only, |i| out.push(i));
+        }
+        out
+    }
+
+    /// Calls `f` with each claim line (ascending) that is a member of the set version `v`
+    /// and still charged (`charged_only`) or on the receipt.
+    #[inline]
+    fn each_claim_member(&self, v: usize, charged_only: bool, mut f: impl FnMut(usize)) {
+        let (word, bit) = (v / 64, 1u64 << (v % 64));
+        // Line `i`'s word of version `v` is `line_bits[i * words + word]`.
+        let bits = match word < self.words {
+            true => self.line_bits.get(word..).unwrap_or_default(),
+            false => &[],
         };
-        (0..self.lines.len())
-            .filter(|&i| {
-                (if charged_only {
-                    self.charged[i]
-                } else {
-                    self.present(i)
-                }) && self.claim_in(i, v)
-            })
-            .collect()
+        for (i, b) in bits.iter().step_by(self.words).enumerate() {
+            let counted = if charged_only {
+                self.charged[i]
+            } else {
+                !self.dropped[i]
+            };
+            if b & bit != 0 && counted {
+                f(i);
+            }
+        }
     }
 
     /// The claim lines on the receipt (not dropped), charged or not.
@@ -258,26 +276,34 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
 
     /// The claim members of `id` ([`State::claim_members`]) then the scope's history members.
     fn scope_members(&self, scope: Scope, id: &str, charged_only: bool) -> Vec<LineRef> {
+        let mut out = Vec::new();
+        self.scope_members_into(scope, id, charged_only, &mut out);
+        out
+    }
+
+    /// As [`State::in_scope_present`], appended to `out` (one buffer for several sets).
+    pub fn in_scope_present_into(&self, scope: Scope, id: &str, out: &mut Vec<LineRef>) {
+        self.scope_members_into(scope, id, false, out)
+    }
+
+    /// [`State::scope_members`] appended to `out`.
+    fn scope_members_into(
+        &self,
+        scope: Scope,
+        id: &str,
+        charged_only: bool,
+        out: &mut Vec<LineRef>,
+    ) {
         let Some(v) = self.version(id) else {
-            return Vec::new();
+            return;
         };
-        let mut out: Vec<LineRef> = (0..self.lines.len())
-            .filter(|&i| {
-                (if charged_only {
-                    self.charged[i]
-                } else {
-                    self.present(i)
-                }) && self.claim_in(i, v)
-            })
-            .map(LineRef::Claim)
-            .collect();
+        self.each_claim_member(v, charged_only, |i| out.push(LineRef::Claim(i)));
         out.extend(
             self.hist_scope(scope)
                 .iter()
                 .map(|&h| LineRef::History(h))
                 .filter(|&l| self.is_in(l, Some(v))),
         );
-        out
     }
 
     /// The history lines on or before the date that are members of `id` (any date).
