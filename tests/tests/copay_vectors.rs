@@ -214,6 +214,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     let mut month = None;
     let mut choki_range = String::from("0");
     let mut tasukai: Option<String> = None;
+    let mut tokurei: Option<String> = None;
     // マル長 (特定疾病療養受療証, the vendor's 法別 "102" with its monthly limit).
     let mut choki: Option<String> = None;
     for s in t["steps"].as_array().ok_or_else(|| bad("steps"))? {
@@ -264,6 +265,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                         "genmenKbn",
                         "genmenRate",
                         "tasukaiYm",
+                        "tokureiYm1",
                     ]
                     .contains(n)
                 }) {
@@ -296,6 +298,10 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                 // tasukaiYm: the month from which the vendor's PtHoken is 多数回該当 (its
                 // IsTasukai) — the 4th month at the limit in 12, santei's high_cost_count ≥ 3.
                 tasukai = arg(s, "tasukaiYm").map(str::to_string);
+                // tokureiYm1: the month of the 限度額特例 (halved limits); santei applies it
+                // itself in the patient's own 75th-birthday month (checked below) and has no
+                // switch for a dependant's 特例 in another month.
+                tokurei = arg(s, "tokureiYm1").map(str::to_string);
                 insurer_number = arg(s, "hokensyaNo").is_some();
             }
             "NewPtKohi" if arg(s, "prefNo") != Some("0") => {
@@ -440,6 +446,11 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
             "Assert.That"
                 if positional(s).first().map(String::as_str)
                     == Some("futanCalcVm.AdjustDetails.Count") => {}
+            // The vendor's own figure of the month's limit (its TotalKogakuLimit): not a
+            // payment, left out of the comparison (the payments it gives are compared).
+            "Assert.That"
+                if positional(s).first().map(String::as_str)
+                    == Some("futanCalcVm.KaikeiDetail.TotalKogakuLimit") => {}
             c => return Err(format!("call {c}")),
         }
     }
@@ -464,12 +475,27 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     // table, kogaku-limit-fixture.json: "後期高齢 一般Ⅱ", KogakuKbn 41, from 2022-10-01), 0 the
     // 一般 row (一般Ⅰ); 社保/国保 before the 75th-birthday month.
     let kouki = insurance == Some("kouki");
-    if !kouki && m >= &b75[..7] {
-        return Err("社保/国保 from the 75th-birthday month".into());
+    // In the 75th-birthday month 社保/国保 cover the days before the birthday (then 後期).
+    let before_75 = visits.iter().all(|v| v.0 < b75);
+    if !kouki && (m > &b75[..7] || (m == &b75[..7] && !before_75)) {
+        return Err("社保/国保 from the 75th birthday".into());
+    }
+    if let Some(ym) = &tokurei {
+        if *ym != m.replace('-', "") || m != &b75[..7] || b.ends_with("-01") {
+            return Err(format!(
+                "tokureiYm1 {ym} (not the patient's own 75th-birthday month)"
+            ));
+        }
     }
     let category = category.ok_or_else(|| bad("kogakuKbn"))?;
     let (category, certificate) = match (elderly, category.as_str()) {
         (false, "0") => ("ウ", false),
+        // Before 2015: the vendor's 17 上位所得者 / 18 一般所得者 / 19 低所得者 (its limit table:
+        // KogakuKbn 17–19 to 2014-12-31), written as the 区分 they became (ア, ウ, オ; see
+        // rules/data/copay/high_cost.toml).
+        (false, "17") if m < "2015-01" => ("ア", true),
+        (false, "18") if m < "2015-01" => ("ウ", true),
+        (false, "19") if m < "2015-01" => ("オ", true),
         (false, "26") => ("ア", true),
         (false, "27") => ("イ", true),
         (false, "28") => ("ウ", true),
@@ -537,6 +563,11 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
         None => {}
         Some(ym) if ym == m.replace('-', "") => choki.push_str(", \"high_cost_count\": 3"),
         Some(ym) => return Err(format!("tasukaiYm {ym} (not the visits' month)")),
+    }
+    // santei's national programme rows start 2015-01 (public_expense.toml); before, 51 was the
+    // 特定疾患治療研究事業 with its own 外来/入院 caps — not in /work/shared.
+    if m < "2015-01" && kohi.iter().any(|(l, _)| l != "102") {
+        return Err("a national 公費 before 2015-01 (no programme rows)".into());
     }
     let certs: Vec<String> = kohi
         .iter()

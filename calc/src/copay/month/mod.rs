@@ -28,6 +28,7 @@
 
 mod fields;
 mod gassan;
+mod in_kind;
 mod input;
 mod run;
 

@@ -2,15 +2,14 @@
 //! combination and per programme (see the module doc of [`super`]).
 
 use super::gassan::{merged_others, plus};
+use super::in_kind::{take_back_step, InKind};
 use super::input::{Insurer, Month, MonthVisit, Period, Reduction};
 use super::{add_pay, MonthOutput, ReductionApplied, Settlement, Totals, VisitResult};
-use crate::copay::context::{step, Claim, Mode, Trace, VisitCtx};
+use crate::copay::context::{Claim, Mode, VisitCtx};
 use crate::copay::input::{MonthToDate, PublicExpenseClaim, Setting};
 use crate::copay::rounding::{round_window, window_share, yen_from_points};
 use crate::copay::run::{insurance_limit, run_counted};
-use crate::copay::CopayOutput;
 use crate::copay::{CopayError, PublicPay};
-use crate::{lit, tx};
 use chrono::NaiveDate;
 use rules::copay::{CopayTables, InsurerScope, Timing};
 use std::collections::{HashMap, HashSet};
@@ -28,13 +27,8 @@ struct State {
     charged: HashMap<String, u32>,
     /// Per (date, 法別): paid under it that day.
     today: HashMap<(NaiveDate, String), i64>,
-    /// Per 法別 with `in_kind_up_to`: the month's share before the programme so far.
-    in_kind_share: HashMap<String, i64>,
-    /// Per 法別 with `in_kind_up_to`: what it paid at the window so far (taken back when the
-    /// month's share passes the threshold).
-    in_kind_paid: HashMap<String, i64>,
-    /// The 法別 whose month passed `in_kind_up_to`: 償還払い for the whole month.
-    withdrawn: HashSet<String>,
+    /// Per 法別 with `in_kind_up_to`: its month so far.
+    in_kind: InKind,
     /// Per (period, combination): what the patient paid under it after the 公費 (the amount a
     /// 公費 part counts toward the month's 合算 under 70).
     paid_combo: HashMap<(usize, Vec<String>), i64>,
@@ -46,31 +40,6 @@ struct State {
 /// A visit's benefit a programme would have paid in kind (per 法別), refunded after the month
 /// when the month passes its `in_kind_up_to`.
 type Benefits = Vec<(String, i64)>;
-
-/// `in_kind_up_to` (現物給付 up to a threshold, 償還払い above it): given the share before the
-/// programme and what it paid on this visit in kind, what the window collects on top (this
-/// visit's benefit once the month has passed the threshold, plus everything paid in kind so far
-/// on the visit that passes it). `None` when the programme has no such threshold.
-fn in_kind(
-    st: &mut State,
-    threshold: Option<i64>,
-    law: &str,
-    before: i64,
-    paid: i64,
-) -> Option<i64> {
-    let limit = threshold?;
-    let share = st.in_kind_share.entry(law.to_string()).or_default();
-    *share += before;
-    if st.withdrawn.contains(law) {
-        return Some(paid);
-    }
-    if *share > limit {
-        st.withdrawn.insert(law.to_string());
-        return Some(paid + st.in_kind_paid.remove(law).unwrap_or(0));
-    }
-    *st.in_kind_paid.entry(law.to_string()).or_default() += paid;
-    Some(0)
-}
 
 /// The month visit by visit, and its settlement per combination.
 pub fn compute_month(tables: &CopayTables, m: &Month) -> Result<MonthOutput, CopayError> {
@@ -103,7 +72,7 @@ pub fn compute_month(tables: &CopayTables, m: &Month) -> Result<MonthOutput, Cop
         visits.push(r.0);
         benefits.push(r.1);
     }
-    let (combinations, totals) = settle(tables, m, &visits, &benefits, &st.withdrawn);
+    let (combinations, totals) = settle(tables, m, &visits, &benefits, &st.in_kind.withdrawn);
     Ok(MonthOutput {
         month: m.month,
         setting: match m.setting {
@@ -293,7 +262,7 @@ fn visit(
             let threshold = tables
                 .programme_for(&pp.law, v.date, scope)
                 .and_then(|p| p.local_rules.in_kind_up_to);
-            if let Some(extra) = in_kind(st, threshold, &pp.law, running, pp.amount) {
+            if let Some(extra) = st.in_kind.take(threshold, &pp.law, running, pp.amount) {
                 benefits.push((pp.law.clone(), pp.amount));
                 pp.amount -= extra;
                 collected += extra;
@@ -361,30 +330,6 @@ fn visit(
 fn percent_of(rate: rust_decimal::Decimal) -> u32 {
     rust_decimal::prelude::ToPrimitive::to_u32(&(rate * rust_decimal::Decimal::ONE_HUNDRED))
         .unwrap_or(0)
-}
-
-/// The trace step of an `in_kind_up_to` take-back (the window collects the in-kind payments).
-fn take_back_step(out: &mut CopayOutput, law: &str, threshold: i64, extra: i64) {
-    let mut tr = Trace {
-        entries: std::mem::take(&mut out.trace),
-        t: std::mem::take(&mut out.texts),
-    };
-    step!(
-        tr,
-        "in-kind threshold",
-        tx!(
-            tr.t,
-            "{}: the month's share before the programme passed {}; its in-kind payments taken back {}",
-            law,
-            threshold,
-            extra
-        ),
-        lit!("現物給付 up to the threshold, 償還払い above it: the window collects what the programme paid in kind this month, refunded after the month"),
-        lit!("the programme's in_kind_up_to (rules/data/copay/local-example.toml)"),
-        tx!(tr.t, "{}", extra),
-    );
-    out.trace = tr.entries;
-    out.texts = tr.t;
 }
 
 fn record(st: &mut State, v: &MonthVisit, law: &str, pay: i64) {
