@@ -26,6 +26,15 @@ macro_rules! key {
 }
 pub(crate) use key;
 
+/// The bytes `,"KEY":"` of an object key and the opening quote of its string value, made at
+/// compile time, for [`Json::key_str_with`].
+macro_rules! key_q {
+    ($k:literal) => {
+        concat!(",\"", $k, "\":\"").as_bytes()
+    };
+}
+pub(crate) use key_q;
+
 /// A JSON writer over a byte buffer.
 pub struct Json<'o> {
     out: &'o mut Vec<u8>,
@@ -120,11 +129,33 @@ impl<'o> Json<'o> {
             self.separate();
             put(self.out, sep_key.get(1..).unwrap_or_default());
             self.out.push(b' ');
-        } else {
-            let skip = usize::from(self.first);
+        } else if self.first {
             self.first = false;
-            put(self.out, sep_key.get(skip..).unwrap_or_default());
+            put(self.out, sep_key.get(1..).unwrap_or_default());
+        } else {
+            put(self.out, sep_key);
         }
+    }
+
+    /// An object key and its string value written by `f` (escaped by `f`), the key given as
+    /// `,"key":"` (made at compile time by [`key_q!`]): the key, the separator and the opening
+    /// quote in one copy in the compact layout.
+    #[inline(always)]
+    pub fn key_str_with(&mut self, sep_key_q: &'static [u8], f: impl FnOnce(&mut Vec<u8>)) {
+        if self.pretty {
+            self.separate();
+            let n = sep_key_q.len();
+            put(self.out, sep_key_q.get(1..n - 1).unwrap_or_default());
+            self.out.push(b' ');
+            self.out.push(b'"');
+        } else if self.first {
+            self.first = false;
+            put(self.out, sep_key_q.get(1..).unwrap_or_default());
+        } else {
+            put(self.out, sep_key_q);
+        }
+        f(self.out);
+        self.out.push(b'"');
     }
 
     /// Bytes written as they are (a number, `null`, `true` …).
@@ -260,13 +291,54 @@ fn needs_escape_chunk(c: &[u8]) -> bool {
     (control | quote | backslash) != 0
 }
 
+/// Eight bytes of `s` (at least 8 long) as a word.
+#[inline(always)]
+fn word8(s: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[..8]);
+    u64::from_le_bytes(w)
+}
+
+/// Whether a string under 16 bytes has a byte needing escaping, without a loop (most strings
+/// of a result — names, sources, codes — are short): its bytes read as one or two 8-byte
+/// words that overlap (8–15 bytes), or gathered into one word that holds each of its bytes and
+/// otherwise only filler (`a`): two overlapping 4-byte reads (4–7 bytes), or the first,
+/// middle and last byte (1–3).
+#[inline(always)]
+fn short_needs_escape(b: &[u8]) -> bool {
+    let n = b.len();
+    let word4 = |s: &[u8]| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&s[..4]);
+        u32::from_le_bytes(w)
+    };
+    if n >= 8 {
+        needs_escape8(word8(b)) || needs_escape8(word8(&b[n - 8..]))
+    } else if n >= 4 {
+        needs_escape8(u64::from(word4(b)) | u64::from(word4(&b[n - 4..])) << 32)
+    } else if n > 0 {
+        needs_escape8(u64::from_le_bytes([
+            b[0],
+            b[n / 2],
+            b[n - 1],
+            b'a',
+            b'a',
+            b'a',
+            b'a',
+            b'a',
+        ]))
+    } else {
+        false
+    }
+}
+
 /// Whether no byte of `b` needs escaping: 32 bytes at a time, then the rest as one or two
 /// 16-byte chunks (the last overlapping the one before it); strings under 16 bytes byte by
 /// byte.
 #[inline]
 pub fn is_plain(b: &[u8]) -> bool {
     if b.len() < 16 {
-        return !b.iter().any(|&c| NEEDS_ESCAPE[usize::from(c)]);
+        return !short_needs_escape(b);
     }
     let mut chunks = b.chunks_exact(32);
     for c in &mut chunks {
@@ -284,19 +356,29 @@ pub fn is_plain(b: &[u8]) -> bool {
 /// Append `s` escaped as JSON string contents (serde_json's rules: `"` `\` and control
 /// characters; `\b \f \n \r \t` by name, the others as `\u00XX`). Almost every string
 /// of a result needs no escaping: one scan, one copy.
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
-    if is_plain(b) {
+    // A short string is checked in place (no call); a long one by the chunked scan.
+    let plain = if b.len() < 16 {
+        !short_needs_escape(b)
+    } else {
+        is_plain(b)
+    };
+    if plain {
         put(out, b);
         return;
     }
+    escape_slow(out, b);
+}
+
+/// [`escape_into`] for a string with a byte to escape.
+fn escape_slow(out: &mut Vec<u8>, b: &[u8]) {
     let mut start = 0;
     let mut i = 0;
     while i < b.len() {
         while let Some(chunk) = b.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            if needs_escape8(u64::from_le_bytes(w)) {
+            if needs_escape8(word8(chunk)) {
                 break;
             }
             i += 8;
@@ -410,6 +492,30 @@ mod tests {
             j.end_object();
             j.key_sep(key!("f"));
             j.bool(true);
+            j.end_object();
+            let want = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                serde_json::to_string(&v).unwrap()
+            };
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn string_keys_match_serde_json() {
+        // `key_str_with` as the first key and as a later one, in both layouts, against
+        // serde_json's bytes for the same object.
+        let v = serde_json::json!({"a": "x\"y", "bb": {"c": ""}});
+        for pretty in [false, true] {
+            let mut out = Vec::new();
+            let mut j = Json::new(&mut out, pretty);
+            j.begin_object();
+            j.key_str_with(key_q!("a"), |o| escape_into(o, "x\"y"));
+            j.key_sep(key!("bb"));
+            j.begin_object();
+            j.key_str_with(key_q!("c"), |_| {});
+            j.end_object();
             j.end_object();
             let want = if pretty {
                 serde_json::to_string_pretty(&v).unwrap()

@@ -5,7 +5,7 @@
 //! [`CalcOutput`] (its serde form), and likewise for the co-payment (tested over the golden
 //! corpus and property tests).
 
-use crate::json::{escape_into, into_string, key, put, write_int, Json};
+use crate::json::{escape_into, into_string, key, key_q, put, write_int, Json};
 use calc::catalog::Lang;
 use calc::copay::CopayOutput;
 use calc::text::{code_digits, Text, Texts};
@@ -110,8 +110,7 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
             Some(c) => j.str_with(|o| write_code(o, c)),
             None => j.null(),
         }
-        j.key_sep(key!("name"));
-        j.str_with(|o| write_text_in(o, t, l.name, lang));
+        j.key_str_with(key_q!("name"), |o| write_text_in(o, t, l.name, lang));
         j.key_sep(key!("points"));
         j.dec(l.points);
         j.key_sep(key!("count"));
@@ -120,12 +119,10 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
         j.dec(l.subtotal);
         j.key_sep(key!("origin"));
         j.str(l.origin);
-        j.key_sep(key!("rule"));
-        j.str_with(|o| write_text_in(o, t, l.rule, lang));
+        j.key_str_with(key_q!("rule"), |o| write_text_in(o, t, l.rule, lang));
         j.key_sep(key!("verified"));
         j.bool(l.verified);
-        j.key_sep(key!("source"));
-        j.str_with(|o| write_text_in(o, t, l.source, lang));
+        j.key_str_with(key_q!("source"), |o| write_text_in(o, t, l.source, lang));
         j.key_sep(key!("section"));
         match l.section {
             Some(s) => j.str(&s.as_str()),
@@ -168,14 +165,14 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
         j.begin_object();
         // Written out key by key (not a loop over the keys): a constant key is one fixed-size
         // copy; the trace is most of a result.
-        j.key_sep(key!("rule"));
-        j.str_with(|o| write_text_in(o, t, e.rule, lang));
-        j.key_sep(key!("looked_at"));
-        j.str_with(|o| write_text_in(o, t, e.looked_at, lang));
-        j.key_sep(key!("source"));
-        j.str_with(|o| write_text_in(o, t, e.source, lang));
-        j.key_sep(key!("decision"));
-        j.str_with(|o| write_text_in(o, t, e.decision, lang));
+        j.key_str_with(key_q!("rule"), |o| write_text_in(o, t, e.rule, lang));
+        j.key_str_with(key_q!("looked_at"), |o| {
+            write_text_in(o, t, e.looked_at, lang)
+        });
+        j.key_str_with(key_q!("source"), |o| write_text_in(o, t, e.source, lang));
+        j.key_str_with(key_q!("decision"), |o| {
+            write_text_in(o, t, e.decision, lang)
+        });
         j.key_sep(key!("message_id"));
         message_id(&mut j, t, e.decision);
         j.end_object();
@@ -206,27 +203,22 @@ fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price, lang: Lang) 
     j.dec(p.yen);
     j.key_sep(key!("points"));
     j.dec(p.points);
-    j.key_sep(key!("how"));
-    j.str_with(|o| write_text_in(o, t, p.how, lang));
+    j.key_str_with(key_q!("how"), |o| write_text_in(o, t, p.how, lang));
     j.key_sep(key!("parts"));
     j.begin_array();
     for x in &p.parts {
         j.element();
         j.begin_object();
-        j.key_sep(key!("code"));
-        j.str_with(|o| write_code(o, x.code));
-        j.key_sep(key!("name"));
-        j.str_with(|o| write_text_in(o, t, x.name, lang));
+        j.key_str_with(key_q!("code"), |o| write_code(o, x.code));
+        j.key_str_with(key_q!("name"), |o| write_text_in(o, t, x.name, lang));
         j.key_sep(key!("quantity"));
         j.dec(x.quantity);
-        j.key_sep(key!("unit"));
-        j.str_with(|o| write_text_in(o, t, x.unit, lang));
+        j.key_str_with(key_q!("unit"), |o| write_text_in(o, t, x.unit, lang));
         j.key_sep(key!("price"));
         j.dec(x.price);
         j.key_sep(key!("yen"));
         j.dec(x.yen);
-        j.key_sep(key!("source"));
-        j.str_with(|o| write_text_in(o, t, x.source, lang));
+        j.key_str_with(key_q!("source"), |o| write_text_in(o, t, x.source, lang));
         j.end_object();
     }
     j.end_array();
@@ -286,8 +278,7 @@ fn copay_into(j: &mut Json<'_>, c: &CopayOutput, lang: Lang) {
     for e in &c.trace {
         j.element();
         j.begin_object();
-        j.key_sep(key!("step"));
-        j.str_with(|o| write_text_in(o, t, e.rule, lang));
+        j.key_str_with(key_q!("step"), |o| write_text_in(o, t, e.rule, lang));
         for (key, text) in [
             (key!("input"), Some(e.looked_at)),
             (key!("rule"), e.wording),

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use std::fmt;
 
 /// The decimal as a whole number, when it is one (`291.00` → 291) and fits in an i64.
+#[inline(always)]
 pub fn whole(d: Decimal) -> Option<i64> {
     // Most decimals here are small (points such as 291.00): integer arithmetic on 64 bits.
     const POW10: [u64; 20] = {
@@ -98,6 +99,19 @@ pub fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
 pub fn put(out: &mut Vec<u8>, s: &[u8]) {
     let n = s.len();
     if n > 16 {
+        // Native builds: a piece of up to 32 bytes (most template pieces and names in
+        // Japanese) the same way, in a 32-byte word. Not in WebAssembly, where every copy of
+        // this inlined function adds to the page's module.
+        #[cfg(not(target_arch = "wasm32"))]
+        if n <= 32 {
+            let mut w = [0u8; 32];
+            w[..16].copy_from_slice(&s[..16]);
+            w[n - 16..n].copy_from_slice(&s[n - 16..]);
+            let len = out.len();
+            out.extend_from_slice(&w);
+            out.truncate(len + n);
+            return;
+        }
         out.extend_from_slice(s);
         return;
     }

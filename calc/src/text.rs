@@ -250,6 +250,47 @@ macro_rules! lit {
     }};
 }
 
+/// Copy a string into a pool's string arena.
+#[inline]
+fn keep_str(strs: &mut String, s: &str) -> Span {
+    let start = strs.len() as u32;
+    strs.push_str(s);
+    Span {
+        start,
+        len: s.len() as u32,
+    }
+}
+
+/// An argument as the pool keeps it (strings and code lists copied into its arenas).
+#[inline]
+fn store(strs: &mut String, codes: &mut Vec<u32>, a: &Arg<'_>) -> Stored {
+    match *a {
+        Arg::Str(s) => Stored::Str(keep_str(strs, s)),
+        Arg::Int(n) => Stored::Int(n),
+        Arg::Dec(d) => Stored::Dec(d),
+        Arg::Date(d) => Stored::Date(d),
+        Arg::OptDate(d) => Stored::OptDate(d),
+        Arg::Month(d) => Stored::Month(d),
+        Arg::Code(c) => Stored::Code(c),
+        Arg::OptCode(c) => Stored::OptCode(c),
+        Arg::Codes(cs, sep) => {
+            let start = codes.len() as u32;
+            codes.extend_from_slice(cs);
+            Stored::Codes(
+                Span {
+                    start,
+                    len: cs.len() as u32,
+                },
+                sep,
+            )
+        }
+        Arg::Src(f, l) => Stored::Src(keep_str(strs, f), l),
+        Arg::Pct(p) => Stored::Pct(p),
+        Arg::Age(a) => Stored::Age(a),
+        Arg::Text(t) => Stored::Text(t),
+    }
+}
+
 impl Texts {
     pub fn new() -> Texts {
         Texts::with_capacity(32)
@@ -264,58 +305,27 @@ impl Texts {
         }
     }
 
-    fn keep_str(&mut self, s: &str) -> Span {
-        let start = self.strs.len() as u32;
-        self.strs.push_str(s);
-        Span {
-            start,
-            len: s.len() as u32,
-        }
-    }
-
-    fn store(&mut self, a: &Arg<'_>) -> Stored {
-        match *a {
-            Arg::Str(s) => Stored::Str(self.keep_str(s)),
-            Arg::Int(n) => Stored::Int(n),
-            Arg::Dec(d) => Stored::Dec(d),
-            Arg::Date(d) => Stored::Date(d),
-            Arg::OptDate(d) => Stored::OptDate(d),
-            Arg::Month(d) => Stored::Month(d),
-            Arg::Code(c) => Stored::Code(c),
-            Arg::OptCode(c) => Stored::OptCode(c),
-            Arg::Codes(cs, sep) => {
-                let start = self.codes.len() as u32;
-                self.codes.extend_from_slice(cs);
-                Stored::Codes(
-                    Span {
-                        start,
-                        len: cs.len() as u32,
-                    },
-                    sep,
-                )
-            }
-            Arg::Src(f, l) => Stored::Src(self.keep_str(f), l),
-            Arg::Pct(p) => Stored::Pct(p),
-            Arg::Age(a) => Stored::Age(a),
-            Arg::Text(t) => Stored::Text(t),
-        }
-    }
-
     /// A text from a template's pieces and its arguments (use [`tx!`](crate::tx), which cuts
-    /// the template and checks the count when the program is compiled).
+    /// the template and checks the count when the program is compiled). The arguments are
+    /// appended in one `extend` (one capacity check per text, not one per argument).
     pub fn fmt(&mut self, pieces: &'static [&'static str], args: &[Arg<'_>]) -> Text {
         debug_assert_eq!(pieces.len(), args.len() + 1);
         let start = self.args.len() as u32;
-        for a in args {
-            let s = self.store(a);
-            self.args.push(s);
-        }
+        let Texts {
+            args: stored,
+            strs,
+            codes,
+        } = self;
+        stored.extend(args.iter().map(|a| store(strs, codes, a)));
         Text::from_pieces(pieces, start)
     }
 
     /// A string as a text (copied into the pool).
     pub fn str(&mut self, s: &str) -> Text {
-        self.fmt(&["", ""], &[Arg::Str(s)])
+        let start = self.args.len() as u32;
+        let span = keep_str(&mut self.strs, s);
+        self.args.push(Stored::Str(span));
+        Text::from_pieces(&["", ""], start)
     }
 
     /// An owned string as a text.

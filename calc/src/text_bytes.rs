@@ -2,7 +2,7 @@
 //! template's pieces and the arguments' digits copied, the string arguments through the
 //! caller's function (copied, or escaped by a JSON writer) — no `fmt` for each piece.
 
-use super::{segment_string, Stored, Text, Texts};
+use super::{segment_string, Sep, Stored, Text, Texts};
 use crate::digits::{code_digits, date_digits, put, put_int, whole};
 use masters::Code;
 
@@ -33,18 +33,32 @@ impl Texts {
         t: Text,
         str_arg: F,
     ) {
-        // A name or a source: one string argument and nothing else.
-        if let (["", ""], [Stored::Str(s)]) = (t.pieces, self.args_of(t)) {
-            str_arg(out, self.span(*s));
-            return;
+        let args = self.args_of(t);
+        match (t.pieces, args) {
+            // A name or a source: one string argument and nothing else.
+            (["", ""], [Stored::Str(s)]) => str_arg(out, self.span(*s)),
+            // A text without arguments.
+            ([piece], []) => put(out, piece.as_bytes()),
+            _ => self.write_template(out, t.pieces, args, str_arg),
         }
-        let Some((first, rest)) = t.pieces.split_first() else {
+    }
+
+    /// A template's pieces and its arguments, alternating (an empty piece — a template
+    /// that starts or ends with an argument, or two arguments side by side — is skipped).
+    fn write_template<F: Fn(&mut Vec<u8>, &str) + Copy>(
+        &self,
+        out: &mut Vec<u8>,
+        pieces: &'static [&'static str],
+        args: &[Stored],
+        str_arg: F,
+    ) {
+        let Some((first, rest)) = pieces.split_first() else {
             return;
         };
-        put(out, first.as_bytes());
-        for (piece, a) in rest.iter().zip(self.args_of(t)) {
+        put_piece(out, first);
+        for (piece, a) in rest.iter().zip(args) {
             self.write_arg(out, a, str_arg);
-            put(out, piece.as_bytes());
+            put_piece(out, piece);
         }
     }
 
@@ -70,11 +84,16 @@ impl Texts {
             Stored::Code(c) | Stored::OptCode(Some(c)) => put_code(out, c),
             Stored::OptCode(None) => put(out, b"(no code)"),
             Stored::Codes(s, sep) => {
-                for (i, &c) in self.code_span(s).iter().enumerate() {
-                    if i > 0 {
-                        put(out, sep.as_str().as_bytes());
+                let codes = self.code_span(s);
+                if let Some((&first, rest)) = codes.split_first() {
+                    put_code(out, Code(first));
+                    for &c in rest {
+                        match sep {
+                            Sep::Slash => out.push(b'/'),
+                            Sep::Comma => out.extend_from_slice(b", "),
+                        }
+                        put_code(out, Code(c));
                     }
-                    put_code(out, Code(c));
                 }
             }
             Stored::Src(file, line) => {
@@ -99,6 +118,14 @@ impl Texts {
                 str_arg(out, &s);
             }
         }
+    }
+}
+
+/// A template's piece appended (nothing for an empty one).
+#[inline(always)]
+fn put_piece(out: &mut Vec<u8>, piece: &str) {
+    if !piece.is_empty() {
+        put(out, piece.as_bytes());
     }
 }
 

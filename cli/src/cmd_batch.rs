@@ -274,7 +274,9 @@ fn read_line_bounded(
         if avail.is_empty() {
             break;
         }
-        let (take, end) = match avail.iter().position(|&b| b == b'\n') {
+        // memchr: a word at a time (a byte loop here was about 1,500 instructions per claim
+        // of 300 bytes, callgrind 2026-12-07).
+        let (take, end) = match memchr::memchr(b'\n', avail) {
             Some(i) => (i + 1, true),
             None => (avail.len(), false),
         };
