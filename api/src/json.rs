@@ -493,12 +493,16 @@ mod tests {
             j.key_sep(key!("f"));
             j.bool(true);
             j.end_object();
-            let want = if pretty {
-                serde_json::to_string_pretty(&v).unwrap()
-            } else {
-                serde_json::to_string(&v).unwrap()
-            };
-            assert_eq!(String::from_utf8(out).unwrap(), want);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_text(&v, pretty));
+        }
+    }
+
+    /// serde_json's text of `v`, compact or pretty: what the writer must produce.
+    fn serde_text(v: &serde_json::Value, pretty: bool) -> String {
+        if pretty {
+            serde_json::to_string_pretty(v).unwrap()
+        } else {
+            serde_json::to_string(v).unwrap()
         }
     }
 
@@ -517,12 +521,7 @@ mod tests {
             j.key_str_with(key_q!("c"), |_| {});
             j.end_object();
             j.end_object();
-            let want = if pretty {
-                serde_json::to_string_pretty(&v).unwrap()
-            } else {
-                serde_json::to_string(&v).unwrap()
-            };
-            assert_eq!(String::from_utf8(out).unwrap(), want);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_text(&v, pretty));
         }
     }
 
