@@ -63,6 +63,11 @@ fn may(birth: &str, insurance: &str, patient: &str, rest: &str) -> String {
     )
 }
 
+/// Each visit's window payment, in visit order.
+fn window_payments(o: &MonthOutput) -> Vec<i64> {
+    o.visits.iter().map(|v| v.window_payment).collect()
+}
+
 fn pays(v: &[calc::copay::PublicPay], law: &str) -> i64 {
     v.iter().filter(|p| p.law == law).map(|p| p.amount).sum()
 }
@@ -495,14 +500,8 @@ points = {last_points}
 fn the_21000_threshold_can_lower_the_patient_total() {
     let a = ok(&o_three_public(6997));
     let b = ok(&o_three_public(7004));
-    let paid = |o: &MonthOutput| {
-        o.visits
-            .iter()
-            .map(|v| v.window_payment)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(paid(&a), [5_000, 5_000, 5_000, 20_990]);
-    assert_eq!(paid(&b), [5_000, 5_000, 5_000, 20_400]);
+    assert_eq!(window_payments(&a), [5_000, 5_000, 5_000, 20_990]);
+    assert_eq!(window_payments(&b), [5_000, 5_000, 5_000, 20_400]);
     assert_eq!(a.totals.patient_pays, 35_990);
     assert_eq!(b.totals.patient_pays, 35_400);
 }
@@ -607,14 +606,8 @@ fn a_shared_monthly_cap_then_a_per_visit_cap_can_lower_the_patient_total() {
         false,
         None,
     ));
-    let paid = |o: &MonthOutput| {
-        o.visits
-            .iter()
-            .map(|v| v.window_payment)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(paid(&a), [0, 0, 0, 510]);
-    assert_eq!(paid(&b), [0, 0, 500, 0]);
+    assert_eq!(window_payments(&a), [0, 0, 0, 510]);
+    assert_eq!(window_payments(&b), [0, 0, 500, 0]);
     assert_eq!(a.totals.patient_pays, 510);
     assert_eq!(b.totals.patient_pays, 500);
 }
@@ -660,14 +653,8 @@ fn over70_month(points: &[i64], public: &[bool], cap: i64, only: Option<bool>) -
 fn over_70_a_public_part_uses_up_the_limit_of_a_later_visit() {
     let a = ok(&over70_month(&[4500, 7500], &[true, false], 0, None));
     let b = ok(&over70_month(&[9000, 7500], &[true, false], 0, None));
-    let paid = |o: &MonthOutput| {
-        o.visits
-            .iter()
-            .map(|v| v.window_payment)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(paid(&a), [0, 9_000]);
-    assert_eq!(paid(&b), [0, 0]);
+    assert_eq!(window_payments(&a), [0, 9_000]);
+    assert_eq!(window_payments(&b), [0, 0]);
     assert_eq!(copayment_total(&a), 18_000);
     assert_eq!(copayment_total(&b), 18_000);
 }
