@@ -74,23 +74,21 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             f
         };
         let mut scratch = crate::receipt::index::SetsScratch::default();
+        // Each line's set versions in force, one after the other (for the rules' marks), and
+        // as bits per line (for membership questions), in one pass.
         let mut line_sets: Vec<usize> = Vec::with_capacity(8 * lines.len());
-        let mut line_off: Vec<usize> = Vec::with_capacity(lines.len() + 1);
-        line_off.push(0);
-        for l in lines {
+        let words = rules.sets.len().div_ceil(64).max(1);
+        let mut line_bits = vec![0u64; words * lines.len()];
+        for (i, l) in lines.iter().enumerate() {
+            let from = line_sets.len();
             match l.sets {
                 Some(s) if l.section.is_none() => line_sets.extend_from_slice(s),
                 _ => rules
                     .index
                     .sets_of_into(rules, &facts(l), date, &mut scratch, &mut line_sets),
             }
-            line_off.push(line_sets.len());
-        }
-        let words = rules.sets.len().div_ceil(64).max(1);
-        let mut line_bits = vec![0u64; words * lines.len()];
-        for (i, w) in line_off.windows(2).enumerate() {
             let bits = &mut line_bits[i * words..(i + 1) * words];
-            for &v in &line_sets[w[0]..w[1]] {
+            for &v in &line_sets[from..] {
                 if let Some(b) = bits.get_mut(v / 64) {
                     *b |= 1 << (v % 64);
                 }
