@@ -253,7 +253,7 @@ fn visit(
             let prog = tables.programme_for(&pp.law, v.date, scope);
             let cert = claims.iter().find(|c| c.law == pp.law);
             if let (Some(p), Some(c)) = (prog, cert) {
-                if crate::copay::public::settles_on_month(p) {
+                if p.settles_on_month {
                     let e = st.month_shares.entry(pp.law.clone()).or_default();
                     e.0 += crate::copay::public::rate_share(c, p, &shares);
                     e.1 += running;
