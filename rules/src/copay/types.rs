@@ -352,6 +352,12 @@ pub struct HighCostRules {
     pub many_times_after: u32,
     /// 75歳到達月の特例 divisor (2).
     pub birthday_month_divisor: i64,
+    /// 70 and over: a 公費 part counts toward the month's one limit at the facility what the
+    /// patient paid under it (not its 一部負担金), the 保険単独 part its 一部負担金, with no
+    /// 21,000円 threshold — as under 70 (健康保険法施行令41条1項). Omitted: false (every part's
+    /// 一部負担金 counts).
+    #[serde(default)]
+    pub public_part_counts_paid_70plus: bool,
     pub source: String,
 }
 
