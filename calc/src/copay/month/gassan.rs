@@ -10,8 +10,8 @@ use std::collections::HashMap;
 /// (under 70, "七十歳に達する日の属する月以前": 21,000円 or more; 70 and over: 0). The 保険単独
 /// part counts its 一部負担金; a 公費 part for which `counts_paid` holds what the patient paid
 /// under it, when positive (its 医療費 joins the limit's 1% term with it), any other its
-/// 一部負担金 — the 2号 measure as the official 計算事例 (高齢受給者, 平成30年8月) and the
-/// vendor's GuidBook cases work it, the 2号 text itself not retrieved
+/// 一部負担金 — the 2号 measure as the official 計算事例 (70歳未満 平成27年1月, 高齢受給者
+/// 平成30年8月) work it, the 2号 text itself not retrieved
 /// (rules/data/copay/high_cost.toml; copay-vectors-explained.toml). `None` when no other part
 /// counts: the combination is then held to its own limit alone.
 pub(super) fn merged_others(
