@@ -639,24 +639,25 @@ fn over70_month(points: &[i64], public: &[bool], cap: i64, only: Option<bool>) -
     s
 }
 
-/// 70 and over the month has one limit on every part's 一部負担金 (no 21,000円 threshold:
-/// copayment.md §3.2, 健康保険法施行令41条1項 — the threshold is for a month before 70), so a
-/// 公費 part's 一部負担金 uses up the limit of a later 保険単独 visit. 70+ 一般, 54 with cap 0:
-/// visit 1 under 54, 4,500点: 45,000 × 2割 = 9,000 一部負担金, all paid by 54 (cap 0); visit 2
-/// 保険単独 7,500点: 15,000, the limit 18,000 less 9,000 → 9,000. With 9,000点 on visit 1:
-/// 90,000 × 2割 = 18,000 = the limit, paid by 54; visit 2: 18,000 − 18,000 = 0. The patient's
-/// month falls from 9,000 to 0 for more points. (Whether a 公費 part counts its whole
-/// 一部負担金 or what the patient paid under it is the open counting question of
-/// tests/data/copay-vectors-explained.toml, rece.T001_*: the vendor counts what the patient
-/// paid, under which this month would not fall.)
+/// 70 and over every part joins the month's one limit (no 21,000円 threshold: copayment.md §3.2,
+/// 健康保険法施行令41条1項), the 保険単独 part with its 一部負担金 and a 54 part with what the
+/// patient paid under it (rules/data/copay/high_cost.toml public_part_counts_paid_70plus, as the
+/// 計算事例 高齢受給者 平成30年8月 事例45 works it: 5,000 + 13,000 = 18,000). 70+ 一般 (2割,
+/// 外来 18,000), visit 1 under 54, 4,500点: 45,000 × 2割 = 9,000 一部負担金. With cap 0, 54 pays
+/// it all; visit 2 保険単独 7,500点: 15,000, the limit 18,000 less the 0 paid → 15,000. With cap
+/// 5,000 the patient pays 5,000 under 54; visit 2: 18,000 − 5,000 = 13,000. More points under 54
+/// (9,000点: 一部負担金 18,000, paid 0 with cap 0) leave visit 2 at 15,000.
 #[test]
-fn over_70_a_public_part_uses_up_the_limit_of_a_later_visit() {
+fn over_70_a_public_part_counts_what_the_patient_paid() {
     let a = ok(&over70_month(&[4500, 7500], &[true, false], 0, None));
     let b = ok(&over70_month(&[9000, 7500], &[true, false], 0, None));
-    assert_eq!(window_payments(&a), [0, 9_000]);
-    assert_eq!(window_payments(&b), [0, 0]);
-    assert_eq!(copayment_total(&a), 18_000);
-    assert_eq!(copayment_total(&b), 18_000);
+    let c = ok(&over70_month(&[4500, 7500], &[true, false], 5000, None));
+    assert_eq!(window_payments(&a), [0, 15_000]);
+    assert_eq!(window_payments(&b), [0, 15_000]);
+    assert_eq!(window_payments(&c), [5_000, 13_000]);
+    assert_eq!(copayment_total(&a), 24_000);
+    assert_eq!(copayment_total(&b), 33_000);
+    assert_eq!(c.totals.patient_pays, 18_000);
 }
 
 proptest! {
@@ -760,11 +761,15 @@ proptest! {
             "{} → {}: {:?} {:?}", a.totals.patient_pays, b.totals.patient_pays, points, more);
     }
 
-    /// 70 and over, any mix of 保険単独 and 54 visits: the month's 一部負担金 never falls for
-    /// more points (one limit on the month's cumulative 一部負担金, copayment.md §3.2; the
-    /// 一般 外来 limit is flat, and each visit's share is nondecreasing in its 医療費).
+    /// 70 and over, any mix of 保険単独 and 54 visits: the patient's month never falls for more
+    /// points. The month's one limit counts the 保険単独 part's 一部負担金 and what the patient
+    /// paid under 54 (rules/data/copay/high_cost.toml public_part_counts_paid_70plus: the
+    /// 計算事例 高齢受給者 平成30年8月), so the patient's payments are held to the flat 一般 外来
+    /// limit together, and each visit's share is nondecreasing in its 医療費. (The month's
+    /// Σ 一部負担金 is not monotone under that counting: a 保険単独 part that grows leaves less
+    /// of the limit to a later 54 part's 一部負担金, which the patient did not pay.)
     #[test]
-    fn over_70_more_points_never_lower_the_months_copayment(
+    fn over_70_more_points_never_lower_the_patient_month(
                      points in prop::collection::vec(0i64..20_000, 1..12),
                      public in prop::collection::vec(any::<bool>(), 12),
                      cap in prop::sample::select(vec![0i64, 2500, 5000, 10000]),
@@ -775,13 +780,13 @@ proptest! {
         more[i] += extra;
         let b = month(&over70_month(&more, &public, cap, None)).unwrap();
         check_sums(&b);
-        prop_assert!(copayment_total(&b) >= copayment_total(&a),
-            "{} → {}: {:?} {:?}", copayment_total(&a), copayment_total(&b), points, more);
+        prop_assert!(b.totals.patient_pays >= a.totals.patient_pays,
+            "{} → {}: {:?} {:?}", a.totals.patient_pays, b.totals.patient_pays, points, more);
     }
 
     /// 70 and over, every visit under one layer (保険単独, or 54 alone): the patient's month
     /// never falls (the month so far is min(so far + share, the limit or the cap), each term
-    /// nondecreasing). A mix can fall: `over_70_a_public_part_uses_up_the_limit_of_a_later_visit`.
+    /// nondecreasing); for a mix see `over_70_more_points_never_lower_the_patient_month`.
     #[test]
     fn over_70_more_points_never_lower_the_patient_total_in_a_one_layer_month(
                      points in prop::collection::vec(0i64..20_000, 1..12),

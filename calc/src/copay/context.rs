@@ -50,10 +50,10 @@ pub(crate) struct VisitCtx {
     pub(crate) paid_today: Vec<i64>,
     /// Whether this visit counts as a day (a second visit on one day does not).
     pub(crate) counts_as_day: bool,
-    /// Per programme settled on the month (see `public::settles_on_month`): the month's rate
-    /// shares so far less what the patient paid under it here, and the month's shares before
-    /// it so far less the same — what the month's receipt still leaves to the patient beside
-    /// this visit's own shares.
+    /// Per programme settled on the month (its `settles_on_month`, rules/data/copay): the
+    /// month's rate shares so far less what the patient paid under it here, and the month's
+    /// shares before it so far less the same — what the month's receipt still leaves to the
+    /// patient beside this visit's own shares.
     pub(crate) month_slack: Vec<(i64, i64)>,
 }
 

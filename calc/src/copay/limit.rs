@@ -67,7 +67,7 @@ fn outer(c: &Claim, share: i64, trace: &mut Trace) -> i64 {
         trace,
         "apply limit",
         tx!(trace.t, "share {}, the month's limit across combinations leaves {}", share, left),
-        lit!("one 高額療養費 limit per insurer, facility, month and 入院/外来 on the parts the month's 合算 counts (the patient's own 区分, or the 公費併用 limit where that is higher; under 70 a part counts from the 合算 threshold of 41条1項1号, a 公費 part with what the patient paid there)"),
+        lit!("one 高額療養費 limit per insurer, facility, month and 入院/外来 on the parts the month's 合算 counts (the patient's own 区分, or the 公費併用 limit where that is higher; under 70 a part counts from the 合算 threshold of 41条1項1号; a 公費 part with what the patient paid there, from 70 where the tables say so)"),
         lit!("copayment.md §3.3, §6; 健康保険法施行令41条1項・1項1号"),
         tx!(trace.t, "{}", v),
     );

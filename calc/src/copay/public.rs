@@ -275,7 +275,7 @@ pub(super) fn chain(
             .visit_ctx
             .as_ref()
             .and_then(|x| x.month_slack.get(r.index).copied())
-            .filter(|_| settles_on_month(prog));
+            .filter(|_| prog.settles_on_month);
         if let Some((by_month_rate, by_month_before)) = slack.filter(|s| *s != (0, 0)) {
             pay = (by_rate + by_month_rate).min(remaining + by_month_before);
             notes.push(format!(
@@ -320,21 +320,6 @@ pub(super) fn chain(
         remaining = pay;
     }
     Ok((remaining, public_pays))
-}
-
-/// Whether a programme's patient share is settled on the month's receipt (a rate within a
-/// monthly cap: the national programmes, a local one without per-visit switches) rather than
-/// visit by visit.
-pub(crate) fn settles_on_month(p: &Programme) -> bool {
-    let l = &p.local_rules;
-    p.timing == Timing::AfterInsurance
-        && p.per_visit_cap.is_none()
-        && p.max_charged_visits.is_none()
-        && l.subsidy_percent.is_none()
-        && !l.first_visit_only
-        && l.free_below_age.is_none()
-        && l.in_kind_up_to.is_none()
-        && l.full_refund_above.is_none()
 }
 
 /// The programme's rate share of a visit: its rate (the 受給者証's, the programme's, or the

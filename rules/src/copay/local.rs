@@ -84,6 +84,20 @@ impl LocalRules {
             && !self.insurance.iter().any(|s| other.insurance.contains(s))
     }
 
+    /// The first switch that works the programme visit by visit (so it cannot be settled on
+    /// the month's receipt, see `Programme::settles_on_month`), by its field name.
+    pub fn visit_by_visit_switch(&self) -> Option<&'static str> {
+        [
+            ("subsidy_percent", self.subsidy_percent.is_some()),
+            ("first_visit_only", self.first_visit_only),
+            ("free_below_age", self.free_below_age.is_some()),
+            ("in_kind_up_to", self.in_kind_up_to.is_some()),
+            ("full_refund_above", self.full_refund_above.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(name, set)| set.then_some(name))
+    }
+
     /// Range checks; `what` names the row in the error.
     pub(crate) fn check(&self, what: &str) -> Result<(), String> {
         if let Some(p) = self.subsidy_percent.filter(|p| *p > 100) {

@@ -190,7 +190,10 @@ impl CopayTables {
         self.kouki_measures.extend(f.measure);
         self.meals.extend(f.meal);
         self.meal_unconfirmed.extend(f.meal_unconfirmed);
-        self.programmes.extend(f.programme);
+        for (i, mut p) in f.programme.into_iter().enumerate() {
+            p.resolve_settling(name, &format!("programme[{i}] ({})", p.law))?;
+            self.programmes.push(p);
+        }
         Ok(())
     }
 
@@ -545,6 +548,59 @@ mod tests {
             .with_local_programmes("bad.toml", text)
             .unwrap_err();
         assert!(matches!(e, CopayDataError::Parse { .. }), "{e}");
+    }
+
+    #[test]
+    fn settles_on_month_is_data() {
+        let t = CopayTables::embedded().unwrap();
+        // Every embedded national row states it (rules/data/copay/public_expense.toml).
+        assert!(t
+            .programmes
+            .iter()
+            .all(|p| p.settles_on_month_given.is_some()));
+        assert!(
+            t.programme_at("54", d("2025-05-01"))
+                .unwrap()
+                .settles_on_month
+        );
+        assert!(
+            !t.programme_at("13", d("2025-05-01"))
+                .unwrap()
+                .settles_on_month
+        );
+        let row = |law: &str, extra: &str| {
+            format!("[[programme]]\nlaw = \"{law}\"\nname = \"x\"\nrate = \"0.1\"\nmonthly_cap = 1000\n{extra}from = \"2020-01-01\"\nsource = \"x\"\n")
+        };
+        let text = [
+            row("90", ""),
+            row("91", "per_visit_cap = 500\n"),
+            row("92", "settles_on_month = false\n"),
+        ]
+        .concat();
+        let t = t.with_local_programmes("local.toml", &text).unwrap();
+        let at = |law| {
+            t.programme_at(law, d("2025-05-01"))
+                .unwrap()
+                .settles_on_month
+        };
+        // Omitted: true without a per-visit switch, false with one; stated: as stated.
+        assert!(at("90"));
+        assert!(!at("91"));
+        assert!(!at("92"));
+        let e = CopayTables::embedded()
+            .unwrap()
+            .with_local_programmes(
+                "bad.toml",
+                &row("93", "per_visit_cap = 500\nsettles_on_month = true\n"),
+            )
+            .unwrap_err();
+        let m = e.to_string();
+        assert!(
+            m.contains("bad.toml")
+                && m.contains("programme[0].settles_on_month")
+                && m.contains("per_visit_cap"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -352,6 +352,12 @@ pub struct HighCostRules {
     pub many_times_after: u32,
     /// 75歳到達月の特例 divisor (2).
     pub birthday_month_divisor: i64,
+    /// 70 and over: a 公費 part counts toward the month's one limit at the facility what the
+    /// patient paid under it (not its 一部負担金), the 保険単独 part its 一部負担金, with no
+    /// 21,000円 threshold — as under 70 (健康保険法施行令41条1項). Omitted: false (every part's
+    /// 一部負担金 counts).
+    #[serde(default)]
+    pub public_part_counts_paid_70plus: bool,
     pub source: String,
 }
 
@@ -592,6 +598,18 @@ pub struct Programme {
     )]
     pub to: Option<NaiveDate>,
     pub source: String,
+    /// The patient's share under the programme is settled on the month's receipt — min(its rate
+    /// × the month's 医療費, the month's share before it, the cap) — rather than visit by visit,
+    /// so a visit owes what the earlier visits' rate shares left (copayment.md §4, "Sequence per
+    /// claim"). The embedded national rows state it. Omitted: true when the programme comes
+    /// after insurance without per_visit_cap or max_charged_visits; true beside one of them (or
+    /// before insurance) is an error.
+    #[serde(default, rename = "settles_on_month")]
+    pub(crate) settles_on_month_given: Option<bool>,
+    /// `settles_on_month` as given, or its default (resolved when the row is read).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub settles_on_month: bool,
     /// Declared in a local file (地方単独).
     #[serde(default)]
     pub local: bool,
@@ -639,6 +657,43 @@ impl Programme {
             }
         }
         Ok(())
+    }
+
+    /// Sets `settles_on_month` from the row (`what` names it in the error): as given, or true
+    /// when nothing works the programme visit by visit; given true beside such a field is an
+    /// error.
+    pub(crate) fn resolve_settling(
+        &mut self,
+        file: &str,
+        what: &str,
+    ) -> Result<(), CopayDataError> {
+        self.settles_on_month = match (self.settles_on_month_given, self.month_settling_conflict())
+        {
+            (Some(true), Some(f)) => {
+                return Err(invalid(
+                    file,
+                    format!("{what}.settles_on_month: true, but {f} works it visit by visit"),
+                ))
+            }
+            (Some(v), _) => v,
+            (None, c) => c.is_none(),
+        };
+        Ok(())
+    }
+
+    /// The field that keeps the programme from being settled on the month: `timing` before
+    /// insurance, a per-visit cap or count, or a local switch worked visit by visit.
+    pub fn month_settling_conflict(&self) -> Option<&'static str> {
+        if self.timing != Timing::AfterInsurance {
+            return Some("timing = \"before_insurance\"");
+        }
+        if self.per_visit_cap.is_some() {
+            return Some("per_visit_cap");
+        }
+        if self.max_charged_visits.is_some() {
+            return Some("max_charged_visits");
+        }
+        self.local_rules.visit_by_visit_switch()
     }
 }
 
@@ -723,6 +778,13 @@ pub struct LocalProgrammeRaw {
     /// Free below this age (on the date of service); rate and caps apply from it.
     #[serde(default)]
     free_below_age: Option<u32>,
+    /// The patient's share is settled on the month's receipt (each visit owes what the month's
+    /// rate shares left; the national programmes after insurance do). Omitted: true when the
+    /// programme comes after insurance and sets none of per_visit_cap, max_charged_visits,
+    /// subsidy_percent, first_visit_only, free_below_age, in_kind_up_to, full_refund_above;
+    /// false otherwise. true beside one of those is an error.
+    #[serde(default)]
+    settles_on_month: Option<bool>,
 }
 
 /// Largest amount accepted in a table (keeps products far inside `i64`).
@@ -804,7 +866,7 @@ impl LocalProgrammeRaw {
                 format!("programme[{index}] ({}): give a rate or a cap", self.law),
             ));
         }
-        Ok(Programme {
+        let mut p = Programme {
             law: self.law,
             name: self.name,
             priority: LOCAL_PRIORITY_BASE.saturating_add(self.order),
@@ -822,9 +884,13 @@ impl LocalProgrammeRaw {
             from: self.from,
             to: self.to,
             source: self.source,
+            settles_on_month_given: self.settles_on_month,
+            settles_on_month: false,
             local: true,
             local_rules,
-        })
+        };
+        p.resolve_settling(file, &format!("programme[{index}]"))?;
+        Ok(p)
     }
 }
 

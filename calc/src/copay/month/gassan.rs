@@ -1,23 +1,26 @@
-//! The month's 高額療養費 合算 under 70 (健康保険法施行令41条1項): which parts of the month at
-//! this facility count toward the one limit, and with what amount.
+//! The month's 高額療養費 合算 (健康保険法施行令41条1項): which parts of the month at this
+//! facility count toward the one limit, and with what amount.
 
 use crate::copay::input::MonthToDate;
 use std::collections::HashMap;
 
 /// The month's 合算 so far in period `pi` without the combination `key` (健康保険法施行令41条1項:
 /// the amounts of one person at one 病院等 in the month, 1号 the 保険単独 part, 2号 each 公費
-/// part — 特定給付対象療養 — apart), under 70 ("七十歳に達する日の属する月以前"): a part counts
-/// only once its 一部負担金 reaches `min` (21,000円 or more). The 保険単独
-/// part counts its 一部負担金; a 公費 part what the patient paid under it, when positive (its
-/// 医療費 joins the limit's 1% term with it) — the 2号 measure as the vendor's GuidBook and
-/// receipt cases apply it, the 2号 text itself not retrieved (copay-vectors-explained.toml).
-/// `None` when no other part counts: the combination is then held to its own limit alone.
+/// part — 特定給付対象療養 — apart): a part counts only once its 一部負担金 reaches `min`
+/// (under 70, "七十歳に達する日の属する月以前": 21,000円 or more; 70 and over: 0). The 保険単独
+/// part counts its 一部負担金; a 公費 part for which `counts_paid` holds what the patient paid
+/// under it, when positive (its 医療費 joins the limit's 1% term with it), any other its
+/// 一部負担金 — the 2号 measure as the official 計算事例 (70歳未満 平成27年1月, 高齢受給者
+/// 平成30年8月) work it, the 2号 text itself not retrieved
+/// (rules/data/copay/high_cost.toml; copay-vectors-explained.toml). `None` when no other part
+/// counts: the combination is then held to its own limit alone.
 pub(super) fn merged_others(
     combo: &HashMap<(usize, Vec<String>), MonthToDate>,
     paid: &HashMap<(usize, Vec<String>), i64>,
     pi: usize,
     key: &[String],
     min: i64,
+    counts_paid: &dyn Fn(&[String]) -> bool,
 ) -> Option<MonthToDate> {
     let mut sum = MonthToDate::default();
     let mut any = false;
@@ -25,7 +28,7 @@ pub(super) fn merged_others(
         if *p != pi || k.as_slice() == key {
             continue;
         }
-        let counted = if k.is_empty() {
+        let counted = if k.is_empty() || !counts_paid(k) {
             Some(t.patient_share).filter(|s| *s >= min)
         } else {
             paid.get(&(pi, k.clone()))

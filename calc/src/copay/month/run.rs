@@ -157,20 +157,35 @@ fn visit(
         without_kouki_measure: false,
     };
     let combo = st.combo.get(&key).copied().unwrap_or_default();
-    // Under 70 the month's 合算 takes only the parts 健康保険法施行令41条1項 counts (see
-    // `merged_others`). 70 and over (no threshold, copayment.md §3.2) keeps one limit on every
-    // part's 一部負担金: whether a 公費 part counts what the patient paid there too is open
-    // (copay-vectors-explained.toml, rece.T001_*); マル長
-    // (特定疾病, 41条9項, left out of 1項's 合算 by 1項1号) keeps its one limit per facility and
-    // month across combinations.
-    let min = if patient.income_category.is_under70()
-        && patient.specific_disease == crate::copay::input::SpecificDisease::None
-    {
+    // The month's 合算 takes only the parts 健康保険法施行令41条1項 counts (see `merged_others`):
+    // under 70 from 21,000円; 70 and over (no threshold, copayment.md §3.2) every part, a 公費
+    // part with what the patient paid under it where the tables say so
+    // (rules/data/copay/high_cost.toml public_part_counts_paid_70plus; otherwise one limit on
+    // every part's 一部負担金). マル長 (特定疾病, 41条9項, left out of 1項's 合算 by 1項1号)
+    // keeps its one limit per facility and month across combinations.
+    let min = if patient.specific_disease != crate::copay::input::SpecificDisease::None {
+        None
+    } else if patient.income_category.is_under70() {
         tables.household_min_share_under70_at(v.date)
     } else {
-        None
+        tables
+            .high_cost_rules_at(v.date)
+            .filter(|r| r.public_part_counts_paid_70plus)
+            .map(|_| 0)
     };
-    let others = min.map(|m| merged_others(&st.combo, &st.paid_combo, pi, &key.1, m));
+    // Under 70 every 公費 part counts what the patient paid under it; 70 and over a part of
+    // national programmes only (the 計算事例's kind), a part with a local one its 一部負担金.
+    let under70 = patient.income_category.is_under70();
+    let scope = crate::copay::public::insurer_scope(patient.insurance);
+    let national = |k: &[String]| {
+        under70
+            || k.iter().all(|l| {
+                tables
+                    .programme_for(l, v.date, scope)
+                    .is_some_and(|p| !p.local)
+            })
+    };
+    let others = min.map(|m| merged_others(&st.combo, &st.paid_combo, pi, &key.1, m, &national));
     if !claims.is_empty() {
         // The month's one limit on its whole 医療費: the patient's own 区分 (保険単独), or the
         // combination's 公費併用 limit where that is higher — a 公費併用 claim is held to the
@@ -217,7 +232,11 @@ fn visit(
         if part >= m {
             let merged = plus(o, combo);
             claim.mtd = merged;
+            // The month's one limit beside a 公費 part: without the 後期 2割 配慮措置, which a 公費
+            // claim drops (the JAHIS 後期 2割 examples, see the 70+ branch above).
+            claim.without_kouki_measure = true;
             let l = insurance_limit(tables, &claim)?;
+            claim.without_kouki_measure = false;
             claim.mtd = combo;
             claim.outer_remaining = l.map(|l| l - merged.patient_share);
             (out, took_part, counted) = run_counted(tables, &claim)?;
@@ -240,7 +259,6 @@ fn visit(
     let mut public_pays = out.public_pays.clone();
     let mut collected = 0;
     let mut benefits = Benefits::new();
-    let scope = crate::copay::public::insurer_scope(patient.insurance);
     let shares = crate::copay::public::Shares {
         cost,
         rate: percent_of(out.rate),
@@ -253,7 +271,7 @@ fn visit(
             let prog = tables.programme_for(&pp.law, v.date, scope);
             let cert = claims.iter().find(|c| c.law == pp.law);
             if let (Some(p), Some(c)) = (prog, cert) {
-                if crate::copay::public::settles_on_month(p) {
+                if p.settles_on_month {
                     let e = st.month_shares.entry(pp.law.clone()).or_default();
                     e.0 += crate::copay::public::rate_share(c, p, &shares);
                     e.1 += running;
