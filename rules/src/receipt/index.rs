@@ -142,7 +142,7 @@ pub(super) struct Index {
     versions: HashMap<String, Vec<usize>>,
     /// Set id → the version in force in each period ([`Index::period_of`]; no version starts
     /// or ends inside one), so a claim's question about an id is one lookup and an index.
-    version_in_period: HashMap<String, Box<[Option<usize>]>>,
+    version_in_period: super::ids::IdTable,
     by_code: HashMap<u32, Vec<usize>>,
     /// (letter, 区分番号, 枝番) → (version, 項番 range).
     by_section: HashMap<SectionKey, Vec<ItemRange>>,
@@ -344,18 +344,17 @@ impl Index {
         let firsts: Vec<NaiveDate> = std::iter::once(NaiveDate::MIN)
             .chain(ix.period_starts.iter().copied())
             .collect();
-        ix.version_in_period = ix
-            .versions
-            .iter()
-            .map(|(id, vs)| {
+        ix.version_in_period = super::ids::IdTable::new(
+            firsts.len(),
+            ix.versions.iter().map(|(id, vs)| {
                 let at = |d: NaiveDate| {
                     vs.iter()
                         .copied()
                         .find(|&v| in_force(r.sets[v].from, r.sets[v].to, d))
                 };
-                (id.clone(), firsts.iter().map(|&d| at(d)).collect())
-            })
-            .collect();
+                (id.as_str(), firsts.iter().map(|&d| at(d)).collect())
+            }),
+        );
         let resolve = |ids: &[String]| -> Vec<Vec<usize>> {
             ids.iter()
                 .map(|id| ix.versions.get(id).cloned().unwrap_or_default())
@@ -546,7 +545,7 @@ impl Index {
     /// The version of set `id` in force in period `period` (of [`Index::period_of`]): what
     /// [`Index::set_version`] gives on every date of the period.
     pub(super) fn set_version_in(&self, id: &str, period: usize) -> Option<usize> {
-        *self.version_in_period.get(id)?.get(period)?
+        self.version_in_period.get(id, period)
     }
 
     pub(super) fn set_version(&self, sets: &[CodeSet], id: &str, date: NaiveDate) -> Option<usize> {
