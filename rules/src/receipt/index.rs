@@ -760,8 +760,16 @@ pub(super) struct RuleMarks(Vec<u64>);
 
 impl Index {
     /// No rule marked yet.
+    #[cfg(test)]
     pub(super) fn no_rules(&self) -> RuleMarks {
-        RuleMarks(vec![0; self.rule_order.len().div_ceil(64)])
+        self.no_rules_in(Vec::new())
+    }
+
+    /// [`Index::no_rules`] in the buffer `buf` (cleared; its allocation reused).
+    pub(super) fn no_rules_in(&self, mut buf: Vec<u64>) -> RuleMarks {
+        buf.clear();
+        buf.resize(self.rule_order.len().div_ceil(64), 0);
+        RuleMarks(buf)
     }
 
     /// The per-period masks of `subject_nums_by_version` and
@@ -835,10 +843,11 @@ impl Index {
         }
     }
 
-    /// The marked rules, sorted (by kind, then index), each once.
-    pub(super) fn marked(&self, marks: &RuleMarks) -> Vec<RuleRef> {
+    /// The marked rules into `out` (cleared first): sorted (by kind, then index), each once.
+    pub(super) fn marked_into(&self, marks: &RuleMarks, out: &mut Vec<RuleRef>) {
         let n: u32 = marks.0.iter().map(|b| b.count_ones()).sum();
-        let mut out = Vec::with_capacity(n as usize);
+        out.clear();
+        out.reserve(n as usize);
         for (w, &bits) in marks.0.iter().enumerate() {
             let mut b = bits;
             while b != 0 {
@@ -847,7 +856,13 @@ impl Index {
                 b &= b - 1;
             }
         }
-        out
+    }
+}
+
+impl RuleMarks {
+    /// The buffer, for reuse ([`Index::no_rules_in`]).
+    pub(super) fn into_buffer(self) -> Vec<u64> {
+        self.0
     }
 }
 
