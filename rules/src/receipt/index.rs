@@ -142,7 +142,7 @@ pub(super) struct Index {
     versions: HashMap<String, Vec<usize>>,
     /// Set id → the version in force in each period ([`Index::period_of`]; no version starts
     /// or ends inside one), so a claim's question about an id is one lookup and an index.
-    version_in_period: HashMap<String, Box<[Option<usize>]>>,
+    version_in_period: super::ids::IdTable,
     by_code: HashMap<u32, Vec<usize>>,
     /// (letter, 区分番号, 枝番) → (version, 項番 range).
     by_section: HashMap<SectionKey, Vec<ItemRange>>,
@@ -344,18 +344,17 @@ impl Index {
         let firsts: Vec<NaiveDate> = std::iter::once(NaiveDate::MIN)
             .chain(ix.period_starts.iter().copied())
             .collect();
-        ix.version_in_period = ix
-            .versions
-            .iter()
-            .map(|(id, vs)| {
+        ix.version_in_period = super::ids::IdTable::new(
+            firsts.len(),
+            ix.versions.iter().map(|(id, vs)| {
                 let at = |d: NaiveDate| {
                     vs.iter()
                         .copied()
                         .find(|&v| in_force(r.sets[v].from, r.sets[v].to, d))
                 };
-                (id.clone(), firsts.iter().map(|&d| at(d)).collect())
-            })
-            .collect();
+                (id.as_str(), firsts.iter().map(|&d| at(d)).collect())
+            }),
+        );
         let resolve = |ids: &[String]| -> Vec<Vec<usize>> {
             ids.iter()
                 .map(|id| ix.versions.get(id).cloned().unwrap_or_default())
@@ -546,7 +545,7 @@ impl Index {
     /// The version of set `id` in force in period `period` (of [`Index::period_of`]): what
     /// [`Index::set_version`] gives on every date of the period.
     pub(super) fn set_version_in(&self, id: &str, period: usize) -> Option<usize> {
-        *self.version_in_period.get(id)?.get(period)?
+        self.version_in_period.get(id, period)
     }
 
     pub(super) fn set_version(&self, sets: &[CodeSet], id: &str, date: NaiveDate) -> Option<usize> {
@@ -761,8 +760,16 @@ pub(super) struct RuleMarks(Vec<u64>);
 
 impl Index {
     /// No rule marked yet.
+    #[cfg(test)]
     pub(super) fn no_rules(&self) -> RuleMarks {
-        RuleMarks(vec![0; self.rule_order.len().div_ceil(64)])
+        self.no_rules_in(Vec::new())
+    }
+
+    /// [`Index::no_rules`] in the buffer `buf` (cleared; its allocation reused).
+    pub(super) fn no_rules_in(&self, mut buf: Vec<u64>) -> RuleMarks {
+        buf.clear();
+        buf.resize(self.rule_order.len().div_ceil(64), 0);
+        RuleMarks(buf)
     }
 
     /// The per-period masks of `subject_nums_by_version` and
@@ -836,10 +843,11 @@ impl Index {
         }
     }
 
-    /// The marked rules, sorted (by kind, then index), each once.
-    pub(super) fn marked(&self, marks: &RuleMarks) -> Vec<RuleRef> {
+    /// The marked rules into `out` (cleared first): sorted (by kind, then index), each once.
+    pub(super) fn marked_into(&self, marks: &RuleMarks, out: &mut Vec<RuleRef>) {
         let n: u32 = marks.0.iter().map(|b| b.count_ones()).sum();
-        let mut out = Vec::with_capacity(n as usize);
+        out.clear();
+        out.reserve(n as usize);
         for (w, &bits) in marks.0.iter().enumerate() {
             let mut b = bits;
             while b != 0 {
@@ -848,7 +856,13 @@ impl Index {
                 b &= b - 1;
             }
         }
-        out
+    }
+}
+
+impl RuleMarks {
+    /// The buffer, for reuse ([`Index::no_rules_in`]).
+    pub(super) fn into_buffer(self) -> Vec<u64> {
+        self.0
     }
 }
 

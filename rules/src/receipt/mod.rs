@@ -19,6 +19,7 @@
 
 pub mod apply;
 mod check;
+mod ids;
 mod index;
 mod kubun;
 pub mod semantics;

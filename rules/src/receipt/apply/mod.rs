@@ -372,6 +372,7 @@ pub fn apply_with<'r>(
     let mut st = state::State::new(rules, calendar, visit, lines, history, hist_sets);
     if st.no_candidates() {
         // No rule has a subject line on the claim: none gives a finding.
+        st.finish();
         return Applied::default();
     }
     st.replaces();
@@ -385,6 +386,6 @@ pub fn apply_with<'r>(
     checks::times(&mut st);
     st.unverified();
     Applied {
-        findings: st.findings,
+        findings: st.finish(),
     }
 }

@@ -25,6 +25,24 @@ pub(super) fn section_text(s: u8) -> Option<&'static str> {
     SECTIONS.get(usize::from(s)).copied()
 }
 
+/// The working buffers of a [`State`], kept per thread from one claim to the next (a batch
+/// applies the rules to millions of claims; each would allocate them anew): taken by
+/// [`State::new`], given back by [`State::finish`].
+#[derive(Default)]
+struct Buffers {
+    line_sets: Vec<usize>,
+    line_bits: Vec<u64>,
+    marks: Vec<u64>,
+    candidates: Vec<RuleRef>,
+    charged: Vec<bool>,
+    dropped: Vec<bool>,
+    scratch: crate::receipt::index::SetsScratch,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::Cell<Option<Box<Buffers>>> = const { std::cell::Cell::new(None) };
+}
+
 pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     pub rules: &'r ReceiptRules,
     pub cal: &'c Calendar,
@@ -54,6 +72,8 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     /// The rules whose subject set a claim line is in (sorted: by kind, then index).
     candidates: Vec<RuleRef>,
     pub findings: Vec<Finding<'r>>,
+    /// The buffers not held in the fields above, for [`State::finish`].
+    spare: Box<Buffers>,
 }
 
 impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
@@ -73,19 +93,23 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             }
             f
         };
-        let mut scratch = crate::receipt::index::SetsScratch::default();
+        let mut spare = BUFFERS.with(|b| b.take()).unwrap_or_default();
         // Each line's set versions in force, one after the other (for the rules' marks), and
         // as bits per line (for membership questions), in one pass.
-        let mut line_sets: Vec<usize> = Vec::with_capacity(8 * lines.len());
+        let mut line_sets = std::mem::take(&mut spare.line_sets);
+        line_sets.clear();
         let words = rules.sets.len().div_ceil(64).max(1);
-        let mut line_bits = vec![0u64; words * lines.len()];
+        let mut line_bits = std::mem::take(&mut spare.line_bits);
+        line_bits.clear();
+        line_bits.resize(words * lines.len(), 0);
+        let scratch = &mut spare.scratch;
         for (i, l) in lines.iter().enumerate() {
             let from = line_sets.len();
             match l.sets {
                 Some(s) if l.section.is_none() => line_sets.extend_from_slice(s),
                 _ => rules
                     .index
-                    .sets_of_into(rules, &facts(l), date, &mut scratch, &mut line_sets),
+                    .sets_of_into(rules, &facts(l), date, scratch, &mut line_sets),
             }
             let bits = &mut line_bits[i * words..(i + 1) * words];
             for &v in &line_sets[from..] {
@@ -95,11 +119,20 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             }
         }
         let given_sets = given_sets.filter(|s| s.len() == history.len());
-        let mut marks = rules.index.no_rules();
+        let mut marks = rules.index.no_rules_in(std::mem::take(&mut spare.marks));
         rules
             .index
             .mark_subject_rules(&line_sets, date, !history.is_empty(), &mut marks);
-        let candidates = rules.index.marked(&marks);
+        let mut candidates = std::mem::take(&mut spare.candidates);
+        rules.index.marked_into(&marks, &mut candidates);
+        spare.marks = marks.into_buffer();
+        spare.line_sets = line_sets;
+        let mut charged = std::mem::take(&mut spare.charged);
+        charged.clear();
+        charged.resize(lines.len(), true);
+        let mut dropped = std::mem::take(&mut spare.dropped);
+        dropped.clear();
+        dropped.resize(lines.len(), false);
         let mut hist_month: Vec<usize> = (0..history.len())
             .filter(|&i| {
                 let d = history[i].date;
@@ -126,11 +159,23 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
             hist_sets: std::cell::OnceCell::new(),
             hist_day,
             hist_month,
-            charged: vec![true; lines.len()],
-            dropped: vec![false; lines.len()],
+            charged,
+            dropped,
             candidates,
             findings: Vec::new(),
+            spare,
         }
+    }
+
+    /// The findings; the working buffers given back for the thread's next claim.
+    pub fn finish(self) -> Vec<Finding<'r>> {
+        let mut spare = self.spare;
+        spare.line_bits = self.line_bits;
+        spare.candidates = self.candidates;
+        spare.charged = self.charged;
+        spare.dropped = self.dropped;
+        BUFFERS.with(|b| b.set(Some(spare)));
+        self.findings
     }
 
     /// Whether no rule can act on the claim (no claim line is in a rule's subject set).

@@ -286,8 +286,12 @@ fn second_department(st: &mut State, k: usize, t: &Taper) {
             }
         }
     }
+    let seconds = st.charged_in(second);
+    if seconds.is_empty() {
+        return;
+    }
     let first = st.in_scope_present(crate::receipt::Scope::Day, &t.members);
-    for i in st.charged_in(second) {
+    for i in seconds {
         if !first.iter().any(|&l| l != LineRef::Claim(i)) {
             st.findings.push(Finding::Refuse {
                 lines: vec![i],
