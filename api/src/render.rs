@@ -273,6 +273,8 @@ fn copay_into(j: &mut Json<'_>, c: &CopayOutput, lang: Lang) {
     j.end_array();
     j.key_sep(key!("meal_charge"));
     j.int(c.meal_charge);
+    j.key_sep(key!("rounding_difference"));
+    j.int(c.rounding_difference);
     j.key_sep(key!("trace"));
     j.begin_array();
     for e in &c.trace {

@@ -400,6 +400,10 @@ struct CopayOutput {
     public_pays: Vec<calc::copay::PublicPay>,
     /// 食事療養 標準負担額 × meals (included in `patient_pays`).
     meal_charge: i64,
+    /// The facility's rounding difference: the 一部負担金 (10円-rounded at the window) less
+    /// the unrounded 一部負担金相当額 the insurer's part deducts; `patient_pays + insurer_pays +
+    /// Σ public_pays − rounding_difference = medical_cost + meal_charge`.
+    rounding_difference: i64,
     /// One entry per step.
     trace: Vec<CopayTraceEntry>,
 }
@@ -690,6 +694,7 @@ fn mirror_guard(
         insurer_pays: _,
         public_pays: _,
         meal_charge: _,
+        rounding_difference: _,
         trace: _,
         texts: _,
     } = c;

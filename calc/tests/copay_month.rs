@@ -29,12 +29,13 @@ fn ok(text: &str) -> MonthOutput {
     o
 }
 
-/// Per visit and per month: patient + insurer + Σ public = 医療費 + meals.
+/// Per visit and per month: patient + insurer + Σ public − rounding difference = 医療費 + meals
+/// (the insurer's part deducts the unrounded 一部負担金相当額, rules/data/copay/rounding.toml).
 fn check_sums(o: &MonthOutput) {
     for v in &o.visits {
         let public: i64 = v.public_pays.iter().map(|p| p.amount).sum();
         assert_eq!(
-            v.window_payment + v.insurer_pays + public,
+            v.window_payment + v.insurer_pays + public - v.rounding_difference,
             v.medical_cost + v.meal_charge,
             "visit {}",
             v.date
@@ -43,13 +44,13 @@ fn check_sums(o: &MonthOutput) {
     let t = &o.totals;
     let public: i64 = t.public_pays.iter().map(|p| p.amount).sum();
     assert_eq!(
-        t.patient_pays + t.insurer_pays + public,
+        t.patient_pays + t.insurer_pays + public - t.rounding_difference,
         t.medical_cost + t.meal_charge
     );
     for s in &o.combinations {
         let public: i64 = s.public_pays.iter().map(|p| p.amount).sum();
         assert_eq!(
-            s.patient_pays + s.insurer_pays + public,
+            s.patient_pays + s.insurer_pays + public - s.rounding_difference,
             s.medical_cost + s.meal_charge
         );
     }
@@ -214,7 +215,11 @@ points = 1234
     assert_eq!(o.visits[0].window_payment, 2_590);
     let o = ok(&base(r#"{ kind = "exemption" }"#));
     assert_eq!(o.visits[0].window_payment, 0);
-    assert_eq!(o.visits[0].insurer_pays, 12_340);
+    // The insurer: 医療費 less the unrounded 一部負担金 3,702 (rules/data/copay/rounding.toml
+    // insurer_part_deducts, 健保法76条) plus the 3,700 exempted at the window; the facility's
+    // rounding difference 3,700 − 3,702 = −2.
+    assert_eq!(o.visits[0].insurer_pays, 12_340 - 3_702 + 3_700);
+    assert_eq!(o.visits[0].rounding_difference, -2);
     let o = ok(&base(r#"{ kind = "deferral" }"#));
     assert_eq!(o.visits[0].window_payment, 0);
     assert_eq!(o.totals.deferred, 3_700);

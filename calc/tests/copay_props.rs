@@ -150,10 +150,17 @@ proptest! {
         let v = build(&c, c.points);
         if let Some(out) = run(&v) {
             prop_assert_eq!(
-                out.patient_pays + out.insurer_pays + out.public_total(),
+                out.patient_pays + out.insurer_pays + out.public_total() - out.rounding_difference,
                 out.medical_cost + out.meal_charge
             );
             prop_assert!(out.patient_pays >= 0 && out.insurer_pays >= 0);
+            // The rounding difference is the window's 10円 rounding (rules/data/copay/rounding.toml
+            // window_unit_yen): at most half a unit either way; 0 when a limit set the 一部負担金.
+            let unit = tables().rounding[0].window_unit_yen;
+            prop_assert!(2 * out.rounding_difference.abs() <= unit);
+            if out.limit.is_some_and(|l| out.patient_medical() == l) {
+                prop_assert_eq!(out.rounding_difference, 0);
+            }
             prop_assert!(out.public_pays.iter().all(|p| p.amount >= 0));
         }
     }
@@ -236,7 +243,7 @@ proptest! {
         };
         if let Ok(out) = calc::copay::compute_visit(tables(), &visit) {
             prop_assert_eq!(
-                out.patient_pays + out.insurer_pays + out.public_total(),
+                out.patient_pays + out.insurer_pays + out.public_total() - out.rounding_difference,
                 out.medical_cost + out.meal_charge
             );
             if let Some(l) = out.limit {

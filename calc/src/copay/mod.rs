@@ -9,8 +9,10 @@
 //! 5. the meal charge (食事療養 標準負担額 × meals).
 //!
 //! Invariants (tested by property tests):
-//! - `patient_pays + insurer_pays + Σ public_pays = medical_cost + meal_charge`
-//!   (`patient_pays` is the whole window charge, meals included);
+//! - `patient_pays + insurer_pays + Σ public_pays − rounding_difference = medical_cost +
+//!   meal_charge` (`patient_pays` is the whole window charge, meals included; the insurer's
+//!   part deducts the unrounded 一部負担金相当額, the 10円 rounding stays with the facility:
+//!   rules/data/copay/rounding.toml `insurer_part_deducts`);
 //! - the medical part of `patient_pays` never exceeds the window-rounded `rate × medical_cost`;
 //! - more points never lower `patient_pays` (same patient, same month);
 //! - the medical part of `patient_pays` is a multiple of 10円 unless a limit or a public cap
@@ -101,6 +103,11 @@ pub struct CopayOutput {
     pub public_pays: Vec<PublicPay>,
     /// 食事療養 標準負担額 × meals (included in `patient_pays`).
     pub meal_charge: i64,
+    /// The facility's rounding difference: the 一部負担金 (10円-rounded at the window) less the
+    /// unrounded 一部負担金相当額 the insurer's part deducts (rules/data/copay/rounding.toml
+    /// `insurer_part_deducts`); `patient_pays + insurer_pays + Σ public_pays −
+    /// rounding_difference = medical_cost + meal_charge`.
+    pub rounding_difference: i64,
     /// One entry per step.
     pub trace: Vec<TraceEntry>,
     /// The words of the trace.
@@ -133,7 +140,7 @@ impl Serialize for CopayOutput {
             result: Show<'p>,
             message_id: Option<&'static str>,
         }
-        let mut o = s.serialize_struct("CopayOutput", 8)?;
+        let mut o = s.serialize_struct("CopayOutput", 9)?;
         o.serialize_field("medical_cost", &self.medical_cost)?;
         o.serialize_field("rate", &self.rate)?;
         o.serialize_field("limit", &self.limit)?;
@@ -141,6 +148,7 @@ impl Serialize for CopayOutput {
         o.serialize_field("insurer_pays", &self.insurer_pays)?;
         o.serialize_field("public_pays", &self.public_pays)?;
         o.serialize_field("meal_charge", &self.meal_charge)?;
+        o.serialize_field("rounding_difference", &self.rounding_difference)?;
         o.serialize_field("trace", &Trace(self))?;
         o.end()
     }

@@ -29,6 +29,41 @@ pub fn window_share(cost_yen: i64, percent: u32, unit_yen: i64) -> i64 {
     round_window(cost_yen * i64::from(percent), unit_yen)
 }
 
+/// The 一部負担金相当額 before the window's rounding: `cost × percent %` in 1円 (1円未満四捨五入;
+/// with 10円 per point and whole-ten rates it is exact).
+pub fn unrounded_share(cost_yen: i64, percent: u32) -> i64 {
+    round_half_yen(cost_yen * i64::from(percent))
+}
+
+/// The facility's rounding difference of one claim: its 一部負担金 `copayment` (10円-rounded,
+/// or set by a limit) less the unrounded 一部負担金相当額 it stands for, which the insurer's
+/// part deducts under `rule` (rules/data/copay/rounding.toml `insurer_part_deducts`):
+/// - not cut by a limit (`copayment` is the rounded rate share): the rate share in 1円;
+/// - cut by a limit: the limit's amount is in 1円, less what the earlier claims under that
+///   limit were rounded by (`carry`, Σ their differences): `copayment + carry`, within
+///   0 ..= the rate share in 1円.
+///
+/// 10,040円 at 3割: copayment 3,010, unrounded 3,012 → −2. With `WindowPayment`: 0.
+pub fn rounding_difference(
+    rule: rules::copay::InsurerPartDeducts,
+    cost_yen: i64,
+    percent: u32,
+    unit_yen: i64,
+    copayment: i64,
+    carry: i64,
+) -> i64 {
+    if rule == rules::copay::InsurerPartDeducts::WindowPayment {
+        return 0;
+    }
+    let raw = unrounded_share(cost_yen, percent);
+    let unrounded = if copayment >= window_share(cost_yen, percent, unit_yen) {
+        raw
+    } else {
+        copayment.saturating_add(carry).clamp(0, raw.max(0))
+    };
+    copayment - unrounded
+}
+
 /// 1円未満四捨五入 (健保法施行令42条, the 1% term): under 50銭 down, 50銭 or more up.
 pub fn round_half_yen(sen: i64) -> i64 {
     let whole = sen.div_euclid(SEN_PER_YEN);
@@ -82,6 +117,40 @@ mod tests {
         assert_eq!(excess_term(267_050, 267_000, 1), 1); // 0.50円 → 1
         assert_eq!(excess_term(100, 267_000, 1), 0);
         assert_eq!(floor_yen(199), 1);
+    }
+
+    #[test]
+    fn rounding_difference_examples() {
+        use rules::copay::InsurerPartDeducts::{UnroundedShare, WindowPayment};
+        // 10,040円 3割: 3,012 → 3,010 at the window (健保法75条).
+        assert_eq!(
+            rounding_difference(UnroundedShare, 10_040, 30, 10, 3_010, 0),
+            -2
+        );
+        assert_eq!(
+            rounding_difference(WindowPayment, 10_040, 30, 10, 3_010, 0),
+            0
+        );
+        // 52,280円 1割: 5,228 → 5,230.
+        assert_eq!(
+            rounding_difference(UnroundedShare, 52_280, 10, 10, 5_230, 0),
+            2
+        );
+        // Cut by an 8,000 limit after 5,230 + 2,620 (rounded from 5,228 + 2,615): 150 stands
+        // for 8,000 − 7,843 = 157.
+        assert_eq!(
+            rounding_difference(UnroundedShare, 27_100, 10, 10, 150, 7),
+            -7
+        );
+        // Never above the rate share, never below 0.
+        assert_eq!(
+            rounding_difference(UnroundedShare, 27_100, 10, 10, 2_700, 50),
+            -10
+        );
+        assert_eq!(
+            rounding_difference(UnroundedShare, 27_100, 10, 10, 3, -9),
+            3
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use super::context::{bad, no_table, step, Claim, Mode, Trace};
 use super::input::{MonthToDate, Receipt, Visit};
-use super::rounding::{window_share, yen_from_points};
+use super::rounding::{rounding_difference, window_share, yen_from_points};
 use super::{age, limit, meals, public, rate};
 use super::{CopayError, CopayOutput};
 use crate::copay::input::{InsuranceKind, MAX_AMOUNT};
@@ -213,6 +213,36 @@ pub(super) fn run_counted(
             (limit, patient, cost - after_ins, pays)
         }
     };
+    // The insurer's part deducts the unrounded 一部負担金相当額 (rules/data/copay/rounding.toml
+    // insurer_part_deducts); the 10円 rounding stays with the facility.
+    let rounding_difference = if insurer == 0 {
+        0
+    } else {
+        rounding_difference(
+            rnd.insurer_part_deducts,
+            cost,
+            rate,
+            rnd.window_unit_yen,
+            cost - insurer,
+            0,
+        )
+    };
+    if rounding_difference != 0 {
+        step!(
+            trace,
+            "insurer part",
+            tx!(trace.t, "一部負担金 {}", cost - insurer),
+            lit!("the insurer's part deducts the unrounded 一部負担金相当額 (医療費 × 負担割合 in 1円, or the limit's amount); the 10円 rounding of the window payment stays with the facility"),
+            &rnd.insurer_part_source,
+            tx!(
+                trace.t,
+                "insurer {}, rounding difference {}",
+                insurer + rounding_difference,
+                rounding_difference
+            ),
+        );
+    }
+    let insurer = insurer + rounding_difference;
     let took_part = public_pays.len();
     // Programmes skipped by age still appear, with 0.
     for pe in c.public_expense {
@@ -234,6 +264,7 @@ pub(super) fn run_counted(
             insurer_pays: insurer,
             public_pays,
             meal_charge,
+            rounding_difference,
             trace: trace.entries,
             texts: trace.t,
         },

@@ -332,7 +332,24 @@ pub struct RoundingRow {
     pub yen_per_point: i64,
     /// 一部負担金 rounding unit (10円).
     pub window_unit_yen: i64,
+    /// What the insurer's part (療養の給付に要する費用 − 一部負担金に相当する額, 健保法76条)
+    /// deducts: the unrounded 一部負担金相当額 or the 10円-rounded window payment.
+    pub insurer_part_deducts: InsurerPartDeducts,
+    /// Where `insurer_part_deducts` comes from.
+    pub insurer_part_source: String,
     pub source: String,
+}
+
+/// What the insurer's part deducts from 医療費 (rules/data/copay/rounding.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InsurerPartDeducts {
+    /// The 一部負担金 before the 10円 rounding of the window (rate × 医療費 in 1円; under a
+    /// limit the limit's amount, in 1円): the rounding difference stays with the facility.
+    UnroundedShare,
+    /// The 10円-rounded 一部負担金 collected at the window.
+    WindowPayment,
 }
 
 /// 多数回 and 75歳到達月 parameters.

@@ -20,8 +20,10 @@
 //! 5. the settlement per combination: sums, the 高額療養費 paid in kind, local refunds above a
 //!    threshold (償還, after the month).
 //!
-//! Invariants (property tests): per visit `window_payment + insurer + Σ public = 医療費 +
-//! meals`; per month the same with refunds moved from the patient to the programme; more points
+//! Invariants (property tests): per visit `window_payment + insurer + Σ public −
+//! rounding_difference = 医療費 + meals` (the insurer's part deducts the unrounded 一部負担金相当額,
+//! rules/data/copay/rounding.toml); per month the same with refunds moved from the patient to
+//! the programme; more points
 //! on one visit never lower the month's 一部負担金 within the domain calc/tests/copay_month.rs
 //! states (the 21,000円 threshold of 41条1項1号 breaks it outside). A one-receipt input is a month with one
 //! combination (`santei copay` reads both).
@@ -84,10 +86,16 @@ pub struct VisitResult {
     pub limit: Option<i64>,
     /// 一部負担金: the insurance share after the limits, before 公費.
     pub copayment: i64,
-    /// 保険者負担 (incl. the 高額療養費 in kind and a 減免).
+    /// 保険者負担 (incl. the 高額療養費 in kind and a 減免): 医療費 less the unrounded
+    /// 一部負担金相当額 (rules/data/copay/rounding.toml `insurer_part_deducts`).
     pub insurer_pays: i64,
     /// 公費負担 per programme.
     pub public_pays: Vec<PublicPay>,
+    /// The facility's rounding difference: `copayment` less the unrounded 一部負担金相当額 it
+    /// stands for (under a limit: the limit's amount less the combination's earlier unrounded
+    /// shares); `window_payment + insurer_pays + Σ public_pays − rounding_difference =
+    /// medical_cost + meal_charge`.
+    pub rounding_difference: i64,
     /// 一部負担金の減免.
     pub reduction: Option<ReductionApplied>,
     /// 食事療養 標準負担額 (in `window_payment`).
@@ -135,6 +143,8 @@ pub struct Settlement {
     pub public_pays: Vec<PublicPay>,
     /// Refunded after the month by a programme's `full_refund_above`.
     pub refunds: Vec<PublicPay>,
+    /// Σ the visits' rounding differences (the facility's).
+    pub rounding_difference: i64,
     pub reduction: i64,
     pub meal_charge: i64,
     /// The patient's part after refunds (meals included).
@@ -161,6 +171,10 @@ pub struct Totals {
     pub balance: i64,
     /// Deferred (猶予), owed to the insurer.
     pub deferred: i64,
+    /// Σ the visits' rounding differences (the facility's): `window_payments + insurer_pays +
+    /// Σ public_pays − rounding_difference = medical_cost + meal_charge` (refunds moved from
+    /// the patient to the programme).
+    pub rounding_difference: i64,
 }
 
 /// The month's result.

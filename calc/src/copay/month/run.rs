@@ -7,7 +7,7 @@ use super::input::{Insurer, Month, MonthVisit, Period, Reduction};
 use super::{add_pay, MonthOutput, ReductionApplied, Settlement, Totals, VisitResult};
 use crate::copay::context::{Claim, Mode, VisitCtx};
 use crate::copay::input::{MonthToDate, PublicExpenseClaim, Setting};
-use crate::copay::rounding::{round_window, window_share, yen_from_points};
+use crate::copay::rounding::{round_window, rounding_difference, window_share, yen_from_points};
 use crate::copay::run::{insurance_limit, run_counted};
 use crate::copay::{CopayError, PublicPay};
 use chrono::NaiveDate;
@@ -35,6 +35,9 @@ struct State {
     /// Per 法別 settled on the month: (its rate shares, its shares before it) summed over the
     /// month's visits here.
     month_shares: HashMap<String, (i64, i64)>,
+    /// Per (period, combination): Σ the visits' rounding differences (the carry of a visit
+    /// cut by the combination's limit).
+    rounding: HashMap<(usize, Vec<String>), i64>,
 }
 
 /// A visit's benefit a programme would have paid in kind (per 法別), refunded after the month
@@ -59,16 +62,8 @@ pub fn compute_month(tables: &CopayTables, m: &Month) -> Result<MonthOutput, Cop
     let mut benefits = Vec::with_capacity(m.visits.len());
     for (i, v) in m.visits.iter().enumerate() {
         let pi = m.period_of(v.date);
-        let r = visit(
-            tables,
-            m,
-            &m.periods[pi],
-            pi,
-            v,
-            &mut st,
-            rnd.window_unit_yen,
-        )
-        .map_err(|e| at_visit(i, e))?;
+        let r =
+            visit(tables, m, &m.periods[pi], pi, v, &mut st, rnd).map_err(|e| at_visit(i, e))?;
         visits.push(r.0);
         benefits.push(r.1);
     }
@@ -132,8 +127,9 @@ fn visit(
     pi: usize,
     v: &MonthVisit,
     st: &mut State,
-    unit_yen: i64,
+    rnd: &rules::copay::RoundingRow,
 ) -> Result<(VisitResult, Benefits), CopayError> {
+    let (unit_yen, rnd_rule) = (rnd.window_unit_yen, rnd.insurer_part_deducts);
     let (claims, ctx) = claims_of(m, v, st);
     let key = (pi, v.public.clone());
     let Some(patient) = &period.patient else {
@@ -228,7 +224,8 @@ fn visit(
     if let (true, Some(Some(o)), Some(m)) = (claims.is_empty(), others, min) {
         // … joined to the month's 合算 once it reaches 21,000円: the patient's limit on the
         // counted parts' 医療費, less what they count.
-        let part = combo.patient_share + counted.unwrap_or(out.medical_cost - out.insurer_pays);
+        let copayment = out.medical_cost - (out.insurer_pays - out.rounding_difference);
+        let part = combo.patient_share + counted.unwrap_or(copayment);
         if part >= m {
             let merged = plus(o, combo);
             claim.mtd = merged;
@@ -243,7 +240,9 @@ fn visit(
         }
     }
     let cost = out.medical_cost;
-    let before_insurance = out.insurer_pays == 0
+    // The insurer's part on the rounded 一部負担金; the unrounded one below (`rounding`).
+    let rounded_insurer = out.insurer_pays - out.rounding_difference;
+    let before_insurance = rounded_insurer == 0
         && claims.first().is_some_and(|c| {
             tables
                 .programme_for(
@@ -253,7 +252,7 @@ fn visit(
                 )
                 .is_some_and(|p| p.timing == Timing::BeforeInsurance)
         });
-    let copayment = cost - out.insurer_pays;
+    let copayment = cost - rounded_insurer;
     // The 公費 steps: what the patient paid at each programme's step.
     let mut running = counted.unwrap_or(copayment);
     let mut public_pays = out.public_pays.clone();
@@ -291,7 +290,22 @@ fn visit(
         }
         running = pay;
     }
-    let mut insurer = out.insurer_pays;
+    // Under a limit the unrounded 一部負担金相当額 is the limit's amount less the combination's
+    // earlier unrounded shares (rules/data/copay/rounding.toml insurer_part_deducts).
+    let rounding = if rounded_insurer == 0 {
+        0
+    } else {
+        rounding_difference(
+            rnd_rule,
+            cost,
+            percent_of(out.rate),
+            unit_yen,
+            copayment,
+            st.rounding.get(&key).copied().unwrap_or(0),
+        )
+    };
+    *st.rounding.entry(key.clone()).or_default() += rounding;
+    let mut insurer = rounded_insurer + rounding;
     let mut patient_medical = out.patient_medical() + collected;
     if !v.public.is_empty() {
         *st.paid_combo.entry(key.clone()).or_default() += patient_medical;
@@ -333,6 +347,7 @@ fn visit(
             copayment,
             insurer_pays: insurer,
             public_pays,
+            rounding_difference: rounding,
             reduction,
             meal_charge: out.meal_charge,
             window_payment: window,
@@ -442,6 +457,7 @@ fn uninsured(
         copayment: cost,
         insurer_pays: 0,
         public_pays: pays,
+        rounding_difference: 0,
         reduction: None,
         meal_charge: 0,
         window_payment: remaining,
@@ -483,6 +499,7 @@ fn settle(
                     copayment: 0,
                     public_pays: Vec::new(),
                     refunds: Vec::new(),
+                    rounding_difference: 0,
                     reduction: 0,
                     meal_charge: 0,
                     patient_pays: 0,
@@ -496,11 +513,12 @@ fn settle(
         s.points += v.points;
         s.medical_cost += v.medical_cost;
         s.insurer_pays += v.insurer_pays;
+        s.rounding_difference += v.rounding_difference;
         let reduced = v.reduction.as_ref().map_or(0, |r| r.amount);
         // (A visit with its detail was priced, so its date has a rounding table.)
         if let (Some(rate), Some(d), Some(rnd)) = (v.rate, &v.detail, tables.rounding_at(v.date)) {
             let pct = percent_of(rate);
-            if d.insurer_pays > 0 {
+            if d.insurer_pays - d.rounding_difference > 0 {
                 s.high_cost +=
                     (window_share(v.medical_cost, pct, rnd.window_unit_yen) - v.copayment).max(0);
             }
@@ -556,6 +574,7 @@ fn settle(
         }
         t.medical_cost += s.medical_cost;
         t.insurer_pays += s.insurer_pays;
+        t.rounding_difference += s.rounding_difference;
         t.meal_charge += s.meal_charge;
         for p in &s.public_pays {
             add_pay(&mut t.public_pays, &p.law, p.amount);
