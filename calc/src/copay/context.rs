@@ -55,6 +55,10 @@ pub(crate) struct VisitCtx {
     /// shares before it so far less the same — what the month's receipt still leaves to the
     /// patient beside this visit's own shares.
     pub(crate) month_slack: Vec<(i64, i64)>,
+    /// Σ the rounding differences of the month's earlier visits under the same combination:
+    /// under a limit, the unrounded 一部負担金相当額 is the limit's amount less what they were
+    /// rounded by (`rounding::rounding_difference`'s `carry`).
+    pub(crate) rounding_carry: i64,
 }
 
 /// What every step writes: the trace and the pool of its words.

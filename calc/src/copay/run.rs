@@ -224,7 +224,7 @@ pub(super) fn run_counted(
             rate,
             rnd.window_unit_yen,
             cost - insurer,
-            0,
+            c.visit_ctx.as_ref().map_or(0, |x| x.rounding_carry),
         )
     };
     if rounding_difference != 0 {

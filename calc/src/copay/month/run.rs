@@ -7,7 +7,7 @@ use super::input::{Insurer, Month, MonthVisit, Period, Reduction};
 use super::{add_pay, MonthOutput, ReductionApplied, Settlement, Totals, VisitResult};
 use crate::copay::context::{Claim, Mode, VisitCtx};
 use crate::copay::input::{MonthToDate, PublicExpenseClaim, Setting};
-use crate::copay::rounding::{round_window, rounding_difference, window_share, yen_from_points};
+use crate::copay::rounding::{round_window, window_share, yen_from_points};
 use crate::copay::run::{insurance_limit, run_counted};
 use crate::copay::{CopayError, PublicPay};
 use chrono::NaiveDate;
@@ -62,8 +62,16 @@ pub fn compute_month(tables: &CopayTables, m: &Month) -> Result<MonthOutput, Cop
     let mut benefits = Vec::with_capacity(m.visits.len());
     for (i, v) in m.visits.iter().enumerate() {
         let pi = m.period_of(v.date);
-        let r =
-            visit(tables, m, &m.periods[pi], pi, v, &mut st, rnd).map_err(|e| at_visit(i, e))?;
+        let r = visit(
+            tables,
+            m,
+            &m.periods[pi],
+            pi,
+            v,
+            &mut st,
+            rnd.window_unit_yen,
+        )
+        .map_err(|e| at_visit(i, e))?;
         visits.push(r.0);
         benefits.push(r.1);
     }
@@ -97,6 +105,7 @@ fn claims_of(m: &Month, v: &MonthVisit, st: &State) -> (Vec<PublicExpenseClaim>,
         paid_today: Vec::with_capacity(v.public.len()),
         counts_as_day: v.counts_as_day,
         month_slack: Vec::with_capacity(v.public.len()),
+        rounding_carry: 0,
     };
     for law in &v.public {
         let Some(cert) = m.public_expense.iter().find(|c| &c.claim.law == law) else {
@@ -127,9 +136,8 @@ fn visit(
     pi: usize,
     v: &MonthVisit,
     st: &mut State,
-    rnd: &rules::copay::RoundingRow,
+    unit_yen: i64,
 ) -> Result<(VisitResult, Benefits), CopayError> {
-    let (unit_yen, rnd_rule) = (rnd.window_unit_yen, rnd.insurer_part_deducts);
     let (claims, ctx) = claims_of(m, v, st);
     let key = (pi, v.public.clone());
     let Some(patient) = &period.patient else {
@@ -148,7 +156,10 @@ fn visit(
         mtd: all,
         mode: Mode::Visit,
         first_visit: v.first_visit,
-        visit_ctx: Some(ctx),
+        visit_ctx: Some(VisitCtx {
+            rounding_carry: st.rounding.get(&key).copied().unwrap_or(0),
+            ..ctx
+        }),
         outer_remaining: None,
         without_kouki_measure: false,
     };
@@ -291,19 +302,8 @@ fn visit(
         running = pay;
     }
     // Under a limit the unrounded 一部負担金相当額 is the limit's amount less the combination's
-    // earlier unrounded shares (rules/data/copay/rounding.toml insurer_part_deducts).
-    let rounding = if rounded_insurer == 0 {
-        0
-    } else {
-        rounding_difference(
-            rnd_rule,
-            cost,
-            percent_of(out.rate),
-            unit_yen,
-            copayment,
-            st.rounding.get(&key).copied().unwrap_or(0),
-        )
-    };
+    // earlier unrounded shares: the claim carried their differences (`rounding_carry`).
+    let rounding = out.rounding_difference;
     *st.rounding.entry(key.clone()).or_default() += rounding;
     let mut insurer = rounded_insurer + rounding;
     let mut patient_medical = out.patient_medical() + collected;
