@@ -3,6 +3,11 @@
 //! first and last eight bytes (the ids are short words; no byte-by-byte hash, no call to
 //! `memcmp`); the id is then compared in full, so a lookup answers exactly what a map of the
 //! whole text would.
+//!
+//! Hand-written for a measured need (speed): against the `HashMap<String, _>` with the
+//! project's `KeyHasher` it replaced, about 95 instead of 150 instructions per lookup, 39.4k →
+//! 39.0k per claim on 2,000 gen-claims claims (callgrind, round 7). The lasting fix is to
+//! resolve the ids to set numbers when the rules load, so that no claim looks up a string.
 
 /// The ids, and for each the version (index into the rules' sets) in force in each period.
 #[derive(Clone, Debug, Default)]
