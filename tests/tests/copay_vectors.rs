@@ -1,14 +1,18 @@
-//! The vendor vectors (`../shared/oracles/smart-test-futan/futancalc-ut-vectors.json`, a third
-//! party's unit-test expectations: a cross-check, not a source) run through the month form.
+//! The vendor vectors (`../shared/oracles/smart-test-futan/futancalc-ut-vectors.json` and
+//! `recefutan-ut-vectors.json`, a third party's unit-test expectations: a cross-check, not a
+//! source) run through the month form.
 //!
-//! This first translation covers the per-visit tests (`FutancalcUT`) whose set-up the month form
-//! says without guessing: one insurer (`houbetu` "100" 国保 or a 社保 number "01"–"09"), no
-//! optional insurer argument (減免, 特例), `kogakuKbn` 0 (no certificate: read as ウ without
-//! certificate) or 26–30 (ア–オ with certificate), national 公費 given only by `houbetu` and
-//! `monthLimitFutan`, one 保険 pattern, and `RunCalculate` with date and points only. Each
-//! `AssertEqualTo` compares the patient's payment (`ptFutan`) and the insurer's part
-//! (`hokenFutan + kogakuFutan`). Every disagreement must be listed, with which side is right and
-//! why, in `tests/data/copay-vectors-explained.toml`.
+//! The translation covers the tests whose set-up the month form says without guessing (each
+//! refusal is counted by reason and printed): the insurer (`houbetu` "100" 国保, "39" 後期, a 社保
+//! number "01"–"09", "0" no insurance) and a second one from a date (an insurer change; two 後期
+//! records of one prefecture are one insurer), its 区分 (`kogakuKbn`), 減免, 多数回 and the
+//! 75歳到達月; national 公費 by `houbetu` and `monthLimitFutan`; local programmes of `LOCAL_MAP`;
+//! マル長; the 保険 patterns visit by visit (`hokenPid`), 初診, 実日数, a second department of
+//! the same reception; other facilities' visits and amounts (`newLimitCntListOther`,
+//! `newLimitListOther`). Each `AssertEqualTo` compares the patient's payment (`ptFutan`) and the
+//! insurer's part (`hokenFutan + kogakuFutan`), an `AdjustDetails` line added to the visit's.
+//! Every disagreement must be listed, with which side is right and why, in
+//! `tests/data/copay-vectors-explained.toml`.
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -207,7 +211,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     let mut insurance = None;
     let mut category: Option<String> = None;
     let mut kohi: Vec<(String, Option<String>)> = Vec::new();
-    let mut patterns: Vec<Vec<usize>> = Vec::new();
+    let mut patterns: Vec<(bool, Vec<usize>)> = Vec::new();
     let mut reduction: Option<String> = None;
     let mut visits = Vec::new();
     let mut expected = Vec::new();
@@ -217,6 +221,16 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     let mut tokurei: Option<String> = None;
     // マル長 (特定疾病療養受療証, the vendor's 法別 "102" with its monthly limit).
     let mut choki: Option<String> = None;
+    // An insurer change in mid-month: the second `NewPtHoken` (insurance, 区分); `None` when
+    // there is none or when the second is the same insurer (below).
+    let mut second: Option<(&str, Option<String>)> = None;
+    let mut same_insurer = false;
+    let mut first_hoken: Option<(String, String)> = None;
+    // 他院: visits charged elsewhere under a count-limited local programme (newLimitCntListOther)
+    // and amounts paid elsewhere toward a 公費's cap (newLimitListOther, 上限額管理票).
+    let mut count_law: Option<String> = None;
+    let mut visits_elsewhere = 0i64;
+    let mut paid_elsewhere = 0i64;
     for s in t["steps"].as_array().ok_or_else(|| bad("steps"))? {
         if let Some(d) = s["decl"].as_str() {
             if let Some(p) = d.strip_prefix("int prefNo = PrefCode.") {
@@ -251,10 +265,43 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                 choki_range = arg(s, "chokiDateRange").unwrap_or("0").to_string();
             }
             "NewPtInf" => birth = arg(s, "birthDay").and_then(date),
-            "NewPtHoken" => {
-                if insurance.is_some() {
-                    return Err("a second insurer (an insurer change in mid-month)".into());
+            "NewPtHoken" if insurance.is_some() => {
+                // A second insurer: an insurer change in mid-month (its visits are the
+                // patterns naming insurer 2; see `NewHokenPattern`). Two 後期 records of one
+                // prefecture are one insurer — 後期高齢者医療's insurer is the prefecture's 広域連合
+                // (高齢者の医療の確保に関する法律48条) — as the vendor's T007_06_ChangeHoken_Kouki
+                // says (「上限が通算」: only 本人/家族 differs, which 後期 does not have); any other
+                // second record is a new insurer with its own limit (T007_06_ChangeHoken_Over70:
+                // 「上限は保険毎」).
+                if second.is_some() || same_insurer {
+                    return Err("a third insurer".into());
                 }
+                if let Some(n) = names
+                    .iter()
+                    .find(|n| !["prefNo", "honkeKbn", "houbetu", "kogakuKbn"].contains(n))
+                {
+                    return Err(format!("second NewPtHoken {n}"));
+                }
+                let houbetu = arg(s, "houbetu")
+                    .ok_or_else(|| bad("houbetu"))?
+                    .trim_matches('"');
+                let here = (
+                    houbetu.to_string(),
+                    arg(s, "prefNo").unwrap_or("").to_string(),
+                );
+                if houbetu == "39" && first_hoken.as_ref() == Some(&here) && !insurer_number {
+                    same_insurer = true;
+                    continue;
+                }
+                let kind = match houbetu {
+                    "100" => "kokuho",
+                    "39" => "kouki",
+                    h if h.len() == 2 && h.starts_with('0') && h != "00" => "kenpo",
+                    h => return Err(format!("second insurer houbetu {h}")),
+                };
+                second = Some((kind, arg(s, "kogakuKbn").map(str::to_string)));
+            }
+            "NewPtHoken" => {
                 if let Some(n) = names.iter().find(|n| {
                     ![
                         "prefNo",
@@ -283,17 +330,21 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     (Some("GenmenKbn.Yuyo"), None) => Some("{\"kind\": \"deferral\"}".into()),
                     (k, r) => return Err(format!("減免 {k:?} with genmenRate {r:?}")),
                 };
-                insurance = Some(
-                    match arg(s, "houbetu")
-                        .ok_or_else(|| bad("houbetu"))?
-                        .trim_matches('"')
-                    {
-                        "100" => "kokuho",
-                        "39" => "kouki",
-                        h if h.len() == 2 && h.starts_with('0') && h != "00" => "kenpo",
-                        h => return Err(format!("insurer houbetu {h} (0 = 自費)")),
-                    },
-                );
+                let houbetu = arg(s, "houbetu")
+                    .ok_or_else(|| bad("houbetu"))?
+                    .trim_matches('"');
+                first_hoken = Some((
+                    houbetu.to_string(),
+                    arg(s, "prefNo").unwrap_or("").to_string(),
+                ));
+                insurance = Some(match houbetu {
+                    "100" => "kokuho",
+                    "39" => "kouki",
+                    h if h.len() == 2 && h.starts_with('0') && h != "00" => "kenpo",
+                    // The vendor's houbetu "0": no insurance (its README: 自費; T012: 生保単独).
+                    "0" => "none",
+                    h => return Err(format!("insurer houbetu {h}")),
+                });
                 category = arg(s, "kogakuKbn").map(str::to_string);
                 // tasukaiYm: the month from which the vendor's PtHoken is 多数回該当 (its
                 // IsTasukai) — the 4th month at the limit in 12, santei's high_cost_count ≥ 3.
@@ -310,6 +361,9 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     .ok_or_else(|| bad("houbetu"))?
                     .trim_matches('"')
                     .to_string();
+                if arg(s, "monthLimitCount").is_some() {
+                    count_law = Some(law.clone());
+                }
                 if kohi.iter().any(|(l, _)| *l == law) {
                     return Err(format!("法別 {law} twice"));
                 }
@@ -337,13 +391,27 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                 {
                     return Err(format!("national 公費 法別 {law} not translated"));
                 }
+                // 生活保護's amount is the 医療券's 本人支払額 (what the recipient pays of the
+                // cost, T012_02/03: 2,500 of 100,000), not a cap on a rate share: the month
+                // form has no field for it (its `monthly_cap` of 12, whose share is 0, caps
+                // nothing).
+                if law == "12" && arg(s, "monthLimitFutan").is_some_and(|c| c != "0") {
+                    return Err("生活保護 with a 本人支払額 (no field for it)".into());
+                }
                 kohi.push((law, arg(s, "monthLimitFutan").map(str::to_string)));
             }
             "NewHokenPattern" => {
                 // (insurer 1, 公費 ids in order: the NewPtKohi order, 0 = none); the patterns
                 // are numbered 1, 2, … as `hokenPid`: a month of several combinations.
                 let p = positional(s);
-                if p.len() != 5 || p[0] != "1" {
+                // Insurer 2: the second `NewPtHoken` (the same insurer when it is one).
+                let second_insurer = match p.first().map(String::as_str) {
+                    Some("1") => false,
+                    Some("2") if second.is_some() => true,
+                    Some("2") if same_insurer => false,
+                    _ => return Err(format!("hoken pattern {p:?}")),
+                };
+                if p.len() != 5 {
                     return Err(format!("hoken pattern {p:?}"));
                 }
                 let mut ids = Vec::new();
@@ -354,7 +422,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     }
                     ids.push(i - 1);
                 }
-                patterns.push(ids);
+                patterns.push((second_insurer, ids));
             }
             "RunCalculate" => {
                 if let Some(n) = names.iter().find(|n| {
@@ -384,6 +452,17 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     Some("false") => false,
                     x => return Err(format!("newRaiin {x:?}")),
                 };
+                // A second department of the same reception (同日2科目: Syosin2, Saisin2,
+                // SaisinDenwa2, constants.json 6–8) is not a new visit either: the vector file
+                // says 「同一日他科受診（同一来院）」 (T005_P22003/04), unlike a 同日再診 (Saisin, a
+                // new 来院: T005_P22005).
+                let second_department = matches!(
+                    arg(s, "syoSaisin"),
+                    Some(
+                        "SyosaiConst.Syosin2" | "SyosaiConst.Saisin2" | "SyosaiConst.SaisinDenwa2"
+                    )
+                );
+                let new_day = new_day && !second_department;
                 let d = arg(s, "sinDate")
                     .and_then(date)
                     .ok_or_else(|| bad("sinDate"))?;
@@ -391,7 +470,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     .unwrap_or("1")
                     .parse()
                     .map_err(|_| bad("hokenPid"))?;
-                let combination = pid
+                let (insurer2, combination) = pid
                     .checked_sub(1)
                     .and_then(|i| patterns.get(i))
                     .ok_or_else(|| bad("hokenPid"))?
@@ -408,7 +487,31 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     combination,
                     new_day && counts,
                     first,
+                    insurer2,
                 ));
+            }
+            // The 上限額管理票's entry of the visit (amount counted, 医療費): a record, not a
+            // payment — left out (the payments of the same visit are compared).
+            "AssertEqualTo"
+                if positional(s).first().map(String::as_str)
+                    == Some("futanCalcVm.LimitListInfs") => {}
+            // 他院: a visit charged at another facility under the count-limited local programme
+            // (静岡83 特殊計算[1] 「月の上限回数に他院分を含める」): santei's `visits_elsewhere` of
+            // that 受給者証. santei takes the month's count, not its date: the visits compared
+            // come before or after it in the same way (every other-facility visit of these
+            // vectors falls before the visit that reaches the limit).
+            "newLimitCntListOther" => {
+                if count_law.is_none() {
+                    return Err("newLimitCntListOther without a count-limited programme".into());
+                }
+                visits_elsewhere += 1;
+            }
+            // 他院: an amount paid at another facility toward a 公費's monthly cap (上限額管理票):
+            // santei's `already_paid` of that 受給者証 (a month's amount, as above).
+            "newLimitListOther" => {
+                paid_elsewhere += arg(s, "futanGaku")
+                    .and_then(|x| x.parse::<i64>().ok())
+                    .ok_or_else(|| bad("futanGaku"))?;
             }
             "AssertEqualTo" => {
                 let p = positional(s);
@@ -481,9 +584,16 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     // table, kogaku-limit-fixture.json: "後期高齢 一般Ⅱ", KogakuKbn 41, from 2022-10-01), 0 the
     // 一般 row (一般Ⅰ); 社保/国保 before the 75th-birthday month.
     let kouki = insurance == Some("kouki");
+    let uninsured = insurance == Some("none");
+    if second
+        .as_ref()
+        .is_some_and(|(k, _)| (*k == "kouki") != kouki)
+    {
+        return Err("an insurer change to or from 後期".into());
+    }
     // In the 75th-birthday month 社保/国保 cover the days before the birthday (then 後期).
     let before_75 = visits.iter().all(|v| v.0 < b75);
-    if !kouki && (m > &b75[..7] || (m == &b75[..7] && !before_75)) {
+    if !kouki && !uninsured && (m > &b75[..7] || (m == &b75[..7] && !before_75)) {
         return Err("社保/国保 from the 75th birthday".into());
     }
     if let Some(ym) = &tokurei {
@@ -493,28 +603,41 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
             ));
         }
     }
-    let category = category.ok_or_else(|| bad("kogakuKbn"))?;
-    let (category, certificate) = match (elderly, category.as_str()) {
-        (false, "0") => ("ウ", false),
-        // Before 2015: the vendor's 17 上位所得者 / 18 一般所得者 / 19 低所得者 (its limit table:
-        // KogakuKbn 17–19 to 2014-12-31), written as the 区分 they became (ア, ウ, オ; see
-        // rules/data/copay/high_cost.toml).
-        (false, "17") if m < "2015-01" => ("ア", true),
-        (false, "18") if m < "2015-01" => ("ウ", true),
-        (false, "19") if m < "2015-01" => ("オ", true),
-        (false, "26") => ("ア", true),
-        (false, "27") => ("イ", true),
-        (false, "28") => ("ウ", true),
-        (false, "29") => ("エ", true),
-        (false, "30") => ("オ", true),
-        (true, "0") => ("一般", true),
-        (true, "41") if kouki && m >= "2022-10" => ("一般Ⅱ", true),
-        (true, "26") => ("現役並みⅢ", true),
-        (true, "27") => ("現役並みⅡ", true),
-        (true, "28") => ("現役並みⅠ", true),
-        (true, "4") => ("低所得Ⅱ", true),
-        (true, "5") => ("低所得Ⅰ", true),
-        (e, k) => return Err(format!("kogakuKbn {k} (70+: {e})")),
+    // The 区分 of each insurer (none without insurance: no 高額療養費).
+    let income = |category: Option<&str>| -> Result<String, String> {
+        if uninsured {
+            return Ok(String::new());
+        }
+        let (c, certificate) =
+            income_category(category.ok_or_else(|| bad("kogakuKbn"))?, elderly, kouki, m)?;
+        Ok(format!(
+            ", \"income_category\": \"{c}\", \"limit_certificate\": {certificate}"
+        ))
+    };
+    let patient_income = income(category.as_deref())?;
+    // The insurer change: from the first visit billed under the second insurer, every later
+    // visit under it and every earlier one under the first.
+    let change = match &second {
+        None => String::new(),
+        Some((kind, kbn)) => {
+            let from = visits
+                .iter()
+                .filter(|v| v.5)
+                .map(|v| v.0.clone())
+                .min()
+                .ok_or("a second insurer with no visit")?;
+            if visits.iter().any(|v| v.5 != (v.0 >= from)) {
+                return Err("visits under the first insurer after the change".into());
+            }
+            format!(
+                ", \"insurer_change\": [{{\"from\": \"{from}\", \"insurance\": \"{kind}\"{}}}]",
+                income(kbn.as_deref())?
+            )
+        }
+    };
+    let category = match (uninsured, category.as_deref()) {
+        (true, _) => "",
+        (false, c) => income_category(c.ok_or_else(|| bad("kogakuKbn"))?, elderly, kouki, m)?.0,
     };
     // A local programme whose rules differ by 国保 insurer (市町村国保 or 国保組合, told by the
     // insurer number) is not expressible: the local file scopes by insurer kind only.
@@ -575,17 +698,36 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     if m < "2015-01" && kohi.iter().any(|(l, _)| l != "102") {
         return Err("a national 公費 before 2015-01 (no programme rows)".into());
     }
+    // 他院's amounts go to the one national 公費 with a monthly cap; its visits to the one
+    // count-limited local programme.
+    let capped: Vec<&String> = kohi
+        .iter()
+        .filter(|(l, cap)| l != "102" && cap.is_some())
+        .map(|(l, _)| l)
+        .collect();
+    if paid_elsewhere > 0 && capped.len() != 1 {
+        return Err(format!("他院 amounts beside {} capped 公費", capped.len()));
+    }
     let certs: Vec<String> = kohi
         .iter()
         .filter(|(l, _)| l != "102")
-        .map(|(l, cap)| match cap {
-            Some(c) => format!("{{\"law\": \"{l}\", \"monthly_cap\": {c}}}"),
-            None => format!("{{\"law\": \"{l}\"}}"),
+        .map(|(l, cap)| {
+            let mut c = format!("{{\"law\": \"{l}\"");
+            if let Some(cap) = cap {
+                c.push_str(&format!(", \"monthly_cap\": {cap}"));
+            }
+            if paid_elsewhere > 0 && capped.first() == Some(&l) {
+                c.push_str(&format!(", \"already_paid\": {paid_elsewhere}"));
+            }
+            if visits_elsewhere > 0 && count_law.as_ref() == Some(l) {
+                c.push_str(&format!(", \"visits_elsewhere\": {visits_elsewhere}"));
+            }
+            c + "}"
         })
         .collect();
     let vs: Vec<String> = visits
         .iter()
-        .map(|(d, p, ids, new_day, first)| {
+        .map(|(d, p, ids, new_day, first, _)| {
             let public: Vec<String> = ids
                 .iter()
                 .filter(|&&i| kohi[i].0 != "102")
@@ -602,15 +744,45 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
     }
     let reduction = reduction.map_or(String::new(), |r| format!(", \"reduction\": {r}"));
     let json = format!(
-        "{{\"month\": \"{}\", \"patient\": {{\"birth_date\": \"{}\", \"insurance\": \"{}\", \"income_category\": \"{}\", \"limit_certificate\": {certificate}{reduction}{choki}}}, \"public_expense\": [{}], \"visits\": [{}]}}",
+        "{{\"month\": \"{}\", \"patient\": {{\"birth_date\": \"{}\", \"insurance\": \"{}\"{patient_income}{reduction}{choki}}}{change}, \"public_expense\": [{}], \"visits\": [{}]}}",
         m,
         b,
         insurance.ok_or_else(|| bad("NewPtHoken"))?,
-        category,
         certs.join(", "),
         vs.join(", ")
     );
     Ok((json, expected, local))
+}
+
+/// The month form's 所得区分 and 限度額適用認定証 of the vendor's kogakuKbn in month `m`.
+fn income_category(
+    category: &str,
+    elderly: bool,
+    kouki: bool,
+    m: &str,
+) -> Result<(&'static str, bool), String> {
+    Ok(match (elderly, category) {
+        (false, "0") => ("ウ", false),
+        // Before 2015: the vendor's 17 上位所得者 / 18 一般所得者 / 19 低所得者 (its limit table:
+        // KogakuKbn 17–19 to 2014-12-31), written as the 区分 they became (ア, ウ, オ; see
+        // rules/data/copay/high_cost.toml).
+        (false, "17") if m < "2015-01" => ("ア", true),
+        (false, "18") if m < "2015-01" => ("ウ", true),
+        (false, "19") if m < "2015-01" => ("オ", true),
+        (false, "26") => ("ア", true),
+        (false, "27") => ("イ", true),
+        (false, "28") => ("ウ", true),
+        (false, "29") => ("エ", true),
+        (false, "30") => ("オ", true),
+        (true, "0") => ("一般", true),
+        (true, "41") if kouki && m >= "2022-10" => ("一般Ⅱ", true),
+        (true, "26") => ("現役並みⅢ", true),
+        (true, "27") => ("現役並みⅡ", true),
+        (true, "28") => ("現役並みⅠ", true),
+        (true, "4") => ("低所得Ⅱ", true),
+        (true, "5") => ("低所得Ⅰ", true),
+        (e, k) => return Err(format!("kogakuKbn {k} (70+: {e})")),
+    })
 }
 
 /// The issue's group of a vector (the first that applies): what its set-up needs.
