@@ -69,6 +69,8 @@ const LOCAL_MAP: &[(&str, &str, Option<&str>, &str, &str)] = &[
     ("Osaka", "80", None, "", "大阪80 1日500円 月3000円 (dayLimitFutan, monthLimitFutan)"),
     ("Osaka", "82", None, "", "大阪82(500円/日, 2回/月)"),
     ("Osaka", "86", None, "", "大阪86(1日500円 月2回)"),
+    ("Osaka", "87", None, "", "87(500円) (dayLimitFutan 500, monthLimitFutan 3000)"),
+    ("Osaka", "88", None, "", "88(500円) (dayLimitFutan 500, monthLimitFutan 3000)"),
 ];
 
 /// The local programme file of one vendor `NewPtKohi` (a prefecture's programme), or `None`
