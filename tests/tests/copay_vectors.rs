@@ -428,7 +428,13 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                 // detail, tensu, hokenFutan, kogakuFutan, kohi1..4, ichibuFutan, ptFutan; an
                 // `AdjustDetails` line re-settles earlier visits at this step: the vendor's
                 // adjustment is added to this visit's window payment and insurer part (santei
-                // settles the month in each visit's own payment).
+                // settles the month in each visit's own payment). Its first two values are not
+                // money: in all 47 such lines of the two vector files they are 1 or 2 (ids of
+                // the vendor's, its helper's parameters are not in the vector file) and the
+                // other seven always sum to zero (kogakuFutan = −(kohi1..4 + ichibuFutan)), so
+                // the adjustment moves money between the 高額療養費, the 公費 and the patient
+                // without changing the cost. Read as tensu and hokenFutan they had added 2円
+                // to the insurer part of 17 vectors (round 7's "2円 adjustment line").
                 // マル長 is the vendor's 公費 slot 102 (HokenSbtKbn.Choki): what it books there
                 // is the 特定疾病 高額療養費, the insurer's part in santei.
                 let choki_slot = visits.last().and_then(|v| {
@@ -443,7 +449,7 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     let last: &mut (i64, i64) =
                         expected.last_mut().ok_or_else(|| bad("adjustment first"))?;
                     last.0 += n(9)?;
-                    last.1 += n(2)? + n(3)? + choki_part;
+                    last.1 += n(3)? + choki_part;
                 } else {
                     expected.push((n(9)?, n(2)? + n(3)? + choki_part));
                 }
