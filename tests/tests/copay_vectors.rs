@@ -49,6 +49,9 @@ fn date(s: &str) -> Option<String> {
 /// not expressible.
 const LOCAL_MAP: &[(&str, &str, Option<&str>, &str, &str)] = &[
     // (prefecture, 法別, calcSpKbn, switches, the vector file's description)
+    // 福岡81's 「N歳まで無料」 runs through the month the child reaches N (福岡市 子ども医療,
+    // https://www.city.fukuoka.lg.jp/hofuku/hokennenkin/hp/01.html: 「3歳以上…3歳の誕生日の翌月1日
+    // (1日生まれの人は誕生日)から」): free_through_month_end.
     // 市町村国保は特殊処理対象外 (T005_P04005): a second row for 国保 without the switch; a 国保
     // patient with an insurer number is not expressible (国保組合 are 特殊処理対象, T005_P04007).
     ("Miyagi", "83", Some("1"), "limit_without_certificate = true\ninsurance = [\"kenpo\", \"kouki\"]",
@@ -61,14 +64,17 @@ const LOCAL_MAP: &[(&str, &str, Option<&str>, &str, &str)] = &[
      "社保+埼玉81（特殊計算: 21,000円まで無料、超えたら全額償還）: monthSpLimit → in_kind_up_to"),
     ("Kumamoto", "41", Some("3"), "",
      "社保6未+熊本41（特殊計算[3]: 患者負担なし、21,000円超で全額償還）: monthSpLimit → in_kind_up_to"),
-    ("Fukuoka", "81", Some("3"), "free_below_age = 3", "社保+福岡81（特殊計算[3]: 3歳まで無料、以後600円）"),
-    ("Fukuoka", "81", Some("4"), "free_below_age = 4", "社保+福岡81（特殊計算[4]: 4歳まで無料、以後600円）"),
-    ("Fukuoka", "81", Some("5"), "free_below_age = 5", "社保+福岡81（特殊計算[5]: 5歳まで無料、以後600円）"),
+    ("Fukuoka", "81", Some("3"), "free_below_age = 3\nfree_through_month_end = true", "社保+福岡81（特殊計算[3]: 3歳まで無料、以後600円）"),
+    ("Fukuoka", "81", Some("4"), "free_below_age = 4\nfree_through_month_end = true", "社保+福岡81（特殊計算[4]: 4歳まで無料、以後600円）"),
+    ("Fukuoka", "81", Some("5"), "free_below_age = 5\nfree_through_month_end = true", "社保+福岡81（特殊計算[5]: 5歳まで無料、以後600円）"),
     ("Hiroshima", "90", Some("1"), "first_visit_only = true", "社保+広島90(1日500円)（特殊計算[1]: 初診時1日500円/月4回）"),
     ("Shizuoka", "83", Some("1"), "", "社保+静岡83（特殊計算[1]: 月の上限回数に他院分を含める）"),
     ("Osaka", "80", None, "", "大阪80 1日500円 月3000円 (dayLimitFutan, monthLimitFutan)"),
-    ("Osaka", "82", None, "", "大阪82(500円/日, 2回/月)"),
-    ("Osaka", "86", None, "", "大阪86(1日500円 月2回)"),
+    // 大阪府 福祉医療 (ひとり親家庭・乳幼児): the 月2日 are the first two days seen, paid or not
+    // (https://www.pref.osaka.lg.jp/kokuho/hukusiiryou2/jikofutan.html: 「1カ月に最初に受診した日と
+    // その次に受診した日との2日まで」).
+    ("Osaka", "82", None, "counts_unpaid_days = true", "大阪82(500円/日, 2回/月)"),
+    ("Osaka", "86", None, "counts_unpaid_days = true", "大阪86(1日500円 月2回)"),
     ("Osaka", "87", None, "", "87(500円) (dayLimitFutan 500, monthLimitFutan 3000)"),
     ("Osaka", "88", None, "", "88(500円) (dayLimitFutan 500, monthLimitFutan 3000)"),
 ];

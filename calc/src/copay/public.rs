@@ -105,7 +105,13 @@ pub(super) fn resolve<'c, 'a>(
             );
             continue;
         }
-        let free = p.local_rules.free_below_age.is_some_and(|a| f.age < a);
+        let free = p.local_rules.free_below_age.is_some_and(|a| {
+            f.age < a
+                || (p.local_rules.free_through_month_end
+                    && age::reaches(c.patient.birth_date, a)
+                        .and_then(age::first_of_next_month)
+                        .is_some_and(|end| c.date < end))
+        });
         out.push(Resolved {
             claim: pe,
             index: i,

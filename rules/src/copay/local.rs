@@ -69,6 +69,14 @@ pub struct LocalRules {
     pub in_kind_up_to: Option<i64>,
     /// Free (patient share 0) below this age on the date of service; the rate and caps from it.
     pub free_below_age: Option<u32>,
+    /// With `free_below_age`: free also through the end of the month in which the patient
+    /// reaches that age (到達日, the day before the birthday), the rate and caps from the 1st of
+    /// the next month (福岡市 子ども医療: 「3歳以上…3歳の誕生日の翌月1日(1日生まれの人は誕生日)から」).
+    pub free_through_month_end: bool,
+    /// `max_charged_visits` counts every day the patient is seen under the programme, a day he
+    /// paid nothing under it (another 公費 took the share) included (大阪府 福祉医療: 「1カ月に
+    /// 最初に受診した日とその次に受診した日との2日まで」); default: only days he paid.
+    pub counts_unpaid_days: bool,
 }
 
 impl LocalRules {
@@ -119,6 +127,11 @@ impl LocalRules {
                 "{what}.subsidy_before_caps: true needs subsidy_percent (the subsidy it orders)"
             ));
         }
+        if self.free_through_month_end && self.free_below_age.is_none() {
+            return Err(format!(
+                "{what}.free_through_month_end: true needs free_below_age (the age it extends)"
+            ));
+        }
         if self.full_refund_above.is_some() && self.in_kind_up_to.is_some() {
             return Err(format!(
                 "{what}: give full_refund_above or in_kind_up_to, not both (two refund rules)"
@@ -141,6 +154,19 @@ mod tests {
         let e = r.check("programme[0]").unwrap_err();
         assert!(
             e.contains("programme[0].subsidy_before_caps") && e.contains("subsidy_percent"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_month_end_without_an_age_is_refused() {
+        let r = LocalRules {
+            free_through_month_end: true,
+            ..LocalRules::default()
+        };
+        let e = r.check("programme[3]").unwrap_err();
+        assert!(
+            e.contains("programme[3].free_through_month_end") && e.contains("free_below_age"),
             "{e}"
         );
     }

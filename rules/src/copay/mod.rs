@@ -528,6 +528,26 @@ mod tests {
         assert_eq!(p.patient_percent, Some(10));
         assert_eq!(p.per_visit_cap, Some(500));
         assert!(p.local);
+        let p = t.programme_at("90", d("2025-05-01")).unwrap();
+        assert!(p.local_rules.free_through_month_end);
+        assert_eq!(p.local_rules.free_below_age, Some(3));
+        let p = t.programme_at("91", d("2025-05-01")).unwrap();
+        assert!(p.local_rules.counts_unpaid_days);
+        assert_eq!(p.max_charged_visits, Some(2));
+    }
+
+    #[test]
+    fn counting_unpaid_days_without_a_count_is_error() {
+        let text = "[[programme]]\nlaw = \"90\"\nname = \"x\"\nper_visit_cap = 500\ncounts_unpaid_days = true\nfrom = \"2020-01-01\"\nsource = \"x\"\n";
+        let e = CopayTables::embedded()
+            .unwrap()
+            .with_local_programmes("bad.toml", text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("programme[0].counts_unpaid_days") && e.contains("max_charged_visits"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -795,6 +795,14 @@ pub struct LocalProgrammeRaw {
     /// Free below this age (on the date of service); rate and caps apply from it.
     #[serde(default)]
     free_below_age: Option<u32>,
+    /// With `free_below_age`: free through the end of the month in which the patient reaches
+    /// that age (到達日, the day before the birthday); the rate and caps from the next month.
+    #[serde(default)]
+    free_through_month_end: bool,
+    /// `max_charged_visits` counts every day seen under the programme, a day the patient paid
+    /// nothing under it included (default: only the days he paid).
+    #[serde(default)]
+    counts_unpaid_days: bool,
     /// The patient's share is settled on the month's receipt (each visit owes what the month's
     /// rate shares left; the national programmes after insurance do). Omitted: true when the
     /// programme comes after insurance and sets none of per_visit_cap, max_charged_visits,
@@ -852,7 +860,17 @@ impl LocalProgrammeRaw {
             full_refund_above: self.full_refund_above,
             in_kind_up_to: self.in_kind_up_to,
             free_below_age: self.free_below_age,
+            free_through_month_end: self.free_through_month_end,
+            counts_unpaid_days: self.counts_unpaid_days,
         };
+        if local_rules.counts_unpaid_days && self.max_charged_visits.is_none() {
+            return Err(invalid(
+                file,
+                format!(
+                    "programme[{index}].counts_unpaid_days: true needs max_charged_visits (the count it changes)"
+                ),
+            ));
+        }
         local_rules
             .check(&format!("programme[{index}]"))
             .map_err(|m| invalid(file, m))?;

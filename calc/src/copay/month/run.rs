@@ -11,6 +11,7 @@ use crate::copay::rounding::{round_window, window_share, yen_from_points};
 use crate::copay::run::{insurance_limit, run_counted};
 use crate::copay::{CopayError, PublicPay};
 use chrono::NaiveDate;
+use rules::copay::Programme;
 use rules::copay::{CopayTables, InsurerScope, Timing};
 use std::collections::{HashMap, HashSet};
 
@@ -277,8 +278,8 @@ fn visit(
     for pp in public_pays.iter_mut().take(took_part) {
         let pay = running - pp.amount;
         if !before_insurance {
-            record(st, v, &pp.law, pay);
             let prog = tables.programme_for(&pp.law, v.date, scope);
+            record(st, v, &pp.law, pay, prog);
             let cert = claims.iter().find(|c| c.law == pp.law);
             if let (Some(p), Some(c)) = (prog, cert) {
                 if p.settles_on_month {
@@ -365,10 +366,12 @@ fn percent_of(rate: rust_decimal::Decimal) -> u32 {
         .unwrap_or(0)
 }
 
-fn record(st: &mut State, v: &MonthVisit, law: &str, pay: i64) {
+/// A day counts toward `max_charged_visits` when the patient paid under the programme, or was
+/// seen under it at all where it `counts_unpaid_days` (rules/src/copay/local.rs).
+fn record(st: &mut State, v: &MonthVisit, law: &str, pay: i64, p: Option<&Programme>) {
     *st.paid_under.entry(law.to_string()).or_default() += pay;
     *st.today.entry((v.date, law.to_string())).or_default() += pay;
-    if v.counts_as_day && pay > 0 {
+    if v.counts_as_day && (pay > 0 || p.is_some_and(|p| p.local_rules.counts_unpaid_days)) {
         *st.charged.entry(law.to_string()).or_default() += 1;
     }
 }
@@ -443,7 +446,7 @@ fn uninsured(
             law: p.law.clone(),
             amount: remaining - pay,
         });
-        record(st, v, &p.law, pay);
+        record(st, v, &p.law, pay, Some(p));
         remaining = pay;
     }
     Ok(VisitResult {
