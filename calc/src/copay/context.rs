@@ -34,6 +34,10 @@ pub(super) struct Claim<'a> {
     /// Inside a month of visits: what the month's limit across all combinations still leaves
     /// (the limit of the insurance part minus every earlier visit's 一部負担金).
     pub(crate) outer_remaining: Option<i64>,
+    /// `outer_remaining` bounds what the patient bears after the claim's national programmes
+    /// (before any local one), not the 一部負担金: the national 公費 keeps its share, the
+    /// 高額療養費 takes what is above the month's limit, a local programme what is left.
+    pub(crate) outer_after_national: bool,
     /// Leave the 後期 2割 配慮措置 out of the limit (inside a month: the month's one limit
     /// across combinations when a 公費 part is among them).
     pub(crate) without_kouki_measure: bool,

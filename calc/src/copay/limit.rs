@@ -33,7 +33,11 @@ pub(super) fn birthday_month(f: &AgeFacts, c: &Claim) -> bool {
 
 /// The share after the limit: `min(share, limit − already charged this month)`.
 pub(super) fn apply(c: &Claim, limit: Option<i64>, share: i64, trace: &mut Trace) -> i64 {
-    let share = outer(c, share, trace);
+    let share = if c.outer_after_national {
+        share // bounded after the national programmes (run.rs)
+    } else {
+        outer(c, share, trace)
+    };
     let Some(l) = limit else {
         return share;
     };
@@ -58,7 +62,7 @@ pub(super) fn apply(c: &Claim, limit: Option<i64>, share: i64, trace: &mut Trace
 
 /// Inside a month: the limit of the insurance part across every combination of the month
 /// (what it still leaves after the earlier visits' 一部負担金), before the combination's own.
-fn outer(c: &Claim, share: i64, trace: &mut Trace) -> i64 {
+pub(super) fn outer(c: &Claim, share: i64, trace: &mut Trace) -> i64 {
     let Some(left) = c.outer_remaining else {
         return share;
     };

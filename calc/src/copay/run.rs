@@ -46,6 +46,7 @@ pub fn compute(tables: &CopayTables, receipt: &Receipt) -> Result<CopayOutput, C
             first_visit: true,
             visit_ctx: None,
             outer_remaining: None,
+            outer_after_national: false,
             without_kouki_measure: false,
         },
     )
@@ -72,6 +73,7 @@ pub fn compute_visit(tables: &CopayTables, visit: &Visit) -> Result<CopayOutput,
             first_visit: true,
             visit_ctx: None,
             outer_remaining: None,
+            outer_after_national: false,
             without_kouki_measure: false,
         },
     )
@@ -125,18 +127,29 @@ fn check_amounts(c: &Claim) -> Result<(), CopayError> {
     Ok(())
 }
 
+/// Where the month's limit bounded a claim after its national programmes
+/// (`Claim::outer_after_national`): how many programmes (in order) came before the bound, what
+/// the patient bore after them, and what the bound left (the rest is 高額療養費).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Bound {
+    pub(crate) national: usize,
+    pub(crate) before: i64,
+    pub(crate) after: i64,
+}
+
 fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
-    run_counted(tables, c).map(|(o, _, _)| o)
+    run_counted(tables, c).map(|(o, ..)| o)
 }
 
 /// [`run`], also returning how many programmes took part (the first entries of
 /// `public_pays`; the rest were skipped by age or insurer and show 0) and, when a programme
 /// paid only up to the limit without a certificate, the 一部負担金 within the limit (what
-/// counts toward it; the rest was the patient's above it).
+/// counts toward it; the rest was the patient's above it), and where the month's limit bounded
+/// the claim after its national programmes.
 pub(super) fn run_counted(
     tables: &CopayTables,
     c: &Claim,
-) -> Result<(CopayOutput, usize, Option<i64>), CopayError> {
+) -> Result<(CopayOutput, usize, Option<i64>, Option<Bound>), CopayError> {
     let mut trace = Trace {
         entries: Vec::with_capacity(8),
         t: Texts::new(),
@@ -175,6 +188,7 @@ pub(super) fn run_counted(
         unit_yen: rnd.window_unit_yen,
     };
     let mut counted = None;
+    let mut bound = None;
     let (limit, patient_medical, insurer, mut public_pays) = if let Some(first) =
         public::before_insurance(&progs)
     {
@@ -193,12 +207,31 @@ pub(super) fn run_counted(
             &mut trace,
         )?;
         let after_ins = limit::apply(c, limit, share, &mut trace);
-        // 5. Public chain.
-        let (patient, pays) = public::chain(c, &progs, &shares, after_ins, &mut trace)?;
+        // 5. Public chain: with `outer_after_national`, the month's limit bounds what the
+        // national programmes leave, and the local ones take what the bound leaves.
+        let (patient, pays) = if c.outer_after_national {
+            let national = progs.iter().take_while(|r| !r.programme.local).count();
+            let (before, mut pays) =
+                public::chain(c, &progs[..national], &shares, after_ins, &mut trace)?;
+            // (The 高額療養費 takes at most the visit's 一部負担金: a programme settled on the
+            // month may leave the patient more than the visit's share.)
+            let after = limit::outer(c, before, &mut trace).max(before - after_ins);
+            let (patient, rest) = public::chain(c, &progs[national..], &shares, after, &mut trace)?;
+            pays.extend(rest);
+            bound = Some(Bound {
+                national,
+                before,
+                after,
+            });
+            (patient, pays)
+        } else {
+            public::chain(c, &progs, &shares, after_ins, &mut trace)?
+        };
+        let excess = bound.map_or(0, |b| b.before - b.after);
         if limit::excess_to_patient(c, group, &progs) {
             // The programme paid only up to the limit; without a certificate the share
             // above it is the patient's at the window (the insurer refunds it later).
-            let excess = share - after_ins;
+            let excess = share - after_ins + excess;
             step!(
                     trace,
                     "apply limit",
@@ -207,10 +240,10 @@ pub(super) fn run_counted(
                     lit!("local programme file; 健康保険法施行令43条 (no limit at the window without a certificate)"),
                     tx!(trace.t, "patient {} + {}", patient, excess),
                 );
-            counted = Some(after_ins);
+            counted = Some(after_ins - bound.map_or(0, |b| b.before - b.after));
             (limit, patient + excess, cost - share, pays)
         } else {
-            (limit, patient, cost - after_ins, pays)
+            (limit, patient, cost - after_ins + excess, pays)
         }
     };
     // The insurer's part deducts the unrounded 一部負担金相当額 (rules/data/copay/rounding.toml
@@ -270,6 +303,7 @@ pub(super) fn run_counted(
         },
         took_part,
         counted,
+        bound,
     ))
 }
 

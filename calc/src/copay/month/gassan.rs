@@ -8,10 +8,11 @@ use std::collections::HashMap;
 /// the amounts of one person at one 病院等 in the month, 1号 the 保険単独 part, 2号 each 公費
 /// part — 特定給付対象療養 — apart): a part counts only once its 一部負担金 reaches `min`
 /// (under 70, "七十歳に達する日の属する月以前": 21,000円 or more; 70 and over: 0). The 保険単独
-/// part counts its 一部負担金; a 公費 part for which `counts_paid` holds what the patient paid
-/// under it, when positive (its 医療費 joins the limit's 1% term with it), any other its
-/// 一部負担金 — the 2号 measure as the official 計算事例 (70歳未満 平成27年1月, 高齢受給者
-/// 平成30年8月) work it, the 2号 text itself not retrieved
+/// part counts its 一部負担金; a 公費 part its amount in `paid` (what the patient paid under it
+/// under 70; from 70 what the patient bore after its national 公費, before a local programme,
+/// which is no 特定給付), when positive (its 医療費 joins the limit's 1% term with it) — the 2号
+/// measure as the official 計算事例 (70歳未満 平成27年1月, 高齢受給者 平成30年8月) work it, the
+/// 2号 text itself not retrieved
 /// (rules/data/copay/high_cost.toml; copay-vectors-explained.toml). `None` when no other part
 /// counts: the combination is then held to its own limit alone.
 pub(super) fn merged_others(
@@ -20,7 +21,6 @@ pub(super) fn merged_others(
     pi: usize,
     key: &[String],
     min: i64,
-    counts_paid: &dyn Fn(&[String]) -> bool,
 ) -> Option<MonthToDate> {
     let mut sum = MonthToDate::default();
     let mut any = false;
@@ -28,7 +28,7 @@ pub(super) fn merged_others(
         if *p != pi || k.as_slice() == key {
             continue;
         }
-        let counted = if k.is_empty() || !counts_paid(k) {
+        let counted = if k.is_empty() {
             Some(t.patient_share).filter(|s| *s >= min)
         } else {
             paid.get(&(pi, k.clone()))

@@ -33,6 +33,7 @@ mod gassan;
 mod in_kind;
 mod input;
 mod run;
+mod settle;
 
 pub use fields::{ClaimMonth, MonthFields};
 pub use input::{Certificate, ClaimVisit, Insurer, Month, MonthVisit, Period, Reduction};

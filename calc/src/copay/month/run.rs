@@ -4,7 +4,8 @@
 use super::gassan::{merged_others, plus};
 use super::in_kind::{take_back_step, InKind};
 use super::input::{Insurer, Month, MonthVisit, Period, Reduction};
-use super::{add_pay, MonthOutput, ReductionApplied, Settlement, Totals, VisitResult};
+use super::settle::{percent_of, settle, Benefits};
+use super::{MonthOutput, ReductionApplied, VisitResult};
 use crate::copay::context::{Claim, Mode, VisitCtx};
 use crate::copay::input::{MonthToDate, PublicExpenseClaim, Setting};
 use crate::copay::rounding::{round_window, window_share, yen_from_points};
@@ -13,7 +14,7 @@ use crate::copay::{CopayError, PublicPay};
 use chrono::NaiveDate;
 use rules::copay::Programme;
 use rules::copay::{CopayTables, InsurerScope, Timing};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// What the month so far holds.
 #[derive(Default)]
@@ -30,8 +31,9 @@ struct State {
     today: HashMap<(NaiveDate, String), i64>,
     /// Per 法別 with `in_kind_up_to`: its month so far.
     in_kind: InKind,
-    /// Per (period, combination): what the patient paid under it after the 公費 (the amount a
-    /// 公費 part counts toward the month's 合算 under 70).
+    /// Per (period, combination): what the amount a 公費 part counts toward the month's 合算 —
+    /// under 70 what the patient paid under it after the 公費; from 70 what the patient bore
+    /// after its national programmes, before any local one (run.rs `Bound`).
     paid_combo: HashMap<(usize, Vec<String>), i64>,
     /// Per 法別 settled on the month: (its rate shares, its shares before it) summed over the
     /// month's visits here.
@@ -40,10 +42,6 @@ struct State {
     /// cut by the combination's limit).
     rounding: HashMap<(usize, Vec<String>), i64>,
 }
-
-/// A visit's benefit a programme would have paid in kind (per 法別), refunded after the month
-/// when the month passes its `in_kind_up_to`.
-type Benefits = Vec<(String, i64)>;
 
 /// The month visit by visit, and its settlement per combination.
 pub fn compute_month(tables: &CopayTables, m: &Month) -> Result<MonthOutput, CopayError> {
@@ -145,6 +143,16 @@ fn visit(
         return uninsured(tables, m, period, v, &claims, &ctx, st, unit_yen)
             .map(|r| (r, Benefits::new()));
     };
+    let scope = crate::copay::public::insurer_scope(patient.insurance);
+    let local: Vec<PublicExpenseClaim> = claims
+        .iter()
+        .filter(|c| {
+            tables
+                .programme_for(&c.law, v.date, scope)
+                .is_some_and(|p| p.local)
+        })
+        .cloned()
+        .collect();
     let all = st.period.get(&pi).copied().unwrap_or_default();
     let mut claim = Claim {
         patient,
@@ -162,12 +170,13 @@ fn visit(
             ..ctx
         }),
         outer_remaining: None,
+        outer_after_national: false,
         without_kouki_measure: false,
     };
     let combo = st.combo.get(&key).copied().unwrap_or_default();
     // The month's 合算 takes only the parts 健康保険法施行令41条1項 counts (see `merged_others`):
     // under 70 from 21,000円; 70 and over (no threshold, copayment.md §3.2) every part, a 公費
-    // part with what the patient paid under it where the tables say so
+    // part with what the patient bore after its national 公費 where the tables say so
     // (rules/data/copay/high_cost.toml public_part_counts_paid_70plus; otherwise one limit on
     // every part's 一部負担金). マル長 (特定疾病, 41条9項, left out of 1項's 合算 by 1項1号)
     // keeps its one limit per facility and month across combinations.
@@ -181,20 +190,37 @@ fn visit(
             .filter(|r| r.public_part_counts_paid_70plus)
             .map(|_| 0)
     };
-    // Under 70 every 公費 part counts what the patient paid under it; 70 and over a part of
-    // national programmes only (the 計算事例's kind), a part with a local one its 一部負担金.
+    // A 公費 part counts what the patient paid under it (under 70), or bore after its national
+    // 公費 (from 70; a local programme is no 特定給付 and pays after the 高額療養費: 多賀城市 子ども
+    // 医療費助成 「付加給付、高額療養費、他の法令による助成制度…が適用される場合は、適用後の自己負担分を
+    // 助成します」; tests/data/copay-vectors-explained.toml T007_04_Over70_10per_k0_2daySum1).
     let under70 = patient.income_category.is_under70();
-    let scope = crate::copay::public::insurer_scope(patient.insurance);
-    let national = |k: &[String]| {
-        under70
-            || k.iter().all(|l| {
-                tables
-                    .programme_for(l, v.date, scope)
-                    .is_some_and(|p| !p.local)
-            })
-    };
-    let others = min.map(|m| merged_others(&st.combo, &st.paid_combo, pi, &key.1, m, &national));
-    if !claims.is_empty() {
+    let others = min.map(|m| merged_others(&st.combo, &st.paid_combo, pi, &key.1, m));
+    if let (false, false, Some(o)) = (claims.is_empty(), under70, others) {
+        // From 70: the month's limit (the patient's own; a local programme's 公費併用 limit where
+        // higher) bounds what the patient bears after the part's national 公費, counted beside
+        // the other parts' like amounts — the national 公費 keeps its share, the 高額療養費 takes
+        // the rest above the limit (41条1項), a local programme what is left. The part's
+        // 一部負担金 keeps its own 公費併用 limit (`claim.mtd = combo`).
+        claim.outer_after_national = true;
+        if let Some(o) = o {
+            let counted = MonthToDate {
+                medical_cost: combo.medical_cost,
+                patient_share: st.paid_combo.get(&key).copied().unwrap_or(0),
+            };
+            claim.mtd = plus(o, counted);
+            let own = insurance_limit(tables, &claim)?;
+            claim.public_expense = &local;
+            let combined = match local.is_empty() {
+                true => None,
+                false => insurance_limit(tables, &claim)?,
+            };
+            let l = own.map(|o| combined.map_or(o, |c| o.max(c)));
+            claim.outer_remaining = l.map(|l| l - claim.mtd.patient_share);
+        }
+        claim.public_expense = &claims;
+        claim.mtd = combo;
+    } else if !claims.is_empty() {
         // The month's one limit on its whole 医療費: the patient's own 区分 (保険単独), or the
         // combination's 公費併用 limit where that is higher — a 公費併用 claim is held to the
         // income-independent limit (under 70 the ウ formula) whatever the patient's own 区分
@@ -232,7 +258,7 @@ fn visit(
         claim.outer_remaining = l.map(|l| l - all.patient_share);
         claim.mtd = combo;
     }
-    let (mut out, mut took_part, mut counted) = run_counted(tables, &claim)?;
+    let (mut out, mut took_part, mut counted, mut bound) = run_counted(tables, &claim)?;
     if let (true, Some(Some(o)), Some(m)) = (claims.is_empty(), others, min) {
         // … joined to the month's 合算 once it reaches 21,000円: the patient's limit on the
         // counted parts' 医療費, less what they count.
@@ -248,7 +274,7 @@ fn visit(
             claim.without_kouki_measure = false;
             claim.mtd = combo;
             claim.outer_remaining = l.map(|l| l - merged.patient_share);
-            (out, took_part, counted) = run_counted(tables, &claim)?;
+            (out, took_part, counted, bound) = run_counted(tables, &claim)?;
         }
     }
     let cost = out.medical_cost;
@@ -266,7 +292,11 @@ fn visit(
         });
     let copayment = cost - rounded_insurer;
     // The 公費 steps: what the patient paid at each programme's step.
-    let mut running = counted.unwrap_or(copayment);
+    // (With a bound after the national programmes, the 一部負担金 less the 高額療養費 it took: the
+    // national programmes start from the whole, the last one leaves the bounded amount.)
+    let excess = bound.map_or(0, |b| b.before - b.after);
+    let mut running =
+        counted.unwrap_or(copayment) + bound.filter(|b| b.national > 0).map_or(0, |_| excess);
     let mut public_pays = out.public_pays.clone();
     let mut collected = 0;
     let mut benefits = Benefits::new();
@@ -275,8 +305,14 @@ fn visit(
         rate: percent_of(out.rate),
         unit_yen,
     };
-    for pp in public_pays.iter_mut().take(took_part) {
+    for (i, pp) in public_pays.iter_mut().take(took_part).enumerate() {
+        // What the patient bore under the programme (its caps and month share count it); after
+        // the last national one, the month's limit leaves the patient less (`Bound`).
         let pay = running - pp.amount;
+        let cut = match bound {
+            Some(b) if i + 1 == b.national => excess,
+            _ => 0,
+        };
         if !before_insurance {
             let prog = tables.programme_for(&pp.law, v.date, scope);
             record(st, v, &pp.law, pay, prog);
@@ -300,7 +336,7 @@ fn visit(
                 }
             }
         }
-        running = pay;
+        running = pay - cut;
     }
     // Under a limit the unrounded 一部負担金相当額 is the limit's amount less the combination's
     // earlier unrounded shares: the claim carried their differences (`rounding_carry`).
@@ -309,7 +345,8 @@ fn visit(
     let mut insurer = rounded_insurer + rounding;
     let mut patient_medical = out.patient_medical() + collected;
     if !v.public.is_empty() {
-        *st.paid_combo.entry(key.clone()).or_default() += patient_medical;
+        *st.paid_combo.entry(key.clone()).or_default() +=
+            bound.map_or(patient_medical, |b| b.after);
     }
     let reduction = period.reduction.map(|r| {
         let left = match r {
@@ -358,12 +395,6 @@ fn visit(
         },
         benefits,
     ))
-}
-
-/// A 負担割合 as a whole percent (0.3 → 30).
-fn percent_of(rate: rust_decimal::Decimal) -> u32 {
-    rust_decimal::prelude::ToPrimitive::to_u32(&(rate * rust_decimal::Decimal::ONE_HUNDRED))
-        .unwrap_or(0)
 }
 
 /// A day counts toward `max_charged_visits` when the patient paid under the programme, or was
@@ -468,122 +499,4 @@ fn uninsured(
         balance: remaining - v.paid,
         detail: None,
     })
-}
-
-/// Sums per combination, the 高額療養費 in kind, refunds above a threshold, and the totals.
-fn settle(
-    tables: &CopayTables,
-    m: &Month,
-    visits: &[VisitResult],
-    benefits: &[Benefits],
-    withdrawn: &HashSet<String>,
-) -> (Vec<Settlement>, Totals) {
-    let mut out: Vec<Settlement> = Vec::new();
-    let mut t = Totals::default();
-    for (v, mv) in visits.iter().zip(&m.visits) {
-        let pi = m.period_of(v.date);
-        let from = m.periods[pi].from;
-        let i = match out
-            .iter()
-            .position(|s| s.from == from && s.public == v.public)
-        {
-            Some(i) => i,
-            None => {
-                out.push(Settlement {
-                    insurance: v.insurance,
-                    from,
-                    public: v.public.clone(),
-                    visits: 0,
-                    days: 0,
-                    points: 0,
-                    medical_cost: 0,
-                    insurer_pays: 0,
-                    high_cost: 0,
-                    copayment: 0,
-                    public_pays: Vec::new(),
-                    refunds: Vec::new(),
-                    rounding_difference: 0,
-                    reduction: 0,
-                    meal_charge: 0,
-                    patient_pays: 0,
-                });
-                out.len() - 1
-            }
-        };
-        let s = &mut out[i];
-        s.visits += 1;
-        s.days += u32::from(mv.counts_as_day);
-        s.points += v.points;
-        s.medical_cost += v.medical_cost;
-        s.insurer_pays += v.insurer_pays;
-        s.rounding_difference += v.rounding_difference;
-        let reduced = v.reduction.as_ref().map_or(0, |r| r.amount);
-        // (A visit with its detail was priced, so its date has a rounding table.)
-        if let (Some(rate), Some(d), Some(rnd)) = (v.rate, &v.detail, tables.rounding_at(v.date)) {
-            let pct = percent_of(rate);
-            if d.insurer_pays - d.rounding_difference > 0 {
-                s.high_cost +=
-                    (window_share(v.medical_cost, pct, rnd.window_unit_yen) - v.copayment).max(0);
-            }
-        }
-        s.copayment += v.copayment;
-        for p in &v.public_pays {
-            add_pay(&mut s.public_pays, &p.law, p.amount);
-        }
-        s.reduction += reduced;
-        s.meal_charge += v.meal_charge;
-        s.patient_pays += v.window_payment;
-        t.window_payments += v.window_payment;
-        t.paid += v.paid;
-        if v.reduction.as_ref().is_some_and(|r| r.kind == "deferral") {
-            t.deferred += reduced;
-        }
-    }
-    for (v, b) in visits.iter().zip(benefits) {
-        let from = m.periods[m.period_of(v.date)].from;
-        let Some(s) = out
-            .iter_mut()
-            .find(|s| s.from == from && s.public == v.public)
-        else {
-            continue;
-        };
-        // 償還払い of a programme whose month passed its in_kind_up_to: what it would have paid
-        // in kind on every visit of the month, refunded after the month.
-        for (law, amount) in b.iter().filter(|(l, a)| *a != 0 && withdrawn.contains(l)) {
-            add_pay(&mut s.public_pays, law, *amount);
-            add_pay(&mut s.refunds, law, *amount);
-            s.patient_pays -= amount;
-            t.refunds += amount;
-        }
-    }
-    for s in &mut out {
-        for law in s.public.clone() {
-            let insurer = m
-                .periods
-                .iter()
-                .find(|p| p.from == s.from)
-                .map_or(Insurer::None, |p| p.insurer);
-            let p = tables.programme_for(&law, s.from.max(m.month), insurer.scope());
-            let Some(limit) = p.and_then(|p| p.local_rules.full_refund_above) else {
-                continue;
-            };
-            let medical = s.patient_pays - s.meal_charge;
-            if medical > limit {
-                add_pay(&mut s.public_pays, &law, medical);
-                add_pay(&mut s.refunds, &law, medical);
-                s.patient_pays -= medical;
-                t.refunds += medical;
-            }
-        }
-        t.medical_cost += s.medical_cost;
-        t.insurer_pays += s.insurer_pays;
-        t.rounding_difference += s.rounding_difference;
-        t.meal_charge += s.meal_charge;
-        for p in &s.public_pays {
-            add_pay(&mut t.public_pays, &p.law, p.amount);
-        }
-    }
-    t.patient_pays = t.window_payments - t.refunds;
-    t.balance = t.window_payments - t.paid;
-    (out, t)
 }
