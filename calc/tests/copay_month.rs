@@ -665,6 +665,42 @@ fn over_70_a_public_part_counts_what_the_patient_paid() {
     assert_eq!(c.totals.patient_pays, 18_000);
 }
 
+/// 70 and over, a 公費 part joining after the month's limit is reached: the part keeps its own
+/// 公費併用 limit on its 一部負担金 and its 公費 pays its share; the month's limit bounds what the
+/// patient bears after the 公費 (健康保険法施行令41条1項, the 2号 amount as the 計算事例 高齢受給者
+/// 平成30年8月 事例45 counts it; tests/data/copay-vectors-explained.toml, the counting note: the
+/// vendor's T007_05_Over70_10per_k4_2daySum_kok2hei, here with 2割). 70+ 低所得Ⅱ with its
+/// 限度額適用認定証 (2割, 外来 8,000 at the window, copayment.md §1, §3.2). Visit 1 保険単独 10,000点: 100,000 × 2割 = 20,000 → 8,000, insurer
+/// 92,000. Visit 2 under 21 (1割, cap 5,000; its 公費併用 limit income-independent: 一般 18,000,
+/// copayment.md §3.3) 10,000点: 20,000 → 18,000; 21 leaves the patient min(10,000, 5,000) =
+/// 5,000 and pays 13,000; the month's 8,000 is reached, so the 高額療養費 takes those 5,000:
+/// insurer 82,000 + 5,000 = 87,000, window 0 (the month: 8,000 + 5,000 − 8,000 = 5,000 more).
+#[test]
+fn over_70_a_public_part_after_the_limit_keeps_its_public_share() {
+    let o = ok(r#"
+month = "2025-05"
+[patient]
+birth_date = "1952-01-01"
+insurance = "kokuho"
+income_category = "低所得Ⅱ"
+limit_certificate = true
+[[public_expense]]
+law = "21"
+monthly_cap = 5000
+[[visits]]
+date = "2025-05-01"
+points = 10000
+[[visits]]
+date = "2025-05-02"
+points = 10000
+public = ["21"]
+"#);
+    assert_eq!(window_payments(&o), [8_000, 0]);
+    assert_eq!(o.visits[0].insurer_pays, 92_000);
+    assert_eq!(o.visits[1].insurer_pays, 87_000);
+    assert_eq!(o.visits[1].public_pays[0].amount, 13_000);
+}
+
 proptest! {
     // 200 cases in CI; PROPTEST_CASES raises it locally (e.g. 20000), the generator unchanged.
     #![proptest_config(ProptestConfig::with_cases(
