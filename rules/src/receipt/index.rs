@@ -140,9 +140,13 @@ type ItemRange = (usize, Option<(u16, u16)>);
 pub(super) struct Index {
     /// Set id → its versions (indices into `sets`), by `from`.
     versions: HashMap<String, Vec<usize>>,
-    /// Set id → the version in force in each period ([`Index::period_of`]; no version starts
-    /// or ends inside one), so a claim's question about an id is one lookup and an index.
-    version_in_period: super::ids::IdTable,
+    /// Set id → its number ([`super::SetName`]: the rules' names carry it from the load on).
+    num_of: HashMap<String, usize>,
+    /// The version of set number `n` in force in period `p` ([`Index::period_of`]; no version
+    /// starts or ends inside one) at `n * periods + p`: a claim's question about a rule's set
+    /// is an index, not a lookup of its id.
+    version_by_num: Vec<Option<usize>>,
+    periods: usize,
     by_code: HashMap<u32, Vec<usize>>,
     /// (letter, 区分番号, 枝番) → (version, 項番 range).
     by_section: HashMap<SectionKey, Vec<ItemRange>>,
@@ -223,7 +227,7 @@ fn add_subject(m: &mut Subjects, id: &str, kind: RuleKind, index: usize) {
 }
 
 /// Every set a 逓減 rule names, in each of its roles.
-pub(super) fn taper_sets(x: &Taper) -> impl Iterator<Item = &String> {
+pub(super) fn taper_sets(x: &Taper) -> impl Iterator<Item = &super::SetName> {
     let opt = [&x.with_fee, &x.without_fee, &x.second];
     std::iter::once(&x.members)
         .chain(&x.unless)
@@ -344,17 +348,19 @@ impl Index {
         let firsts: Vec<NaiveDate> = std::iter::once(NaiveDate::MIN)
             .chain(ix.period_starts.iter().copied())
             .collect();
-        ix.version_in_period = super::ids::IdTable::new(
-            firsts.len(),
-            ix.versions.iter().map(|(id, vs)| {
-                let at = |d: NaiveDate| {
-                    vs.iter()
-                        .copied()
-                        .find(|&v| in_force(r.sets[v].from, r.sets[v].to, d))
-                };
-                (id.as_str(), firsts.iter().map(|&d| at(d)).collect())
-            }),
-        );
+        // Numbers in the order of the ids (the same on every load of the same files).
+        let mut ids: Vec<&String> = ix.versions.keys().collect();
+        ids.sort_unstable();
+        ix.periods = firsts.len();
+        for (n, id) in ids.iter().enumerate() {
+            let vs = &ix.versions[*id];
+            ix.version_by_num.extend(firsts.iter().map(|&d| {
+                vs.iter()
+                    .copied()
+                    .find(|&v| in_force(r.sets[v].from, r.sets[v].to, d))
+            }));
+            ix.num_of.insert((*id).clone(), n);
+        }
         let resolve = |ids: &[String]| -> Vec<Vec<usize>> {
             ids.iter()
                 .map(|id| ix.versions.get(id).cloned().unwrap_or_default())
@@ -545,7 +551,33 @@ impl Index {
     /// The version of set `id` in force in period `period` (of [`Index::period_of`]): what
     /// [`Index::set_version`] gives on every date of the period.
     pub(super) fn set_version_in(&self, id: &str, period: usize) -> Option<usize> {
-        self.version_in_period.get(id, period)
+        self.version_in(self.num_of.get(id).copied(), period)
+    }
+
+    /// [`Index::set_version_in`] of a rule's set: by its number when the rules resolved it
+    /// ([`Index::resolve`]), by its text otherwise.
+    #[inline]
+    pub(super) fn set_version_of(&self, name: &super::SetName, period: usize) -> Option<usize> {
+        match name.num() {
+            Some(n) => {
+                debug_assert_eq!(self.num_of.get(name.as_str()), Some(&n), "{name}");
+                self.version_in(Some(n), period)
+            }
+            None => self.set_version_in(name, period),
+        }
+    }
+
+    #[inline]
+    fn version_in(&self, num: Option<usize>, period: usize) -> Option<usize> {
+        if period >= self.periods {
+            return None;
+        }
+        *self.version_by_num.get(num? * self.periods + period)?
+    }
+
+    /// Give a rule's set name its number in this index (none for an id no set has).
+    pub(super) fn resolve(&self, name: &mut super::SetName) {
+        name.resolve(self.num_of.get(name.as_str()).copied());
     }
 
     pub(super) fn set_version(&self, sets: &[CodeSet], id: &str, date: NaiveDate) -> Option<usize> {

@@ -19,10 +19,10 @@
 
 pub mod apply;
 mod check;
-mod ids;
 mod index;
 mod kubun;
 pub mod semantics;
+mod set_name;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 pub use index::{RuleKind, RuleRef};
 pub use kubun::KubunPattern;
 pub use semantics::{time_holds, FacilityHours, TimeCheck};
+pub use set_name::SetName;
 
 /// The embedded receipt rule files (name, text): written in TOML (`data/receipt/`), embedded
 /// as JSON (converted by `build.rs`).
@@ -233,7 +234,7 @@ pub struct Bundle {
     pub from: NaiveDate,
     #[serde(default)]
     pub to: Option<NaiveDate>,
-    pub members: String,
+    pub members: SetName,
     /// `day` (one specimen a day unless the lines say otherwise) or `month`.
     pub scope: Scope,
     #[serde(default)]
@@ -270,10 +271,10 @@ pub struct Inclusion {
     pub from: NaiveDate,
     #[serde(default)]
     pub to: Option<NaiveDate>,
-    pub by: String,
-    pub includes: Vec<String>,
+    pub by: SetName,
+    pub includes: Vec<SetName>,
     #[serde(default)]
-    pub except: Vec<String>,
+    pub except: Vec<SetName>,
     pub scope: Scope,
     pub effect: InclusionEffect,
     /// 「急性増悪時に実施した…所定点数が N 点未満のものに限り」: a line marked `acute` whose
@@ -388,7 +389,7 @@ pub struct Taper {
     #[serde(default)]
     pub to: Option<NaiveDate>,
     pub mode: TaperMode,
-    pub members: String,
+    pub members: SetName,
     /// The rate of the tapered part (`second_department` has none: its fee is a code).
     #[serde(default)]
     pub rate: Option<Rate>,
@@ -406,7 +407,7 @@ pub struct Taper {
     /// `month_repeat`: lines of these sets earlier in the month count as occurrences but are
     /// not tapered themselves.
     #[serde(default)]
-    pub also_counts: Vec<String>,
+    pub also_counts: Vec<SetName>,
     /// The master code a receipt uses to state the reduction (e.g. 検査逓減), if any.
     #[serde(default)]
     pub marker_code: Option<String>,
@@ -421,19 +422,19 @@ pub struct Taper {
     pub temporary_days_max: Option<u32>,
     /// The taper does not apply when a line of one of these sets is on the claim.
     #[serde(default)]
-    pub unless: Vec<String>,
+    pub unless: Vec<SetName>,
     /// `drug_kinds`: the fee codes to claim when the threshold is reached …
     #[serde(default)]
-    pub with_fee: Option<String>,
+    pub with_fee: Option<SetName>,
     /// … and the ones to claim when it is not.
     #[serde(default)]
-    pub without_fee: Option<String>,
+    pub without_fee: Option<SetName>,
     /// `second_department`: the second department's fee codes.
     #[serde(default)]
-    pub second: Option<String>,
+    pub second: Option<SetName>,
     /// `second_department`: add-ons not claimed for the second department.
     #[serde(default)]
-    pub not_with: Vec<String>,
+    pub not_with: Vec<SetName>,
     pub source: String,
     #[serde(default)]
     pub note: Option<String>,
@@ -479,8 +480,8 @@ pub struct Requires {
     pub from: NaiveDate,
     #[serde(default)]
     pub to: Option<NaiveDate>,
-    pub code: String,
-    pub needs: Vec<String>,
+    pub code: SetName,
+    pub needs: Vec<SetName>,
     /// The needed line must have the same value of this master field as the line of `code`.
     #[serde(default)]
     pub same: Option<SameField>,
@@ -500,8 +501,8 @@ pub struct Conflicts {
     pub from: NaiveDate,
     #[serde(default)]
     pub to: Option<NaiveDate>,
-    pub a: String,
-    pub b: String,
+    pub a: SetName,
+    pub b: SetName,
     pub scope: Scope,
     pub effect: Effect,
     pub source: String,
@@ -551,8 +552,8 @@ pub struct NotWithin {
     pub from: NaiveDate,
     #[serde(default)]
     pub to: Option<NaiveDate>,
-    pub code: String,
-    pub after: String,
+    pub code: SetName,
+    pub after: SetName,
     pub period: Period,
     pub effect: Effect,
     /// Facts the rule also depends on that santei's input may not give (e.g. a discharge).
@@ -573,8 +574,8 @@ pub struct Replaces {
     pub from: NaiveDate,
     #[serde(default)]
     pub to: Option<NaiveDate>,
-    pub auto: String,
-    pub by: String,
+    pub auto: SetName,
+    pub by: SetName,
     pub scope: Scope,
     pub source: String,
     #[serde(default)]
@@ -608,7 +609,7 @@ pub struct TimeRule {
     pub from: NaiveDate,
     #[serde(default)]
     pub to: Option<NaiveDate>,
-    pub codes: String,
+    pub codes: SetName,
     pub when: TimeClass,
     /// The 休日 rule of the calendar to use (`rules/data/calendar/holidays.toml`).
     #[serde(default = "standard_holiday_rule")]
@@ -755,7 +756,53 @@ impl ReceiptRules {
         let names: Vec<&str> = files.iter().map(|f| f.0).collect();
         check::check(&r, &origin, &names)?;
         r.index = index::Index::build(&r);
+        r.resolve_set_names();
         Ok(r)
+    }
+
+    /// Give every set name of a rule its number in the index (once, when the rules load).
+    fn resolve_set_names(&mut self) {
+        let ix = &self.index;
+        let mut names: Vec<&mut SetName> = Vec::new();
+        for x in &mut self.bundles {
+            names.push(&mut x.members);
+        }
+        for x in &mut self.inclusions {
+            names.push(&mut x.by);
+            names.extend(&mut x.includes);
+            names.extend(&mut x.except);
+        }
+        for x in &mut self.tapers {
+            names.push(&mut x.members);
+            names.extend(&mut x.also_counts);
+            names.extend(&mut x.unless);
+            names.extend(&mut x.not_with);
+            names.extend(x.with_fee.as_mut());
+            names.extend(x.without_fee.as_mut());
+            names.extend(x.second.as_mut());
+        }
+        for x in &mut self.requires {
+            names.push(&mut x.code);
+            names.extend(&mut x.needs);
+        }
+        for x in &mut self.conflicts {
+            names.push(&mut x.a);
+            names.push(&mut x.b);
+        }
+        for x in &mut self.not_within {
+            names.push(&mut x.code);
+            names.push(&mut x.after);
+        }
+        for x in &mut self.replaces {
+            names.push(&mut x.auto);
+            names.push(&mut x.by);
+        }
+        for x in &mut self.times {
+            names.push(&mut x.codes);
+        }
+        for name in names {
+            ix.resolve(name);
+        }
     }
 
     /// Whether the rules describe `date`.

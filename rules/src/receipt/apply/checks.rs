@@ -63,7 +63,7 @@ pub(super) fn requires(st: &mut State) {
             if !ok {
                 let rule = st.cite(RuleKind::Requires, k);
                 let why = Why::Missing {
-                    needs: r.needs.clone(),
+                    needs: r.needs.iter().map(String::from).collect(),
                 };
                 st.effect(r.effect, vec![i], rule, why);
             }

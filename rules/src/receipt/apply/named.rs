@@ -14,17 +14,17 @@ pub(super) fn rule_sets(rules: &ReceiptRules, r: RuleRef) -> Vec<&str> {
             std::iter::once(&x.by)
                 .chain(&x.includes)
                 .chain(&x.except)
-                .map(String::as_str)
+                .map(|s| s.as_str())
                 .collect()
         }
         RuleKind::Taper => crate::receipt::index::taper_sets(&rules.tapers[i])
-            .map(String::as_str)
+            .map(|s| s.as_str())
             .collect(),
         RuleKind::Requires => {
             let x = &rules.requires[i];
             std::iter::once(&x.code)
                 .chain(&x.needs)
-                .map(String::as_str)
+                .map(|s| s.as_str())
                 .collect()
         }
         RuleKind::Conflicts => vec![rules.conflicts[i].a.as_str(), rules.conflicts[i].b.as_str()],

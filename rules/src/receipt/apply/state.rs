@@ -3,7 +3,7 @@
 //! and the `conflicts` that drop automatic add-ons) is here too.
 
 use super::*;
-use crate::receipt::{Conflicts, Effect, Scope};
+use crate::receipt::{Conflicts, Effect, Scope, SetName};
 use chrono::Datelike;
 
 /// "00".."99": the 診療識別 as the text the sets name (`sections`).
@@ -203,8 +203,8 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
 
     /// The version of set `id` in force on the date (looked up once per question, not per
     /// line).
-    pub fn version(&self, id: &str) -> Option<usize> {
-        self.rules.index.set_version_in(id, self.period)
+    pub fn version(&self, id: &SetName) -> Option<usize> {
+        self.rules.index.set_version_of(id, self.period)
     }
 
     /// Whether a line (claim or history) is a member of the set version `v` (`None`: no
@@ -237,30 +237,30 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     }
 
     /// Whether a line (claim or history) is a member of set `id` on the date.
-    pub fn is(&self, l: LineRef, id: &str) -> bool {
+    pub fn is(&self, l: LineRef, id: &SetName) -> bool {
         self.is_in(l, self.version(id))
     }
 
     /// The claim lines still charged that are members of `id`.
-    pub fn charged_in(&self, id: &str) -> Vec<usize> {
+    pub fn charged_in(&self, id: &SetName) -> Vec<usize> {
         self.claim_members(id, true)
     }
 
     /// The claim lines on the receipt (charged or not) that are members of `id`.
-    pub fn present_in(&self, id: &str) -> Vec<usize> {
+    pub fn present_in(&self, id: &SetName) -> Vec<usize> {
         self.claim_members(id, false)
     }
 
     /// Whether a claim line on the receipt (charged or not) is a member of `id`
     /// ([`State::present_in`] not empty, without collecting them).
-    pub fn any_present_in(&self, id: &str) -> bool {
+    pub fn any_present_in(&self, id: &SetName) -> bool {
         self.version(id)
             .is_some_and(|v| (0..self.lines.len()).any(|i| self.present(i) && self.claim_in(i, v)))
     }
 
     /// The claim lines that are members of `id`: still charged (`charged_only`), or on the
     /// receipt whether charged or not.
-    fn claim_members(&self, id: &str, charged_only: bool) -> Vec<usize> {
+    fn claim_members(&self, id: &SetName, charged_only: bool) -> Vec<usize> {
         let mut out = Vec::new();
         if let Some(v) = self.version(id) {
             self.each_claim_member(v, charged_only, |i| out.push(i));
@@ -306,26 +306,26 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
 
     /// The lines in scope that are members of `id`: this claim's charged lines (claim order)
     /// then the history lines of the scope (date order).
-    pub fn in_scope(&self, scope: Scope, id: &str) -> Vec<LineRef> {
+    pub fn in_scope(&self, scope: Scope, id: &SetName) -> Vec<LineRef> {
         self.scope_members(scope, id, true)
     }
 
     /// As [`State::in_scope`], with the claim lines on the receipt whether charged or not
     /// (a test in a まるめ, a 処置 priced 0 still was done): for what a rule *needs* or
     /// *conflicts with*.
-    pub fn in_scope_present(&self, scope: Scope, id: &str) -> Vec<LineRef> {
+    pub fn in_scope_present(&self, scope: Scope, id: &SetName) -> Vec<LineRef> {
         self.scope_members(scope, id, false)
     }
 
     /// The claim members of `id` ([`State::claim_members`]) then the scope's history members.
-    fn scope_members(&self, scope: Scope, id: &str, charged_only: bool) -> Vec<LineRef> {
+    fn scope_members(&self, scope: Scope, id: &SetName, charged_only: bool) -> Vec<LineRef> {
         let mut out = Vec::new();
         self.scope_members_into(scope, id, charged_only, &mut out);
         out
     }
 
     /// As [`State::in_scope_present`], appended to `out` (one buffer for several sets).
-    pub fn in_scope_present_into(&self, scope: Scope, id: &str, out: &mut Vec<LineRef>) {
+    pub fn in_scope_present_into(&self, scope: Scope, id: &SetName, out: &mut Vec<LineRef>) {
         self.scope_members_into(scope, id, false, out)
     }
 
@@ -333,7 +333,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     fn scope_members_into(
         &self,
         scope: Scope,
-        id: &str,
+        id: &SetName,
         charged_only: bool,
         out: &mut Vec<LineRef>,
     ) {
@@ -350,7 +350,7 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
     }
 
     /// The history lines on or before the date that are members of `id` (any date).
-    pub fn history_in(&self, id: &str) -> Vec<usize> {
+    pub fn history_in(&self, id: &SetName) -> Vec<usize> {
         let Some(v) = self.version(id) else {
             return Vec::new();
         };

@@ -243,7 +243,7 @@ fn drug_kinds(st: &mut State, k: usize, t: &Taper) {
                 lines: vec![i],
                 rule,
                 why: Why::WrongFee {
-                    expected: expected.clone(),
+                    expected: expected.to_string(),
                     kinds,
                 },
             });
@@ -272,7 +272,7 @@ fn second_department(st: &mut State, k: usize, t: &Taper) {
                 lines: lines.clone(),
                 rule,
                 why: Why::SecondDepartment {
-                    expected: second.clone(),
+                    expected: second.to_string(),
                 },
             });
         }
@@ -281,7 +281,9 @@ fn second_department(st: &mut State, k: usize, t: &Taper) {
                 st.findings.push(Finding::Refuse {
                     lines: vec![i],
                     rule,
-                    why: Why::NotForSecond { set: set.clone() },
+                    why: Why::NotForSecond {
+                        set: set.to_string(),
+                    },
                 });
             }
         }
@@ -297,7 +299,7 @@ fn second_department(st: &mut State, k: usize, t: &Taper) {
                 lines: vec![i],
                 rule,
                 why: Why::SecondDepartment {
-                    expected: t.members.clone(),
+                    expected: t.members.to_string(),
                 },
             });
         }
