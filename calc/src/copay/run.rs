@@ -137,6 +137,13 @@ pub(crate) struct Bound {
     pub(crate) after: i64,
 }
 
+impl Bound {
+    /// What the bound took: the 高額療養費 above the month's limit.
+    pub(crate) fn taken(self) -> i64 {
+        self.before - self.after
+    }
+}
+
 fn run(tables: &CopayTables, c: &Claim) -> Result<CopayOutput, CopayError> {
     run_counted(tables, c).map(|(o, ..)| o)
 }
@@ -227,11 +234,11 @@ pub(super) fn run_counted(
         } else {
             public::chain(c, &progs, &shares, after_ins, &mut trace)?
         };
-        let excess = bound.map_or(0, |b| b.before - b.after);
+        let taken = bound.map_or(0, Bound::taken);
         if limit::excess_to_patient(c, group, &progs) {
             // The programme paid only up to the limit; without a certificate the share
             // above it is the patient's at the window (the insurer refunds it later).
-            let excess = share - after_ins + excess;
+            let excess = share - after_ins + taken;
             step!(
                     trace,
                     "apply limit",
@@ -240,10 +247,10 @@ pub(super) fn run_counted(
                     lit!("local programme file; 健康保険法施行令43条 (no limit at the window without a certificate)"),
                     tx!(trace.t, "patient {} + {}", patient, excess),
                 );
-            counted = Some(after_ins - bound.map_or(0, |b| b.before - b.after));
+            counted = Some(after_ins - taken);
             (limit, patient + excess, cost - share, pays)
         } else {
-            (limit, patient, cost - after_ins + excess, pays)
+            (limit, patient, cost - after_ins + taken, pays)
         }
     };
     // The insurer's part deducts the unrounded 一部負担金相当額 (rules/data/copay/rounding.toml

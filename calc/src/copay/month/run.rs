@@ -144,15 +144,8 @@ fn visit(
             .map(|r| (r, Benefits::new()));
     };
     let scope = crate::copay::public::insurer_scope(patient.insurance);
-    let local: Vec<PublicExpenseClaim> = claims
-        .iter()
-        .filter(|c| {
-            tables
-                .programme_for(&c.law, v.date, scope)
-                .is_some_and(|p| p.local)
-        })
-        .cloned()
-        .collect();
+    // Filled only where the month's limit is bounded after the national 公費 (below).
+    let local: Vec<PublicExpenseClaim>;
     let all = st.period.get(&pi).copied().unwrap_or_default();
     let mut claim = Claim {
         patient,
@@ -210,6 +203,16 @@ fn visit(
             };
             claim.mtd = plus(o, counted);
             let own = insurance_limit(tables, &claim)?;
+            // The combination's local programmes (their 公費併用 limit, where higher).
+            local = claims
+                .iter()
+                .filter(|c| {
+                    tables
+                        .programme_for(&c.law, v.date, scope)
+                        .is_some_and(|p| p.local)
+                })
+                .cloned()
+                .collect();
             claim.public_expense = &local;
             let combined = match local.is_empty() {
                 true => None,
@@ -294,9 +297,9 @@ fn visit(
     // The 公費 steps: what the patient paid at each programme's step.
     // (With a bound after the national programmes, the 一部負担金 less the 高額療養費 it took: the
     // national programmes start from the whole, the last one leaves the bounded amount.)
-    let excess = bound.map_or(0, |b| b.before - b.after);
+    let taken = bound.map_or(0, crate::copay::run::Bound::taken);
     let mut running =
-        counted.unwrap_or(copayment) + bound.filter(|b| b.national > 0).map_or(0, |_| excess);
+        counted.unwrap_or(copayment) + bound.filter(|b| b.national > 0).map_or(0, |_| taken);
     let mut public_pays = out.public_pays.clone();
     let mut collected = 0;
     let mut benefits = Benefits::new();
@@ -310,7 +313,7 @@ fn visit(
         // the last national one, the month's limit leaves the patient less (`Bound`).
         let pay = running - pp.amount;
         let cut = match bound {
-            Some(b) if i + 1 == b.national => excess,
+            Some(b) if i + 1 == b.national => taken,
             _ => 0,
         };
         if !before_insurance {
