@@ -301,11 +301,9 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     same_insurer = true;
                     continue;
                 }
-                let kind = match houbetu {
-                    "100" => "kokuho",
-                    "39" => "kouki",
-                    h if h.len() == 2 && h.starts_with('0') && h != "00" => "kenpo",
-                    h => return Err(format!("second insurer houbetu {h}")),
+                let kind = match insurer_kind(houbetu) {
+                    Some("none") | None => return Err(format!("second insurer houbetu {houbetu}")),
+                    Some(k) => k,
                 };
                 second = Some((kind, arg(s, "kogakuKbn").map(str::to_string)));
             }
@@ -345,14 +343,9 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
                     houbetu.to_string(),
                     arg(s, "prefNo").unwrap_or("").to_string(),
                 ));
-                insurance = Some(match houbetu {
-                    "100" => "kokuho",
-                    "39" => "kouki",
-                    h if h.len() == 2 && h.starts_with('0') && h != "00" => "kenpo",
-                    // The vendor's houbetu "0": no insurance (its README: 自費; T012: 生保単独).
-                    "0" => "none",
-                    h => return Err(format!("insurer houbetu {h}")),
-                });
+                insurance = Some(
+                    insurer_kind(houbetu).ok_or_else(|| format!("insurer houbetu {houbetu}"))?,
+                );
                 category = arg(s, "kogakuKbn").map(str::to_string);
                 // tasukaiYm: the month from which the vendor's PtHoken is 多数回該当 (its
                 // IsTasukai) — the 4th month at the limit in 12, santei's high_cost_count ≥ 3.
@@ -760,6 +753,18 @@ fn translate(t: &Value) -> Result<(String, Vec<(i64, i64)>, String), String> {
         vs.join(", ")
     );
     Ok((json, expected, local))
+}
+
+/// The month form's insurer of the vendor's `houbetu`: "100" 国保, "39" 後期, a 社保 number
+/// "01"–"09", "0" no insurance (its README: 自費; T012: 生保単独).
+fn insurer_kind(houbetu: &str) -> Option<&'static str> {
+    match houbetu {
+        "100" => Some("kokuho"),
+        "39" => Some("kouki"),
+        h if h.len() == 2 && h.starts_with('0') && h != "00" => Some("kenpo"),
+        "0" => Some("none"),
+        _ => None,
+    }
 }
 
 /// The month form's 所得区分 and 限度額適用認定証 of the vendor's kogakuKbn in month `m`.
