@@ -5,10 +5,10 @@
 //! [`CalcOutput`] (its serde form), and likewise for the co-payment (tested over the golden
 //! corpus and property tests).
 
-use crate::json::{escape_into, into_string, key, key_q, put, write_int, Json};
+use crate::json::{escape_into, into_string, key, key_q, Json};
 use calc::catalog::Lang;
 use calc::copay::CopayOutput;
-use calc::text::{code_digits, Text, Texts};
+use calc::text::{Text, Texts};
 use calc::CalcOutput;
 use masters::Code;
 
@@ -80,10 +80,7 @@ fn cached_message_id(pool: &Texts, t: Text) -> Option<(&'static str, bool)> {
 
 /// Append a code's digits (JSON string contents).
 pub fn write_code(out: &mut Vec<u8>, c: Code) {
-    match code_digits(c) {
-        Some(b) => put(out, &b),
-        None => write_int(out, c.0.into()),
-    }
+    calc::text::put_code(out, c);
 }
 
 /// A claim's result as JSON, appended to `out` (English texts).

@@ -13,7 +13,9 @@
 //! the pool owns everything it holds (strings are copied into one arena), so a result that
 //! holds a pool borrows nothing from the engine or the input.
 
-pub use crate::digits::{code_digits, date_digits, digits2, put, put_int, whole, write_decimal};
+pub use crate::digits::{
+    code_digits, date_digits, digits2, put, put_code, put_date, put_int, whole, write_decimal,
+};
 use crate::digits::{write_code, write_date};
 use chrono::NaiveDate;
 use masters::Code;

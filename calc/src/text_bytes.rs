@@ -3,7 +3,7 @@
 //! caller's function (copied, or escaped by a JSON writer) — no `fmt` for each piece.
 
 use super::{segment_string, Sep, Stored, Text, Texts};
-use crate::digits::{code_digits, date_digits, put, put_int, whole};
+use crate::digits::{put, put_code, put_date, put_int, whole};
 use masters::Code;
 
 impl Texts {
@@ -76,10 +76,11 @@ impl Texts {
                 Some(n) => put_int(out, n),
                 None => out.extend_from_slice(d.normalize().to_string().as_bytes()),
             },
-            Stored::Date(d) | Stored::OptDate(Some(d)) => match date_digits(d) {
-                Some(b) => put(out, &b),
-                None => out.extend_from_slice(d.to_string().as_bytes()),
-            },
+            Stored::Date(d) | Stored::OptDate(Some(d)) => {
+                if !put_date(out, d) {
+                    out.extend_from_slice(d.to_string().as_bytes());
+                }
+            }
             Stored::OptDate(None) => {}
             Stored::Code(c) | Stored::OptCode(Some(c)) => put_code(out, c),
             Stored::OptCode(None) => put(out, b"(no code)"),
@@ -126,13 +127,5 @@ impl Texts {
 fn put_piece(out: &mut Vec<u8>, piece: &str) {
     if !piece.is_empty() {
         put(out, piece.as_bytes());
-    }
-}
-
-/// A code's 9 digits appended (a number of more than 9 digits as it is).
-fn put_code(out: &mut Vec<u8>, c: Code) {
-    match code_digits(c) {
-        Some(b) => put(out, &b),
-        None => put_int(out, c.0.into()),
     }
 }
