@@ -61,6 +61,8 @@ pub(super) struct State<'r, 'c, 'v, 'l, 'a> {
     /// For each history line on or before the date: its set versions (empty after the date);
     /// given by the caller, or computed at the first question about a history line.
     given_sets: Option<&'l [Vec<usize>]>,
+    /// The set versions of the history lines without `sets` of their own (empty for the
+    /// others), computed at the first question about one.
     hist_sets: std::cell::OnceCell<Vec<Vec<usize>>>,
     /// History lines of the visit's day / calendar month (in date order, then input order).
     hist_day: Vec<usize>,
@@ -220,9 +222,17 @@ impl<'r, 'c, 'v, 'l, 'a> State<'r, 'c, 'v, 'l, 'a> {
                 // A line after the date is a member of nothing (`history_sets_of`).
                 _ if self.history[i].date > self.date => &[],
                 (None, Some(s)) => s,
-                (None, None) => &self
-                    .hist_sets
-                    .get_or_init(|| super::history_sets(self.rules, self.history, self.date))[i][..],
+                (None, None) => &self.hist_sets.get_or_init(|| {
+                    // Only the lines whose sets the caller did not give (an empty `Vec` for the
+                    // others allocates nothing).
+                    self.history
+                        .iter()
+                        .map(|h| match h.sets {
+                            Some(_) => Vec::new(),
+                            None => super::history_sets_of(self.rules, h, self.date),
+                        })
+                        .collect()
+                })[i][..],
             },
         };
         sets.binary_search(&v).is_ok()
