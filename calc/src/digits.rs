@@ -121,9 +121,32 @@ pub fn put(out: &mut Vec<u8>, s: &[u8]) {
         out.extend_from_slice(s);
         return;
     }
-    let len = out.len();
-    out.extend_from_slice(&[0u8; 16]);
-    let w = &mut out[len..len + 16];
+    // WebAssembly: the page's module is measured in bytes (issue 23), and this function is
+    // inlined at every piece: the smaller form, a 16-byte word gathered and appended whole.
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut w = [0u8; 16];
+        fill16(&mut w, s);
+        let len = out.len();
+        out.extend_from_slice(&w);
+        out.truncate(len + n);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let len = out.len();
+        out.extend_from_slice(&[0u8; 16]);
+        if let Some(w) = out.get_mut(len..len + 16) {
+            fill16(w, s);
+        }
+        out.truncate(len + n);
+    }
+}
+
+/// The first `s.len()` (at most 16) bytes of `w` set to `s`, by two overlapping fixed-size
+/// moves (or single bytes under 4).
+#[inline(always)]
+fn fill16(w: &mut [u8], s: &[u8]) {
+    let n = s.len();
     if n >= 8 {
         w[..8].copy_from_slice(&s[..8]);
         w[n - 8..n].copy_from_slice(&s[n - 8..]);
@@ -135,7 +158,6 @@ pub fn put(out: &mut Vec<u8>, s: &[u8]) {
         w[n / 2] = s[n / 2];
         w[n - 1] = s[n - 1];
     }
-    out.truncate(len + n);
 }
 
 /// Append a code's 9 digits (a number of more than 9 digits as it is), written in place (see
