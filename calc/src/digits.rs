@@ -56,11 +56,17 @@ pub fn digits2(n: usize) -> [u8; 2] {
 
 /// The 9 digits of a code (`None` for a number of more than 9 digits).
 pub fn code_digits(c: Code) -> Option<[u8; 9]> {
-    let mut buf = [b'0'; 9];
-    let mut n = c.0;
-    if n >= 1_000_000_000 {
+    if c.0 >= 1_000_000_000 {
         return None;
     }
+    let mut buf = [b'0'; 9];
+    fill_code(&mut buf, c.0);
+    Some(buf)
+}
+
+/// The 9 digits of `n` (below 10⁹) into `buf`.
+#[inline(always)]
+fn fill_code(buf: &mut [u8; 9], mut n: u32) {
     let mut i = 9;
     while i > 1 {
         i -= 2;
@@ -68,7 +74,6 @@ pub fn code_digits(c: Code) -> Option<[u8; 9]> {
         n /= 100;
     }
     buf[0] = b'0' + n as u8;
-    Some(buf)
 }
 
 /// `YYYY-MM-DD` (`None` outside years 0–9999).
@@ -163,21 +168,18 @@ fn fill16(w: &mut [u8], s: &[u8]) {
 /// Append a code's 9 digits (a number of more than 9 digits as it is), written in place (see
 /// [`put`]: not gathered on the stack and copied).
 pub fn put_code(out: &mut Vec<u8>, c: Code) {
-    let mut n = c.0;
-    if n >= 1_000_000_000 {
-        put_int(out, n.into());
+    if c.0 >= 1_000_000_000 {
+        put_int(out, c.0.into());
         return;
     }
     let len = out.len();
     out.extend_from_slice(&[b'0'; 16]);
-    let buf = &mut out[len..len + 9];
-    let mut i = 9;
-    while i > 1 {
-        i -= 2;
-        buf[i..i + 2].copy_from_slice(&digits2((n % 100) as usize));
-        n /= 100;
+    if let Some(buf) = out
+        .get_mut(len..len + 9)
+        .and_then(|b| <&mut [u8; 9]>::try_from(b).ok())
+    {
+        fill_code(buf, c.0);
     }
-    buf[0] = b'0' + n as u8;
     out.truncate(len + 9);
 }
 
