@@ -78,21 +78,27 @@ fn fill_code(buf: &mut [u8; 9], mut n: u32) {
 
 /// `YYYY-MM-DD` (`None` outside years 0–9999).
 pub fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
+    let ymd = ymd(d)?;
+    let mut buf = [b'-'; 10];
+    fill_date(&mut buf, ymd);
+    Some(buf)
+}
+
+/// A date's year (0–9999), month and day; `None` outside those years.
+#[inline(always)]
+fn ymd(d: NaiveDate) -> Option<(u32, u32, u32)> {
     use chrono::Datelike;
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    let y = u32::try_from(y).ok().filter(|y| *y <= 9999)?;
-    Some([
-        b'0' + (y / 1000) as u8,
-        b'0' + (y / 100 % 10) as u8,
-        b'0' + (y / 10 % 10) as u8,
-        b'0' + (y % 10) as u8,
-        b'-',
-        b'0' + (m / 10) as u8,
-        b'0' + (m % 10) as u8,
-        b'-',
-        b'0' + (day / 10) as u8,
-        b'0' + (day % 10) as u8,
-    ])
+    let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    Some((y, d.month(), d.day()))
+}
+
+/// `YYYY?MM?DD` into `buf` (the separators are left as they are).
+#[inline(always)]
+fn fill_date(buf: &mut [u8; 10], (y, m, day): (u32, u32, u32)) {
+    buf[..2].copy_from_slice(&digits2((y / 100) as usize));
+    buf[2..4].copy_from_slice(&digits2((y % 100) as usize));
+    buf[5..7].copy_from_slice(&digits2(m as usize));
+    buf[8..10].copy_from_slice(&digits2(day as usize));
 }
 
 /// Append `s` to `out`. A result's JSON is hundreds of short pieces (keys, digits, names,
@@ -186,18 +192,17 @@ pub fn put_code(out: &mut Vec<u8>, c: Code) {
 /// Append `YYYY-MM-DD`, written in place (see [`put`]); false (nothing written) outside years
 /// 0–9999.
 pub fn put_date(out: &mut Vec<u8>, d: NaiveDate) -> bool {
-    use chrono::Datelike;
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    let Some(y) = u32::try_from(y).ok().filter(|y| *y <= 9999) else {
+    let Some(ymd) = ymd(d) else {
         return false;
     };
     let len = out.len();
     out.extend_from_slice(&[b'-'; 16]);
-    let buf = &mut out[len..len + 10];
-    buf[..2].copy_from_slice(&digits2((y / 100) as usize));
-    buf[2..4].copy_from_slice(&digits2((y % 100) as usize));
-    buf[5..7].copy_from_slice(&digits2(m as usize));
-    buf[8..10].copy_from_slice(&digits2(day as usize));
+    if let Some(buf) = out
+        .get_mut(len..len + 10)
+        .and_then(|b| <&mut [u8; 10]>::try_from(b).ok())
+    {
+        fill_date(buf, ymd);
+    }
     out.truncate(len + 10);
     true
 }
