@@ -16,7 +16,13 @@ use masters::tables::{ExclusionKind, ExclusionScope, TableKind};
 use masters::Code;
 use std::collections::{HashMap, HashSet};
 
-pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]) {
+/// `by_code`: the positions of `work`'s lines by code ([`ByCode::new`] of `work`).
+pub(crate) fn exclusions<'a>(
+    f: &Facts<'a>,
+    n: &mut Notes,
+    work: &mut [Work<'a>],
+    by_code: &ByCode,
+) {
     let date = f.date;
     let tables = &f.data().tables;
     let history = &f.claim.history;
@@ -32,7 +38,6 @@ pub(crate) fn exclusions<'a>(f: &Facts<'a>, n: &mut Notes, work: &mut [Work<'a>]
     present.sort_unstable();
     present.dedup();
     let same_day_loaded = tables.has(TableKind::ExclusionSameDay);
-    let by_code = ByCode::new(work);
     // The history's dates by code: `(code, date)` sorted, found by binary search.
     let mut history_dates: Vec<(Code, chrono::NaiveDate)> =
         history.iter().map(|h| (h.code, h.date.0)).collect();

@@ -12,8 +12,8 @@ use crate::tx;
 use masters::Code;
 use rules::addons::{AddonRule, ClaimKind};
 
-pub(crate) fn check<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
-    let by_code = ByCode::new(work);
+/// `by_code`: the positions of `work`'s lines by code ([`ByCode::new`] of `work`).
+pub(crate) fn check<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>], by_code: &ByCode) {
     // A code listed on several lines is checked once (its errors would repeat); only
     // add-on codes of the rule files join this list, so it stays short.
     let mut done: Vec<Code> = Vec::new();
@@ -30,11 +30,11 @@ pub(crate) fn check<'a>(f: &Facts<'a>, n: &mut Notes, work: &[Work<'a>]) {
         }
         done.push(c);
         if f.claim.kind == ClaimKind::Ika {
-            base_item(f, n, work, &by_code, i, c, &found, first);
+            base_item(f, n, work, by_code, i, c, &found, first);
         }
         for &(ri, rule) in &found {
             filed_tier(f, n, l, c, rule);
-            not_with(f, n, work, &by_code, l, c, ri, rule);
+            not_with(f, n, work, by_code, l, c, ri, rule);
         }
         month_exclusions(f, n, work, l, c, first);
     }

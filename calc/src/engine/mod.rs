@@ -182,9 +182,12 @@ impl Engine {
         addons::rule_addons(&f, &mut n, &mut work);
         receipt::receipt_rules(&f, &mut n, &mut work, cache.map(|c| (&*self.data, c)));
         inclusions::official_inclusions(&f, &mut n, &mut work);
-        hand_addons::check(&f, &mut n, &work);
+        // The lines' positions by code, for the two steps that look lines up by code (no step
+        // between them changes a line's code or position).
+        let by_code = work::ByCode::new(&work);
+        hand_addons::check(&f, &mut n, &work, &by_code);
         limits::input_limits(&f, &mut n, &work);
-        exclusions::exclusions(&f, &mut n, &mut work);
+        exclusions::exclusions(&f, &mut n, &mut work, &by_code);
         totals::finish(&f, n, work)
     }
 }
