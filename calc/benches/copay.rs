@@ -2,7 +2,7 @@
 
 /// The allocator the `santei` binary ships with (see cli/src/main.rs).
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: mialloc::Mimalloc = mialloc::Mimalloc;
 
 use calc::copay::{compute, CopayTables, Receipt};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};

@@ -5,7 +5,7 @@
 //! santei's reader of the month nor its computation).
 
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: mialloc::Mimalloc = mialloc::Mimalloc;
 
 use calc::copay::month::{compute_month, Month};
 use calc::copay::CopayTables;

@@ -7,9 +7,10 @@
 use clap::{Parser, Subcommand};
 
 /// The allocator: the engine allocates small, short-lived buffers per claim, which mimalloc
-/// serves faster than the system allocator (measured: see the README's benchmark table).
+/// serves faster than the system allocator (measured: see the README's benchmark table);
+/// through its plain calls where the alignment allows (`mialloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: mialloc::Mimalloc = mialloc::Mimalloc;
 
 mod cmd_batch;
 mod cmd_calc;

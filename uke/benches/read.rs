@@ -5,7 +5,7 @@
 
 /// The allocator the `santei` binary ships with (see cli/src/main.rs).
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: mialloc::Mimalloc = mialloc::Mimalloc;
 
 #[path = "../examples/gen_uke.rs"]
 #[allow(dead_code)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// The allocator the `santei` binary ships with.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: mialloc::Mimalloc = mialloc::Mimalloc;
 
 /// `../shared` beside the checkout, or `$SANTEI_SHARED`.
 pub fn shared() -> PathBuf {
