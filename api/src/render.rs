@@ -8,9 +8,8 @@
 use crate::json::{escape_into, into_string, key, key_q, Json};
 use calc::catalog::Lang;
 use calc::copay::CopayOutput;
-use calc::text::{Text, Texts};
+use calc::text::{put_code, Text, Texts};
 use calc::CalcOutput;
-use masters::Code;
 
 /// Append a text as escaped JSON string contents (without the quotes): written straight into
 /// the buffer by [`Texts::write_bytes`], the template's pieces as they are (they need no
@@ -78,11 +77,6 @@ fn cached_message_id(pool: &Texts, t: Text) -> Option<(&'static str, bool)> {
     })
 }
 
-/// Append a code's digits (JSON string contents).
-pub fn write_code(out: &mut Vec<u8>, c: Code) {
-    calc::text::put_code(out, c);
-}
-
 /// A claim's result as JSON, appended to `out` (English texts).
 pub fn write_calc(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool) {
     write_calc_in(out, o, pretty, Lang::En)
@@ -104,7 +98,7 @@ pub fn write_calc_in(out: &mut Vec<u8>, o: &CalcOutput, pretty: bool, lang: Lang
         j.begin_object();
         j.key_sep(key!("code"));
         match l.code {
-            Some(c) => j.str_with(|o| write_code(o, c)),
+            Some(c) => j.str_with(|o| put_code(o, c)),
             None => j.null(),
         }
         j.key_str_with(key_q!("name"), |o| write_text_in(o, t, l.name, lang));
@@ -206,7 +200,7 @@ fn price_into(j: &mut Json<'_>, t: &Texts, p: &calc::output::Price, lang: Lang) 
     for x in &p.parts {
         j.element();
         j.begin_object();
-        j.key_str_with(key_q!("code"), |o| write_code(o, x.code));
+        j.key_str_with(key_q!("code"), |o| put_code(o, x.code));
         j.key_str_with(key_q!("name"), |o| write_text_in(o, t, x.name, lang));
         j.key_sep(key!("quantity"));
         j.dec(x.quantity);
